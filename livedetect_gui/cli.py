@@ -1,0 +1,441 @@
+"""``livedetect``: check photos, sign, prepare, run the sandbox, manage credentials and history.
+
+Exit status of ``check``: 0 every item passed, 1 at least one fail and no errors, 2 at least one
+item could not be checked, 64 usage error. A user error never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .core import credentials as creds
+from .core.checking import Source, collect, run_batch
+from .core.client import CURRENT_HOST, OLD_HOST, BadEndpoint, ClientConfig, LiveDetectClient
+from .core.history import History
+from .core.imaging import ImageRefused, Limits, prepare_file
+from .core.result import CheckResult
+from .core.sandbox import Faults, Sandbox, SandboxConfig
+from .core.signing import Account, sign
+from .core.verdict import DEFAULT_THRESHOLD, Verdict
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
+ENDPOINT_ALIASES = {"current": CURRENT_HOST, "old": OLD_HOST}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit code is 2; ours is 64
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _lang(value: str | None) -> str:
+    value = value or os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en"
+    return "zh" if value.lower().startswith("zh") else "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="livedetect", description="LiveDetect Desk command line: check face "
+                     "photos with the static-photo liveness service (or the local sandbox).")
+    parser.add_argument("--version", action="version", version=f"livedetect {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each attempt to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check photos (files, folders, URLs)",
+                           description="Prepare each photo to fit the service's limits, send it, "
+                           "and print the verdict. Folders are searched for images.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="image files or folders")
+    check.add_argument("--url", action="append", default=[], metavar="URL",
+                       help="an image URL for the service to fetch (repeatable)")
+    check.add_argument("--endpoint", help="'current', 'old' or a base URL (default: the profile's, "
+                       f"$LIVEDETECT_ENDPOINT, or {CURRENT_HOST})")
+    check.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                       help="pass when the score is above this (default %(default)s)")
+    check.add_argument("--concurrency", type=int, default=4, help="parallel checks (default 4)")
+    check.add_argument("--json", action="store_true", help="one JSON object per line")
+    check.add_argument("--profile", help="credentials profile in the keyring")
+    check.add_argument("--sandbox", action="store_true",
+                       help="run against an in-process sandbox (simulated scores)")
+    check.add_argument("--ca-bundle", help="CA bundle file for TLS (e.g. a corporate proxy's)")
+    check.add_argument("--proxy", help="proxy URL for http and https")
+    check.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
+    check.add_argument("--max-long-side", type=int, default=1280)
+    check.add_argument("--max-short-side", type=int, default=720)
+    check.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    check.add_argument("--no-history", action="store_true", help="do not record these checks")
+    check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
+
+    sign_p = sub.add_parser("sign", help="print a signature (for debugging signature errors)",
+                            description="Print the legacy multi-use signature and nothing else.")
+    sign_p.add_argument("--appid", required=True)
+    sign_p.add_argument("--secret-id", required=True)
+    sign_p.add_argument("--secret-key", required=True)
+    sign_p.add_argument("--bucket", default="")
+    sign_p.add_argument("--expires-in", type=int, default=30, metavar="SECONDS")
+    sign_p.add_argument("--now", type=int, metavar="UNIX", help="fixed time (default: the clock)")
+    sign_p.add_argument("--rand", type=int, metavar="N", help="fixed nonce (default: random)")
+
+    prep = sub.add_parser("prepare", help="write the prepared image that would be sent",
+                          description="Orient, convert, resize and compress PATH as a check "
+                          "would, write it to OUT and say what was done. Nothing is sent.")
+    prep.add_argument("path", metavar="PATH")
+    prep.add_argument("-o", "--output", required=True, metavar="OUT.jpg")
+    prep.add_argument("--max-long-side", type=int, default=1280)
+    prep.add_argument("--max-short-side", type=int, default=720)
+
+    sb = sub.add_parser("sandbox", help="serve the local emulator of the service",
+                        description="Serve POST /face/livedetectpicture with real signature "
+                        "checks and limits but SIMULATED scores. Stops on Ctrl+C or SIGTERM.")
+    sb.add_argument("--host", default="127.0.0.1")
+    sb.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    sb.add_argument("--appid")
+    sb.add_argument("--secret-id")
+    sb.add_argument("--secret-key")
+    sb.add_argument("--rate-limit", type=float, default=0.0,
+                    help="requests per second per appid before code 15 (0: none)")
+    sb.add_argument("--latency-ms", type=int, default=0)
+    sb.add_argument("--fail-rate", type=float, default=0.0, help="share answered HTTP 500/502/503")
+    sb.add_argument("--reset-rate", type=float, default=0.0, help="share of dropped connections")
+    sb.add_argument("--garbage-rate", type=float, default=0.0, help="share of non-JSON answers")
+    sb.add_argument("--throttle-rate", type=float, default=0.0, help="share answered code 15")
+    sb.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+
+    cr = sub.add_parser("credentials", help="manage credential profiles in the OS keyring",
+                        description="Profiles live in the OS keyring, never in a file.")
+    cr_sub = cr.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser,
+                               required=True)
+    cr_set = cr_sub.add_parser("set", help="save a profile (the key is asked for, not echoed)")
+    cr_set.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+    cr_set.add_argument("--appid", required=True)
+    cr_set.add_argument("--secret-id", required=True)
+    cr_set.add_argument("--secret-key", help="avoid: visible to other users; asked if missing")
+    cr_set.add_argument("--bucket", default="")
+    cr_set.add_argument("--endpoint")
+    for name, text in (("show", "show a profile (the key masked)"), ("delete", "delete a profile")):
+        p = cr_sub.add_parser(name, help=text)
+        p.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+    cr_sub.add_parser("list", help="list profiles")
+
+    hist = sub.add_parser("history", help="list or export the check history",
+                          description="Print recent checks, or export them all as CSV.")
+    hist.add_argument("--export", metavar="FILE.csv", help="write CSV ('-' for stdout)")
+    hist.add_argument("--limit", type=int, default=20)
+    hist.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
+               "sandbox": cmd_sandbox, "credentials": cmd_credentials,
+               "history": cmd_history}[args.command]
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"livedetect: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except creds.KeyringUnavailable as exc:
+        print(f"livedetect: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("livedetect: interrupted", file=sys.stderr)
+        return 130
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
+    if args.profile:
+        found = creds.CredentialStore().load(args.profile)
+        if found is None:
+            raise UsageError(f"no credentials profile named {args.profile!r} in the keyring "
+                             "(see `livedetect credentials list`)")
+        return found
+    from_env = creds.from_environment()
+    if from_env is not None:
+        missing = from_env.problems()
+        if missing:
+            raise UsageError(f"environment credentials incomplete: {', '.join(missing)} missing")
+        return from_env
+    store = creds.CredentialStore()
+    if store.available():
+        found = store.load(creds.DEFAULT_PROFILE)
+        if found is not None:
+            return found
+    raise UsageError("no credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
+                     "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox")
+
+
+def _endpoint(args: argparse.Namespace, credentials: creds.Credentials) -> str:
+    chosen = args.endpoint or os.environ.get(creds.ENV_ENDPOINT) or credentials.endpoint
+    return ENDPOINT_ALIASES.get(chosen or "current", chosen or CURRENT_HOST)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.concurrency < 1 or args.concurrency > 64:
+        raise UsageError("--concurrency must be between 1 and 64")
+    if not 0 <= args.threshold <= 100:
+        raise UsageError("--threshold must be between 0 and 100")
+    if args.max_long_side < 16 or args.max_short_side < 16:
+        raise UsageError("--max-long-side and --max-short-side must be at least 16")
+    if not args.paths and not args.url:
+        raise UsageError("nothing to check: give image files, folders or --url")
+    lang = _lang(args.lang)
+    sources, skipped = collect(args.paths)
+    sources += [Source.remote(u) for u in args.url]
+    for note in skipped:
+        print(note, file=sys.stderr)
+    if not sources:
+        raise UsageError("no images found in the given paths")
+
+    sandbox: Sandbox | None = None
+    if args.sandbox:
+        sandbox = Sandbox().start()
+        account = sandbox.account
+        credentials = creds.Credentials(account.appid, account.secret_id, account.secret_key,
+                                        endpoint=sandbox.url)
+        endpoint = sandbox.url
+        print("sandbox: scores are SIMULATED, not a liveness judgement", file=sys.stderr)
+    else:
+        credentials = _resolve_credentials(args)
+        endpoint = _endpoint(args, credentials)
+    config = ClientConfig(
+        endpoint=endpoint,
+        verify=args.ca_bundle or True,
+        proxy=args.proxy,
+        read_timeout=args.timeout,
+        concurrency=args.concurrency,
+    )
+    limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
+    try:
+        client = LiveDetectClient(credentials, config)
+    except BadEndpoint as exc:
+        raise UsageError(f"bad endpoint: {exc}") from None
+    history = None if args.no_history else _open_history(args.history)
+    progress = _Progress(len(sources)) if sys.stderr.isatty() else None
+
+    def report(_index: int, result: CheckResult) -> None:
+        if progress:
+            progress.clear()
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(_human_line(result, lang), flush=True)
+        if progress:
+            progress.add(result)
+
+    try:
+        results = run_batch(sources, client, limits, args.threshold,
+                            concurrency=args.concurrency, history=history, on_result=report)
+    finally:
+        if progress:
+            progress.clear()
+        client.close()
+        if history:
+            history.close()
+        if sandbox:
+            sandbox.stop()
+    counts = Counter(r.verdict for r in results)
+    if not args.json:
+        print(f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
+              f"{counts[Verdict.ERROR]} error", file=sys.stderr)
+    if counts[Verdict.ERROR]:
+        return EXIT_ERROR
+    return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
+
+
+def _open_history(path: str | None) -> History | None:
+    try:
+        return History(path)
+    except Exception as exc:  # a broken history file must not stop the desk from checking
+        print(f"livedetect: history not recorded ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _human_line(result: CheckResult, lang: str) -> str:
+    verdict = result.verdict
+    if verdict is Verdict.ERROR:
+        line = f"ERROR  {result.source}: {result.message(lang)}"
+        hint = result.hint(lang)
+        return f"{line}\n       -> {hint}" if hint else line
+    relation = ">" if verdict is Verdict.PASS else "<="
+    extra = "  (may have been billed twice)" if result.maybe_billed_twice else ""
+    return (f"{verdict.value.upper():<5}  {result.score:>3} {relation} {result.threshold:g}  "
+            f"{result.source}{extra}")
+
+
+class _Progress:
+    """One self-overwriting status line on a terminal's stderr."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.counts: Counter[Verdict] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, result: CheckResult) -> None:
+        with self._lock:
+            self.counts[result.verdict] += 1
+            done = sum(self.counts.values())
+            sys.stderr.write(
+                f"\r[{done}/{self.total}] pass {self.counts[Verdict.PASS]}  fail "
+                f"{self.counts[Verdict.FAIL]}  error {self.counts[Verdict.ERROR]}"
+            )
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+# -- the other commands ----------------------------------------------------------------------------
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    if args.expires_in < 1:
+        raise UsageError("--expires-in must be at least 1 second")
+    print(sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
+               expires_in=args.expires_in, now=args.now, rand=args.rand))
+    return EXIT_OK
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
+    try:
+        prepared = prepare_file(args.path, limits)
+    except ImageRefused as exc:
+        result = CheckResult(source=args.path, threshold=0, problem_key=exc.key, detail=exc.detail)
+        print(f"livedetect: {args.path}: {result.message()}\n  -> {result.hint()}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        Path(args.output).write_bytes(prepared.data)
+    except OSError as exc:
+        print(f"livedetect: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{args.path}: {prepared.original_format} {prepared.original_mode} "
+          f"{prepared.original_width}x{prepared.original_height}, "
+          f"{prepared.original_bytes:,} bytes")
+    print(f"{args.output}: JPEG {prepared.width}x{prepared.height}, {len(prepared.data):,} bytes")
+    for line in prepared.describe():
+        print(f"  - {line}")
+    return EXIT_OK
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    given = [args.appid, args.secret_id, args.secret_key]
+    if any(given) and not all(given):
+        raise UsageError("give all of --appid, --secret-id and --secret-key, or none")
+    for name in ("fail_rate", "reset_rate", "garbage_rate", "throttle_rate"):
+        if not 0 <= getattr(args, name) <= 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be between 0 and 1")
+    faults = Faults(latency_ms=args.latency_ms, fail_rate=args.fail_rate,
+                    reset_rate=args.reset_rate, garbage_rate=args.garbage_rate,
+                    throttle_rate=args.throttle_rate, seed=args.seed)
+    accounts = [Account(args.appid, args.secret_id, args.secret_key)] if all(given) else []
+    try:
+        sandbox = Sandbox(SandboxConfig(host=args.host, port=args.port, accounts=accounts,
+                                        faults=faults, rate_limit=args.rate_limit))
+    except OSError as exc:
+        print(f"livedetect: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    if not accounts:
+        # The sandbox's own throwaway account: printing it is the point.
+        acc = sandbox.account
+        print(f"demo credentials: appid={acc.appid} secret_id={acc.secret_id} "
+              f"secret_key={acc.secret_key}", flush=True)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    sandbox.start()
+    print(f"listening on {sandbox.url}", flush=True)
+    print("scores are SIMULATED, not a liveness judgement", file=sys.stderr, flush=True)
+    while not stop.wait(0.5):
+        pass
+    sandbox.stop()
+    print("sandbox stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_credentials(args: argparse.Namespace) -> int:
+    store = creds.CredentialStore()
+    if args.action == "list":
+        names = store.profiles()
+        print("\n".join(names) if names else "no profiles")
+        return EXIT_OK
+    if args.action == "set":
+        secret = args.secret_key or _ask_secret()
+        if not secret:
+            raise UsageError("the secret key is empty")
+        store.save(creds.Credentials(args.appid, args.secret_id, secret, args.bucket,
+                                     args.endpoint), args.profile)
+        print(f"saved profile {args.profile!r} in {store.backend_name()}")
+        return EXIT_OK
+    if args.action == "show":
+        found = store.load(args.profile)
+        if found is None:
+            print(f"no profile named {args.profile!r}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"profile:    {args.profile}\nappid:      {found.appid}\n"
+              f"secret id:  {found.secret_id}\nsecret key: {found.masked_key()}\n"
+              f"bucket:     {found.bucket or '(none)'}\n"
+              f"endpoint:   {found.endpoint or '(default)'}")
+        return EXIT_OK
+    existed = store.delete(args.profile)
+    print(f"deleted profile {args.profile!r}" if existed else f"no profile named {args.profile!r}")
+    return EXIT_OK
+
+
+def _ask_secret() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("secret key: ")
+    return sys.stdin.readline().strip()
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    try:
+        history = History(args.history)
+    except Exception as exc:
+        print(f"livedetect: cannot open history: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        if args.export:
+            if args.export == "-":
+                count = history.export_csv(sys.stdout)
+            else:
+                with open(args.export, "w", newline="", encoding="utf-8") as out:
+                    count = history.export_csv(out)
+            print(f"exported {count} checks", file=sys.stderr)
+            return EXIT_OK
+        for entry in history.entries(limit=args.limit):
+            score = "-" if entry.score is None else str(entry.score)
+            print(f"{entry.time_text}  {entry.verdict:<5} {score:>3}  {entry.source}  "
+                  f"{'' if entry.verdict != 'error' else entry.message}")
+        return EXIT_OK
+    finally:
+        history.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

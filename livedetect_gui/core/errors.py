@@ -1,0 +1,218 @@
+"""The catalogue of everything that can go wrong with a check, in English and Simplified Chinese.
+
+Service codes come from the provider's error table; local problems (network, TLS, a bad
+response, a refused image) get string keys. Each entry says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    message_en: str
+    message_zh: str
+    hint_en: str
+    hint_zh: str
+    # What kind of trouble: decides retrying and how the UI groups it.
+    group: str
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_zh if lang.startswith("zh") else self.message_en
+
+    def hint(self, lang: str = "en") -> str:
+        return self.hint_zh if lang.startswith("zh") else self.hint_en
+
+
+_SIG_HINT = (
+    "Check the appid, secret id and secret key in the profile; run `livedetect sign` to compare.",
+    "请核对配置中的 appid、secret id 和 secret key；可用 `livedetect sign` 对照签名。",
+)
+_SERVICE_HINT = (
+    "The service is having trouble; try again in a few minutes.",
+    "服务暂时异常，请几分钟后重试。",
+)
+_VIDEO_HINT = (
+    "This code belongs to another API (video or ID card checks); contact support if it persists.",
+    "该错误码属于其他接口（视频或身份证核验）；如持续出现请联系技术支持。",
+)
+
+
+def _p(en: str, zh: str, hint: tuple[str, str], group: str) -> Problem:
+    return Problem(en, zh, hint[0], hint[1], group)
+
+
+SERVICE_CODES: dict[int, Problem] = {
+    3: _p("Bad request (the account may be in arrears and suspended)",
+          "错误的请求（账号可能欠费停服）",
+          ("Check the account's billing status in the provider console.",
+           "请在控制台检查账号是否欠费。"), "request"),
+    4: _p("The signature is empty", "签名为空", _SIG_HINT, "signature"),
+    5: _p("The signature is malformed", "签名串错误", _SIG_HINT, "signature"),
+    6: _p("The appid/bucket in the signature does not match the request",
+          "签名中的 appid/bucket 与操作目标不匹配", _SIG_HINT, "signature"),
+    9: _p("The signature has expired", "签名过期",
+          ("Check that this computer's clock is correct.", "请检查本机时间是否准确。"),
+          "signature"),
+    10: _p("The appid does not exist", "appid 不存在", _SIG_HINT, "signature"),
+    11: _p("The secret id does not exist", "secretid 不存在", _SIG_HINT, "signature"),
+    12: _p("The appid and secret id do not match", "appid 和 secretid 不匹配", _SIG_HINT,
+           "signature"),
+    13: _p("Replay detected: the signature was already used", "重放攻击",
+           ("Run the check again; a fresh signature is made.", "请重新检测，将生成新签名。"),
+           "signature"),
+    14: _p("The signature check failed (wrong secret key?)", "签名校验失败（secret key 错误？）",
+           _SIG_HINT, "signature"),
+    15: _p("Too many requests: the service is throttling", "操作太频繁，触发频控",
+           ("Lower the concurrency in the settings, or wait a minute.",
+            "请在设置中降低并发数，或稍等一分钟。"), "throttle"),
+    16: _p("The bucket does not exist", "Bucket 不存在",
+           ("Leave the bucket empty in the profile; this API does not need one.",
+            "请将配置中的 bucket 留空，此接口不需要 bucket。"), "signature"),
+    21: _p("Invalid parameters", "无效参数",
+           ("Check the appid in the profile; report this if it persists.",
+            "请检查配置中的 appid；如持续出现请反馈。"), "request"),
+    23: _p("The request body is too large (over 6 MB)", "请求包体过大（超过 6MB）",
+           ("Lower the maximum image size in the settings.", "请在设置中调小图片尺寸上限。"),
+           "request"),
+    107: _p("The authentication service is unavailable", "鉴权服务不可用", _SERVICE_HINT,
+            "service"),
+    108: _p("The authentication service is unavailable", "鉴权服务不可用", _SERVICE_HINT,
+            "service"),
+    213: _p("Internal error in the service", "内部错误", _SERVICE_HINT, "service"),
+    -4006: _p("Selfie feature extraction failed (video)", "视频中自拍照特征提取失败", _VIDEO_HINT,
+              "image"),
+    -4007: _p("Selfie comparison failed (video)", "视频中自拍照之间对比失败", _VIDEO_HINT, "image"),
+    -4009: _p("Card photo feature extraction failed", "Card 照片提取特征失败", _VIDEO_HINT, "image"),
+    -4010: _p("Selfie/card similarity failed", "自拍照与Card照片相似度计算失败", _VIDEO_HINT,
+              "image"),
+    -4015: _p("No face was found in the photo", "自拍照人脸检测失败",
+              ("Retake the photo with the whole face visible, well lit and in focus.",
+               "请重拍：脸部完整、光线充足、对焦清晰。"), "image"),
+    -4016: _p("The service could not decode the photo", "自拍照解码失败",
+              ("Re-save the photo as JPEG or PNG and try again.",
+               "请将照片另存为 JPEG 或 PNG 后重试。"), "image"),
+    -4017: _p("No face was found in the card photo", "Card 照片人脸检测失败", _VIDEO_HINT, "image"),
+    -4018: _p("The card photo could not be decoded", "Card 照片解码失败", _VIDEO_HINT, "image"),
+    -5001: _p("Invalid video", "视频无效", _VIDEO_HINT, "image"),
+    -5002: _p("Lip reading failed", "唇语失败", _VIDEO_HINT, "image"),
+    -5005: _p("Not enough frames parsed from the selfie", "自拍照解析照片不足", _VIDEO_HINT, "image"),
+    -5007: _p("The video has no sound", "视频没有声音", _VIDEO_HINT, "image"),
+    -5008: _p("Speech recognition failed", "声音识别失败", _VIDEO_HINT, "image"),
+    -5009: _p("No mouth or face found in the video", "视频人脸检测失败，没有嘴或者脸", _VIDEO_HINT,
+              "image"),
+    -5010: _p("Lip movement check failed", "唇动失败", _VIDEO_HINT, "image"),
+    -5011: _p("Liveness detection failed", "活体检测失败",
+              ("Retake the photo and try again.", "请重拍后重试。"), "image"),
+    -5012: _p("Too much noise in the video", "视频中噪声太大", _VIDEO_HINT, "image"),
+    -5013: _p("The sound in the video is too quiet", "视频里的声音太小", _VIDEO_HINT, "image"),
+    -5014: _p("Invalid liveness level parameter", "活体检测 level 参数无效", _VIDEO_HINT, "request"),
+    -5015: _p("Video resolution too low (minimum 320x480)", "视频像素太低，最小 320*480",
+              _VIDEO_HINT, "image"),
+    -5801: _p("ID card number or name missing", "请求缺少身份证号码或身份证姓名", _VIDEO_HINT,
+              "request"),
+    -5802: _p("Internal server error: the service is temporarily unavailable",
+              "服务器内部错误，服务暂时不可用", _SERVICE_HINT, "service"),
+    -5803: _p("ID card name and number do not match", "身份证姓名与身份证号码不一致", _VIDEO_HINT,
+              "request"),
+    -5804: _p("Invalid ID card number", "身份证号码无效", _VIDEO_HINT, "request"),
+    -5805: _p("No image was received, or the URL could not be downloaded",
+              "用户未输入图像或者 url 下载失败",
+              ("Check that the URL opens in a browser from the internet (not only inside your "
+               "network), or send the file instead.",
+               "请确认该 URL 可从公网访问，或改为上传文件。"), "image"),
+    -5806: _p("ID card number or name badly formatted", "身份证号码或者身份证姓名格式错误",
+              _VIDEO_HINT, "request"),
+    -5807: _p("ID card lookup failed", "查询身份证信息错误", _VIDEO_HINT, "service"),
+}
+
+_NET_HINT = (
+    "Check the network connection and the endpoint and proxy in the settings.",
+    "请检查网络连接以及设置中的服务地址和代理。",
+)
+
+LOCAL_PROBLEMS: dict[str, Problem] = {
+    "unknown_code": _p("The service answered with an unknown error code",
+                       "服务返回了未知错误码",
+                       ("Note the code and contact support.", "请记下错误码并联系技术支持。"),
+                       "service"),
+    "bad_json": _p("The service's answer was not valid JSON", "服务返回的内容不是有效的 JSON",
+                   ("Check the endpoint in the settings; a proxy or captive portal may be "
+                    "answering instead of the service.",
+                    "请检查服务地址；可能是代理或认证网关代替了服务在应答。"), "protocol"),
+    "bad_score": _p("The service's answer has no valid score (0..100)",
+                    "服务返回的分数缺失或超出 0..100",
+                    ("Try again; report it if it persists.", "请重试；如持续出现请反馈。"),
+                    "protocol"),
+    "http_error": _p("The server answered with an HTTP error", "服务器返回了 HTTP 错误",
+                     ("Check the endpoint in the settings; try again later.",
+                      "请检查服务地址，稍后重试。"), "service"),
+    "timeout": _p("The service did not answer in time", "服务响应超时",
+                  ("Try again; raise the read timeout in the settings on a slow network.",
+                   "请重试；网络较慢时可在设置中增大读取超时。"), "network"),
+    "connect_timeout": _p("Could not connect to the service in time", "连接服务超时", _NET_HINT,
+                          "network"),
+    "dns": _p("The service's host name could not be resolved", "无法解析服务的域名", _NET_HINT,
+              "network"),
+    "connection": _p("Could not connect to the service", "无法连接到服务", _NET_HINT, "network"),
+    "connection_lost": _p("The connection dropped before the service answered",
+                          "在服务应答前连接中断", _NET_HINT, "network"),
+    "tls": _p("The secure connection failed (certificate not trusted)",
+              "安全连接失败（证书不受信任）",
+              ("Check the system clock; behind a corporate proxy, set its CA bundle in the "
+               "settings.", "请检查系统时间；如使用企业代理，请在设置中指定其 CA 证书。"),
+              "network"),
+    "proxy": _p("The proxy refused or failed the connection", "代理拒绝或连接失败",
+                ("Check the proxy address in the settings.", "请检查设置中的代理地址。"),
+                "network"),
+    "bad_url": _p("The endpoint or image URL is not valid", "服务地址或图片 URL 无效",
+                  ("Use a full address starting with http:// or https://.",
+                   "请使用以 http:// 或 https:// 开头的完整地址。"), "request"),
+    "body_too_large": _p("The prepared request would exceed the service's 6 MB limit",
+                         "准备好的请求超过服务 6MB 的上限",
+                         ("Lower the maximum image size in the settings.",
+                          "请在设置中调小图片尺寸上限。"), "request"),
+    "cancelled": _p("Cancelled before it was sent", "发送前已取消",
+                    ("Run it again when ready.", "需要时可重新运行。"), "cancelled"),
+    "no_credentials": _p("No credentials are configured", "未配置凭据",
+                         ("Add a profile (`livedetect credentials set`) or use the sandbox.",
+                          "请添加凭据（`livedetect credentials set`）或使用沙箱。"), "request"),
+    "internal": _p("An unexpected error stopped this check", "意外错误中止了本次检测",
+                   ("Try again; report it with the log if it persists.",
+                    "请重试；如持续出现请附日志反馈。"), "internal"),
+    # Image refusals: the photo is never sent, nothing is billed.
+    "file_missing": _p("The file does not exist (moved or deleted?)", "文件不存在（已移动或删除？）",
+                       ("Add the file again from its new place.", "请从新位置重新添加文件。"),
+                       "image"),
+    "file_unreadable": _p("The file cannot be read", "无法读取文件",
+                          ("Check that the file is not locked and that you may read it.",
+                           "请检查文件是否被占用以及读取权限。"), "image"),
+    "file_empty": _p("The file is empty (0 bytes)", "文件为空（0 字节）",
+                     ("Copy the photo again from its source.", "请从来源重新拷贝照片。"), "image"),
+    "not_image": _p("The file is not an image this desk can read", "该文件不是可读取的图片",
+                    ("Use JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC.",
+                     "请使用 JPEG、PNG、WebP、BMP、TIFF、GIF 或 HEIC 格式。"), "image"),
+    "truncated": _p("The image file is truncated or corrupt", "图片文件不完整或已损坏",
+                    ("Copy the photo again from its source.", "请从来源重新拷贝照片。"), "image"),
+    "animated": _p("Animated images are not supported by the service",
+                   "服务不支持动图",
+                   ("Use a single still photo (JPEG or PNG).", "请使用单张静态照片（JPEG 或 PNG）。"),
+                   "image"),
+    "too_many_pixels": _p("The image has too many pixels to open safely",
+                          "图片像素过多，无法安全打开",
+                          ("Scale the photo down below the pixel limit first.",
+                           "请先将照片缩小到像素上限以下。"), "image"),
+    "too_large": _p("The photo cannot be compressed under the service's size limit",
+                    "照片无法压缩到服务的大小上限以下",
+                    ("Lower the maximum image size in the settings.",
+                     "请在设置中调小图片尺寸上限。"), "image"),
+}
+
+
+def service_problem(code: int) -> Problem:
+    return SERVICE_CODES.get(code) or LOCAL_PROBLEMS["unknown_code"]
+
+
+def local_problem(key: str) -> Problem:
+    return LOCAL_PROBLEMS[key]

@@ -1,0 +1,367 @@
+"""Image preparation: make a photo fit the service's limits before a paid call is made.
+
+Orients (EXIF), converts (CMYK, palette, 16-bit, alpha), scales down and compresses into a JPEG
+under the service's recommendation and its 6 MB body limit, and strips metadata. Large JPEGs are
+decoded with libjpeg's DCT scaling (``Image.draft``) so a 48 MP photo never lives full size in
+memory. Anything the service would reject (animations, corrupt files) is refused here, unbilled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from .result import PreparedInfo
+
+try:  # HEIC/HEIF from phones; optional so a broken wheel does not take the desk down.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_AVAILABLE = True
+except ImportError:  # pragma: no cover - depends on the platform's wheel
+    HEIF_AVAILABLE = False
+
+# We enforce our own pixel guard (Limits.max_pixels) before decoding; Pillow's warning below
+# its hard limit would only be noise on stderr.
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated photo is refused, never half-sent
+
+SERVICE_BODY_LIMIT = 6_000_000  # the provider's 6 MB, read as decimal to stay on the safe side
+
+# What Image.open may identify. A whitelist keeps exotic decoders (EPS via Ghostscript...) away.
+Image.init()  # register every plugin so the whitelist below can name them
+READ_FORMATS = tuple(
+    f for f in ("JPEG", "MPO", "PNG", "WEBP", "BMP", "DIB", "TIFF", "GIF", "HEIF", "AVIF")
+    if f in Image.OPEN
+)
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".bmp", ".dib", ".tif", ".tiff", ".gif",
+     ".heic", ".heif", ".avif"}
+)
+
+_ORIENTATION_TAG = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+ACTION_TEXT: dict[str, tuple[str, str]] = {
+    "passthrough": ("sent as it is (no re-encoding)", "原图发送（未重新编码）"),
+    "rotated": ("rotated upright (EXIF orientation)", "已按 EXIF 方向旋转"),
+    "converted": ("colours converted", "已转换颜色模式"),
+    "alpha_flattened": ("transparency flattened on white", "透明背景已填充为白色"),
+    "downscaled": ("scaled down to the service's size", "已缩小到服务建议尺寸"),
+    "reencoded": ("encoded as JPEG", "已编码为 JPEG"),
+    "quality_lowered": ("compressed harder to fit 6 MB", "为满足 6MB 上限加大了压缩"),
+    "metadata_stripped": ("metadata removed (privacy)", "已移除元数据（隐私）"),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_long_side: int = 1280
+    max_short_side: int = 720
+    max_body_bytes: int = SERVICE_BODY_LIMIT
+    # Room left for the multipart envelope; the client measures the real body before sending.
+    envelope_reserve: int = 1024
+    max_pixels: int = 120_000_000
+    jpeg_quality: int = 90
+
+    @property
+    def max_image_bytes(self) -> int:
+        return self.max_body_bytes - self.envelope_reserve
+
+    def fit(self, width: int, height: int) -> tuple[int, int]:
+        """The largest size within the limits with the same aspect; never larger than given."""
+        long_side, short_side = max(width, height), min(width, height)
+        scale = min(1.0, self.max_long_side / long_side, self.max_short_side / short_side)
+        if scale >= 1.0:
+            return width, height
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+class ImageRefused(Exception):
+    """The photo cannot be sent; ``key`` names the problem in the error catalogue."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(f"{key}: {detail}" if detail else key)
+        self.key = key
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    data: bytes = field(repr=False)
+    width: int
+    height: int
+    original_width: int
+    original_height: int
+    original_bytes: int
+    original_format: str
+    original_mode: str
+    actions: tuple[str, ...]
+    content_type: str = "image/jpeg"
+
+    @property
+    def info(self) -> PreparedInfo:
+        return PreparedInfo(self.width, self.height, len(self.data))
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def describe(self, lang: str = "en") -> list[str]:
+        index = 1 if lang.startswith("zh") else 0
+        return [ACTION_TEXT[a][index] for a in self.actions]
+
+
+def is_image_path(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def prepare_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> PreparedImage:
+    """Prepare a photo on disk; raises ImageRefused with a catalogue key."""
+    path = Path(path)
+    size = _stat_size(path)
+    try:
+        with open(path, "rb") as handle:
+            return _prepare(handle, size, limits)
+    except FileNotFoundError:  # vanished between stat and open
+        raise ImageRefused("file_missing", str(path)) from None
+    except (PermissionError, IsADirectoryError) as exc:
+        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+
+
+def prepare_bytes(data: bytes, limits: Limits = Limits()) -> PreparedImage:
+    """Prepare a photo held in memory (clipboard, camera, downloaded)."""
+    if not data:
+        raise ImageRefused("file_empty")
+    return _prepare(io.BytesIO(data), len(data), limits)
+
+
+def load_thumbnail(path: str | os.PathLike[str], box: int, max_pixels: int = 120_000_000
+                   ) -> Image.Image:
+    """A small upright RGB copy for previews, decoded at reduced scale; raises ImageRefused."""
+    path = Path(path)
+    _stat_size(path)
+    try:
+        with open(path, "rb") as handle:
+            im = _open(handle, max_pixels)
+            orientation = _orientation(im)
+            _decode(im, *_fit_box(im.size, box))
+            im = _upright(im, orientation)
+            im = _to_rgb(im)[0]
+            im.thumbnail((box, box), Image.Resampling.BILINEAR)
+            return im
+    except FileNotFoundError:
+        raise ImageRefused("file_missing", str(path)) from None
+    except (PermissionError, IsADirectoryError) as exc:
+        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """The same JPEG without EXIF/XMP/IPTC/comments, bit-identical compressed pixels.
+
+    Keeps JFIF (APP0), the ICC profile (APP2) and Adobe (APP14, needed to read colours right);
+    drops the other APPn segments and COM, which carry GPS, device and editing data.
+    """
+    if data[:2] != b"\xff\xd8":
+        return data
+    out = bytearray(b"\xff\xd8")
+    pos = 2
+    end = len(data)
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            return data  # not where a marker should be: leave the file untouched
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xDA:  # start of scan: the rest is entropy-coded data, copy it whole
+            out += data[pos:]
+            return bytes(out)
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2 or pos + 2 + length > end:
+            return data
+        segment = data[pos : pos + 2 + length]
+        keep = not (0xE1 <= marker <= 0xEF and marker not in (0xE2, 0xEE)) and marker != 0xFE
+        if marker == 0xE2 and not segment[4:16].startswith(b"ICC_PROFILE"):
+            keep = False  # APP2 also carries FlashPix/MPF; only the ICC profile matters
+        if keep:
+            out += segment
+        pos += 2 + length
+    return data
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _stat_size(path: Path) -> int:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ImageRefused("file_missing", str(path)) from None
+    except OSError as exc:
+        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+    if path.is_dir():
+        raise ImageRefused("file_unreadable", "it is a folder")
+    if st.st_size == 0:
+        raise ImageRefused("file_empty")
+    return st.st_size
+
+
+def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Image:
+    try:
+        im = Image.open(handle, formats=READ_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise ImageRefused("too_many_pixels", str(exc)) from None
+    except UnidentifiedImageError:
+        raise ImageRefused("not_image") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageRefused("truncated", str(exc) or type(exc).__name__) from None
+    width, height = im.size
+    if width * height > max_pixels:
+        raise ImageRefused(
+            "too_many_pixels", f"{width}x{height} is over {max_pixels / 1e6:.0f} megapixels"
+        )
+    if width < 1 or height < 1:
+        raise ImageRefused("truncated", "zero-sized image")
+    # MPO (a JPEG with a second picture appended by some cameras) is a still photo.
+    if im.format != "MPO" and getattr(im, "is_animated", False):
+        raise ImageRefused("animated", f"{im.format} with {getattr(im, 'n_frames', '?')} frames")
+    return im
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # a broken EXIF block must not lose the photo; treat as upright
+        return 1
+    return value if value in _TRANSPOSE else 1
+
+
+def _fit_box(size: tuple[int, int], box: int) -> tuple[int, int]:
+    scale = min(1.0, box / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _decode(im: Image.Image, width: int, height: int) -> None:
+    """Load the pixels, letting JPEG decode at 1/2, 1/4 or 1/8 scale when that is enough."""
+    try:
+        if im.format in ("JPEG", "MPO") and (width, height) != im.size:
+            im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, (width, height))
+        im.load()
+    except Image.DecompressionBombError as exc:
+        raise ImageRefused("too_many_pixels", str(exc)) from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+        raise ImageRefused("truncated", str(exc) or type(exc).__name__) from None
+
+
+def _upright(im: Image.Image, orientation: int) -> Image.Image:
+    method = _TRANSPOSE.get(orientation)
+    return im.transpose(method) if method is not None else im
+
+
+def _to_rgb(im: Image.Image) -> tuple[Image.Image, list[str]]:
+    """RGB or L, whatever came in; returns the actions it took."""
+    actions: list[str] = []
+    mode = im.mode
+    if mode in ("RGB", "L"):
+        return im, actions
+    if mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+        mode = im.mode
+        actions.append("converted")
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        # 16/32-bit grey: scale to 8 bits instead of clipping everything above 255 to white.
+        peak = 65535 if mode.startswith("I;16") or (im.getextrema()[1] or 0) > 255 else 255
+        im = im.convert("I") if mode != "F" else im
+        im = im.point(lambda v: v * (255 / peak)).convert("L")
+        return im, ["converted"]
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat, [*actions, "alpha_flattened"]
+    im = im.convert("RGB")  # CMYK, YCbCr, LAB, HSV, 1-bit...
+    if "converted" not in actions:
+        actions.append("converted")
+    return im, actions
+
+
+def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) -> PreparedImage:
+    im = _open(handle, limits.max_pixels)
+    fmt, mode = im.format or "?", im.mode
+    width, height = im.size
+    orientation = _orientation(im)
+    target = limits.fit(width, height)
+
+    if (
+        fmt == "JPEG"
+        and orientation == 1
+        and mode in ("RGB", "L")
+        and target == (width, height)
+        and size <= limits.max_image_bytes
+    ):
+        # Already fits: send the original compressed pixels, only without the metadata.
+        _decode(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is not truncated
+        handle.seek(0)
+        original = handle.read()
+        data = strip_jpeg_metadata(original)
+        actions = ["passthrough"] + (["metadata_stripped"] if len(data) < len(original) else [])
+        return PreparedImage(data, width, height, width, height, size, fmt, mode, tuple(actions))
+
+    actions: list[str] = []
+    _decode(im, *target)
+    icc = im.info.get("icc_profile") if im.mode == "RGB" else None
+    if orientation != 1:
+        im = _upright(im, orientation)
+        actions.append("rotated")
+    im, converted = _to_rgb(im)
+    actions += converted
+    out_size = target if orientation < 5 else (target[1], target[0])
+    if im.size != out_size:
+        im = im.resize(out_size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if out_size != (width, height) and out_size != (height, width):
+        actions.append("downscaled")
+    actions += ["reencoded", "metadata_stripped"]
+
+    data, out_width, out_height = _encode_within(im, limits, icc, actions)
+    return PreparedImage(
+        data, out_width, out_height, width, height, size, fmt, mode, tuple(actions)
+    )
+
+
+def _encode_within(
+    im: Image.Image, limits: Limits, icc: bytes | None, actions: list[str]
+) -> tuple[bytes, int, int]:
+    """JPEG bytes under the size budget: lower the quality first, then the size."""
+    qualities = [limits.jpeg_quality] + [q for q in (80, 70, 60, 50) if q < limits.jpeg_quality]
+    while True:
+        for quality in qualities:
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=quality, icc_profile=icc)
+            if buf.tell() <= limits.max_image_bytes:
+                if quality != limits.jpeg_quality and "quality_lowered" not in actions:
+                    actions.append("quality_lowered")
+                return buf.getvalue(), im.width, im.height
+        if min(im.size) <= 64:
+            raise ImageRefused(
+                "too_large", f"over {limits.max_image_bytes:,} bytes even at low quality"
+            )
+        im = im.resize((max(1, im.width * 4 // 5), max(1, im.height * 4 // 5)),
+                       Image.Resampling.LANCZOS)
+        if "quality_lowered" not in actions:
+            actions.append("quality_lowered")
+

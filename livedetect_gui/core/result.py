@@ -1,0 +1,87 @@
+"""What one check produced: the record that crosses from the core to the CLI, GUI and history."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, local_problem, service_problem
+from .verdict import Verdict, judge
+
+
+@dataclass(frozen=True)
+class PreparedInfo:
+    width: int
+    height: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    source: str
+    threshold: float
+    score: int | None = None
+    # The service's code when it answered one; None for local problems (network, refusal).
+    code: int | None = None
+    # Catalogue key of a local problem ("timeout", "animated", ...); None when the service spoke.
+    problem_key: str | None = None
+    # Extra words for the message: the service's own message, an exception summary.
+    # Never a secret: built only from server text and exception class names/messages.
+    detail: str = ""
+    attempts: int = 0
+    elapsed_ms: int = 0
+    prepared: PreparedInfo | None = None
+    sha256: str | None = None
+    endpoint: str = ""
+    # True when a retry followed a failure after which the service may already have
+    # processed (and billed) the request: this item may have been billed more than once.
+    maybe_billed_twice: bool = False
+    checked_at: float = field(default_factory=time.time)
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.problem_key is not None or (self.code not in (None, 0)):
+            return Verdict.ERROR
+        return judge(self.score, self.threshold)
+
+    @property
+    def problem(self) -> Problem | None:
+        if self.problem_key is not None:
+            return local_problem(self.problem_key)
+        if self.code not in (None, 0):
+            return service_problem(self.code)
+        return None
+
+    def message(self, lang: str = "en") -> str:
+        problem = self.problem
+        if problem is None:
+            return "OK" if lang.startswith("en") else "成功"
+        text = problem.message(lang)
+        if self.code not in (None, 0):
+            text = f"{text} [code {self.code}]"
+        return f"{text}: {self.detail}" if self.detail else text
+
+    def hint(self, lang: str = "en") -> str:
+        problem = self.problem
+        return problem.hint(lang) if problem else ""
+
+    def with_threshold(self, threshold: float) -> CheckResult:
+        """The same check judged against another threshold: no new call to the service."""
+        return dataclasses.replace(self, threshold=threshold)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "verdict": self.verdict.value,
+            "score": self.score,
+            "threshold": self.threshold,
+            "code": self.code,
+            "message": self.message("en"),
+            "hint": self.hint("en"),
+            "attempts": self.attempts,
+            "elapsed_ms": self.elapsed_ms,
+            "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,
+            "maybe_billed_twice": self.maybe_billed_twice,
+        }
