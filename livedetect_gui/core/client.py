@@ -18,6 +18,7 @@ Why each retry is safe with a billed API:
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import time
@@ -35,6 +36,8 @@ from .imaging import SERVICE_BODY_LIMIT, PreparedImage
 from .result import CheckResult
 from .signing import SignatureCache
 from .verdict import DEFAULT_THRESHOLD
+
+log = logging.getLogger(__name__)
 
 API_PATH = "/face/livedetectpicture"
 CURRENT_HOST = "https://recognition.image.myqcloud.com"
@@ -124,9 +127,9 @@ class LiveDetectClient:
         )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.verify = config.verify
-        if config.proxy:
-            self.session.proxies = {"http": config.proxy, "https": config.proxy}
+        # Passed with every request, not set on the session: requests lets REQUESTS_CA_BUNDLE
+        # and friends override a session's own verify setting.
+        self._proxies = {"http": config.proxy, "https": config.proxy} if config.proxy else None
         self.session.headers["User-Agent"] = "LiveDetectDesk"
 
     def close(self) -> None:
@@ -201,6 +204,9 @@ class LiveDetectClient:
             if ambiguous_before:
                 maybe_twice = True
             outcome = self._attempt(signature, body, content_type)
+            # Never the signature or the key: only what an operator can act on.
+            log.info("%s attempt %d: code=%s problem=%s %s", base.source, attempts,
+                     outcome.code, outcome.problem_key, outcome.detail)
             if outcome.code == 9 and not renewed:
                 # Expired (clock skew, or a long pause): the service did no work; renew once.
                 signature = self._signatures.renew(signature)
@@ -244,6 +250,7 @@ class LiveDetectClient:
             response = self.session.post(
                 self.url, data=body, headers=headers,
                 timeout=(cfg.connect_timeout, cfg.read_timeout),
+                verify=cfg.verify, proxies=self._proxies,
             )
         except requests.exceptions.SSLError as exc:
             return _Outcome(problem_key="tls", detail=_short(exc))

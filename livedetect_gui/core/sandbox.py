@@ -15,6 +15,7 @@ import logging
 import random
 import secrets
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from PIL import Image, ImageStat
 
@@ -57,6 +59,9 @@ class SandboxConfig:
     # Requests per second per appid before code 15; 0 means no limit.
     rate_limit: float = 0.0
     max_body_bytes: int = SERVICE_BODY_LIMIT
+    # PEM files to serve https (to exercise TLS verification and custom CA bundles).
+    tls_cert: str | None = None
+    tls_key: str | None = None
 
     @staticmethod
     def demo_account() -> Account:
@@ -110,7 +115,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class Sandbox:
-    """Start with ``start()`` (background thread) or ``serve_forever()``; stop with ``stop()``."""
+    """Serves on a background thread from ``start()`` until ``stop()``."""
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
@@ -124,6 +129,12 @@ class Sandbox:
         self._stats_lock = threading.Lock()
         self._server = _Server((self.config.host, self.config.port), _Handler)
         self._server.sandbox = self
+        self.scheme = "http"
+        if self.config.tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.config.tls_cert, self.config.tls_key)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
 
     @property
@@ -133,7 +144,7 @@ class Sandbox:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(
@@ -142,14 +153,12 @@ class Sandbox:
         self._thread.start()
         return self
 
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() would wait forever for a loop never started
+            self._server.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -179,6 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real service offers
     server: _Server
     server_version = "LiveDetectSandbox"
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.sandbox.count("connections")
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         log.debug("%s %s", self.address_string(), format % args)
@@ -217,7 +230,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         sandbox = self.server.sandbox
         sandbox.count("requests")
-        if self.path.split("?")[0].rstrip("/") != API_PATH:
+        # A proxy's absolute-form target ("POST http://host/face/...") names the same path.
+        if self.path.startswith(("http://", "https://")):
+            sandbox.count("proxied")
+        if urlsplit(self.path).path.rstrip("/") != API_PATH:
             self._reply({"code": 21, "message": "no such API"}, status=404)
             return
         length_header = self.headers.get("Content-Length")

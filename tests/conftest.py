@@ -1,0 +1,131 @@
+"""Shared fixtures: a real sandbox on 127.0.0.1, generated photos, a private data directory."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from livedetect_gui.core.client import ClientConfig, LiveDetectClient
+from livedetect_gui.core.credentials import Credentials
+from livedetect_gui.core.imaging import prepare_file
+from livedetect_gui.core.sandbox import Faults, Sandbox, SandboxConfig, simulated_score
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """History and settings of the tests never touch the developer's own."""
+    base = tmp_path_factory.mktemp("xdg")
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")}
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    for key in ("LIVEDETECT_APPID", "LIVEDETECT_SECRET_ID", "LIVEDETECT_SECRET_KEY",
+                "LIVEDETECT_ENDPOINT"):
+        os.environ.pop(key, None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def make_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A varied, face-free test picture: gradients and shapes, different for every seed."""
+    rnd = random.Random(seed)
+    width, height = size
+    im = Image.new("RGB", size)
+    draw = ImageDraw.Draw(im)
+    base = [rnd.randrange(256) for _ in range(3)]
+    for y in range(0, height, max(1, height // 64)):
+        shade = tuple((c + y * 255 // height) % 256 for c in base)
+        draw.rectangle([0, y, width, y + height // 64], fill=shade)
+    for _ in range(12):
+        x0, y0 = rnd.randrange(width), rnd.randrange(height)
+        box = [x0, y0, x0 + rnd.randrange(20, max(21, width // 3)),
+               y0 + rnd.randrange(20, max(21, height // 3))]
+        draw.ellipse(box, fill=tuple(rnd.randrange(256) for _ in range(3)))
+    return im
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Callable[..., Path]:
+    """photo(seed, size=(w, h), fmt="JPEG", name=None, **save_options) -> path."""
+
+    def make(seed: int = 0, size: tuple[int, int] = (640, 480), fmt: str = "JPEG",
+             name: str | None = None, **options: object) -> Path:
+        ext = {"JPEG": "jpg", "TIFF": "tif", "HEIF": "heic"}.get(fmt, fmt.lower())
+        path = tmp_path / (name or f"photo{seed}.{ext}")
+        make_photo(seed, size).save(path, fmt, **options)
+        return path
+
+    return make
+
+
+def photo_with_verdict(path: Path, verdict: str, threshold: float = 87, start: int = 0,
+                       size: tuple[int, int] = (640, 480)) -> int:
+    """Write a JPEG whose simulated score gives ``verdict``; returns the score it will get.
+
+    Scored exactly as the sandbox will: on the decoded bytes that preparation sends.
+    """
+    for seed in range(start, start + 2000):
+        make_photo(seed, size).save(path, "JPEG", quality=90)
+        with Image.open(io.BytesIO(prepare_file(path).data)) as sent:
+            score = simulated_score(sent)
+        if score is not None and (score > threshold) == (verdict == "pass"):
+            return score
+    raise AssertionError(f"no photo found that would {verdict}")
+
+
+@pytest.fixture
+def start_sandbox() -> Iterator[Callable[..., Sandbox]]:
+    started: list[Sandbox] = []
+
+    def start(**options: object) -> Sandbox:
+        fault_keys = {"latency_ms", "fail_rate", "reset_rate", "garbage_rate", "throttle_rate",
+                      "seed"}
+        faults = Faults(**{k: v for k, v in options.items() if k in fault_keys})
+        rest = {k: v for k, v in options.items() if k not in fault_keys}
+        sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0, faults=faults, **rest)).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in started:
+        sandbox.stop()
+
+
+@pytest.fixture
+def sandbox(start_sandbox: Callable[..., Sandbox]) -> Sandbox:
+    return start_sandbox()
+
+
+def sandbox_credentials(sandbox: Sandbox) -> Credentials:
+    acc = sandbox.account
+    return Credentials(acc.appid, acc.secret_id, acc.secret_key)
+
+
+FAST = dict(backoff_base=0.01, backoff_cap=0.05, connect_timeout=2.0, read_timeout=5.0,
+            max_retry_seconds=10.0)
+
+
+@pytest.fixture
+def make_client() -> Iterator[Callable[..., LiveDetectClient]]:
+    clients: list[LiveDetectClient] = []
+
+    def make(sandbox: Sandbox, credentials: Credentials | None = None,
+             **config: object) -> LiveDetectClient:
+        settings = {**FAST, "endpoint": sandbox.url, **config}
+        client = LiveDetectClient(credentials or sandbox_credentials(sandbox),
+                                  ClientConfig(**settings))
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

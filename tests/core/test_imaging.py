@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import io
+import os
+import struct
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from livedetect_gui.core.imaging import (
+    ImageRefused,
+    Limits,
+    load_thumbnail,
+    prepare_bytes,
+    prepare_file,
+    strip_jpeg_metadata,
+)
+from tests.conftest import make_photo
+
+
+def decoded(data: bytes) -> Image.Image:
+    im = Image.open(io.BytesIO(data))
+    im.load()
+    return im
+
+
+def refusal(path: Path | str, limits: Limits = Limits()) -> str:
+    with pytest.raises(ImageRefused) as info:
+        prepare_file(path, limits)
+    return info.value.key
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "BMP", "TIFF", "GIF", "HEIF"])
+def test_every_accepted_format_becomes_a_fitting_jpeg(photo, fmt: str) -> None:
+    path = photo(seed=3, size=(1600, 1200), fmt=fmt)
+    prepared = prepare_file(path)
+    out = decoded(prepared.data)
+    assert out.format == "JPEG"
+    assert out.size == (prepared.width, prepared.height) == (960, 720)
+    assert prepared.original_format == fmt
+    assert "downscaled" in prepared.actions
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ((4000, 3000), (960, 720)),   # landscape: the short side limits
+    ((3000, 4000), (720, 960)),   # portrait
+    ((4000, 1000), (1280, 320)),  # panorama: the long side limits
+    ((500, 400), (500, 400)),     # small: never upscaled
+])
+def test_fits_the_recommended_size_without_upscaling(photo, size, expected) -> None:
+    prepared = prepare_file(photo(seed=1, size=size, fmt="PNG"))
+    assert (prepared.width, prepared.height) == expected
+
+
+def test_limits_are_configurable(photo) -> None:
+    prepared = prepare_file(photo(size=(4000, 3000)), Limits(max_long_side=400,
+                                                              max_short_side=400))
+    assert (prepared.width, prepared.height) == (400, 300)
+
+
+@pytest.mark.parametrize("orientation", [2, 3, 4, 5, 6, 7, 8])
+def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
+    # A marker in the top-left corner of the *displayed* image must stay there.
+    upright = Image.new("RGB", (400, 300), (255, 255, 255))
+    upright.paste((255, 0, 0), (0, 0, 80, 80))
+    inverse = {2: 2, 3: 3, 4: 4, 5: 5, 6: 8, 7: 7, 8: 6}[orientation]
+    stored = upright.transpose({2: Image.Transpose.FLIP_LEFT_RIGHT,
+                                3: Image.Transpose.ROTATE_180,
+                                4: Image.Transpose.FLIP_TOP_BOTTOM,
+                                5: Image.Transpose.TRANSPOSE,
+                                6: Image.Transpose.ROTATE_270,
+                                7: Image.Transpose.TRANSVERSE,
+                                8: Image.Transpose.ROTATE_90}[inverse])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "oriented.jpg"
+    stored.save(path, exif=exif, quality=95)
+    prepared = prepare_file(path)
+    out = decoded(prepared.data)
+    assert out.size == (400, 300)
+    assert "rotated" in prepared.actions
+    red, green, _ = out.getpixel((20, 20))
+    assert red > 200 and green < 60
+    assert out.getpixel((380, 280))[1] > 200
+    assert 0x0112 not in out.getexif()
+
+
+def test_cmyk_is_converted(tmp_path: Path) -> None:
+    path = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (300, 200), (0, 255, 255, 0)).save(path)  # pure red in CMYK
+    prepared = prepare_file(path)
+    out = decoded(prepared.data)
+    assert out.mode == "RGB"
+    red, green, blue = out.getpixel((10, 10))
+    assert red > 200 and green < 60 and blue < 60
+    assert "converted" in prepared.actions
+
+
+def test_palette_and_alpha_are_flattened_on_white(tmp_path: Path) -> None:
+    rgba = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    rgba.paste((0, 0, 255, 255), (0, 0, 50, 100))
+    rgba.save(tmp_path / "alpha.png")
+    out = decoded(prepare_file(tmp_path / "alpha.png").data)
+    assert min(out.getpixel((80, 50))) > 240  # transparent -> white, not black
+    assert out.getpixel((20, 50))[2] > 200
+
+    palette = rgba.convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+    palette.info["transparency"] = palette.getpixel((80, 50))
+    palette.save(tmp_path / "palette.gif", transparency=palette.getpixel((80, 50)))
+    prepared = prepare_file(tmp_path / "palette.gif")
+    assert min(decoded(prepared.data).getpixel((80, 50))) > 240
+    assert "alpha_flattened" in prepared.actions
+
+
+def test_16_bit_grey_is_scaled_not_clipped(tmp_path: Path) -> None:
+    # Left half at half of full scale, right half black.
+    row = struct.pack("<64H", *([32768] * 32 + [0] * 32))
+    im = Image.frombytes("I;16", (64, 64), row * 64)
+    im.save(tmp_path / "deep.png")
+    assert Image.open(tmp_path / "deep.png").mode.startswith("I;16")
+    out = decoded(prepare_file(tmp_path / "deep.png").data)
+    assert 120 <= out.getpixel((10, 10)) <= 135  # 32768/65535*255 = 127.5, not clipped to 255
+    assert out.getpixel((50, 10)) < 5
+
+
+def test_fitting_jpeg_is_sent_without_reencoding_but_without_metadata(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 0.0)}  # GPS
+    path = tmp_path / "fits.jpg"
+    make_photo(5, (640, 480)).save(path, quality=80, exif=exif, comment=b"private note")
+    original = path.read_bytes()
+    prepared = prepare_file(path)
+    assert prepared.actions == ("passthrough", "metadata_stripped")
+    assert b"CameraMaker" in original and b"CameraMaker" not in prepared.data
+    assert b"private note" not in prepared.data
+    # Same compressed pixels: decoding both gives identical images (no second lossy encode).
+    assert ImageChops.difference(decoded(original).convert("RGB"),
+                                 decoded(prepared.data)).getbbox() is None
+    # The entropy-coded scan is byte for byte the original's.
+    scan = original.index(b"\xff\xda")
+    assert original[scan:] == prepared.data[prepared.data.index(b"\xff\xda"):]
+
+
+def test_reencoded_output_carries_no_exif(photo) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    path = photo(size=(2000, 1500), exif=exif)
+    prepared = prepare_file(path)
+    assert "reencoded" in prepared.actions
+    assert b"CameraMaker" not in prepared.data
+
+
+def test_strip_leaves_non_jpeg_and_malformed_data_alone() -> None:
+    assert strip_jpeg_metadata(b"not a jpeg") == b"not a jpeg"
+    broken = b"\xff\xd8\xff\xe1\x99\x99short"
+    assert strip_jpeg_metadata(broken) == broken
+
+
+def test_body_budget_lowers_quality_then_size(photo) -> None:
+    path = photo(seed=9, size=(1280, 720), fmt="PNG")
+    limits = Limits(max_body_bytes=60_000, envelope_reserve=1024)
+    prepared = prepare_file(path, limits)
+    assert len(prepared.data) <= limits.max_image_bytes
+    assert "quality_lowered" in prepared.actions
+
+
+def test_impossible_budget_is_refused(photo) -> None:
+    assert refusal(photo(size=(800, 600), fmt="PNG"),
+                   Limits(max_body_bytes=1500, envelope_reserve=1024)) == "too_large"
+
+
+def test_large_jpeg_is_decoded_scaled(photo) -> None:
+    # 24 MP: with DCT scaling the decode is 1/4 size; the output is exact all the same.
+    path = photo(seed=2, size=(6000, 4000), quality=85)
+    prepared = prepare_file(path)
+    assert (prepared.width, prepared.height) == (1080, 720)
+    assert (prepared.original_width, prepared.original_height) == (6000, 4000)
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP", "PNG"])
+def test_animations_are_refused(tmp_path: Path, fmt: str) -> None:
+    frames = [make_photo(i, (120, 90)) for i in range(3)]
+    path = tmp_path / f"anim.{fmt.lower()}"
+    frames[0].save(path, fmt, save_all=True, append_images=frames[1:], duration=100)
+    assert refusal(path) == "animated"
+
+
+def test_still_gif_is_accepted(photo) -> None:
+    prepared = prepare_file(photo(fmt="GIF"))
+    assert prepared.original_format == "GIF"
+
+
+def test_bad_files_are_refused_with_their_reason(tmp_path: Path, photo) -> None:
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    assert refusal(tmp_path / "empty.jpg") == "file_empty"
+    (tmp_path / "notes.jpg").write_text("this is not a photo\n" * 50)
+    assert refusal(tmp_path / "notes.jpg") == "not_image"
+    whole = photo(size=(800, 600)).read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    assert refusal(tmp_path / "cut.jpg") == "truncated"
+    (tmp_path / "cut_small.jpg").write_bytes(whole[:-200])  # would be sent as is if not checked
+    assert refusal(tmp_path / "cut_small.jpg") == "truncated"
+    assert refusal(tmp_path / "gone.jpg") == "file_missing"
+    assert refusal(tmp_path) == "file_unreadable"
+    assert refusal(photo() / "inside-a-file.jpg") == "file_unreadable"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file; permissions cannot refuse")
+def test_unreadable_file_is_refused(photo) -> None:
+    path = photo()
+    path.chmod(0)
+    assert refusal(path) == "file_unreadable"
+
+
+def test_pixel_guard_refuses_decompression_bombs(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    Image.new("L", (12000, 12000)).save(path)  # tiny file, 144 MP
+    assert path.stat().st_size < 1_000_000
+    assert refusal(path) == "too_many_pixels"
+    assert refusal(path, Limits(max_pixels=1_000_000)) == "too_many_pixels"
+
+
+def test_prepare_bytes_and_thumbnail(photo) -> None:
+    path = photo(size=(3000, 2000))
+    prepared = prepare_bytes(path.read_bytes())
+    assert (prepared.width, prepared.height) == (1080, 720)
+    with pytest.raises(ImageRefused):
+        prepare_bytes(b"")
+    thumb = load_thumbnail(path, 128)
+    assert max(thumb.size) == 128 and thumb.mode == "RGB"
+
+
+def test_describe_in_both_languages(photo) -> None:
+    prepared = prepare_file(photo(size=(2000, 1500)))
+    assert "scaled down to the service's size" in prepared.describe("en")
+    assert "已缩小到服务建议尺寸" in prepared.describe("zh_CN")
