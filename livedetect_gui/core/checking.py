@@ -83,16 +83,23 @@ def run_check(
     limits: Limits,
     threshold: float,
     cancel: threading.Event | None = None,
+    on_sending: Callable[[PreparedImage | None], None] | None = None,
 ) -> CheckResult:
+    """Prepare and send one source. ``on_sending`` hears when the photo is ready to go out
+    (the GUI shows "sending"); a URL source goes out with no preparation (None)."""
     started = time.monotonic()
     try:
         if source.url is not None:
+            if on_sending is not None:
+                on_sending(None)
             return client.check_url(source.url, source.label, threshold, cancel)
         try:
             prepared = prepare(source, limits)
         except ImageRefused as exc:
             result = refused(source, exc, threshold, client.url)
             return replace(result, elapsed_ms=round((time.monotonic() - started) * 1000))
+        if on_sending is not None:
+            on_sending(prepared)
         return client.check_image(prepared, source.label, threshold, cancel)
     except Exception as exc:  # a bug must cost one item, never the batch
         log.exception("unexpected error checking %s", source.label)
@@ -123,10 +130,7 @@ def run_batch(
             index = futures[future]
             result = future.result()  # run_check never raises
             if history is not None:
-                try:
-                    history.record(result)
-                except Exception:
-                    log.exception("could not write history for %s", result.source)
+                history.record_safely(result)
             results[index] = result
             if on_result is not None:
                 on_result(index, result)

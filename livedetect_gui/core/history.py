@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import getpass
+import logging
 import sqlite3
 import threading
 import time
@@ -21,6 +22,8 @@ from typing import IO
 import platformdirs
 
 from .result import CheckResult
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "livedetect-gui"
 
@@ -148,6 +151,15 @@ class History:
                 row,
             )
             return int(cursor.lastrowid or 0)
+
+    def record_safely(self, result: CheckResult) -> bool:
+        """Record, but a full disk or a locked file costs the row, never the check."""
+        try:
+            self.record(result)
+        except Exception:
+            log.exception("could not write history for %s", result.source)
+            return False
+        return True
 
     def entries(
         self,

@@ -1,18 +1,153 @@
-"""Entry point of ``livedetect-gui`` (the Qt main window arrives with the GUI issue)."""
+"""``livedetect-gui``: start the desk, switch languages, and the installed-build self-test."""
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
 import sys
+from collections.abc import Sequence
+
+from livedetect_gui import __version__, resource
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "zh_CN")
 
 
-def main() -> int:
-    from livedetect_gui import __version__
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="livedetect-gui", description="LiveDetect Desk")
+    parser.add_argument("--version", action="version", version=f"livedetect-gui {__version__}")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="use the built-in sandbox (simulated scores) whatever is configured")
+    parser.add_argument("--self-test", action="store_true",
+                        help="offscreen: check the bundled sample against an in-process sandbox, "
+                        "print the result, exit 0 on a verdict")
+    parser.add_argument("--lang", choices=("system", *LANGUAGES), help="interface language")
+    return parser.parse_args(argv)
 
-    if "--version" in sys.argv[1:]:
-        print(f"livedetect-gui {__version__}")
-        return 0
-    print("GUI not built yet: use `livedetect check --sandbox PHOTO` meanwhile.")
-    return 0
+
+class Languages:
+    """Installs our translation and Qt's own (standard dialogs) for one language at a time."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - QApplication
+        from PySide6.QtCore import QTranslator
+
+        self.app = app
+        self.ours = QTranslator(app)
+        self.qt = QTranslator(app)
+        self.current = "en"
+
+    @staticmethod
+    def resolve(choice: str) -> str:
+        if choice in LANGUAGES:
+            return choice
+        from PySide6.QtCore import QLocale
+
+        return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+    def apply(self, choice: str) -> str:
+        from PySide6.QtCore import QLibraryInfo
+
+        lang = self.resolve(choice)
+        for translator in (self.ours, self.qt):
+            self.app.removeTranslator(translator)
+        if lang != "en":
+            if self.ours.load(str(resource(f"translations/livedetect_{lang}.qm"))):
+                self.app.installTranslator(self.ours)
+            else:
+                log.warning("no translation for %s", lang)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if self.qt.load(f"qtbase_{lang}", qt_dir):
+                self.app.installTranslator(self.qt)
+        self.current = lang
+        return lang
+
+
+def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
+    from PySide6.QtWidgets import QApplication
+
+    from . import settings as desk_settings
+    from .look import app_icon, apply_palette
+
+    app = QApplication.instance() or QApplication(list(argv))
+    app.setOrganizationName(desk_settings.ORGANIZATION)
+    app.setApplicationName(desk_settings.APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("livedetect-gui")
+    app.setStyle("Fusion")
+    apply_palette(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def create_window(app, *, force_sandbox: bool = False, lang_choice: str | None = None,
+                  **window_options):  # noqa: ANN001, ANN201
+    from . import settings as desk_settings
+    from .main_window import MainWindow
+
+    settings = desk_settings.load()
+    languages = Languages(app)
+    lang = languages.apply(lang_choice or settings.language)
+    window = MainWindow(settings, force_sandbox=force_sandbox, lang=lang, **window_options)
+    window.languages = languages  # type: ignore[attr-defined]
+
+    def switch(choice: str) -> None:
+        window.set_language(languages.apply(choice))  # LanguageChange retranslates the widgets
+
+    window.languageRequested.connect(switch)
+    return window
+
+
+def self_test() -> int:
+    """Used to smoke-test installed builds: one real check, offscreen, against the sandbox."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+
+    from livedetect_gui.core.checking import Source
+
+    from .queue_model import Status
+
+    app = create_app([sys.argv[0]])
+    window = create_window(app, force_sandbox=True, lang_choice="en")
+    outcome: dict[str, object] = {}
+
+    def finished() -> None:
+        item = window.model.items()[0]
+        outcome["item"] = item
+        app.quit()
+
+    window.runner.finished.connect(finished)
+    items = window.add_sources([Source.file(resource("samples/face.jpg"))])
+    window._run(items)
+    QTimer.singleShot(60_000, app.quit)  # never hang a build pipeline
+    app.exec()
+    window.shutdown()
+    item = outcome.get("item")
+    if item is None or item.result is None:  # type: ignore[attr-defined]
+        print("self-test: FAILED (no result within 60 s)")
+        return 1
+    result = item.result  # type: ignore[attr-defined]
+    print(f"self-test: {result.verdict.value} score={result.score} threshold={result.threshold:g} "
+          f"source={result.source} endpoint={result.endpoint} (sandbox, simulated)")
+    return 0 if item.status in (Status.PASS, Status.FAIL) else 1  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.self_test:
+        return self_test()
+    try:
+        app = create_app(sys.argv[:1])
+    except ImportError as exc:  # PySide6 missing or a system library absent
+        print(f"livedetect-gui: Qt could not start ({exc}). Run scripts/setup.sh, or install "
+              "the GUI extra: pip install 'livedetect-gui[gui]'", file=sys.stderr)
+        return 2
+    window = create_window(app, force_sandbox=args.sandbox, lang_choice=args.lang)
+    window.show()
+    return app.exec()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,207 @@
+"""The selected photo as it will be sent, its sizes and warnings, and its verdict, large."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from livedetect_gui.core.imaging import ACTION_TEXT
+from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.verdict import Verdict
+
+from .look import verdict_color, verdict_icon
+from .queue_model import QueueItem, Status, _bytes_text
+
+
+class ScoreBar(QWidget):
+    """0..100 with the threshold marked: where the score fell, at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoreBar")
+        self.score: int | None = None
+        self.threshold = 87.0
+        self.setMinimumHeight(22)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_values(self, score: int | None, threshold: float) -> None:
+        self.score, self.threshold = score, threshold
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(240, 22)
+
+    def paintEvent(self, event: QEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1, 5, -1, -5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.palette().mid())
+        painter.drawRoundedRect(rect, 4, 4)
+        if self.score is not None:
+            filled = QRectF(rect)
+            filled.setWidth(rect.width() * self.score / 100)
+            verdict = Verdict.PASS if self.score > self.threshold else Verdict.FAIL
+            painter.setBrush(QColor(verdict_color(verdict)))
+            painter.drawRoundedRect(filled, 4, 4)
+        x = rect.left() + rect.width() * self.threshold / 100
+        painter.setPen(QPen(self.palette().windowText().color(), 2))
+        painter.drawLine(int(x), 0, int(x), self.height())
+        painter.end()
+
+
+class VerdictBadge(QFrame):
+    """PASS / FAIL / ERROR: colour, icon and text together, for colour-blind operators too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdictBadge")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.icon = QLabel()
+        self.icon.setFixedSize(48, 48)
+        self.text = QLabel()
+        font = self.text.font()
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        self.text.setFont(font)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.text, 1)
+        self.verdict: Verdict | None = None
+        self.show_verdict(None, "")
+
+    def show_verdict(self, verdict: Verdict | None, text: str) -> None:
+        self.verdict = verdict
+        self.text.setText(text)
+        self.setAccessibleName(text)
+        if verdict is None:
+            self.icon.clear()
+            self.setStyleSheet("")
+            return
+        self.icon.setPixmap(verdict_icon(verdict).pixmap(48, 48))
+        color = verdict_color(verdict)
+        self.setStyleSheet(f"#verdictBadge {{ border: 3px solid {color}; border-radius: 8px; }}"
+                           f" #verdictBadge QLabel {{ color: {color}; }}")
+
+
+class PreviewPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = "en"
+        self.badge = VerdictBadge()
+        self.score_label = QLabel()
+        self.score_label.setObjectName("scoreLabel")
+        self.score_bar = ScoreBar()
+        self.image = QLabel()
+        self.image.setObjectName("previewView")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setMinimumSize(240, 180)
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.sizes = QLabel()
+        self.sizes.setWordWrap(True)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.badge)
+        layout.addWidget(self.score_label)
+        layout.addWidget(self.score_bar)
+        layout.addWidget(self.image, 1)
+        layout.addWidget(self.sizes)
+        layout.addWidget(self.notes)
+        self._pixmap: QPixmap | None = None
+        self.item: QueueItem | None = None
+        self.show_item(None)
+
+    # -- content -------------------------------------------------------------------------------
+
+    def show_item(self, item: QueueItem | None, threshold: float = 87.0) -> None:
+        """Everything but the full preview image, which arrives from a worker."""
+        if item is None or self.item is None or item.id != self.item.id:
+            self._pixmap = None
+            if item is not None and item.thumbnail is not None:
+                self._pixmap = QPixmap.fromImage(item.thumbnail)
+        self.item = item
+        self._show_image()
+        if item is None:
+            self.badge.show_verdict(None, self.tr("No photo selected"))
+            self.score_label.setText("")
+            self.score_bar.set_values(None, threshold)
+            self.sizes.setText(self.tr("Drop photos or folders here, open them with Ctrl+O, "
+                                       "or paste an image with Ctrl+V."))
+            self.notes.setText("")
+            return
+        self._show_verdict(item, threshold)
+        self._show_sizes(item)
+        self._show_notes(item)
+
+    def set_preview_image(self, item_id: int, image: QImage) -> None:
+        if self.item is None or self.item.id != item_id or image.isNull():
+            return
+        self._pixmap = QPixmap.fromImage(image)
+        self._show_image()
+
+    def _show_verdict(self, item: QueueItem, threshold: float) -> None:
+        result: CheckResult | None = item.result
+        if item.status in (Status.PASS, Status.FAIL, Status.ERROR):
+            verdict = Verdict(item.status.value)
+            words = {Verdict.PASS: self.tr("PASS"), Verdict.FAIL: self.tr("FAIL"),
+                     Verdict.ERROR: self.tr("ERROR")}
+            self.badge.show_verdict(verdict, words[verdict])
+        else:
+            texts = {Status.PREPARING: self.tr("Preparing…"), Status.QUEUED: self.tr("Ready"),
+                     Status.SENDING: self.tr("Checking…")}
+            self.badge.show_verdict(None, texts[item.status])
+        score = result.score if result is not None else None
+        if score is None:
+            self.score_label.setText(self.tr("Threshold %1").replace("%1", f"{threshold:g}"))
+        else:
+            relation = ">" if score > threshold else "≤"
+            self.score_label.setText(
+                self.tr("Score %1 %2 threshold %3").replace("%1", str(score))
+                .replace("%2", relation).replace("%3", f"{threshold:g}"))
+        self.score_bar.set_values(score, threshold)
+
+    def _show_sizes(self, item: QueueItem) -> None:
+        parts = []
+        if item.original is not None:
+            w, h, count = item.original
+            parts.append(self.tr("Original: %1×%2, %3").replace("%1", str(w))
+                         .replace("%2", str(h)).replace("%3", _bytes_text(count)))
+        if item.prepared is not None:
+            p = item.prepared
+            parts.append(self.tr("Sent: %1×%2, %3 JPEG").replace("%1", str(p.width))
+                         .replace("%2", str(p.height)).replace("%3", _bytes_text(p.bytes)))
+        self.sizes.setText("\n".join(parts) or item.source.label)
+
+    def _show_notes(self, item: QueueItem) -> None:
+        index = 1 if self.lang.startswith("zh") else 0
+        lines = [ACTION_TEXT[a][index] for a in item.actions if a in ACTION_TEXT]
+        result = item.result
+        if result is not None and result.verdict is Verdict.ERROR:
+            lines = [result.message(self.lang), "→ " + result.hint(self.lang)]
+        elif result is not None and result.maybe_billed_twice:
+            lines.append(self.tr("A retry followed a failure the service may have processed: "
+                                 "this photo may have been billed twice."))
+        self.notes.setText("\n".join(lines))
+
+    def _show_image(self) -> None:
+        if self._pixmap is None:
+            self.image.clear()
+            return
+        self.image.setPixmap(self._pixmap.scaled(
+            self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._show_image()

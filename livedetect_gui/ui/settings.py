@@ -1,0 +1,82 @@
+"""The desk's settings, kept with QSettings, turned into the core's plain configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QSettings
+
+from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
+from livedetect_gui.core.imaging import Limits
+from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
+
+ORGANIZATION = "LiveDetect"
+APPLICATION = "LiveDetect Desk"
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    endpoint_choice: str = "current"  # current | old | custom
+    custom_endpoint: str = ""
+    use_https: bool = True
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    concurrency: int = 4
+    proxy: str = ""
+    ca_bundle: str = ""
+    signature_validity: int = 600
+    threshold: float = DEFAULT_THRESHOLD
+    retention_days: int = 365  # 0 keeps everything
+    language: str = "system"  # system | en | zh_CN
+    profile: str = "default"
+    max_long_side: int = 1280
+    max_short_side: int = 720
+
+    def endpoint(self) -> str:
+        if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
+            return self.custom_endpoint.strip()
+        host = OLD_HOST if self.endpoint_choice == "old" else CURRENT_HOST
+        if not self.use_https:
+            host = "http://" + urlsplit(host).netloc
+        return host
+
+    def client_config(self, endpoint: str | None = None) -> ClientConfig:
+        return ClientConfig(
+            endpoint=endpoint or self.endpoint(),
+            verify=self.ca_bundle or True,
+            proxy=self.proxy or None,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            concurrency=self.concurrency,
+            signature_validity=self.signature_validity,
+        )
+
+    def limits(self) -> Limits:
+        return Limits(max_long_side=self.max_long_side, max_short_side=self.max_short_side)
+
+
+def load(store: QSettings | None = None) -> DeskSettings:
+    store = store or QSettings(ORGANIZATION, APPLICATION)
+    values = {}
+    for f in fields(DeskSettings):
+        default = getattr(DeskSettings, f.name)
+        raw = store.value(f"desk/{f.name}", default)
+        try:
+            if isinstance(default, bool):
+                value = raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true")
+            else:
+                value = type(default)(raw)
+        except (TypeError, ValueError):
+            value = default  # a hand-edited or corrupt value must not stop the desk
+        values[f.name] = value
+    settings = DeskSettings(**values)
+    return replace(settings, concurrency=min(32, max(1, settings.concurrency)),
+                   threshold=min(100.0, max(0.0, settings.threshold)))
+
+
+def save(settings: DeskSettings, store: QSettings | None = None) -> None:
+    store = store or QSettings(ORGANIZATION, APPLICATION)
+    for f in fields(DeskSettings):
+        store.setValue(f"desk/{f.name}", getattr(settings, f.name))
+    # No sync(): QSettings writes on its own schedule, keeping file I/O off this call.

@@ -1,0 +1,812 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CheckRunner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/checks.py" line="126" />
+        <location filename="../../livedetect_gui/ui/checks.py" line="148" />
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialsDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="45" />
+        <source>Credentials</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="54" />
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="62" />
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="67" />
+        <source>optional; this API needs none</source>
+        <translation>可选；此接口不需要</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68" />
+        <source>AppID</source>
+        <translation>AppID</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68" />
+        <source>Secret ID</source>
+        <translation>Secret ID</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="69" />
+        <source>Secret key</source>
+        <translation>Secret Key</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="70" />
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="77" />
+        <source>&amp;Profile</source>
+        <translation>配置(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="78" />
+        <source>&amp;AppID</source>
+        <translation>&amp;AppID</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79" />
+        <source>Secret &amp;ID</source>
+        <translation>Secret &amp;ID</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="80" />
+        <source>Secret &amp;key</source>
+        <translation>Secret &amp;Key</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="81" />
+        <source>&amp;Bucket</source>
+        <translation>&amp;Bucket</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="86" />
+        <source>&amp;Test connection (spends one billed call)</source>
+        <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90" />
+        <source>&amp;Save to keyring</source>
+        <translation>保存到系统钥匙串(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="93" />
+        <source>Use for this &amp;session only</source>
+        <translation>仅本次会话使用(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="108" />
+        <source>Looking for the OS keyring…</source>
+        <translation>正在查找系统钥匙串…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130" />
+        <source>Credentials are kept in the OS keyring (%1).</source>
+        <translation>凭据保存在系统钥匙串中（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="165" />
+        <source>Missing: %1</source>
+        <translation>缺少：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="205" />
+        <source>Sending the sample photo once…</source>
+        <translation>正在发送一次示例照片…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="219" />
+        <source>Connection works: the service answered (score %1).</source>
+        <translation>连接正常：服务已应答（分数 %1）。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="55" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="55" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="55" />
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="55" />
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="56" />
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="56" />
+        <source>Code / message</source>
+        <translation>错误码 / 信息</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="56" />
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="71" />
+        <source>PASS</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="71" />
+        <source>FAIL</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="72" />
+        <source>ERROR</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="142" />
+        <source>&amp;From</source>
+        <translation>从(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="143" />
+        <source>&amp;To</source>
+        <translation>至(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="147" />
+        <source>All verdicts</source>
+        <translation>全部结论</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="147" />
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="148" />
+        <source>Fail</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="148" />
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="152" />
+        <source>Verdict filter</source>
+        <translation>结论筛选</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="153" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="154" />
+        <source>Search sources</source>
+        <translation>搜索来源</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="155" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="156" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="183" />
+        <source>History could not be read: %1</source>
+        <translation>无法读取历史记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="187" />
+        <source>History is off: %1</source>
+        <translation>历史记录不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="189" />
+        <source>%1 checks shown</source>
+        <translation>显示 %1 条检测</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="195" />
+        <source>Export history</source>
+        <translation>导出历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="196" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="214" />
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="216" />
+        <source>Exported %1 checks to %2</source>
+        <translation>已导出 %1 条检测到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="277" />
+        <source>LiveDetect Desk</source>
+        <translation>LiveDetect 活体检测台</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="279" />
+        <source>&amp;Open photos…</source>
+        <translation>打开照片…(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="280" />
+        <source>&amp;Paste image</source>
+        <translation>粘贴图片(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="281" />
+        <source>Run &amp;selected</source>
+        <translation>检测所选(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="282" />
+        <source>Run &amp;all</source>
+        <translation>全部检测(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="283" />
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="284" />
+        <source>&amp;Retry failed</source>
+        <translation>重试失败项(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="285" />
+        <source>Re&amp;move from queue</source>
+        <translation>从队列移除(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="286" />
+        <source>C&amp;lear finished</source>
+        <translation>清除已完成(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="287" />
+        <source>&amp;Credentials…</source>
+        <translation>凭据…(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="288" />
+        <source>&amp;Settings…</source>
+        <translation>设置…(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="289" />
+        <source>&amp;Export history…</source>
+        <translation>导出历史记录…(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="290" />
+        <source>Add image &amp;URL</source>
+        <translation>添加图片 &amp;URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="291" />
+        <source>&amp;History</source>
+        <translation>历史记录(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="292" />
+        <source>&amp;Queue</source>
+        <translation>队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="293" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="294" />
+        <source>&amp;About LiveDetect Desk</source>
+        <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="301" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="302" />
+        <source>&amp;Check</source>
+        <translation>检测(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="303" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="304" />
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="305" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="306" />
+        <source>Image URL for the service to fetch (Ctrl+L)</source>
+        <translation>由服务下载的图片 URL（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="307" />
+        <source>Image URL</source>
+        <translation>图片 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="308" />
+        <source>Add URL</source>
+        <translation>添加 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="309" />
+        <source>Run all (Ctrl+Enter)</source>
+        <translation>全部检测（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="310" />
+        <source>Run all checks</source>
+        <translation>全部检测</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="311" />
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="312" />
+        <source>Cancel checks</source>
+        <translation>取消检测</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="313" />
+        <source>&amp;Threshold</source>
+        <translation>阈值(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="314" />
+        <source>Pass threshold</source>
+        <translation>通过阈值</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="315" />
+        <source>A photo passes when its score is above this</source>
+        <translation>分数高于此值的照片判为通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="317" />
+        <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
+        <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="319" />
+        <source>Use a real profile…</source>
+        <translation>使用正式配置…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="320" />
+        <source>Sandbox mode</source>
+        <translation>沙箱模式</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="321" />
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="322" />
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="323" />
+        <source>Photo queue</source>
+        <translation>照片队列</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="348" />
+        <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
+        <translation>没有可用的系统钥匙串：正在沙箱中运行。凭据可仅用于本次会话。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="374" />
+        <source>Checks are running</source>
+        <translation>检测进行中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="375" />
+        <source>Wait for the running checks or cancel them first.</source>
+        <translation>请等待当前检测完成或先取消。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="380" />
+        <source>Bad endpoint</source>
+        <translation>服务地址无效</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="396" />
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="397" />
+        <source>Sandbox (simulated scores)</source>
+        <translation>沙箱（模拟分数）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="398" />
+        <source>Profile: %1</source>
+        <translation>配置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="399" />
+        <source>Session credentials (not saved)</source>
+        <translation>会话凭据（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="414" />
+        <source>%1 files skipped (not images)</source>
+        <translation>已跳过 %1 个文件（非图片）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="458" />
+        <source>Open photos</source>
+        <translation>打开照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="459" />
+        <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="469" />
+        <source>clipboard %1</source>
+        <translation>剪贴板 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="477" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="482" />
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="492" />
+        <source>Not an image URL: use a full address starting with http:// or https://</source>
+        <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="511" />
+        <source>dropped image</source>
+        <translation>拖入的图片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="523" />
+        <source>Starting… the checks begin in a moment.</source>
+        <translation>正在启动…检测即将开始。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="558" />
+        <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
+        <translation>已取消：未发送的照片留在队列中；已发送的将完成。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="586" />
+        <source>%1 photos · %2 pass · %3 fail · %4 error</source>
+        <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="591" />
+        <source>Checking %1 of %2</source>
+        <translation>正在检测 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="595" />
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="690" />
+        <source>About LiveDetect Desk</source>
+        <translation>关于 LiveDetect 活体检测台</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="691" />
+        <source>LiveDetect Desk %1
+Static-photo liveness checks for review desks.</source>
+        <translation>LiveDetect 活体检测台 %1
+面向审核台的静态照片活体检测。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="136" />
+        <source>No photo selected</source>
+        <translation>未选择照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="139" />
+        <source>Drop photos or folders here, open them with Ctrl+O, or paste an image with Ctrl+V.</source>
+        <translation>将照片或文件夹拖到此处，按 Ctrl+O 打开，或按 Ctrl+V 粘贴图片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="157" />
+        <source>PASS</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="157" />
+        <source>FAIL</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="158" />
+        <source>ERROR</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="161" />
+        <source>Preparing…</source>
+        <translation>准备中…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="161" />
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="162" />
+        <source>Checking…</source>
+        <translation>检测中…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="166" />
+        <source>Threshold %1</source>
+        <translation>阈值 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="170" />
+        <source>Score %1 %2 threshold %3</source>
+        <translation>分数 %1 %2 阈值 %3</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="178" />
+        <source>Original: %1×%2, %3</source>
+        <translation>原图：%1×%2，%3</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="182" />
+        <source>Sent: %1×%2, %3 JPEG</source>
+        <translation>发送：%1×%2，%3 JPEG</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="193" />
+        <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
+        <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="99" />
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="99" />
+        <source>Original</source>
+        <translation>原图</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="99" />
+        <source>Prepared</source>
+        <translation>处理后</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="99" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="100" />
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="100" />
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="147" />
+        <source>may have been billed twice</source>
+        <translation>可能被计费两次</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="171" />
+        <source>preparing</source>
+        <translation>准备中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="172" />
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="173" />
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="174" />
+        <source>PASS</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="175" />
+        <source>FAIL</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="176" />
+        <source>ERROR</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="229" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="232" />
+        <source>Current host (recognition.image.myqcloud.com)</source>
+        <translation>当前域名（recognition.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="233" />
+        <source>Old host (service.image.myqcloud.com)</source>
+        <translation>原域名（service.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="234" />
+        <source>Custom address</source>
+        <translation>自定义地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="239" />
+        <source>Use HTTPS</source>
+        <translation>使用 HTTPS</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="247" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="255" />
+        <source>keep forever</source>
+        <translation>永久保留</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="257" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="264" />
+        <source>&amp;Endpoint</source>
+        <translation>服务地址(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="264" />
+        <source>Custom &amp;address</source>
+        <translation>自定义地址(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="265" />
+        <source>&amp;Connect timeout</source>
+        <translation>连接超时(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="266" />
+        <source>&amp;Read timeout</source>
+        <translation>读取超时(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="267" />
+        <source>Con&amp;current checks</source>
+        <translation>并发检测数(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="267" />
+        <source>&amp;Proxy</source>
+        <translation>代理(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="268" />
+        <source>CA &amp;bundle</source>
+        <translation>CA 证书(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="268" />
+        <source>&amp;Signature validity</source>
+        <translation>签名有效期(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="269" />
+        <source>Default &amp;threshold</source>
+        <translation>默认阈值(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="270" />
+        <source>Keep &amp;history for</source>
+        <translation>历史记录保留(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="270" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="282" />
+        <source>CA bundle</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="283" />
+        <source>Certificates (*.pem *.crt);;All (*)</source>
+        <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+</context>
+</TS>
