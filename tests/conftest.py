@@ -16,6 +16,9 @@ from livedetect_gui.core.credentials import Credentials
 from livedetect_gui.core.imaging import prepare_file
 from livedetect_gui.core.sandbox import Faults, Sandbox, SandboxConfig, simulated_score
 
+# Read when the QApplication is created: widgets render offscreen, no display needed.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

@@ -1,0 +1,57 @@
+"""A real main window (offscreen) wired to a real sandbox on loopback."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from livedetect_gui.core.credentials import Credentials, CredentialStore
+from livedetect_gui.core.sandbox import Sandbox
+from livedetect_gui.ui.main_window import MainWindow
+from livedetect_gui.ui.queue_model import FINAL, Status
+from livedetect_gui.ui.settings import DeskSettings
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
+    windows: list[MainWindow] = []
+
+    def make(**settings: object) -> MainWindow:
+        store = CredentialStore(service=f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}")
+        window = MainWindow(DeskSettings(**settings), force_sandbox=True, store=store,
+                            history_path=tmp_path / f"history{len(windows)}.sqlite3")
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+@pytest.fixture
+def window(make_window) -> MainWindow:
+    return make_window()
+
+
+def point_at(window: MainWindow, sandbox: Sandbox) -> None:
+    """Switch the window from its own sandbox to a test's sandbox (with faults, latency...)."""
+    acc = sandbox.account
+    assert window._set_client(Credentials(acc.appid, acc.secret_id, acc.secret_key),
+                              sandbox.url, "session")
+
+
+def wait_prepared(qtbot, window: MainWindow, count: int) -> None:
+    qtbot.waitUntil(lambda: len(window.model.items()) == count and all(
+        i.status is not Status.PREPARING for i in window.model.items()), timeout=WAIT_MS)
+
+
+def wait_final(qtbot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.runner.running and all(
+        i.status in FINAL for i in window.model.items()), timeout=WAIT_MS)

@@ -1,0 +1,142 @@
+"""Credentials through a real keyring backend, the no-keyring path, settings persistence."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLineEdit
+
+from livedetect_gui.ui import settings as desk_settings
+from livedetect_gui.ui.dialogs import CredentialsDialog
+from livedetect_gui.ui.settings import DeskSettings
+from tests.ui.conftest import WAIT_MS
+
+SECRET = "dialog-secret-key-0123456789abcdef"
+
+
+def fill(dialog: CredentialsDialog, appid: str, secret_id: str, key: str) -> None:
+    dialog.findChild(QLineEdit, "appidEdit").setText(appid)
+    dialog.findChild(QLineEdit, "secretIdEdit").setText(secret_id)
+    dialog.findChild(QLineEdit, "secretKeyEdit").setText(key)
+
+
+def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
+    if not window.store.available():
+        pytest.skip("no usable keyring backend here; the README test command starts GNOME "
+                    "Keyring in a private D-Bus session")
+    dialog = window.edit_credentials()
+    qtbot.waitUntil(lambda: dialog.keyring_ok, timeout=WAIT_MS)
+    key_edit = dialog.findChild(QLineEdit, "secretKeyEdit")
+    assert key_edit.echoMode() == QLineEdit.EchoMode.Password
+    dialog.reveal.setChecked(True)
+    assert key_edit.echoMode() == QLineEdit.EchoMode.Normal
+    dialog.profile.setCurrentText("desk-test")
+    account = window.sandbox.account
+    fill(dialog, account.appid, account.secret_id, account.secret_key)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    try:
+        stored = window.store.load("desk-test")
+        assert stored is not None and stored.secret_key == account.secret_key
+        assert window.mode == "profile" and window.settings.profile == "desk-test"
+        assert not window.banner.isVisible() and window.sandbox is None
+        # A second dialog finds the profile again.
+        again = window.edit_credentials()
+        qtbot.waitUntil(lambda: again.appid.text() == stored.appid, timeout=WAIT_MS)
+        assert "desk-test" in [again.profile.itemText(i) for i in range(again.profile.count())]
+        again.reject()
+    finally:
+        window.store.delete("desk-test")
+
+
+def test_no_keyring_offers_session_only(qtbot, window) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        dialog = window.edit_credentials()
+        qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(), timeout=WAIT_MS)
+        assert not dialog.save_button.isEnabled()
+        fill(dialog, "1", "", "")
+        dialog.use_for_session()
+        assert "secret id" in dialog.status.text()  # refused: says what is missing
+        fill(dialog, window.sandbox.account.appid, window.sandbox.account.secret_id, SECRET)
+        with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+            qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
+        assert window.mode == "session" and window.credentials.secret_key == SECRET
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
+    sandbox = window.sandbox
+    dialog = window.edit_credentials()
+    dialog.settings = DeskSettings(endpoint_choice="custom", custom_endpoint=sandbox.url)
+    assert "one billed call" in dialog.test_button.text()
+    fill(dialog, sandbox.account.appid, sandbox.account.secret_id, "wrong-key")
+    before = sandbox.stats["requests"]
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "signature check failed" in dialog.status.text(), timeout=WAIT_MS)
+    assert sandbox.stats["requests"] == before + 1
+    assert "wrong-key" not in dialog.status.text()
+    fill(dialog, sandbox.account.appid, sandbox.account.secret_id, sandbox.account.secret_key)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Connection works" in dialog.status.text(), timeout=WAIT_MS)
+    dialog.reject()
+
+
+def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
+    dialog = window.edit_settings()
+    dialog.concurrency.setValue(3)
+    dialog.threshold.setValue(70)
+    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("old"))
+    dialog.https.setChecked(False)
+    dialog.accept()
+    assert window.runner.pool.maxThreadCount() == 3
+    assert window.threshold_spin.value() == 70
+    loaded = desk_settings.load()
+    assert loaded.concurrency == 3 and loaded.threshold == 70
+    assert loaded.endpoint() == "http://service.image.myqcloud.com"
+    assert window.mode == "sandbox"  # settings never silently leave the sandbox
+
+
+def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
+    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store.setValue("desk/concurrency", "lots")
+    store.setValue("desk/threshold", "500")
+    loaded = desk_settings.load(store)
+    assert loaded.concurrency == DeskSettings().concurrency and loaded.threshold == 100
+    store.remove("desk")
+
+
+def test_window_geometry_persists(qtbot, make_window) -> None:
+    first = make_window()
+    first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
+    first.close()
+    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    assert not store.value("window/geometry").isEmpty()
+    second = make_window()
+    assert second.size().height() == 701
+
+
+def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None:
+    from livedetect_gui.core.credentials import CredentialStore
+    from livedetect_gui.ui.app import create_window
+
+    window = create_window(qapp, force_sandbox=True, lang_choice="en",
+                           store=CredentialStore(service="livedetect-gui-tests-lang"),
+                           history_path=tmp_path / "h.sqlite3")
+    qtbot.addWidget(window)
+    try:
+        dialog = window.edit_settings()
+        dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+        dialog.accept()
+        qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect 活体检测台")
+        assert window.file_menu.title() == "文件(&F)"
+        dialog = window.edit_settings()
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        dialog.accept()
+        qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")
+    finally:
+        window.shutdown()

@@ -1,0 +1,249 @@
+"""The main window driven like an operator would, against real sandboxes over loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSpinBox, QTableView
+
+from livedetect_gui.core.checking import Source
+from livedetect_gui.core.history import History
+from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.ui.queue_model import Status
+from tests.conftest import make_photo, photo_with_verdict
+from tests.core.servers import file_server
+from tests.ui.conftest import point_at, wait_final, wait_prepared
+
+OBJECT_NAMES = ("queueView", "previewView", "verdictBadge", "scoreLabel", "thresholdSpin",
+                "runButton", "cancelButton", "urlEdit", "historyView", "sandboxBanner")
+
+
+def drop(window, paths) -> None:
+    """A drag entering the window, then the drop: through the widget's own event handler
+    (QApplication.sendEvent refuses drop events outside a real drag session)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.event(enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.event(event)
+
+
+def test_stable_object_names_and_sandbox_banner(window) -> None:
+    for name in OBJECT_NAMES:
+        assert window.findChild(object, name) is not None, name
+    assert window.mode == "sandbox"
+    assert window.findChild(object, "sandboxBanner").isVisible()
+    assert "simulated" in window.findChild(object, "sandboxBanner").findChild(QLabel).text()
+
+
+def test_drop_files_and_a_folder(qtbot, window, tmp_path) -> None:
+    folder = tmp_path / "batch"
+    (folder / "nested").mkdir(parents=True)
+    make_photo(1, (2400, 1800)).save(folder / "a.jpg")
+    make_photo(2).save(folder / "nested" / "b.png")
+    (folder / "notes.txt").write_text("not a photo")
+    single = tmp_path / "single.webp"
+    make_photo(3).save(single)
+    drop(window, [folder, single])
+    wait_prepared(qtbot, window, 3)
+    items = {i.name: i for i in window.model.items()}
+    assert set(items) == {"a.jpg", "b.png", "single.webp"}
+    big = items["a.jpg"]
+    assert big.status is Status.QUEUED
+    assert big.original[:2] == (2400, 1800) and (big.prepared.width, big.prepared.height) == (
+        960, 720)
+    assert big.thumbnail is not None and max(big.thumbnail.width(), big.thumbnail.height()) <= 96
+    assert "skipped" in window.statusBar().currentMessage()
+
+
+def test_whole_flow_to_verdicts_and_history(qtbot, window, tmp_path) -> None:
+    good, bad = tmp_path / "good.jpg", tmp_path / "bad.jpg"
+    good_score, bad_score = photo_with_verdict(good, "pass"), photo_with_verdict(bad, "fail")
+    window.add_paths([str(good), str(bad)])
+    wait_prepared(qtbot, window, 2)
+    qtbot.mouseClick(window.findChild(QPushButton, "runButton"), Qt.MouseButton.LeftButton)
+    wait_final(qtbot, window)
+    by_name = {i.name: i for i in window.model.items()}
+    assert by_name["good.jpg"].status is Status.PASS
+    assert by_name["good.jpg"].result.score == good_score
+    assert by_name["bad.jpg"].status is Status.FAIL
+    assert by_name["bad.jpg"].result.score == bad_score
+
+    view = window.findChild(QTableView, "queueView")
+    view.selectRow(window.model.row_of(by_name["good.jpg"].id))
+    badge = window.findChild(object, "verdictBadge")
+    qtbot.waitUntil(lambda: badge.verdict is Verdict.PASS)
+    assert "PASS" in badge.text.text() and badge.icon.pixmap() is not None
+    assert str(good_score) in window.findChild(QLabel, "scoreLabel").text()
+    qtbot.waitUntil(lambda: window.preview._pixmap is not None
+                    and window.preview._pixmap.width() == 640)
+
+    history = History(window.history._path)
+    rows = history.entries()
+    assert {(r.source.endswith("good.jpg"), r.verdict) for r in rows} == {
+        (True, "pass"), (False, "fail")}
+    window.tabs.setCurrentWidget(window.history_panel)
+    qtbot.waitUntil(lambda: window.history_panel.model.rowCount() == 2)
+
+
+def test_threshold_rejudges_without_new_calls(qtbot, window, tmp_path) -> None:
+    for i in range(3):
+        make_photo(i).save(tmp_path / f"t{i}.jpg")
+    window.add_paths([str(tmp_path / f"t{i}.jpg") for i in range(3)])
+    wait_prepared(qtbot, window, 3)
+    window.run_all()
+    wait_final(qtbot, window)
+    calls = window.sandbox.stats["requests"]
+    spin = window.findChild(QSpinBox, "thresholdSpin")
+    spin.setValue(0)
+    assert all(i.status is Status.PASS for i in window.model.items())
+    spin.setValue(100)
+    assert all(i.status is Status.FAIL for i in window.model.items())
+    assert window.sandbox.stats["requests"] == calls
+
+
+def test_cancel_mid_batch_loses_nothing(qtbot, window, start_sandbox, tmp_path) -> None:
+    slow = start_sandbox(latency_ms=400)
+    point_at(window, slow)
+    window.runner.set_concurrency(2)
+    paths = []
+    for i in range(12):
+        paths.append(tmp_path / f"c{i}.jpg")
+        make_photo(i, (320, 240)).save(paths[-1])
+    window.add_paths([str(p) for p in paths])
+    wait_prepared(qtbot, window, 12)
+    window.run_all()
+    qtbot.waitUntil(lambda: window.runner.done >= 1, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.runner.running, timeout=10_000)
+    statuses = [i.status for i in window.model.items()]
+    finished = [s for s in statuses if s in (Status.PASS, Status.FAIL, Status.ERROR)]
+    assert set(statuses) <= {Status.PASS, Status.FAIL, Status.ERROR, Status.QUEUED}
+    assert 1 <= len(finished) < 12 and statuses.count(Status.QUEUED) == 12 - len(finished)
+    assert slow.stats["requests"] == len(finished)  # nothing sent that was not recorded
+    assert len(History(window.history._path).entries()) == len(finished)
+    # Run all again picks up exactly the ones left.
+    window.run_all()
+    wait_final(qtbot, window)
+    assert slow.stats["requests"] == 12
+
+
+def test_retry_failed_after_server_faults(qtbot, window, start_sandbox, tmp_path) -> None:
+    broken = start_sandbox(fail_rate=1.0)
+    point_at(window, broken)
+    window.runner.client.config = replace(window.runner.client.config, max_attempts=2,
+                                          backoff_base=0.01, backoff_cap=0.02)
+    for i in range(2):
+        make_photo(i).save(tmp_path / f"r{i}.jpg")
+    window.add_paths([str(tmp_path / f"r{i}.jpg") for i in range(2)])
+    wait_prepared(qtbot, window, 2)
+    window.run_all()
+    wait_final(qtbot, window)
+    items = window.model.items()
+    assert all(i.status is Status.ERROR for i in items)
+    assert "HTTP 50" in items[0].result.message()
+    window.use_sandbox()  # the service is back
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    wait_final(qtbot, window)
+    assert all(i.status in (Status.PASS, Status.FAIL) for i in window.model.items())
+
+
+def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_path) -> None:
+    window = make_window()
+    frames = [make_photo(i, (120, 90)) for i in range(3)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:])
+    whole = tmp_path / "whole.jpg"
+    make_photo(4, (800, 600)).save(whole)
+    (tmp_path / "corrupt.jpg").write_bytes(whole.read_bytes()[:3000])
+    Image.new("L", (12000, 12000)).save(tmp_path / "huge.png")
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    names = ["anim.gif", "corrupt.jpg", "huge.png", "empty.jpg"]
+    window.add_paths([str(tmp_path / n) for n in names])
+    wait_prepared(qtbot, window, 4)
+    expected = {"anim.gif": "animated", "corrupt.jpg": "truncated", "huge.png": "too_many_pixels",
+                "empty.jpg": "file_empty"}
+    for item in window.model.items():
+        assert item.status is Status.ERROR and item.refused
+        assert item.result.problem_key == expected[item.name]
+    window.run_all()  # refused photos are never sent
+    qtbot.wait(200)
+    assert window.sandbox.stats["requests"] == 0
+
+    anim = next(i for i in window.model.items() if i.name == "anim.gif")
+    window.queue_view.selectRow(window.model.row_of(anim.id))
+    assert "Animated images are not supported" in window.preview.notes.text()
+    assert "single still photo" in window.preview.notes.text()
+    column = window.model.COLUMNS.index("details")
+    details = window.model.index(window.model.row_of(anim.id), column).data()
+    assert "Animated" in details
+
+    faulty = start_sandbox(garbage_rate=1.0)
+    point_at(window, faulty)
+    whole_items = window.add_sources([Source.file(whole)])
+    wait_prepared(qtbot, window, 5)
+    window._run(whole_items)
+    wait_final(qtbot, window)
+    assert whole_items[0].result.problem_key == "bad_json"
+    window.queue_view.selectRow(window.model.row_of(whole_items[0].id))
+    assert "not valid JSON" in window.preview.notes.text()
+
+
+def test_keyboard_flow_and_paste(qtbot, window) -> None:
+    QGuiApplication.clipboard().setImage(QImage(make_photo(7, (800, 600)).tobytes(), 800, 600,
+                                                2400, QImage.Format.Format_RGB888).copy())
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    wait_prepared(qtbot, window, 1)
+    item = window.model.items()[0]
+    assert item.source.label.startswith("clipboard") and item.prepared is not None
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_final(qtbot, window)
+    assert item.status in (Status.PASS, Status.FAIL)
+
+
+def test_url_field(qtbot, window, tmp_path) -> None:
+    make_photo(8).save(tmp_path / "remote.jpg")
+    with file_server(tmp_path) as base:
+        window.url_edit.setText("ftp://nope")
+        qtbot.keyClick(window.url_edit, Qt.Key.Key_Return)
+        assert window.model.rowCount() == 0
+        assert "http://" in window.statusBar().currentMessage()
+        window.url_edit.setText(f"{base}/remote.jpg")
+        qtbot.keyClick(window.url_edit, Qt.Key.Key_Return)
+        assert window.model.rowCount() == 1 and window.url_edit.text() == ""
+        window.run_all()
+        wait_final(qtbot, window)
+    assert window.model.items()[0].result.code == 0
+
+
+def test_language_switch(qtbot, window) -> None:
+    from livedetect_gui.ui.app import Languages
+
+    languages = Languages(QApplication.instance())
+    try:
+        window.set_language(languages.apply("zh_CN"))
+        qtbot.waitUntil(lambda: "全部检测" in window.run_button.text())
+        assert "沙箱" in window.banner_label.text()
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "照片"
+    finally:
+        window.set_language(languages.apply("en"))
+    qtbot.waitUntil(lambda: window.run_button.text().startswith("Run all"))
+
+
+def test_self_test_command() -> None:
+    proc = subprocess.run([sys.executable, "-m", "livedetect_gui.ui.app", "--self-test"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("self-test: pass") or proc.stdout.startswith("self-test: fail")
+    version = subprocess.run([sys.executable, "-m", "livedetect_gui.ui.app", "--version"],
+                             capture_output=True, text=True, timeout=60)
+    assert version.stdout.startswith("livedetect-gui ")
