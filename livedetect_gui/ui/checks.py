@@ -48,7 +48,6 @@ class SharedHistory:
 class CheckRunner(QObject):
     """Sends queue items through the core's run_check; results land in the model and history."""
 
-    progressChanged = Signal()
     finished = Signal()
 
     def __init__(self, model: QueueModel, tasks: TaskRunner, history: SharedHistory,
@@ -100,7 +99,6 @@ class CheckRunner(QObject):
 
         for item in todo:
             item.status, item.result, item.note = Status.QUEUED, None, ""
-            self.model.changed(item)
             task_id = self.tasks.run(
                 self.pool,
                 lambda report, s=item.source: work(s, report),
@@ -108,8 +106,8 @@ class CheckRunner(QObject):
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
             self._active[task_id] = item.id
+        self.model.changed(*todo)
         self.total += len(todo)
-        self.progressChanged.emit()
         return len(todo)
 
     def cancel(self) -> None:
@@ -120,13 +118,12 @@ class CheckRunner(QObject):
                    if (item := self.model.item(iid)) is not None and item.status is Status.SENDING}
         dropped = set(self._active) - started
         self.tasks.forget(dropped)
-        for task_id in dropped:
-            item = self.model.item(self._active.pop(task_id))
+        put_back = [self.model.item(self._active.pop(task_id)) for task_id in dropped]
+        for item in put_back:
             if item is not None:
                 item.note = self.tr("cancelled")
-                self.model.changed(item)
+        self.model.changed(*(i for i in put_back if i is not None))
         self.total -= len(dropped)
-        self.progressChanged.emit()
         if not self._active:
             self.finished.emit()
 
@@ -153,7 +150,6 @@ class CheckRunner(QObject):
             if item is not None:
                 item.set_result(result.with_threshold(self.threshold))
                 self.model.changed(item)
-        self.progressChanged.emit()
         if not self._active:
             self.finished.emit()
 

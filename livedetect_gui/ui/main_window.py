@@ -13,7 +13,16 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, QThread, QThreadPool, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QSettings,
+    QSize,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -58,7 +67,7 @@ from .history_view import HistoryPanel
 from .intake import Analysis, analyse, image_to_png, preview
 from .look import app_icon
 from .preview import PreviewPanel
-from .queue_model import ITEM_ROLE, QueueItem, QueueModel, Status
+from .queue_model import QueueItem, QueueModel, Status
 from .settings import DeskSettings
 from .tasks import TaskRunner
 
@@ -94,6 +103,10 @@ class MainWindow(QMainWindow):
         self.credentials: Credentials | None = None
         self.mode = "starting"
         self._run_when_ready: set[int] = set()
+        # Folder scans still running, and whether "Run all" was pressed meanwhile: the photos
+        # they find are then run too, as the operator asked.
+        self._scans = 0
+        self._run_scanned = False
         self._preview_generation = 0
 
         self._build()
@@ -275,10 +288,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress_bar)
         self.statusBar().addPermanentWidget(self.mode_label)
 
-        self.runner.progressChanged.connect(self._show_progress)
         self.runner.finished.connect(self._batch_finished)
         self.model.countsChanged.connect(self._show_progress)
-        self.model.dataChanged.connect(self._item_data_changed)
+        # Progress and the selected item's preview follow the queue on a 100 ms tick rather
+        # than on every item signal: hundreds of results must not flood the GUI thread.
+        self._shown: tuple | None = None
+        self.tick = QTimer(self)
+        self.tick.setInterval(100)
+        self.tick.timeout.connect(self._on_tick)
+        self.tick.start()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("LiveDetect Desk"))
@@ -412,14 +430,20 @@ class MainWindow(QMainWindow):
         """Files and folders; folders are walked on a worker (they can be large or remote)."""
         if not paths:
             return
+        self._scans += 1
         self.tasks.run(self.io_pool, lambda: collect(paths), self._collected)
 
     def _collected(self, future: Future) -> None:
+        self._scans -= 1
         sources, skipped = future.result()
         if skipped:
             self.statusBar().showMessage(
                 self.tr("%1 files skipped (not images)").replace("%1", str(len(skipped))), 8000)
-        self.add_sources(sources)
+        items = self.add_sources(sources)
+        if self._run_scanned:
+            self._run(items)
+        if self._scans == 0:
+            self._run_scanned = False
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
         items = self.model.add(sources)
@@ -457,8 +481,9 @@ class MainWindow(QMainWindow):
         elif item.status is Status.PREPARING:
             item.status = Status.QUEUED
         self.model.changed(item)
-        if item_id in self._run_when_ready:
-            self._flush_run_when_ready()
+        if item_id in self._run_when_ready and self.runner.client is not None:
+            self._run_when_ready.discard(item_id)
+            self.runner.run([item])
 
     def open_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -551,6 +576,7 @@ class MainWindow(QMainWindow):
 
     def run_all(self) -> None:
         # Everything not yet judged; finished items are re-run only when selected.
+        self._run_scanned = self._scans > 0
         self._run([i for i in self.model.items()
                    if i.status in (Status.QUEUED, Status.PREPARING)])
 
@@ -559,6 +585,7 @@ class MainWindow(QMainWindow):
 
     def cancel(self) -> None:
         self._run_when_ready.clear()
+        self._run_scanned = False
         if self.runner.running:
             self.runner.cancel()
             self.statusBar().showMessage(
@@ -624,19 +651,25 @@ class MainWindow(QMainWindow):
 
     def current_item(self) -> QueueItem | None:
         index = self.queue_view.currentIndex()
-        return index.data(ITEM_ROLE) if index.isValid() else None
+        # Straight from the model: a Python object wrapped in a QVariant is not worth the trip.
+        return self.model.item_at(index.row()) if index.isValid() else None
 
     def _selection_changed(self, *_args: object) -> None:
+        item = self.current_item()
+        self._shown = None if item is None else (item.id, item.status, item.result, item.note)
         self._refresh_preview(load_image=True)
 
-    def _item_data_changed(self, top_left, bottom_right, *_roles) -> None:  # noqa: ANN001
-        current = self.queue_view.currentIndex()
-        if current.isValid() and top_left.row() <= current.row() <= bottom_right.row():
-            item = self.current_item()
+    def _on_tick(self) -> None:
+        if self.runner.running or self._shown is None or self.progress_bar.isVisible():
+            self._show_progress()
+        item = self.current_item()
+        shown = None if item is None else (item.id, item.status, item.result, item.note)
+        if shown != self._shown:
             # A photo that just finished preparing gets its full preview now.
-            needs_image = item is not None and item.status is Status.QUEUED and (
-                self.preview.item is None or self.preview.item.id != item.id
-                or self.preview._pixmap is None or self.preview._pixmap.width() <= 96)
+            previous = self._shown
+            self._shown = shown
+            needs_image = item is not None and item.status is not Status.PREPARING and (
+                previous is None or previous[0] != item.id or previous[1] is Status.PREPARING)
             self._refresh_preview(load_image=needs_image)
 
     def _refresh_preview(self, load_image: bool = False) -> None:

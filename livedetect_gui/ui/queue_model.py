@@ -31,7 +31,6 @@ class Status(StrEnum):
 
 
 FINAL = {Status.PASS, Status.FAIL, Status.ERROR}
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass
@@ -105,8 +104,6 @@ class QueueModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         column = self.COLUMNS[index.column()]
-        if role == ITEM_ROLE:
-            return item
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -219,13 +216,12 @@ class QueueModel(QAbstractTableModel):
     def items(self) -> list[QueueItem]:
         return list(self._items)
 
-    def changed(self, item: QueueItem) -> None:
-        """Tell the views that one item changed."""
-        row = self._rows.get(item.id)
-        if row is None:
-            return  # removed meanwhile
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-        self.countsChanged.emit()
+    def changed(self, *items: QueueItem) -> None:
+        """Tell the views that these items changed: one signal for the rows they span."""
+        rows = [r for r in (self._rows.get(i.id) for i in items) if r is not None]
+        if rows:  # items removed meanwhile have no row
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), len(self.COLUMNS) - 1))
 
     def rejudge(self, threshold: float) -> None:
         """New threshold: verdicts from the stored scores, no call to the service."""

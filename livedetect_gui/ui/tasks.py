@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
+import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -21,10 +24,41 @@ log = logging.getLogger(__name__)
 
 
 class _Bridge(QObject):
-    # Emitted on a worker thread; received by TaskRunner, which lives on the GUI thread, so Qt
-    # queues the call onto the GUI thread.
-    finished = Signal(int, object)
-    progress = Signal(int, object)
+    """Carries task ids from workers to the GUI thread (Qt queues the calls there).
+
+    Values travel beside the signal, in a locked mailbox: PySide 6.12 was seen to corrupt
+    reference counts of Python objects sent through queued ``object`` signals under load
+    (a fatal "bool_dealloc" at exit), and plain ints avoid that path.
+    """
+
+    finished = Signal(int)
+    progress = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._done: dict[int, Future] = {}
+        self._reports: dict[int, deque[Any]] = {}
+
+    def post_progress(self, task_id: int, value: Any) -> None:
+        with self._lock:
+            self._reports.setdefault(task_id, deque()).append(value)
+        self.progress.emit(task_id)
+
+    def post_done(self, task_id: int, future: Future) -> None:
+        with self._lock:
+            self._done[task_id] = future
+        self.finished.emit(task_id)
+
+    def take_progress(self, task_id: int) -> list[Any]:
+        with self._lock:
+            queue = self._reports.pop(task_id, None)
+        return list(queue) if queue else []
+
+    def take_done(self, task_id: int) -> Future | None:
+        with self._lock:
+            self._reports.pop(task_id, None)
+            return self._done.pop(task_id, None)
 
 
 class _Runnable(QRunnable):
@@ -40,18 +74,22 @@ class _Runnable(QRunnable):
         future: Future[Any] = Future()
         try:
             if self.with_progress:
-                value = self.fn(report=lambda v: self.bridge.progress.emit(self.task_id, v))
+                value = self.fn(report=lambda v: self.bridge.post_progress(self.task_id, v))
             else:
                 value = self.fn()
             future.set_result(value)
         except BaseException as exc:  # delivered to on_done, which decides what it means
             future.set_exception(exc)
-        self.bridge.finished.emit(self.task_id, future)
+        self.bridge.post_done(self.task_id, future)
 
 
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Busy workers keep the GIL for up to the switch interval (5 ms by default) each time
+        # the GUI thread wants it back; with several workers that adds up to visible stalls.
+        # 1 ms keeps the window responsive at a small cost in worker throughput.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         self._bridge = _Bridge()
         self._bridge.finished.connect(self._finished)
         self._bridge.progress.connect(self._progress)
@@ -80,15 +118,20 @@ class TaskRunner(QObject):
         for task_id in task_ids:
             self._callbacks.pop(task_id, None)
 
-    @Slot(int, object)
-    def _progress(self, task_id: int, value: object) -> None:
+    @Slot(int)
+    def _progress(self, task_id: int) -> None:
+        values = self._bridge.take_progress(task_id)
         callbacks = self._callbacks.get(task_id)
         if callbacks and callbacks[1]:
-            callbacks[1](value)
+            for value in values:
+                callbacks[1](value)
 
-    @Slot(int, object)
-    def _finished(self, task_id: int, future: Future) -> None:
+    @Slot(int)
+    def _finished(self, task_id: int) -> None:
+        future = self._bridge.take_done(task_id)
         on_done, _ = self._callbacks.pop(task_id, (None, None))
+        if future is None:
+            return
         if on_done is not None:
             on_done(future)
         elif future.exception() is not None:
