@@ -6,7 +6,7 @@ from concurrent.futures import Future
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,10 +27,11 @@ from livedetect_gui.core.verdict import Verdict
 
 from .checks import SharedHistory
 from .look import verdict_color, verdict_icon
+from .tables import RecordTableModel
 from .tasks import TaskRunner
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RecordTableModel):
     COLUMNS = ("time", "source", "score", "threshold", "verdict", "message", "operator")
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -42,18 +43,12 @@ class HistoryModel(QAbstractTableModel):
         self.entries = entries
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.entries)
+    def records(self) -> list[HistoryEntry]:
+        return self.entries
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def headers(self) -> tuple[str, ...]:
         return (self.tr("Time"), self.tr("Source"), self.tr("Score"), self.tr("Threshold"),
-                self.tr("Verdict"), self.tr("Code / message"), self.tr("Operator"))[section]
+                self.tr("Verdict"), self.tr("Code / message"), self.tr("Operator"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -154,7 +149,7 @@ class HistoryPanel(QWidget):
         self.search.setAccessibleName(self.tr("Search sources"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 6)
+        self.model.retranslate()
 
     def _filters(self) -> dict:
         since = datetime.combine(self.since.date().toPython(), time.min).timestamp()

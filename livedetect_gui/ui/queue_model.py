@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
 
 from livedetect_gui.core.checking import Source
@@ -19,6 +19,7 @@ from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.verdict import Verdict
 
 from .look import verdict_color, verdict_icon
+from .tables import RecordTableModel
 
 
 class Status(StrEnum):
@@ -71,7 +72,7 @@ def _bytes_text(count: int) -> str:
     return f"{max(1, round(count / 1000))} kB"
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RecordTableModel):
     COLUMNS = ("name", "original", "prepared", "status", "score", "details")
     countsChanged = Signal()
 
@@ -86,18 +87,12 @@ class QueueModel(QAbstractTableModel):
 
     # -- Qt model interface ---------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._items)
+    def records(self) -> list[QueueItem]:
+        return self._items
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def headers(self) -> tuple[str, ...]:
         return (self.tr("Photo"), self.tr("Original"), self.tr("Prepared"), self.tr("Status"),
-                self.tr("Score"), self.tr("Details"))[section]
+                self.tr("Score"), self.tr("Details"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -238,10 +233,3 @@ class QueueModel(QAbstractTableModel):
         for item in self._items:
             counts[item.status] += 1
         return counts
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self._items:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._items) - 1, len(self.COLUMNS) - 1))
-
