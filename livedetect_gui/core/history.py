@@ -19,13 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-import platformdirs
-
+from .places import history_path
 from .result import CheckResult
 
 log = logging.getLogger(__name__)
-
-APP_NAME = "livedetect-gui"
 
 # Each entry upgrades the schema from version i to i + 1.
 _MIGRATIONS: list[str] = [
@@ -64,7 +61,7 @@ COLUMNS = (
 
 
 def default_path() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "history.sqlite3"
+    return history_path()
 
 
 def current_operator() -> str:

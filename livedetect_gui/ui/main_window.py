@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QEvent,
     QSettings,
     QSize,
+    Qt,
     QThread,
     QThreadPool,
     QTimer,
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -80,7 +82,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: DeskSettings, *, force_sandbox: bool = False,
                  store: CredentialStore | None = None, history_path: Path | None = None,
-                 lang: str = "en") -> None:
+                 lang: str = "en", frame_source: object | None = None,
+                 captures_folder: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         self._preview_generation = 0
 
         self._build()
+        self._build_capture(frame_source, captures_folder)
         self.setAcceptDrops(True)
         self.retranslate()
         self._restore_layout()
@@ -298,6 +302,51 @@ class MainWindow(QMainWindow):
         self.tick.timeout.connect(self._on_tick)
         self.tick.start()
 
+    def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
+        """The capture dock; the rest of the desk works if camera support cannot load."""
+        self.capture_dock = QDockWidget()
+        self.capture_dock.setObjectName("captureDock")
+        self.capture_panel = None
+        try:
+            from .camera import CameraFrameSource
+            from .capture_panel import CapturePanel
+
+            source = frame_source if frame_source is not None else CameraFrameSource(self)
+            self.capture_panel = CapturePanel(source, self.tasks, folder=folder, lang=self.lang)
+        except ImportError as exc:  # e.g. libpulse missing for QtMultimedia
+            log.warning("camera support unavailable: %s", exc)
+            self._capture_error = QLabel(self.tr("Camera support is unavailable here (%1).")
+                                         .replace("%1", str(exc)))
+            self._capture_error.setWordWrap(True)
+            self.capture_dock.setWidget(self._capture_error)
+        if self.capture_panel is not None:
+            self.capture_dock.setWidget(self.capture_panel)
+            self.capture_panel.photoCaptured.connect(self._add_capture)
+            self.capture_panel.retakeRequested.connect(self._withdraw_capture)
+            self.capture_panel.countingChanged.connect(lambda _on: self._update_actions())
+            self.capture_panel.checkRequested.connect(
+                lambda item_id: self._run([i for i in [self.model.item(item_id)] if i]))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.capture_dock)
+        self.capture_dock.hide()  # the camera starts only when the operator opens the panel
+        self.capture_action = self.capture_dock.toggleViewAction()
+        self.capture_action.setObjectName("captureAction")
+        self.capture_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.view_menu.addAction(self.capture_action)
+
+    def _add_capture(self, path: str, label: str, check_now: bool) -> None:
+        items = self.add_sources([Source(label=label, path=Path(path))])
+        if self.capture_panel is not None and items:
+            self.capture_panel.track(items[0], check_now)
+        if check_now:
+            self._run(items)
+
+    def _withdraw_capture(self, item_id: int) -> None:
+        item = self.model.item(item_id)
+        if item is not None and item.status is not Status.SENDING:
+            self._run_when_ready.discard(item_id)
+            self.model.remove({item_id})
+            self._refresh_preview()
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("LiveDetect Desk"))
         texts = {
@@ -348,6 +397,11 @@ class MainWindow(QMainWindow):
         self.queue_view.setAccessibleName(self.tr("Photo queue"))
         self.model.retranslate()
         self.history_panel.retranslate()
+        if hasattr(self, "capture_dock"):
+            self.capture_dock.setWindowTitle(self.tr("Capture"))
+            self.capture_action.setText(self.tr("&Capture panel"))
+            if self.capture_panel is not None:
+                self.capture_panel.retranslate()
         self._show_mode()
         self._show_progress()
         self._refresh_preview()
@@ -361,6 +415,8 @@ class MainWindow(QMainWindow):
         self.lang = lang
         self.model.lang = lang
         self.preview.lang = lang
+        if self.capture_panel is not None:
+            self.capture_panel.lang = lang
 
     # -- run mode ----------------------------------------------------------------------------
 
@@ -584,6 +640,8 @@ class MainWindow(QMainWindow):
         self._run([i for i in self.model.items() if i.status is Status.ERROR])
 
     def cancel(self) -> None:
+        if self.capture_panel is not None and self.capture_panel.cancel_countdown():
+            return  # Esc during a countdown stops the countdown, nothing else
         self._run_when_ready.clear()
         self._run_scanned = False
         if self.runner.running:
@@ -639,8 +697,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         running = self.runner.running
         ready = self.runner.client is not None
-        self.cancel_button.setEnabled(running or bool(self._run_when_ready))
-        self.cancel_action.setEnabled(running or bool(self._run_when_ready))
+        counting = getattr(self, "capture_panel", None) is not None and self.capture_panel.counting
+        cancellable = running or bool(self._run_when_ready) or counting
+        self.cancel_button.setEnabled(cancellable)
+        self.cancel_action.setEnabled(cancellable)
         has_items = bool(self.model.rowCount())
         self.run_button.setEnabled(has_items)
         self.run_all_action.setEnabled(has_items)
@@ -660,6 +720,8 @@ class MainWindow(QMainWindow):
         self._refresh_preview(load_image=True)
 
     def _on_tick(self) -> None:
+        if self.capture_panel is not None and self.capture_panel.tracked is not None:
+            self.capture_panel.update_tracked(self.model.item(self.capture_panel.tracked))
         if self.runner.running or self._shown is None or self.progress_bar.isVisible():
             self._show_progress()
         item = self.current_item()
@@ -743,20 +805,29 @@ class MainWindow(QMainWindow):
         splitter = store.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        docks = store.value("window/state")
+        if isinstance(docks, QByteArray):
+            self.restoreState(docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
+        store.setValue("window/state", self.saveState())
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Stop unsent work, let sent checks finish and be recorded, release everything."""
         self._run_when_ready.clear()
+        if self.capture_panel is not None:
+            self.capture_panel.stop_camera()  # release the camera first
         if self.runner.running:
             self.runner.cancel()
-        for pool in (self.runner.pool, self.prepare_pool, self.io_pool, self.history_panel.pool):
+        pools = [self.runner.pool, self.prepare_pool, self.io_pool, self.history_panel.pool]
+        if self.capture_panel is not None:
+            pools.append(self.capture_panel.pool)
+        for pool in pools:
             pool.clear()
             pool.waitForDone(15_000)
         if self.runner.client is not None:

@@ -88,8 +88,9 @@ class VerdictBadge(QFrame):
             return
         self.icon.setPixmap(verdict_icon(verdict).pixmap(48, 48))
         color = verdict_color(verdict)
-        self.setStyleSheet(f"#verdictBadge {{ border: 3px solid {color}; border-radius: 8px; }}"
-                           f" #verdictBadge QLabel {{ color: {color}; }}")
+        name = self.objectName()
+        self.setStyleSheet(f"#{name} {{ border: 3px solid {color}; border-radius: 8px; }}"
+                           f" #{name} QLabel {{ color: {color}; }}")
 
 
 class PreviewPanel(QWidget):

@@ -236,3 +236,17 @@ def test_describe_in_both_languages(photo) -> None:
     prepared = prepare_file(photo(size=(2000, 1500)))
     assert "scaled down to the service's size" in prepared.describe("en")
     assert "已缩小到服务建议尺寸" in prepared.describe("zh_CN")
+
+
+def test_frame_quality_flags_dark_overexposed_and_blurred() -> None:
+    from PIL import ImageEnhance, ImageFilter
+
+    from livedetect_gui import resource
+    from livedetect_gui.core.quality import assess
+
+    face = Image.open(resource("samples/face.jpg")).convert("RGB")
+    assert assess(face).warnings == ()
+    assert assess(ImageEnhance.Brightness(face).enhance(0.15)).warnings == ("dark",)
+    assert "overexposed" in assess(ImageEnhance.Brightness(face).enhance(3)).warnings
+    assert assess(face.filter(ImageFilter.GaussianBlur(10))).warnings == ("blurred",)
+    assert "retake" in assess(face.filter(ImageFilter.GaussianBlur(10))).describe()[0]
