@@ -24,6 +24,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="offscreen: check the bundled sample against an in-process sandbox, "
                         "print the result, exit 0 on a verdict")
     parser.add_argument("--lang", choices=("system", *LANGUAGES), help="interface language")
+    # For start-up timing (packaging/startup_time.py): print once the window is shown, quit.
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -74,7 +76,7 @@ def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
     app.setOrganizationName(desk_settings.ORGANIZATION)
     app.setApplicationName(desk_settings.APPLICATION)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("livedetect-gui")
+    app.setDesktopFileName("io.livedetect.Desk")  # packaging/io.livedetect.Desk.desktop
     app.setStyle("Fusion")
     apply_palette(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
@@ -147,7 +149,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = create_window(app, force_sandbox=args.sandbox, lang_choice=args.lang)
     window.show()
-    return app.exec()
+    if args.startup_probe:
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            print("window shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, shown)  # runs once the show and first paint events are handled
+    code = app.exec()
+    if args.startup_probe:
+        window.shutdown()
+    return code
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Build the sdist and wheel, check they carry the resources and compiled translations, then
+# install the wheel into a clean virtual environment and run what a user would run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || scripts/setup.sh
+.venv/bin/python -m pip install -q build
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+.venv/bin/python -m build --outdir "$out/dist" . >"$out/build.log" 2>&1 \
+  || { tail -30 "$out/build.log"; exit 1; }
+wheel=$(ls "$out"/dist/*.whl)
+sdist=$(ls "$out"/dist/*.tar.gz)
+# Listings go to files first: grep -q closing a pipe early would fail the pipeline.
+.venv/bin/python -m zipfile -l "$wheel" >"$out/wheel.txt"
+tar -tzf "$sdist" >"$out/sdist.txt"
+for member in livedetect_gui/resources/translations/livedetect_zh_CN.qm \
+              livedetect_gui/resources/samples/face.jpg \
+              livedetect_gui/resources/icons/pass.svg; do
+  grep -q "$member" "$out/wheel.txt" || { echo "wheel: $member missing" >&2; exit 1; }
+done
+grep -q "resources/translations/livedetect_zh_CN.qm" "$out/sdist.txt" \
+  || { echo "sdist: compiled translation missing" >&2; exit 1; }
+echo "wheel-check: $(basename "$wheel") and $(basename "$sdist") carry resources and translations"
+
+python3 -m venv "$out/clean"
+"$out/clean/bin/python" -m pip install -q "${wheel}[gui]"
+"$out/clean/bin/livedetect" --version
+"$out/clean/bin/livedetect-gui" --version
+cd "$out"  # away from the source tree: only the installed package can answer
+QT_QPA_PLATFORM=offscreen XDG_DATA_HOME="$out/data" XDG_CONFIG_HOME="$out/config" \
+  "$out/clean/bin/livedetect-gui" --self-test 2>/dev/null | tee "$out/self-test.txt"
+grep -qE '^self-test: (pass|fail)' "$out/self-test.txt"
+"$out/clean/bin/livedetect" check --sandbox --no-history --json \
+  "$out/clean/lib/python3"*/site-packages/livedetect_gui/resources/samples/face.jpg \
+  | grep -q '"verdict"'
+echo "wheel-check: the installed wheel's livedetect and livedetect-gui work"
