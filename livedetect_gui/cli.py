@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .core import credentials as creds
 from .core.checking import Source, collect, run_batch
-from .core.client import CURRENT_HOST, OLD_HOST, BadEndpoint, ClientConfig, LiveDetectClient
+from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
 from .core.history import History
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.result import CheckResult
@@ -30,7 +30,6 @@ from .core.signing import Account, sign
 from .core.verdict import DEFAULT_THRESHOLD, Verdict
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
-ENDPOINT_ALIASES = {"current": CURRENT_HOST, "old": OLD_HOST}
 
 
 class UsageError(Exception):
@@ -188,8 +187,7 @@ def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
 
 
 def _endpoint(args: argparse.Namespace, credentials: creds.Credentials) -> str:
-    chosen = args.endpoint or os.environ.get(creds.ENV_ENDPOINT) or credentials.endpoint
-    return ENDPOINT_ALIASES.get(chosen or "current", chosen or CURRENT_HOST)
+    return args.endpoint or os.environ.get(creds.ENV_ENDPOINT) or credentials.endpoint or "current"
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -47,8 +47,18 @@ OLD_HOST = "https://service.image.myqcloud.com"
 UPLOAD_NAME = "image.jpg"
 
 
+ENDPOINT_ALIASES = {"current": CURRENT_HOST, "old": OLD_HOST}
+
+
 class BadEndpoint(ValueError):
     pass
+
+
+def resolve_endpoint(value: str | None) -> str:
+    """'current', 'old', a base URL, or nothing (the current host)."""
+    if not value:
+        return CURRENT_HOST
+    return ENDPOINT_ALIASES.get(value.strip().lower(), value.strip())
 
 
 def endpoint_url(base: str) -> str:
@@ -109,7 +119,7 @@ class LiveDetectClient:
     ) -> None:
         self.credentials = credentials
         self.config = config
-        self.url = endpoint_url(config.endpoint)
+        self.url = endpoint_url(resolve_endpoint(config.endpoint))
         self._signatures = SignatureCache(
             credentials.appid,
             credentials.secret_id,

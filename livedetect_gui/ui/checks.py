@@ -113,17 +113,16 @@ class CheckRunner(QObject):
     def cancel(self) -> None:
         """Stop what has not been sent; what is in flight ends normally (it may be billed)."""
         self._cancel.set()
-        self.pool.clear()  # never-started tasks will not run: put their items back
-        started = {tid for tid, iid in self._active.items()
-                   if (item := self.model.item(iid)) is not None and item.status is Status.SENDING}
-        dropped = set(self._active) - started
-        self.tasks.forget(dropped)
-        put_back = [self.model.item(self._active.pop(task_id)) for task_id in dropped]
+        # Tasks still waiting in the pool never run: their photos go back to the queue.
+        # Running ones see the cancel before sending (and come back "cancelled") or were
+        # already sent, in which case their result arrives and is recorded like any other.
+        taken = self.tasks.withdraw(self.pool, set(self._active))
+        put_back = [self.model.item(self._active.pop(task_id)) for task_id in taken]
         for item in put_back:
             if item is not None:
                 item.note = self.tr("cancelled")
         self.model.changed(*(i for i in put_back if i is not None))
-        self.total -= len(dropped)
+        self.total -= len(taken)
         if not self._active:
             self.finished.emit()
 

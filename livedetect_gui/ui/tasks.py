@@ -94,6 +94,8 @@ class TaskRunner(QObject):
         self._bridge.finished.connect(self._finished)
         self._bridge.progress.connect(self._progress)
         self._ids = itertools.count(1)
+        # Kept (and not auto-deleted by Qt) until done, so withdraw() can ask the pool safely.
+        self._runnables: dict[int, _Runnable] = {}
         self._callbacks: dict[int, tuple[Callable[[Future], None] | None,
                                          Callable[[Any], None] | None]] = {}
 
@@ -110,13 +112,23 @@ class TaskRunner(QObject):
     ) -> int:
         task_id = next(self._ids)
         self._callbacks[task_id] = (on_done, on_progress)
-        pool.start(_Runnable(task_id, fn, self._bridge, on_progress is not None))
+        runnable = _Runnable(task_id, fn, self._bridge, on_progress is not None)
+        runnable.setAutoDelete(False)
+        self._runnables[task_id] = runnable
+        pool.start(runnable)
         return task_id
 
-    def forget(self, task_ids: set[int]) -> None:
-        """Drop callbacks of tasks removed from a pool before they ran (QThreadPool.clear)."""
+    def withdraw(self, pool: QThreadPool, task_ids: set[int]) -> set[int]:
+        """Take back tasks that have not started; returns their ids. They never run and their
+        callbacks are dropped; tasks already running finish and report as usual."""
+        taken = set()
         for task_id in task_ids:
-            self._callbacks.pop(task_id, None)
+            runnable = self._runnables.get(task_id)
+            if runnable is not None and pool.tryTake(runnable):
+                taken.add(task_id)
+                self._runnables.pop(task_id, None)
+                self._callbacks.pop(task_id, None)
+        return taken
 
     @Slot(int)
     def _progress(self, task_id: int) -> None:
@@ -129,6 +141,7 @@ class TaskRunner(QObject):
     @Slot(int)
     def _finished(self, task_id: int) -> None:
         future = self._bridge.take_done(task_id)
+        self._runnables.pop(task_id, None)
         on_done, _ = self._callbacks.pop(task_id, (None, None))
         if future is None:
             return

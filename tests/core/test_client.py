@@ -17,6 +17,7 @@ from livedetect_gui.core.client import (
     LiveDetectClient,
     _connection_outcome,
     endpoint_url,
+    resolve_endpoint,
 )
 from livedetect_gui.core.credentials import Credentials
 from livedetect_gui.core.errors import SERVICE_CODES
@@ -54,6 +55,12 @@ def test_endpoint_forms() -> None:
     for bad in ("ftp://x", "recognition.image.myqcloud.com", "http://", "http://h:notaport"):
         with pytest.raises(BadEndpoint):
             endpoint_url(bad)
+    assert resolve_endpoint("old") == "https://service.image.myqcloud.com"
+    assert resolve_endpoint(None) == resolve_endpoint("current") == (
+        "https://recognition.image.myqcloud.com")
+    client = LiveDetectClient(Credentials("1", "k", "s"), ClientConfig(endpoint="old"))
+    assert client.url == "https://service.image.myqcloud.com/face/livedetectpicture"
+    client.close()
 
 
 def test_pass_and_fail_over_multipart(tmp_path, sandbox, make_client) -> None:
