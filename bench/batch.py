@@ -11,7 +11,6 @@ added latency and with 100 ms (closer to a real round trip). Target: ratio >= 2.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,21 +25,10 @@ from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.signing import sign
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
 from tests.conftest import make_photo  # noqa: E402  (the same generated photos as the tests)
 
 COUNT = 100
-APPID, SECRET_ID, SECRET_KEY = "1000001", "AKIDbench", "bench-secret-key"
-
-
-def start_sandbox(latency_ms: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", APPID, "--secret-id",
-         SECRET_ID, "--secret-key", SECRET_KEY, "--latency-ms", str(latency_ms)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    line = proc.stdout.readline().strip()
-    assert line.startswith("listening on "), line
-    return proc, line.removeprefix("listening on ")
 
 
 def baseline(paths: list[Path], url: str) -> tuple[float, int]:
@@ -78,13 +66,12 @@ def main() -> None:
         print(f"{COUNT} photos of 1280x720 against a local sandbox")
         print(f"{'latency':>8} {'baseline s':>11} {'ours s':>7} {'ratio':>6}  (ok/ok)")
         for latency in (0, 100):
-            proc, url = start_sandbox(latency)
+            proc, url = start(latency)
             try:
                 base_s, base_ok = baseline(paths, url)
                 our_s, our_ok = ours(paths, url, concurrency=4)
             finally:
-                proc.terminate()
-                proc.wait(timeout=10)
+                stop(proc)
             print(f"{latency:>6}ms {base_s:>11.2f} {our_s:>7.2f} {base_s / our_s:>5.1f}x  "
                   f"({base_ok}/{our_ok})")
     print("target: ratio >= 2.5x with --concurrency 4")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench import sandbox_process  # noqa: E402
 from livedetect_gui import resource  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.camera import SyntheticFrameSource  # noqa: E402
@@ -59,11 +59,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     frame = QImage(str(resource("samples/face.jpg"))).scaled(1280, 960).copy(0, 120, 1280, 720)
     with tempfile.TemporaryDirectory() as tmp:
-        sandbox = subprocess.Popen(
-            [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", "1000001",
-             "--secret-id", "AKIDbench", "--secret-key", "bench-key", "--latency-ms",
-             str(args.latency_ms)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        url = sandbox.stdout.readline().split()[-1]
+        sandbox, url = sandbox_process.start(args.latency_ms)
         source = SyntheticFrameSource()
         window = MainWindow(DeskSettings(), force_sandbox=True, frame_source=source,
                             history_path=Path(tmp) / "h.sqlite3",
@@ -71,7 +67,8 @@ def main() -> None:
         window.show()
         window.capture_dock.show()
         window.activateWindow()
-        window._set_client(Credentials("1000001", "AKIDbench", "bench-key"), url, "session")
+        window._set_client(Credentials(sandbox_process.APPID, sandbox_process.SECRET_ID,
+                                       sandbox_process.SECRET_KEY), url, "session")
         feeder = QTimer()
         feeder.timeout.connect(lambda: source.push(frame))
         feeder.start(33)
@@ -93,8 +90,7 @@ def main() -> None:
         finally:
             feeder.stop()
             window.shutdown()
-            sandbox.terminate()
-            sandbox.wait(10)
+            sandbox_process.stop(sandbox)
     print(f"{args.runs} captures at 1280x720, capture-and-check, sandbox latency "
           f"{args.latency_ms} ms (own process, loopback)")
     print(f"key press -> in queue: median {statistics.median(queued):.0f} ms, "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench import sandbox_process  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.settings import DeskSettings  # noqa: E402
@@ -39,21 +39,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "photos"
         write_photos(folder, args.photos, (width, height))
-        sandbox = subprocess.Popen(
-            [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", "1000001",
-             "--secret-id", "AKIDbench", "--secret-key", "bench-key", "--latency-ms",
-             str(args.latency_ms)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        url = sandbox.stdout.readline().split()[-1]
+        sandbox, url = sandbox_process.start(args.latency_ms)
         window = MainWindow(DeskSettings(), force_sandbox=True,
                             history_path=Path(tmp) / "history.sqlite3")
         window.show()
-        window._set_client(Credentials("1000001", "AKIDbench", "bench-key"), url, "session")
+        window._set_client(Credentials(sandbox_process.APPID, sandbox_process.SECRET_ID,
+                                       sandbox_process.SECRET_KEY), url, "session")
         try:
             stalls = measure(window, folder, args.photos)
         finally:
             window.shutdown()
-            sandbox.terminate()
-            sandbox.wait(10)
+            sandbox_process.stop(sandbox)
     print(f"{stalls.photos} photos of {width}x{height}, sandbox latency {args.latency_ms} ms, "
           f"concurrency 4: done in {stalls.seconds:.1f} s")
     print(f"event loop: worst stall {stalls.worst_ms:.0f} ms, p99 {stalls.p99_ms:.1f} ms "

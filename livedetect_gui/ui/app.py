@@ -67,6 +67,9 @@ class Languages:
 
 
 def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
+    # Qt Multimedia logs every video-acceleration library it cannot find: noise to an operator.
+    os.environ.setdefault("QT_LOGGING_RULES",
+                          "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false")
     from PySide6.QtWidgets import QApplication
 
     from . import settings as desk_settings
