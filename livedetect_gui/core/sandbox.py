@@ -170,6 +170,17 @@ class Sandbox:
         with self._stats_lock:
             self.stats[key] += 1
 
+    def enter(self) -> None:
+        """A request is being served; stats["max_in_flight"] shows the concurrency reached."""
+        with self._stats_lock:
+            self.stats["in_flight"] += 1
+            self.stats["max_in_flight"] = max(self.stats["max_in_flight"],
+                                              self.stats["in_flight"])
+
+    def leave(self) -> None:
+        with self._stats_lock:
+            self.stats["in_flight"] -= 1
+
     def draw_fault(self) -> str | None:
         """One seeded draw per request decides its fault, if any."""
         f = self.config.faults
@@ -231,6 +242,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply({"code": 21, "message": "use POST " + API_PATH}, status=405, close=True)
 
     def do_POST(self) -> None:  # noqa: N802
+        self.server.sandbox.enter()
+        try:
+            self._serve_check()
+        finally:
+            self.server.sandbox.leave()
+
+    def _serve_check(self) -> None:
         sandbox = self.server.sandbox
         sandbox.count("requests")
         # A proxy's absolute-form target ("POST http://host/face/...") names the same path.

@@ -11,6 +11,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
@@ -73,16 +74,18 @@ from .queue_model import QueueItem, QueueModel, Status
 from .settings import DeskSettings
 from .tasks import TaskRunner
 
+if TYPE_CHECKING:  # QtMultimedia is imported lazily: the desk runs without it
+    from .camera import FrameSource
+
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    modeChanged = Signal(str)
     languageRequested = Signal(str)
 
     def __init__(self, settings: DeskSettings, *, force_sandbox: bool = False,
                  store: CredentialStore | None = None, history_path: Path | None = None,
-                 lang: str = "en", frame_source: object | None = None,
+                 lang: str = "en", frame_source: FrameSource | None = None,
                  captures_folder: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -467,7 +470,6 @@ class MainWindow(QMainWindow):
         self.mode = mode
         self._show_mode()
         self._update_actions()
-        self.modeChanged.emit(mode)
         if self._run_when_ready:
             self._flush_run_when_ready()
         return True

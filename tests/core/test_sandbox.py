@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from PIL import Image
 
@@ -131,8 +130,8 @@ def test_concurrent_requests_are_served_in_parallel(tmp_path, start_sandbox,
         make_photo(i, (200, 150)).save(path)
         sources.append(Source.file(path))
     client = make_client(sandbox, concurrency=4)
-    started = time.monotonic()
     results = run_batch(sources, client, Limits(), 87, concurrency=4)
-    # Four 300 ms requests served one by one would take 1.2 s at least.
-    assert time.monotonic() - started < 1.1
     assert all(r.code == 0 for r in results)
+    # Four 300 ms requests sent together were served side by side, not one by one.
+    assert sandbox.stats["max_in_flight"] >= 3
+    assert sandbox.stats["in_flight"] == 0
