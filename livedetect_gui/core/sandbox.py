@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import random
+import re
 import secrets
 import socket
 import ssl
@@ -23,8 +24,6 @@ import urllib.error
 import urllib.request
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -354,18 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ValueError("url must be a string")
             return str(appid), None, url or None
         if content_type.startswith("multipart/form-data"):
-            if "boundary=" not in content_type:
-                raise ValueError("multipart boundary missing")
-            message = BytesParser(policy=HTTP).parsebytes(
-                b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-            )
-            if not message.is_multipart():
-                raise ValueError("malformed multipart body")
-            fields: dict[str, bytes] = {}
-            for part in message.iter_parts():
-                name = part.get_param("name", header="content-disposition")
-                if name:
-                    fields[str(name)] = part.get_payload(decode=True) or b""
+            fields = _multipart_fields(body, content_type)
             appid = fields.get("appid", b"").decode("utf-8", "replace").strip()
             if not appid:
                 raise ValueError("appid missing")
@@ -373,6 +361,35 @@ class _Handler(BaseHTTPRequestHandler):
             # If both are present the service uses url.
             return appid, (None if url else fields.get("image")), url
         raise ValueError("Content-Type must be application/json or multipart/form-data")
+
+
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
+_FIELD_NAME = re.compile(rb'name="([^"]*)"')
+
+
+def _multipart_fields(body: bytes, content_type: str) -> dict[str, bytes]:
+    """The named parts of a multipart/form-data body.
+
+    Split with bytes operations rather than the email package: this runs in the desk's own
+    process in sandbox mode, and a pure-Python parse of every photo would compete with the
+    GUI thread for the GIL.
+    """
+    match = _BOUNDARY.search(content_type)
+    if match is None:
+        raise ValueError("multipart boundary missing")
+    delimiter = b"--" + match.group(1).encode("latin-1")
+    sections = body.split(delimiter)
+    if len(sections) < 3 or not sections[-1].startswith(b"--"):
+        raise ValueError("malformed multipart body")
+    fields: dict[str, bytes] = {}
+    for section in sections[1:-1]:
+        head, sep, content = section.partition(b"\r\n\r\n")
+        name = _FIELD_NAME.search(head)
+        if not sep or name is None:
+            raise ValueError("malformed multipart part")
+        # Each part's content ends with the CRLF that precedes the next delimiter.
+        fields[name.group(1).decode("utf-8", "replace")] = content.removesuffix(b"\r\n")
+    return fields
 
 
 def _download(url: str, cap: int) -> bytes:

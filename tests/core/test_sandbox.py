@@ -135,3 +135,25 @@ def test_concurrent_requests_are_served_in_parallel(tmp_path, start_sandbox,
     # Four 300 ms requests sent together were served side by side, not one by one.
     assert sandbox.stats["max_in_flight"] >= 3
     assert sandbox.stats["in_flight"] == 0
+
+
+def test_multipart_bodies_from_both_http_libraries() -> None:
+    import requests
+    import urllib3
+
+    from livedetect_gui.core.sandbox import _multipart_fields
+
+    payload = b"\xff\xd8binary\r\n--not-a-boundary\r\n\r\nstill data\r\n"
+    built = requests.Request("POST", "http://127.0.0.1/", data={"appid": "42"},
+                             files={"image": ("a.jpg", payload, "image/jpeg")}).prepare()
+    fields = _multipart_fields(built.body, built.headers["Content-Type"])
+    assert fields == {"appid": b"42", "image": payload}
+    body, ctype = urllib3.encode_multipart_formdata([("appid", "42"), ("image", ("a", payload))])
+    assert _multipart_fields(body, ctype) == {"appid": b"42", "image": payload}
+    for bad_body, bad_type in ((body, "multipart/form-data"), (body[:-10], ctype),
+                               (b"--x\r\nno blank line--x--", "multipart/form-data; boundary=x")):
+        try:
+            _multipart_fields(bad_body, bad_type)
+        except ValueError:
+            continue
+        raise AssertionError(f"accepted {bad_type}")
