@@ -23,6 +23,14 @@ case "$out" in
 esac
 version=$("$bin" --version)
 echo "build: $version, bundle size $(du -sh dist/livedetect-gui | cut -f1)"
+# Desktop integration files, checked by the freedesktop tools where they are installed
+# (Debian: desktop-file-utils, appstream).
+if command -v desktop-file-validate >/dev/null 2>&1; then
+  desktop-file-validate packaging/io.livedetect.Desk.desktop
+fi
+if command -v appstreamcli >/dev/null 2>&1; then
+  appstreamcli validate --no-net --pedantic packaging/io.livedetect.Desk.metainfo.xml >/dev/null
+fi
 if [ "$(uname)" = Linux ]; then
   tar -C dist -czf "dist/livedetect-gui-${version#livedetect-gui }-linux-$(uname -m).tar.gz" \
     livedetect-gui
