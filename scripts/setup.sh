@@ -7,13 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt offscreen/xcb + QtMultimedia (libpulse0), a real window under Xvfb, a CJK font for the
-# Chinese UI, and GNOME Keyring + D-Bus for a real keyring backend in tests.
+# Chinese UI, GNOME Keyring + D-Bus for a real keyring backend in tests, and the freedesktop
+# validators for the desktop entry and AppStream file.
 APT_PACKAGES=(
   python3-venv
   libpulse0 libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
   fonts-wqy-microhei gnome-keyring dbus-x11
+  desktop-file-utils appstream
 )
 
 missing=()
