@@ -109,6 +109,7 @@ class HistoryPanel(QWidget):
         self.verdict.currentIndexChanged.connect(self.refresh)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.refresh)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
