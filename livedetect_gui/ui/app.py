@@ -108,6 +108,9 @@ def create_window(app, *, force_sandbox: bool = False, lang_choice: str | None =
 def self_test() -> int:
     """Used to smoke-test installed builds: one real check, offscreen, against the sandbox."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+    from pathlib import Path
+
     from PySide6.QtCore import QTimer
 
     from livedetect_gui.core.checking import Source
@@ -115,7 +118,10 @@ def self_test() -> int:
     from .queue_model import Status
 
     app = create_app([sys.argv[0]])
-    window = create_window(app, force_sandbox=True, lang_choice="en")
+    # A throwaway history: a smoke test must not add rows to the operator's audit trail.
+    scratch = tempfile.TemporaryDirectory(prefix="livedetect-self-test-")
+    window = create_window(app, force_sandbox=True, lang_choice="en",
+                           history_path=Path(scratch.name) / "history.sqlite3")
     outcome: dict[str, object] = {}
 
     def finished() -> None:
@@ -129,6 +135,7 @@ def self_test() -> int:
     QTimer.singleShot(60_000, app.quit)  # never hang a build pipeline
     app.exec()
     window.shutdown()
+    scratch.cleanup()
     item = outcome.get("item")
     if item is None or item.result is None:  # type: ignore[attr-defined]
         print("self-test: FAILED (no result within 60 s)")
