@@ -150,24 +150,33 @@ def prepare_bytes(data: bytes, limits: Limits = Limits()) -> PreparedImage:
     return _prepare(io.BytesIO(data), len(data), limits)
 
 
-def load_thumbnail(path: str | os.PathLike[str], box: int, max_pixels: int = 120_000_000
-                   ) -> Image.Image:
-    """A small upright RGB copy for previews, decoded at reduced scale; raises ImageRefused."""
-    path = Path(path)
+def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
+                   max_pixels: int = 120_000_000) -> Image.Image:
+    """A small upright RGB copy of a file or of image bytes, decoded at reduced scale (JPEG:
+    1/8 when that is enough); raises ImageRefused."""
+    if isinstance(source, bytes):
+        if not source:
+            raise ImageRefused("file_empty")
+        return _thumbnail(io.BytesIO(source), box, max_pixels)
+    path = Path(source)
     _stat_size(path)
     try:
         with open(path, "rb") as handle:
-            im = _open(handle, max_pixels)
-            orientation = _orientation(im)
-            _decode(im, *_fit_box(im.size, box))
-            im = _upright(im, orientation)
-            im = _to_rgb(im)[0]
-            im.thumbnail((box, box), Image.Resampling.BILINEAR)
-            return im
+            return _thumbnail(handle, box, max_pixels)
     except FileNotFoundError:
         raise ImageRefused("file_missing", str(path)) from None
     except (PermissionError, IsADirectoryError) as exc:
         raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+
+
+def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
+               ) -> Image.Image:
+    im = _open(handle, max_pixels)
+    orientation = _orientation(im)
+    _decode(im, *_fit_box(im.size, box))
+    im = _to_rgb(_upright(im, orientation))[0]
+    im.thumbnail((box, box), Image.Resampling.BILINEAR)
+    return im
 
 
 def strip_jpeg_metadata(data: bytes) -> bytes:

@@ -46,8 +46,12 @@ class Captured:
     height: int
 
 
-def save_capture(image: QImage, mirror: bool, folder: Path) -> Captured:
-    """On a worker: optional mirror, quality check, JPEG to the captures folder."""
+def save_capture(frame: QVideoFrame, mirror: bool, folder: Path) -> Captured:
+    """On a worker: the frame's pixels (a camera's YUV converted here, not on the GUI
+    thread), optional mirror, quality check, JPEG to the captures folder."""
+    image = frame.toImage()
+    if image.isNull():
+        raise ValueError("the camera frame could not be converted")
     if mirror:
         image = image.flipped(Qt.Orientation.Horizontal)
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
@@ -366,19 +370,19 @@ class CapturePanel(QWidget):
         if frame is None or not self.source.active:
             self.show_message(self.tr("No picture from the camera yet."))
             return
-        image = frame.toImage()
-        if image.isNull():
-            self.show_message(self.tr("The camera frame could not be read; try again."))
-            return
         self.busy = True
         self._update_buttons()
         mirror, folder = self.mirror_saved_check.isChecked(), self.folder
-        self.tasks.run(self.pool, lambda: save_capture(image, mirror, folder), self._saved)
+        self.tasks.run(self.pool, lambda: save_capture(frame, mirror, folder), self._saved)
 
     def _saved(self, future: Future) -> None:
         self.busy = False
         try:
             captured: Captured = future.result()
+        except ValueError:
+            self._update_buttons()
+            self.show_message(self.tr("The camera frame could not be read; try again."))
+            return
         except OSError as exc:
             self._update_buttons()
             self.show_message(self.tr("The photo could not be saved: %1").replace(

@@ -18,7 +18,7 @@ from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.verdict import Verdict
 
 from .look import verdict_color, verdict_icon
-from .queue_model import QueueItem, Status, _bytes_text
+from .queue_model import QueueItem, Status, bytes_text
 
 
 class ScoreBar(QWidget):
@@ -177,11 +177,11 @@ class PreviewPanel(QWidget):
         if item.original is not None:
             w, h, count = item.original
             parts.append(self.tr("Original: %1×%2, %3").replace("%1", str(w))
-                         .replace("%2", str(h)).replace("%3", _bytes_text(count)))
+                         .replace("%2", str(h)).replace("%3", bytes_text(count)))
         if item.prepared is not None:
             p = item.prepared
             parts.append(self.tr("Sent: %1×%2, %3 JPEG").replace("%1", str(p.width))
-                         .replace("%2", str(p.height)).replace("%3", _bytes_text(p.bytes)))
+                         .replace("%2", str(p.height)).replace("%3", bytes_text(p.bytes)))
         self.sizes.setText("\n".join(parts) or item.source.label)
 
     def _show_notes(self, item: QueueItem) -> None:

@@ -63,10 +63,10 @@ def _size_text(size: tuple[int, int, int] | None) -> str:
     if size is None:
         return "—"
     width, height, count = size
-    return f"{width}×{height} · {_bytes_text(count)}"
+    return f"{width}×{height} · {bytes_text(count)}"
 
 
-def _bytes_text(count: int) -> str:
+def bytes_text(count: int) -> str:
     if count >= 1_000_000:
         return f"{count / 1_000_000:.1f} MB"
     return f"{max(1, round(count / 1000))} kB"

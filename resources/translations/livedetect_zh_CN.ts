@@ -1,29 +1,30 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CameraFrameSource</name>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="103" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="103"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="133" />
-        <source>Camera access was denied. Allow it for LiveDetect Desk in the system's privacy settings.</source>
+        <location filename="../../livedetect_gui/ui/camera.py" line="133"/>
+        <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="141" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="141"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告问题：%1。如有其他程序正在使用，请关闭后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="143" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="143"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="148" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="148"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
@@ -31,123 +32,123 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="186" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="190"/>
         <source>Ca&amp;mera</source>
         <translation>摄像头(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="187" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="191"/>
         <source>&amp;Resolution</source>
         <translation>分辨率(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="188" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="192"/>
         <source>Co&amp;untdown</source>
         <translation>倒计时(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="191" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="191" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
         <source>3 s</source>
         <translation>3 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="191" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
         <source>5 s</source>
         <translation>5 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
         <source>Mirror preview</source>
         <translation>镜像预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="199"/>
         <source>Mirror saved photo</source>
         <translation>镜像保存的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="196" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="200"/>
         <source>Capture and check</source>
         <translation>拍摄并检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="197" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="201"/>
         <source>Capture (Space)</source>
         <translation>拍摄（空格）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="202"/>
         <source>Capture a photo</source>
         <translation>拍摄照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="199" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="203"/>
         <source>Retake</source>
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="200" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
         <source>Check anyway</source>
         <translation>仍然检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="201" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="205"/>
         <source>Live camera preview</source>
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="212" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="216"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="367" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="371"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="371" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="384"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="384" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="388"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="393" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="397"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="395" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="399"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="402" />
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="423" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="406"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="427"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="410" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="414"/>
         <source>PASS</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="410" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="414"/>
         <source>FAIL</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="411" />
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="415"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
@@ -155,8 +156,8 @@
 <context>
     <name>CheckRunner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/checks.py" line="124" />
-        <location filename="../../livedetect_gui/ui/checks.py" line="145" />
+        <location filename="../../livedetect_gui/ui/checks.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/checks.py" line="144"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -164,107 +165,107 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="45" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="45"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="54" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="54"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="62" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="62"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="67" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="67"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="69" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="69"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="70" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="70"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="77" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="78" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="79" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="81" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="86" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="86"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="93" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="108" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="108"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="165" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="205" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
         <source>Sending the sample photo once…</source>
         <translation>正在发送一次示例照片…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="219" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="219"/>
         <source>Connection works: the service answered (score %1).</source>
         <translation>连接正常：服务已应答（分数 %1）。</translation>
     </message>
@@ -272,52 +273,52 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="66" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
         <source>PASS</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="66" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
         <source>FAIL</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="67" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="67"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
@@ -325,88 +326,88 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="137" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="138"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="138" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="139"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="142" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="143"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="142" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="143"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="143" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="144"/>
         <source>Fail</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="143" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="144"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="147" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="148"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="148" />
-        <location filename="../../livedetect_gui/ui/history_view.py" line="149" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="150"/>
         <source>Search sources</source>
         <translation>搜索来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="150" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="151"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="151" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="152"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="178" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="182" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="183"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="184" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
         <source>%1 checks shown</source>
         <translation>显示 %1 条检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="190" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="191"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="191" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="192"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="209" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="210"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="211" />
+        <location filename="../../livedetect_gui/ui/history_view.py" line="212"/>
         <source>Exported %1 checks to %2</source>
         <translation>已导出 %1 条检测到 %2</translation>
     </message>
@@ -414,318 +415,318 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="318" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="321"/>
         <source>Camera support is unavailable here (%1).</source>
         <translation>此处无法使用摄像头功能（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="351" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="354"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="353" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="356"/>
         <source>&amp;Open photos…</source>
         <translation>打开照片…(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="354" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="357"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="355" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="358"/>
         <source>Run &amp;selected</source>
         <translation>检测所选(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="356" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="359"/>
         <source>Run &amp;all</source>
         <translation>全部检测(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="357" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="360"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="358" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="361"/>
         <source>&amp;Retry failed</source>
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="359" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="362"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="360" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="363"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="361" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="364"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="362" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="365"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="363" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="366"/>
         <source>&amp;Export history…</source>
         <translation>导出历史记录…(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="364" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="367"/>
         <source>Add image &amp;URL</source>
         <translation>添加图片 &amp;URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="365" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="368"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="366" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="369"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="367" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="370"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="368" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="371"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="375" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="378"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="376" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="379"/>
         <source>&amp;Check</source>
         <translation>检测(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="377" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="380"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="378" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="381"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="379" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="382"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="380" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="383"/>
         <source>Image URL for the service to fetch (Ctrl+L)</source>
         <translation>由服务下载的图片 URL（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="381" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="384"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="382" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="385"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="383" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="386"/>
         <source>Run all (Ctrl+Enter)</source>
         <translation>全部检测（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="384" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="387"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="385" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="388"/>
         <source>Cancel (Esc)</source>
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="386" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="389"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="387" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="390"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="388" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="391"/>
         <source>Pass threshold</source>
         <translation>通过阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="389" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="392"/>
         <source>A photo passes when its score is above this</source>
         <translation>分数高于此值的照片判为通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="391" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="394"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="393" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="396"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="394" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="397"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="395" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="398"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="396" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="399"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="397" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="400"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="401" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="404"/>
         <source>Capture</source>
         <translation>拍摄</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="402" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="405"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="429" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="432"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统钥匙串：正在沙箱中运行。凭据可仅用于本次会话。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="455" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="458"/>
         <source>Checks are running</source>
         <translation>检测进行中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="456" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="459"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待当前检测完成或先取消。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="461" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="464"/>
         <source>Bad endpoint</source>
         <translation>服务地址无效</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="477" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="479"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="478" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="480"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="479" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="481"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="480" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="482"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="497" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="499"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（非图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="546" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="548"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="547" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="549"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="557" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="559"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="565" />
-        <location filename="../../livedetect_gui/ui/main_window.py" line="570" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="567"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="572"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="580" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="582"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="599" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="601"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="611" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="613"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动…检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="650" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="652"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：未发送的照片留在队列中；已发送的将完成。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="678" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="680"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="683" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="685"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="687" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="689"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="792" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="794"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="793" />
+        <location filename="../../livedetect_gui/ui/main_window.py" line="795"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -735,67 +736,67 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="137" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="137"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="140" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="140"/>
         <source>Drop photos or folders here, open them with Ctrl+O, or paste an image with Ctrl+V.</source>
         <translation>将照片或文件夹拖到此处，按 Ctrl+O 打开，或按 Ctrl+V 粘贴图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="158" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="158"/>
         <source>PASS</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="158" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="158"/>
         <source>FAIL</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="159" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="159"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="162" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="162"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="162" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="162"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="163" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="163"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="167" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="167"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="171" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="171"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="179" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="179"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="183" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="183"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="194" />
+        <location filename="../../livedetect_gui/ui/preview.py" line="194"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
@@ -803,67 +804,67 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="95" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="95"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="95" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="95"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="144" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="168" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="168"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="169" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="170" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="170"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="171" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="171"/>
         <source>PASS</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="172" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="172"/>
         <source>FAIL</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="173" />
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="173"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
@@ -871,107 +872,107 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="229" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="229"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="232" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="232"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="233" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="233"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="234" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="234"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="239" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="239"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="247" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="247"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="255" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="255"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="257" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="257"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="264" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="264"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="264" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="264"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="265" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="265"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="266" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="266"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="267" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="267"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="267" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="267"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="268" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="268"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="268" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="268"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="269" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="269"/>
         <source>Default &amp;threshold</source>
         <translation>默认阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="270" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="270"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="270" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="270"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="282" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="282"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="283" />
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="283"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
@@ -979,17 +980,17 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SyntheticFrameSource</name>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="193" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="193"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="200" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="200"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="205" />
+        <location filename="../../livedetect_gui/ui/camera.py" line="205"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告问题：%1。如有其他程序正在使用，请关闭后重试。</translation>
     </message>

@@ -230,6 +230,10 @@ def test_prepare_bytes_and_thumbnail(photo) -> None:
         prepare_bytes(b"")
     thumb = load_thumbnail(path, 128)
     assert max(thumb.size) == 128 and thumb.mode == "RGB"
+    from_bytes = load_thumbnail(prepared.data, 96)
+    assert from_bytes.size == (96, 64) and from_bytes.mode == "RGB"
+    with pytest.raises(ImageRefused):
+        load_thumbnail(b"not an image", 96)
 
 
 def test_describe_in_both_languages(photo) -> None:
