@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from .places import history_path
+from .paths import history_path
 from .result import CheckResult
 
 log = logging.getLogger(__name__)

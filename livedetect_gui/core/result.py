@@ -22,7 +22,8 @@ class PreparedInfo:
 class CheckResult:
     source: str
     threshold: float
-    score: int | None = None
+    # 0..100: an integer from the legacy API, a float from API 3.0.
+    score: float | None = None
     # The service's code when it answered one; None for local problems (network, refusal).
     code: int | None = None
     # Catalogue key of a local problem ("timeout", "animated", ...); None when the service spoke.
@@ -33,8 +34,20 @@ class CheckResult:
     attempts: int = 0
     elapsed_ms: int = 0
     prepared: PreparedInfo | None = None
+    # SHA-256 of the bytes sent; ``source_sha256`` of the original file's content (they differ
+    # when preparation re-encoded the photo). Either identifies an earlier judgement to reuse.
     sha256: str | None = None
+    source_sha256: str | None = None
     endpoint: str = ""
+    # Which service generation answered: "legacy" (/face/livedetectpicture) or "tc3" (API 3.0).
+    api: str = "legacy"
+    # The provider's RequestId (API 3.0), kept because the provider's support asks for it.
+    request_id: str | None = None
+    # True when the answer came from the sandbox: a simulated score, never a real judgement.
+    simulated: bool = False
+    # When this result reuses an earlier judgement of the same photo instead of a new call:
+    # the earlier check's time (unix seconds). None for a result from a call made now.
+    reused_from: float | None = None
     # True when a retry followed a failure after which the service may already have
     # processed (and billed) the request: this item may have been billed more than once.
     maybe_billed_twice: bool = False

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui.core.places import capture_name, captures_dir
+from livedetect_gui.core.paths import capture_name, captures_dir
 from livedetect_gui.core.quality import FrameQuality, assess
 from livedetect_gui.core.verdict import Verdict
 

@@ -1,0 +1,99 @@
+"""Where the desk keeps its files, and how: privately, whatever the umask.
+
+Face photos, audit records, exports and settings are personal data. Every folder the desk
+creates for them is 0700 and every file 0600, set explicitly rather than trusted to the
+umask (a umask of 022 would make them readable by every account on the machine).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+import platformdirs
+
+APP_NAME = "livedetect-gui"
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def history_path() -> Path:
+    return data_dir() / "history.sqlite3"
+
+
+def captures_dir() -> Path:
+    return data_dir() / "captures"
+
+
+def capture_name(moment: datetime | None = None) -> str:
+    """Timestamped, sortable, unique to the millisecond: capture-20261124-193012-123.jpg."""
+    moment = moment or datetime.now()
+    return f"capture-{moment:%Y%m%d-%H%M%S}-{moment.microsecond // 1000:03d}.jpg"
+
+
+def private_dir(path: str | Path) -> Path:
+    """Create ``path`` (and missing parents) and make the folder itself 0700.
+
+    Parents that already exist keep their mode: they may be the operator's own folders.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder we do not own (read-only media): leave it
+        os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def make_private(path: str | Path) -> None:
+    """Make an existing file 0600 (e.g. SQLite's -wal/-shm files, created by the library)."""
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        os.chmod(path, PRIVATE_FILE_MODE)
+
+
+def open_private(path: str | Path, mode: str = "wb", **kwargs: object) -> IO:
+    """Open for writing, creating the file 0600 from its first byte (no window in which it
+    is readable by others, as a chmod after ``open`` would leave)."""
+    flags = os.O_WRONLY | os.O_CREAT
+    flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)  # an existing file keeps its old mode otherwise
+        return os.fdopen(fd, mode, **kwargs)  # type: ignore[call-overload]
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_private(path: str | Path, mode: str = "wb", **kwargs: object) -> Iterator[IO]:
+    """Write a whole file or nothing: a 0600 temporary file beside ``path``, renamed over it
+    only when the block ends without error. An existing file is never half-overwritten
+    (a failed export must not empty yesterday's CSV)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+        with os.fdopen(fd, mode, **kwargs) as out:  # type: ignore[call-overload]
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_private(path: str | Path, data: bytes) -> None:
+    """A whole private file in one step (capture JPEGs, kept photos)."""
+    with atomic_private(path, "wb") as out:
+        out.write(data)
