@@ -7,29 +7,27 @@ item could not be checked, 64 usage error. A user error never prints a traceback
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
-import logging
 import os
-import signal
 import sys
-import threading
-from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
-from .core import credentials as creds
-from .core.checking import Source, collect, run_batch
-from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
-from .core.history import History
-from .core.imaging import ImageRefused, Limits, prepare_file
-from .core.result import CheckResult
-from .core.sandbox import Faults, Sandbox, SandboxConfig
-from .core.signing import Account, sign
-from .core.verdict import DEFAULT_THRESHOLD, Verdict
+from .core.verdict import DEFAULT_THRESHOLD
+
+# Not typing.TYPE_CHECKING: importing typing alone costs a few milliseconds of every start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .core import credentials as creds
+    from .core.checking import BatchStop
+    from .core.history import History
+    from .core.result import CheckResult
+
+# Every command imports what it needs when it runs: `livedetect --version` must not pay for
+# requests, Pillow and the keyring (issue 12: start-up within 3x a bare interpreter).
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -61,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--url", action="append", default=[], metavar="URL",
                        help="an image URL for the service to fetch (repeatable)")
     check.add_argument("--endpoint", help="'current', 'old' or a base URL (default: the profile's, "
-                       f"$LIVEDETECT_ENDPOINT, or {CURRENT_HOST})")
+                       "$LIVEDETECT_ENDPOINT, or the current service host)")
     check.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                        help="pass when the score is above this (default %(default)s)")
     check.add_argument("--concurrency", type=int, default=4, help="parallel checks (default 4)")
@@ -77,6 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--history", metavar="FILE", help="history database (default: user data)")
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
+    check.add_argument("--recheck", action="store_true",
+                       help="send every photo again, even one judged before (billed)")
+    check.add_argument("--reuse-days", type=float, default=30.0, metavar="DAYS",
+                       help="reuse a judgement of the same photo made within DAYS "
+                       "(default %(default)g; 0: never)")
+    check.add_argument("--force", action="store_true",
+                       help="send photos the pre-checks hold (too small, dark, blurred, no face, "
+                       "several faces)")
+    check.add_argument("--yes", action="store_true",
+                       help="do not ask before a large batch (the cost line is still printed)")
+    check.add_argument("--confirm-over", type=int, default=20, metavar="N",
+                       help="print the cost line, and ask on a terminal, before a batch of more "
+                       "than N photos (default %(default)s)")
+    check.add_argument("--rate", type=float, metavar="CALLS_PER_S",
+                       help="the account's allowed calls per second (default: the profile's, "
+                       "else learned from the service's throttling)")
 
     sign_p = sub.add_parser("sign", help="print a signature (for debugging signature errors)",
                             description="Print the legacy multi-use signature and nothing else.")
@@ -118,15 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     cr_sub = cr.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser,
                                required=True)
     cr_set = cr_sub.add_parser("set", help="save a profile (the key is asked for, not echoed)")
-    cr_set.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+    cr_set.add_argument("--profile", help="profile name (default: 'default')")
     cr_set.add_argument("--appid", required=True)
     cr_set.add_argument("--secret-id", required=True)
     cr_set.add_argument("--secret-key", help="avoid: visible to other users; asked if missing")
     cr_set.add_argument("--bucket", default="")
     cr_set.add_argument("--endpoint")
+    cr_set.add_argument("--calls-per-second", type=float, metavar="N",
+                        help="the account's allowed call rate, if known")
     for name, text in (("show", "show a profile (the key masked)"), ("delete", "delete a profile")):
         p = cr_sub.add_parser(name, help=text)
-        p.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+        p.add_argument("--profile", help="profile name (default: 'default')")
     cr_sub.add_parser("list", help="list profiles")
 
     hist = sub.add_parser("history", help="list or export the check history",
@@ -139,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --version and --help end here, before the heavy imports
+    import logging
+
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if args.command is None:
@@ -148,12 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
                "sandbox": cmd_sandbox, "credentials": cmd_credentials,
                "history": cmd_history}[args.command]
+    from .core.credentials import KeyringUnavailable
+
     try:
         return handler(args)
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except creds.KeyringUnavailable as exc:
+    except KeyringUnavailable as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -165,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
+    from .core import credentials as creds
+
     if args.profile:
         found = creds.CredentialStore().load(args.profile)
         if found is None:
@@ -187,7 +209,9 @@ def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
 
 
 def _endpoint(args: argparse.Namespace, credentials: creds.Credentials) -> str:
-    return args.endpoint or os.environ.get(creds.ENV_ENDPOINT) or credentials.endpoint or "current"
+    from .core.credentials import ENV_ENDPOINT
+
+    return args.endpoint or os.environ.get(ENV_ENDPOINT) or credentials.endpoint or "current"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -197,8 +221,32 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--threshold must be between 0 and 100")
     if args.max_long_side < 16 or args.max_short_side < 16:
         raise UsageError("--max-long-side and --max-short-side must be at least 16")
+    if args.reuse_days < 0 or args.confirm_over < 0 or (args.rate is not None and args.rate <= 0):
+        raise UsageError("--reuse-days and --confirm-over must be 0 or more, --rate above 0")
     if not args.paths and not args.url:
         raise UsageError("nothing to check: give image files, folders or --url")
+    import json
+    from collections import Counter
+
+    from .core import credentials as creds
+    from .core.checking import (
+        BatchStop,
+        CheckOptions,
+        Source,
+        StopReason,
+        collect,
+        estimate,
+        plan_batch,
+        run_batch,
+    )
+    from .core.client import BadEndpoint, ClientConfig, LiveDetectClient
+    from .core.duplicates import Reuse
+    from .core.imaging import Limits
+    from .core.pacing import pacer_for
+    from .core.prechecks import PrecheckPolicy
+    from .core.sandbox import Sandbox
+    from .core.verdict import Verdict
+
     lang = _lang(args.lang)
     sources, skipped = collect(args.paths)
     sources += [Source.remote(u) for u in args.url]
@@ -230,40 +278,106 @@ def cmd_check(args: argparse.Namespace) -> int:
         client = LiveDetectClient(credentials, config)
     except BadEndpoint as exc:
         raise UsageError(f"bad endpoint: {exc}") from None
+    client.pacer = pacer_for(client.url, credentials.appid,
+                             args.rate or credentials.calls_per_second)
     history = None if args.no_history else _open_history(args.history)
-    progress = _Progress(len(sources)) if sys.stderr.isatty() else None
-
-    def report(_index: int, result: CheckResult) -> None:
-        if progress:
-            progress.clear()
-        if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-        else:
-            print(_human_line(result, lang), flush=True)
-        if progress:
-            progress.add(result)
-
+    reuse = (Reuse(history, args.reuse_days, simulated=args.sandbox)
+             if history is not None and not args.recheck and args.reuse_days > 0 else None)
+    options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
+                           simulated=args.sandbox)
+    stop = BatchStop()
+    restore = _interrupt_handlers(stop)
     try:
-        results = run_batch(sources, client, limits, args.threshold,
-                            concurrency=args.concurrency, history=history, on_result=report)
+        items: list = list(sources)
+        if len(sources) > args.confirm_over:
+            plans = plan_batch(sources, limits, args.threshold, client.url, options)
+            items = plans
+            print(estimate(plans).line(lang), file=sys.stderr, flush=True)
+            asking = not args.yes and sys.stdin.isatty() and sys.stderr.isatty()
+            if asking and not _confirm(lang):
+                print("livedetect: nothing sent", file=sys.stderr)
+                return EXIT_OK
+        progress = _Progress(len(sources)) if sys.stderr.isatty() else None
+
+        def report(_index: int, result: CheckResult) -> None:
+            if progress:
+                progress.clear()
+            if args.json:
+                print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(_human_line(result, lang), flush=True)
+            if progress:
+                progress.add(result)
+
+        try:
+            results = run_batch(items, client, limits, args.threshold,
+                                concurrency=args.concurrency, history=history,
+                                on_result=report, stop=stop, options=options)
+        finally:
+            if progress:
+                progress.clear()
     finally:
-        if progress:
-            progress.clear()
+        restore()
         client.close()
         if history:
             history.close()
         if sandbox:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
-    if not args.json:
-        print(f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
-              f"{counts[Verdict.ERROR]} error", file=sys.stderr)
+    reused = sum(r.reused_from is not None for r in results)
+    held = sum(r.held for r in results)
+    summary = (f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
+               f"{counts[Verdict.ERROR]} error ({reused} reused, {held} held)")
+    if stop.reason is StopReason.CREDENTIALS:
+        summary += "\nstopped: the service rejected the credentials — fix them and run again"
+        if lang == "zh":
+            summary += "\n已停止：服务拒绝了凭据——请修正后重新运行"
+    elif stop.reason is StopReason.INTERRUPTED:
+        summary += "\ninterrupted: run the same command again to send what has no result yet"
+    if not args.json or stop.reason is not None:
+        print(summary, file=sys.stderr)
+    if stop.reason is StopReason.INTERRUPTED:
+        return EXIT_INTERRUPTED
     if counts[Verdict.ERROR]:
         return EXIT_ERROR
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
 
 
+def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
+    """Ctrl+C / SIGTERM: the first stops sending (calls in flight finish and are recorded), a
+    second exits at once. Returns what puts the previous handlers back."""
+    import signal
+
+    from .core.checking import StopReason
+
+    def handle(signum: int, _frame: object) -> None:
+        if not stop.stop(StopReason.INTERRUPTED):
+            os.write(2, b"\nlivedetect: interrupted again, exiting now\n")
+            os._exit(EXIT_INTERRUPTED)
+        os.write(2, b"\nlivedetect: stopping: nothing new is sent, waiting for the calls in "
+                    b"flight (Ctrl+C again to quit at once)\n")
+
+    saved = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+
+    return restore
+
+
+def _confirm(lang: str) -> bool:
+    question = "开始检测？[y/N] " if lang == "zh" else "Run? [y/N] "
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
 def _open_history(path: str | None) -> History | None:
+    from .core.history import History
+
     try:
         return History(path)
     except Exception as exc:  # a broken history file must not stop the desk from checking
@@ -272,13 +386,22 @@ def _open_history(path: str | None) -> History | None:
 
 
 def _human_line(result: CheckResult, lang: str) -> str:
+    from .core.verdict import Verdict
+
     verdict = result.verdict
     if verdict is Verdict.ERROR:
-        line = f"ERROR  {result.source}: {result.message(lang)}"
+        label = "HELD " if result.held else "ERROR"
+        line = f"{label}  {result.source}: {result.message(lang)}"
         hint = result.hint(lang)
         return f"{line}\n       -> {hint}" if hint else line
     relation = ">" if verdict is Verdict.PASS else "<="
     extra = "  (may have been billed twice)" if result.maybe_billed_twice else ""
+    if result.reused_from is not None:
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
+            timespec="seconds")
+        extra += f"  (checked before on {when}, not sent again)"
     return (f"{verdict.value.upper():<5}  {result.score:>3} {relation} {result.threshold:g}  "
             f"{result.source}{extra}")
 
@@ -287,8 +410,14 @@ class _Progress:
     """One self-overwriting status line on a terminal's stderr."""
 
     def __init__(self, total: int) -> None:
+        import threading
+        from collections import Counter
+
+        from .core.verdict import Verdict
+
         self.total = total
         self.counts: Counter[Verdict] = Counter()
+        self._pass, self._fail, self._error = Verdict.PASS, Verdict.FAIL, Verdict.ERROR
         self._lock = threading.Lock()
 
     def add(self, result: CheckResult) -> None:
@@ -296,8 +425,8 @@ class _Progress:
             self.counts[result.verdict] += 1
             done = sum(self.counts.values())
             sys.stderr.write(
-                f"\r[{done}/{self.total}] pass {self.counts[Verdict.PASS]}  fail "
-                f"{self.counts[Verdict.FAIL]}  error {self.counts[Verdict.ERROR]}"
+                f"\r[{done}/{self.total}] pass {self.counts[self._pass]}  fail "
+                f"{self.counts[self._fail]}  error {self.counts[self._error]}"
             )
             sys.stderr.flush()
 
@@ -310,6 +439,8 @@ class _Progress:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from .core.signing import sign
+
     if args.expires_in < 1:
         raise UsageError("--expires-in must be at least 1 second")
     print(sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
@@ -318,6 +449,11 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core.imaging import ImageRefused, Limits, prepare_file
+    from .core.result import CheckResult
+
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
         prepared = prepare_file(args.path, limits)
@@ -341,6 +477,12 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from .core.sandbox import Faults, Sandbox, SandboxConfig
+    from .core.signing import Account
+
     given = [args.appid, args.secret_id, args.secret_key]
     if any(given) and not all(given):
         raise UsageError("give all of --appid, --secret-id and --secret-key, or none")
@@ -377,7 +519,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
+    from .core import credentials as creds
+
     store = creds.CredentialStore()
+    args.profile = getattr(args, "profile", None) or creds.DEFAULT_PROFILE
     if args.action == "list":
         names = store.profiles()
         print("\n".join(names) if names else "no profiles")
@@ -386,8 +531,10 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         secret = args.secret_key or _ask_secret()
         if not secret:
             raise UsageError("the secret key is empty")
+        if args.calls_per_second is not None and args.calls_per_second <= 0:
+            raise UsageError("--calls-per-second must be above 0")
         store.save(creds.Credentials(args.appid, args.secret_id, secret, args.bucket,
-                                     args.endpoint), args.profile)
+                                     args.endpoint, args.calls_per_second), args.profile)
         print(f"saved profile {args.profile!r} in {store.backend_name()}")
         return EXIT_OK
     if args.action == "show":
@@ -406,12 +553,16 @@ def cmd_credentials(args: argparse.Namespace) -> int:
 
 
 def _ask_secret() -> str:
+    import getpass
+
     if sys.stdin.isatty():
         return getpass.getpass("secret key: ")
     return sys.stdin.readline().strip()
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from .core.history import History
+
     try:
         history = History(args.history)
     except Exception as exc:

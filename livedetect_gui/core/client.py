@@ -33,6 +33,7 @@ from requests.adapters import HTTPAdapter
 from .credentials import Credentials
 from .errors import SERVICE_CODES
 from .imaging import SERVICE_BODY_LIMIT, PreparedImage
+from .pacing import Pacer
 from .result import CheckResult
 from .signing import SignatureCache
 from .verdict import DEFAULT_THRESHOLD
@@ -116,8 +117,11 @@ class LiveDetectClient:
         *,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
+        pacer: Pacer | None = None,
     ) -> None:
         self.credentials = credentials
+        # Shared by every worker using this account (issue 12); None sends unpaced.
+        self.pacer = pacer
         self.config = config
         self.url = endpoint_url(resolve_endpoint(config.endpoint))
         self._signatures = SignatureCache(
@@ -210,10 +214,22 @@ class LiveDetectClient:
             if cancel is not None and cancel.is_set():
                 outcome = _Outcome(problem_key="cancelled")
                 break
+            # -- pacing hook (issue 12): the account's pacer before every attempt -------------
+            if self.pacer is not None and not self.pacer.acquire(cancel):
+                outcome = _Outcome(problem_key="cancelled")
+                break
+            # -- end pacing hook ---------------------------------------------------------------
             attempts += 1
             if ambiguous_before:
                 maybe_twice = True
             outcome = self._attempt(signature, body, content_type)
+            # -- pacing hook (issue 12) ----------------------------------------------------------
+            if self.pacer is not None and outcome.code is not None:
+                if outcome.code == 15:
+                    self.pacer.throttled(outcome.retry_after)
+                else:
+                    self.pacer.succeeded()
+            # -- end pacing hook ---------------------------------------------------------------
             # Never the signature or the key: only what an operator can act on.
             log.info("%s attempt %d: code=%s problem=%s %s", base.source, attempts,
                      outcome.code, outcome.problem_key, outcome.detail)

@@ -31,6 +31,9 @@ class Credentials:
     secret_key: str = field(repr=False)
     bucket: str = ""
     endpoint: str | None = None
+    # The account's allowed calls per second, when the operator knows it (issue 12: the
+    # pacer starts there and never goes above it); None: learned from the service's throttling.
+    calls_per_second: float | None = None
 
     def masked_key(self) -> str:
         return mask(self.secret_key)
@@ -45,6 +48,14 @@ class Credentials:
         if not self.secret_key:
             missing.append("secret key")
         return missing
+
+
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def mask(secret: str) -> str:
@@ -140,6 +151,7 @@ class CredentialStore:
                 secret_key=str(data["secret_key"]),
                 bucket=str(data.get("bucket") or ""),
                 endpoint=data.get("endpoint") or None,
+                calls_per_second=_positive(data.get("calls_per_second")),
             )
         except (ValueError, TypeError, KeyError):
             return None

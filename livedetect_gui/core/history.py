@@ -13,14 +13,14 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from .paths import history_path
-from .result import CheckResult
+from .result import CheckResult, PreparedInfo
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +50,22 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE checks ADD COLUMN prepared_bytes INTEGER;
     ALTER TABLE checks ADD COLUMN maybe_billed_twice INTEGER NOT NULL DEFAULT 0;
     """,
+    # Issue 12 (a simple version until the new history lands): what duplicate reuse needs.
+    """
+    ALTER TABLE checks ADD COLUMN source_sha256 TEXT;
+    ALTER TABLE checks ADD COLUMN api TEXT NOT NULL DEFAULT 'legacy';
+    ALTER TABLE checks ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE checks ADD COLUMN reused_from REAL;
+    CREATE INDEX checks_sha256 ON checks(sha256);
+    CREATE INDEX checks_source_sha256 ON checks(source_sha256);
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 COLUMNS = (
     "id", "checked_at", "source", "sha256", "score", "threshold", "verdict", "code", "message",
     "endpoint", "attempts", "elapsed_ms", "operator", "prepared_width", "prepared_height",
-    "prepared_bytes", "maybe_billed_twice",
+    "prepared_bytes", "maybe_billed_twice", "source_sha256", "api", "simulated", "reused_from",
 )
 
 
@@ -90,6 +99,10 @@ class HistoryEntry:
     prepared_height: int | None
     prepared_bytes: int | None
     maybe_billed_twice: bool
+    source_sha256: str | None = None
+    api: str = "legacy"
+    simulated: bool = False
+    reused_from: float | None = None
 
     @property
     def time_text(self) -> str:
@@ -140,6 +153,7 @@ class History:
             result.attempts, result.elapsed_ms, self.operator,
             prepared.width if prepared else None, prepared.height if prepared else None,
             prepared.bytes if prepared else None, int(result.maybe_billed_twice),
+            result.source_sha256, result.api, int(result.simulated), result.reused_from,
         )
         with self._lock, self._db:
             cursor = self._db.execute(
@@ -177,6 +191,33 @@ class History:
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
         return [_entry(row) for row in rows]
+
+    def find_judged(self, digests: Sequence[str], since: float) -> CheckResult | None:
+        """The newest judged check (pass/fail; never a refusal, an error or itself a reuse)
+        since ``since`` whose sent or original content is one of ``digests``; returned with
+        ``reused_from`` set to its time."""
+        wanted = [d for d in digests if d]
+        if not wanted:
+            return None
+        marks = ", ".join("?" * len(wanted))
+        sql = (f"SELECT {', '.join(COLUMNS)} FROM checks WHERE checked_at >= ? "
+               "AND verdict IN ('pass', 'fail') AND reused_from IS NULL AND score IS NOT NULL "
+               f"AND (sha256 IN ({marks}) OR source_sha256 IN ({marks})) "
+               "ORDER BY checked_at DESC, id DESC LIMIT 1")
+        with self._lock:
+            row = self._db.execute(sql, [since, *wanted, *wanted]).fetchone()
+        if row is None:
+            return None
+        entry = _entry(row)
+        prepared = (PreparedInfo(entry.prepared_width, entry.prepared_height,
+                                 entry.prepared_bytes or 0)
+                    if entry.prepared_width and entry.prepared_height else None)
+        return CheckResult(
+            source=entry.source, threshold=entry.threshold, score=entry.score, code=entry.code,
+            prepared=prepared, sha256=entry.sha256, source_sha256=entry.source_sha256,
+            endpoint=entry.endpoint, api=entry.api, simulated=entry.simulated,
+            reused_from=entry.checked_at, checked_at=entry.checked_at,
+        )
 
     def purge_older_than(self, days: float) -> int:
         """Retention: drop rows older than ``days``; returns how many went."""
@@ -224,6 +265,7 @@ def _filters(
 def _entry(row: tuple) -> HistoryEntry:
     values = dict(zip(COLUMNS, row, strict=True))
     values["maybe_billed_twice"] = bool(values["maybe_billed_twice"])
+    values["simulated"] = bool(values["simulated"])
     return HistoryEntry(**values)
 
 

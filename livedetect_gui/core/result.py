@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import Problem, local_problem, service_problem
@@ -67,6 +68,23 @@ class CheckResult:
             return service_problem(self.code)
         return None
 
+    @property
+    def judged(self) -> bool:
+        """The service gave a score: the only kind of result that may be reused."""
+        return self.verdict is not Verdict.ERROR
+
+    @property
+    def credentials_rejected(self) -> bool:
+        """The service refused the credentials or the account: a batch stops sending."""
+        problem = self.problem
+        return problem is not None and problem.rejects_credentials
+
+    @property
+    def held(self) -> bool:
+        """Held back by a pre-check: never sent, the operator may send it anyway."""
+        problem = self.problem
+        return problem is not None and problem.group == "held"
+
     def message(self, lang: str = "en") -> str:
         problem = self.problem
         if problem is None:
@@ -97,4 +115,13 @@ class CheckResult:
             "elapsed_ms": self.elapsed_ms,
             "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,
             "maybe_billed_twice": self.maybe_billed_twice,
+            "reused": self.reused_from is not None,
+            # The original check's time (UTC, ISO 8601) when this result reuses it.
+            "reused_from": _iso(self.reused_from) if self.reused_from is not None else None,
+            "held": self.held,
+            "checked_at": _iso(self.checked_at),
         }
+
+
+def _iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
