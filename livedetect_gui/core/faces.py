@@ -24,6 +24,7 @@ DETECT_SIDE = 512  # long side of the grey copy the cascades see
 MIN_FACE_SHARE = 0.06  # smallest face searched for, as a share of that long side
 SCALE_STEP = 1.2
 MIN_NEIGHBOURS = 5
+EYE_SEARCH_WIDTH = 120
 OVERLAP = 0.3  # intersection over the smaller box above this: the same face
 
 
@@ -94,9 +95,11 @@ def detect_faces(image: Image.Image) -> list[FaceBox]:
     found: list[tuple[int, int, int, int, str]] = []
     for x, y, w, h in frontal.detectMultiScale(pixels, SCALE_STEP, MIN_NEIGHBOURS,
                                                minSize=(smallest, smallest)):
-        upper = pixels[y: y + h * 3 // 5, x: x + w]
-        eye = max(8, w // 10)
-        if len(eyes.detectMultiScale(upper, 1.1, 3, minSize=(eye, eye))):
+        # The eye cascade's window is 20 px: look at the face's upper part at a fixed width
+        # so small faces (a group, a person far away) can show their eyes too.
+        upper = cv2.resize(pixels[y: y + h * 3 // 5, x: x + w], (EYE_SEARCH_WIDTH,
+                           EYE_SEARCH_WIDTH * 3 // 5), interpolation=cv2.INTER_LINEAR)
+        if len(eyes.detectMultiScale(upper, 1.1, 3, minSize=(20, 20))):
             found.append((int(x), int(y), int(w), int(h), "frontal"))
     width = pixels.shape[1]
     for flipped in (False, True):
