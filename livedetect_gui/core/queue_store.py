@@ -84,6 +84,9 @@ class QueueStore:
     def load(self) -> list[QueuedItem]:
         """The saved queue, in order; empty when there is none. A corrupt file is renamed
         aside (``queue.json.bad-<time>``) and QueueFileError says so: never a silent loss."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.part"):
+            with contextlib.suppress(OSError):  # a save cut short by a kill: never complete
+                leftover.unlink()
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
