@@ -166,14 +166,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
                "sandbox": cmd_sandbox, "credentials": cmd_credentials,
                "history": cmd_history}[args.command]
-    from .core.credentials import KeyringUnavailable
-
     try:
         return handler(args)
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyringUnavailable as exc:
+    except Exception as exc:
+        # Imported here, not for every command: whoever raised it has imported it already.
+        from .core.credentials import KeyringUnavailable
+
+        if not isinstance(exc, KeyringUnavailable):
+            raise
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from .errors import Problem, local_problem, service_problem
@@ -124,4 +123,6 @@ class CheckResult:
 
 
 def _iso(moment: float) -> str:
+    from datetime import UTC, datetime  # not at import: `livedetect prepare` never needs it
+
     return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
