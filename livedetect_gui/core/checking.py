@@ -312,6 +312,35 @@ def not_sent(source: Source, reason: StopReason, threshold: float, endpoint: str
                        problem_key=_NOT_SENT_KEY[reason], endpoint=endpoint)
 
 
+def send_planned(planned: Planned, client: LiveDetectClient, limits: Limits, threshold: float,
+                 stop: BatchStop, options: CheckOptions = CheckOptions()) -> CheckResult:
+    """The paid step for one planned source (``plan.plan`` is SEND): nothing is sent once
+    ``stop`` is set; a result that rejects the credentials stops every other item sharing
+    ``stop``. Runs on a worker thread."""
+    source = planned.source
+    endpoint = client.url
+    if stop.reason is not None:
+        return not_sent(source, stop.reason, threshold, endpoint)
+    if source.url is not None:
+        result = client.check_url(source.url, source.label, threshold, stop.event)
+    else:
+        prepared = planned.prepared
+        planned.prepared = None  # sent once: let the memory go
+        if prepared is None:
+            try:
+                prepared = prepare(source, limits)
+            except ImageRefused as exc:
+                return replace(refused(source, exc, threshold, endpoint),
+                               source_sha256=planned.source_sha256)
+        result = client.check_image(prepared, source.label, threshold, stop.event)
+    if result.problem_key == "cancelled" and result.attempts == 0 and stop.reason:
+        return not_sent(source, stop.reason, threshold, endpoint)
+    if result.credentials_rejected:
+        stop.stop(StopReason.CREDENTIALS)
+    return replace(result, source_sha256=planned.source_sha256,
+                   simulated=result.simulated or options.simulated)
+
+
 class _Claims:
     """Which item of the batch sends each content digest first; the others wait for it."""
 
@@ -394,30 +423,7 @@ def run_batch(
             return _same_as(claims.wait(owner), source)
         if planned.outcome is not None:
             return planned.outcome
-        if stop.reason is not None:  # planning took a while: look again before paying
-            return not_sent(source, stop.reason, threshold, endpoint)
-        result = _send(source, planned)
-        if result.problem_key == "cancelled" and result.attempts == 0 and stop.reason:
-            return not_sent(source, stop.reason, threshold, endpoint)
-        if result.credentials_rejected:
-            stop.stop(StopReason.CREDENTIALS)
-        return result
-
-    def _send(source: Source, planned: Planned) -> CheckResult:
-        if source.url is not None:
-            result = client.check_url(source.url, source.label, threshold, stop.event)
-        else:
-            prepared = planned.prepared
-            planned.prepared = None  # sent once: let the memory go
-            if prepared is None:
-                try:
-                    prepared = prepare(source, limits)
-                except ImageRefused as exc:
-                    return replace(refused(source, exc, threshold, endpoint),
-                                   source_sha256=planned.source_sha256)
-            result = client.check_image(prepared, source.label, threshold, stop.event)
-        return replace(result, source_sha256=planned.source_sha256,
-                       simulated=result.simulated or options.simulated)
+        return send_planned(planned, client, limits, threshold, stop, options)
 
     def _same_as(first: CheckResult, source: Source) -> CheckResult:
         """The result of the same content sent by another item of this batch."""
