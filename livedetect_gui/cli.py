@@ -293,13 +293,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         items: list = list(sources)
         if len(sources) > args.confirm_over:
-            plans = plan_batch(sources, limits, args.threshold, client.url, options)
+            plans = plan_batch(sources, limits, args.threshold, client.url, options, stop=stop)
             items = plans
-            print(estimate(plans).line(lang), file=sys.stderr, flush=True)
-            asking = not args.yes and sys.stdin.isatty() and sys.stderr.isatty()
-            if asking and not _confirm(lang):
-                print("livedetect: nothing sent", file=sys.stderr)
-                return EXIT_OK
+            if not stop.stopped:
+                print(estimate(plans).line(lang), file=sys.stderr, flush=True)
+            if not args.yes and not stop.stopped and sys.stdin.isatty() and sys.stderr.isatty():
+                restore()  # at the prompt, Ctrl+C simply quits: nothing has been sent
+                if not _confirm(lang):
+                    print("livedetect: nothing sent", file=sys.stderr)
+                    return EXIT_OK
+                restore = _interrupt_handlers(stop)
         progress = _Progress(len(sources)) if sys.stderr.isatty() else None
 
         def report(_index: int, result: CheckResult) -> None:
@@ -370,11 +373,10 @@ def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
 
 
 def _confirm(lang: str) -> bool:
-    question = "开始检测？[y/N] " if lang == "zh" else "Run? [y/N] "
-    try:
-        answer = input(question)
-    except EOFError:
-        return False
+    # On stderr, not input()'s stdout: stdout carries the results (JSON lines with --json).
+    sys.stderr.write("开始检测？[y/N] " if lang == "zh" else "Run? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()  # "" at end of input: no
     return answer.strip().lower() in ("y", "yes", "是")
 
 

@@ -121,3 +121,30 @@ def test_version_imports_nothing_heavy() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=30)
     assert proc.stdout.strip().endswith("[]"), proc.stdout
+
+
+@pytest.mark.parametrize(("answer", "calls"), [("n\n", 0), ("y\n", 21)])
+def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
+    import pty
+    import select
+
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    env = sandbox_env(sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 21)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", "--force",
+                             str(folder)], env={**os.environ, **env}, stdin=follower,
+                            stderr=follower, stdout=subprocess.PIPE, text=True)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Run? [y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 1.0)[0]:
+            seen += os.read(leader, 1024)
+    assert b"21 billed calls (0 duplicates reused, 0 refused, 0 held" in seen
+    os.write(leader, answer.encode())
+    proc.communicate(timeout=60)
+    os.close(leader)
+    assert sandbox.stats["requests"] == calls
+    with_yes = run("check", "--force", "--yes", str(folder / "p000.jpg"), env=env)
+    assert with_yes.returncode in (0, 1)

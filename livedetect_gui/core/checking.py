@@ -241,13 +241,20 @@ def plan_one(source: Source, limits: Limits, threshold: float, endpoint: str,
 
 def plan_batch(sources: Sequence[Source], limits: Limits, threshold: float, endpoint: str,
                options: CheckOptions, *, workers: int = 2,
-               keep_bytes: int = 256 * 1024 * 1024) -> list[Planned]:
+               keep_bytes: int = 256 * 1024 * 1024,
+               stop: BatchStop | None = None) -> list[Planned]:
     """Plan every source before the batch starts (for the cost line): in-batch duplicates
     marked, prepared photos kept while they fit in ``keep_bytes`` (the rest are prepared
-    again when sent)."""
+    again when sent). Once ``stop`` is set the rest is left unplanned (and so unsent by a
+    ``run_batch`` sharing that stop)."""
+
+    def plan(source: Source) -> Planned:
+        if stop is not None and stop.stopped:
+            return Planned(source)
+        return _plan_safely(source, limits, threshold, endpoint, options)
+
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="plan") as pool:
-        plans = list(pool.map(lambda s: _plan_safely(s, limits, threshold, endpoint, options),
-                              sources))
+        plans = list(pool.map(plan, sources))
     first: dict[str, int] = {}
     kept = 0
     for index, planned in enumerate(plans):
