@@ -51,16 +51,20 @@ class DetectorUnavailable(RuntimeError):
     """OpenCV or its cascade files are missing from this installation."""
 
 
+_import_lock = threading.Lock()
 _local = threading.local()  # cascades are not safe to share between threads: one set each
 
 
 def _cascades() -> tuple[Any, Any, Any, Any]:
     found = getattr(_local, "cascades", None)
     if found is None:
-        try:
-            import cv2
-        except ImportError as exc:
-            raise DetectorUnavailable(f"OpenCV is not installed ({exc})") from None
+        # cv2's loader swaps itself in sys.modules while it imports: two threads importing it
+        # at once can see a half-made module (no ``cv2.data``). One at a time.
+        with _import_lock:
+            try:
+                import cv2
+            except ImportError as exc:
+                raise DetectorUnavailable(f"OpenCV is not installed ({exc})") from None
         folder = cv2.data.haarcascades
         found = tuple(cv2.CascadeClassifier(folder + name) for name in (
             "haarcascade_frontalface_alt2.xml", "haarcascade_eye.xml",

@@ -79,3 +79,20 @@ def test_crop_to_face_is_three_by_four_inside_the_image() -> None:
     left, top, right, bottom = crop_to_face((2000, 600), FaceBox(1900, 100, 90, 90, "frontal"))
     assert right <= 2000 and left >= 0 and top >= 0 and bottom <= 600
     assert abs((right - left) / (bottom - top) - 0.75) < 0.01
+
+
+def test_first_detection_from_several_threads_at_once() -> None:
+    """Workers start together: OpenCV's first import must not race (a fresh process)."""
+    import subprocess
+    import sys
+
+    code = ("import threading\nfrom PIL import Image\n"
+            "from livedetect_gui.core.faces import detect_faces\nerrors = []\n"
+            "def work():\n    try:\n        detect_faces(Image.new('RGB', (100, 100)))\n"
+            "    except Exception as exc:\n        errors.append(repr(exc))\n"
+            "threads = [threading.Thread(target=work) for _ in range(4)]\n"
+            "[t.start() for t in threads]\n[t.join() for t in threads]\nprint(errors)")
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)
+        assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
