@@ -1,4 +1,5 @@
-"""Generated photos for the benchmarks (varied, face-free pictures; no test module imported)."""
+"""Generated photos for the benchmarks and the tests (varied, face-free pictures). Lives here
+because benchmarks must not import test modules; the tests import it from here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PIL import Image, ImageDraw
 
 
 def make_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A varied, face-free test picture: gradients and shapes, different for every seed."""
     rnd = random.Random(seed)
     width, height = size
     im = Image.new("RGB", size)
