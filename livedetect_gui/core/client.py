@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -49,6 +50,8 @@ UPLOAD_NAME = "image.jpg"
 
 
 ENDPOINT_ALIASES = {"current": CURRENT_HOST, "old": OLD_HOST}
+# Issue 12: after a renewed signature expired too, other workers skip their renewal this long.
+RENEWAL_FAILURE_MEMORY = 30.0
 
 
 class BadEndpoint(ValueError):
@@ -122,6 +125,8 @@ class LiveDetectClient:
         self.credentials = credentials
         # Shared by every worker using this account (issue 12); None sends unpaced.
         self.pacer = pacer
+        self._renewal_lock = threading.Lock()
+        self._renewal_failed_at = -math.inf
         self.config = config
         self.url = endpoint_url(resolve_endpoint(config.endpoint))
         self._signatures = SignatureCache(
@@ -212,7 +217,8 @@ class LiveDetectClient:
         signature = self._signatures.get()
         while True:
             if cancel is not None and cancel.is_set():
-                outcome = _Outcome(problem_key="cancelled")
+                if attempts == 0:  # after a real answer, keep it: the operator sees why
+                    outcome = _Outcome(problem_key="cancelled")
                 break
             # -- pacing hook (issue 12): the account's pacer before every attempt -------------
             if self.pacer is not None and not self.pacer.acquire(cancel):
@@ -223,21 +229,22 @@ class LiveDetectClient:
             if ambiguous_before:
                 maybe_twice = True
             outcome = self._attempt(signature, body, content_type)
-            # -- pacing hook (issue 12) ----------------------------------------------------------
-            if self.pacer is not None and outcome.code is not None:
-                if outcome.code == 15:
-                    self.pacer.throttled(outcome.retry_after)
-                else:
-                    self.pacer.succeeded()
-            # -- end pacing hook ---------------------------------------------------------------
+            self._pace(outcome)  # pacing hook (issue 12)
             # Never the signature or the key: only what an operator can act on.
             log.info("%s attempt %d: code=%s problem=%s %s", base.source, attempts,
                      outcome.code, outcome.problem_key, outcome.detail)
             if outcome.code == 9 and not renewed:
                 # Expired (clock skew, or a long pause): the service did no work; renew once.
-                signature = self._signatures.renew(signature)
                 renewed = True
-                continue
+                # -- issue 12: one renewal probe at a time (see _renewed_attempt) ---------------
+                probe = self._renewed_attempt(signature, body, content_type, cancel)
+                if probe is None:
+                    break  # a renewed signature expired too: keep code 9, spend nothing more
+                signature, outcome = probe
+                attempts += 1
+                log.info("%s attempt %d (renewed): code=%s problem=%s", base.source, attempts,
+                         outcome.code, outcome.problem_key)
+                # -- end issue 12 ------------------------------------------------------------------
             if not outcome.retry or attempts >= cfg.max_attempts:
                 break
             delay = self._backoff(attempts, outcome.retry_after)
@@ -259,6 +266,37 @@ class LiveDetectClient:
             elapsed_ms=round((time.monotonic() - started) * 1000),
             maybe_billed_twice=maybe_twice,
         )
+
+    # -- issue 12 (engineer bill): pacing and bounded renewal ---------------------------------
+
+    def _pace(self, outcome: _Outcome) -> None:
+        """Tell the pacer how an answered attempt went (no answer: nothing learned)."""
+        if self.pacer is not None and outcome.code is not None:
+            if outcome.code == 15:
+                self.pacer.throttled(outcome.retry_after)
+            else:
+                self.pacer.succeeded()
+
+    def _renewed_attempt(self, stale: str, body: bytes, content_type: str,
+                         cancel: threading.Event | None) -> tuple[str, _Outcome] | None:
+        """After code 9, try once more with a renewed signature, one worker at a time. If a
+        renewed signature has just expired too (this computer's clock is wrong), the other
+        workers give up at once instead of each paying one more refused call: a batch of any
+        size then reaches the service at most concurrency + 1 times. None: do not try."""
+        with self._renewal_lock:
+            if (time.monotonic() - self._renewal_failed_at < RENEWAL_FAILURE_MEMORY
+                    or (cancel is not None and cancel.is_set())):
+                return None
+            signature = self._signatures.renew(stale)
+            if self.pacer is not None and not self.pacer.acquire(cancel):
+                return None
+            outcome = self._attempt(signature, body, content_type)
+            self._pace(outcome)
+            if outcome.code == 9:
+                self._renewal_failed_at = time.monotonic()
+            return signature, outcome
+
+    # -- end issue 12 --------------------------------------------------------------------------
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))

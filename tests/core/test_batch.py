@@ -106,6 +106,23 @@ def test_rejected_credentials_stop_the_batch(tmp_path, sandbox, make_client) -> 
     assert "拒绝了凭据" in not_sent[0].message("zh")
 
 
+def test_expired_signatures_stop_after_one_renewal_probe(tmp_path, sandbox) -> None:
+    """Code 9 even after renewal (this computer's clock is a day behind): concurrency + 1."""
+    from livedetect_gui.core.client import ClientConfig, LiveDetectClient
+    from tests.conftest import FAST, sandbox_credentials
+
+    paths = photos(tmp_path, 30, size=(64, 48))
+    config = ClientConfig(**{**FAST, "endpoint": sandbox.url, "concurrency": 4})
+    with LiveDetectClient(sandbox_credentials(sandbox), config,
+                          clock=lambda: time.time() - 86400) as client:
+        results = run_batch([Source.file(p) for p in paths], client, Limits(), 87,
+                            concurrency=4)
+    assert sandbox.stats["requests"] <= 4 + 1
+    assert {r.code for r in results if r.code is not None} == {9}
+    assert all(r.credentials_rejected for r in results if r.code == 9)
+    assert all(r.problem_key in (None, "not_sent_credentials") for r in results)
+
+
 def test_interruption_sends_nothing_new(tmp_path, start_sandbox, make_client) -> None:
     sandbox = start_sandbox(latency_ms=150)
     paths = photos(tmp_path, 30, size=(64, 48))
