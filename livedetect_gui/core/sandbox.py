@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageStat
 
-from .client import API_PATH
+from .backend_legacy import API_PATH
 from .imaging import SERVICE_BODY_LIMIT
 from .signing import Account, SignatureError, verify
 
