@@ -110,12 +110,17 @@ class Credentials:
 
     def with_choice(self, api: Api | None = None, region: str | None = None,
                     endpoint: str | None = None) -> Credentials:
-        """The same keys used for another generation, region or endpoint (flags override)."""
+        """The same keys used for another generation, region or endpoint (flags override).
+
+        The profile's endpoint belongs to its own generation: another generation starts from
+        its own default host unless an endpoint is given.
+        """
+        switched = api is not None and api is not self.api
         return replace(
             self,
             api=self.api if api is None else api,
             region=self.region if region is None else region,
-            endpoint=self.endpoint if endpoint is None else endpoint,
+            endpoint=endpoint or (None if switched else self.endpoint),
         )
 
 
@@ -134,6 +139,18 @@ def from_environment(env: Mapping[str, str] | None = None) -> Credentials | None
         return None
     return Credentials(appid, secret_id, secret_key, endpoint=env.get(ENV_ENDPOINT) or None,
                        api=parse_api(env.get(ENV_API)), region=env.get(ENV_REGION, "").strip())
+
+
+def apply_choice(credentials: Credentials, *, api: str | None = None, region: str | None = None,
+                 endpoint: str | None = None, env: Mapping[str, str] | None = None) -> Credentials:
+    """The generation, region and endpoint to use: a flag, else the environment
+    (LIVEDETECT_API, LIVEDETECT_REGION, LIVEDETECT_ENDPOINT), else the profile's own."""
+    env = os.environ if env is None else env
+    api = api or env.get(ENV_API) or None
+    region = region if region is not None else (env.get(ENV_REGION) or None)
+    endpoint = endpoint or env.get(ENV_ENDPOINT) or None
+    return credentials.with_choice(api=parse_api(api) if api else None,
+                                   region=region.strip() if region else None, endpoint=endpoint)
 
 
 class KeyringUnavailable(RuntimeError):

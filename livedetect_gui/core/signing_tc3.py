@@ -188,6 +188,6 @@ class ClockOffset:
     def describe(self, lang: str = "en") -> str:
         ahead = self.seconds > 0
         if lang.startswith("zh"):
-            return f"本机时钟{'快' if ahead else '慢'}了约 {self.minutes} 分钟，请校准系统时间"
+            return f"本机时钟比服务{'快' if ahead else '慢'}了约 {self.minutes} 分钟"
         return (f"this computer's clock is {self.minutes} minutes off "
-                f"({'ahead of' if ahead else 'behind'} the service's); correct the system time")
+                f"({'ahead of' if ahead else 'behind'} the service's)")
