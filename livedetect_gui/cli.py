@@ -25,7 +25,7 @@ from .core.backend_tc3 import ACTION as TC3_ACTION
 from .core.backend_tc3 import DEFAULT_HOST as TC3_HOST
 from .core.backend_tc3 import VERSION as TC3_VERSION
 from .core.checking import Source, collect, run_batch
-from .core.client import CURRENT_HOST, BadSetting, ClientConfig, LiveDetectClient
+from .core.client import CURRENT_HOST, BadEndpoint, BadSetting, ClientConfig, LiveDetectClient
 from .core.history import History
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.result import CheckResult
@@ -263,7 +263,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BadSetting as exc:
         if sandbox:
             sandbox.stop()
-        raise UsageError(str(exc)) from None
+        prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
+        raise UsageError(f"{prefix}{exc}") from None
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history)
     progress = _Progress(len(sources)) if sys.stderr.isatty() else None
