@@ -308,6 +308,8 @@ class LiveDetectClient:
                                    detail=f"HTTP {response.status_code} to "
                                           f"{_printable(where)[:200] or '(no Location)'}")
                 content = _read_capped(response, deadline)
+                if deadline.fired:  # a cut socket can look like the end of a short answer
+                    raise TimeoutError("deadline")
                 return self.backend.read_answer(response.status_code, response.headers, content)
         except _BadAnswer as exc:
             return Outcome(problem_key=exc.key, detail=exc.detail, answered=True)
