@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except creds.BadCredentials as exc:  # e.g. LIVEDETECT_API naming no generation
+        print(f"livedetect: credentials: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except creds.KeyringUnavailable as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -348,24 +351,27 @@ class _Progress:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    try:
+        print(_signature(args))
+    except UnicodeEncodeError:
+        raise UsageError("the secret id, secret key or body holds characters that cannot be "
+                         "encoded (retype them rather than paste them)") from None
+    return EXIT_OK
+
+
+def _signature(args: argparse.Namespace) -> str:
     if args.api == "tc3":
         timestamp = int(time.time()) if args.timestamp is None else args.timestamp
         if timestamp < 0:
             raise UsageError("--timestamp must be a unix time in seconds")
-        try:
-            print(tc3_authorization(args.secret_id, args.secret_key,
-                                    body=args.body.encode("utf-8"), host=args.host,
-                                    timestamp=timestamp))
-        except UnicodeEncodeError:
-            raise UsageError("--body is not valid text") from None
-        return EXIT_OK
+        return tc3_authorization(args.secret_id, args.secret_key, body=args.body.encode("utf-8"),
+                                 host=args.host, timestamp=timestamp)
     if not args.appid:
         raise UsageError("--appid is required for a legacy signature")
     if args.expires_in < 1:
         raise UsageError("--expires-in must be at least 1 second")
-    print(sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
-               expires_in=args.expires_in, now=args.now, rand=args.rand))
-    return EXIT_OK
+    return sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
+                expires_in=args.expires_in, now=args.now, rand=args.rand)
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:

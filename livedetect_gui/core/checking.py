@@ -97,7 +97,8 @@ def run_check(
             prepared = prepare(source, client.preparation_limits(limits))
         except ImageRefused as exc:
             result = refused(source, exc, threshold, client.url)
-            return replace(result, elapsed_ms=round((time.monotonic() - started) * 1000))
+            return replace(result, api=client.api.value,
+                           elapsed_ms=round((time.monotonic() - started) * 1000))
         if on_sending is not None:
             on_sending(prepared)
         return client.check_image(prepared, source.label, threshold, cancel)

@@ -435,3 +435,70 @@ def test_cli_check_api_tc3_json(tmp_path) -> None:
            "LIVEDETECT_SECRET_ID": "AKIDx", "LIVEDETECT_SECRET_KEY": "k"}
     bad = run("check", str(path), "--no-history", env=env)
     assert bad.returncode == 64 and "unknown region" in bad.stderr
+
+
+def test_fault_modes_on_the_api3_side(photo, start_sandbox, tc3_client) -> None:
+    prepared = prepare_file(photo())
+    failing = tc3_client(start_sandbox(fail_rate=1.0), max_attempts=2).check_image(prepared, "p")
+    assert failing.problem_key == "http_error" and failing.attempts == 2
+    assert failing.maybe_billed_twice
+    garbage = tc3_client(start_sandbox(garbage_rate=1.0)).check_image(prepared, "p")
+    assert garbage.problem_key == "bad_json" and garbage.attempts == 1
+    reset = tc3_client(start_sandbox(reset_rate=1.0), max_attempts=2).check_image(prepared, "p")
+    assert reset.problem_key == "connection_lost" and reset.attempts == 2
+
+
+class RecordingPacer:
+    """Records the client's pacing calls (bill's pacer implements the same three methods)."""
+
+    def __init__(self, allow: bool = True) -> None:
+        self.allow = allow
+        self.calls: list[str] = []
+
+    def acquire(self, cancel: threading.Event | None) -> bool:
+        self.calls.append("acquire")
+        return self.allow
+
+    def throttled(self, retry_after: float | None) -> None:
+        self.calls.append("throttled")
+
+    def succeeded(self) -> None:
+        self.calls.append("succeeded")
+
+
+def test_pacing_hooks_around_every_attempt(photo, start_sandbox) -> None:
+    prepared = prepare_file(photo())
+    throttling = start_sandbox(throttle_rate=1.0)
+    pacer = RecordingPacer()
+    with LiveDetectClient(tc3_credentials(throttling),
+                          ClientConfig(**{**FAST, "endpoint": throttling.url, "max_attempts": 2}),
+                          pacer=pacer) as client:
+        client.check_image(prepared, "p")
+    assert pacer.calls == ["acquire", "throttled", "acquire", "throttled"]
+    plain = start_sandbox()
+    pacer = RecordingPacer()
+    with LiveDetectClient(tc3_credentials(plain), ClientConfig(**{**FAST, "endpoint": plain.url}),
+                          pacer=pacer) as client:
+        assert client.check_image(prepared, "p").score is not None
+        refused = LiveDetectClient(tc3_credentials(plain),
+                                   ClientConfig(**{**FAST, "endpoint": plain.url}),
+                                   pacer=RecordingPacer(allow=False))
+        cancelled = refused.check_image(prepared, "p")
+        refused.close()
+    assert pacer.calls == ["acquire", "succeeded"]
+    assert cancelled.problem_key == "cancelled" and cancelled.attempts == 0
+
+
+def test_api3_profile_round_trip_in_the_keyring() -> None:
+    from tests.core.test_credentials import _real_store
+
+    store = _real_store()
+    profile = Credentials("", "AKIDtc3", "tc3-key", endpoint="intl", api=Api.TC3,
+                          region="ap-singapore")
+    store.save(profile, "tc3-desk")
+    try:
+        assert store.load("tc3-desk") == profile
+    finally:
+        store.delete("tc3-desk")
+    with pytest.raises(BadCredentials):
+        store.save(Credentials("", "AKIDtc3", "k", api=Api.TC3), "tc3-bad")
