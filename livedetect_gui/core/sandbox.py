@@ -286,23 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length)
 
-        faults = sandbox.config.faults
-        if faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)
-        fault = sandbox.draw_fault()
-        if fault == "reset":
-            sandbox.count("fault:reset")
-            self._drop()
-            return
-        if fault and fault.startswith("fail:"):
-            status = int(fault[5:])
-            sandbox.count(f"fault:{status}")
-            self._reply(raw=b"<html><body>Server Error</body></html>", status=status,
-                        content_type="text/html")
-            return
-        if fault == "garbage":
-            sandbox.count("fault:garbage")
-            self._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
+        fault = self.inject_fault()
+        if fault == "answered":
             return
 
         try:
@@ -342,6 +327,30 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox.count("billed")
         self._reply({"code": 0, "message": "OK", "data": {"score": score},
                      "sandbox": SIMULATED_NOTE})
+
+    def inject_fault(self) -> str | None:
+        """Latency, then one seeded fault draw: "answered" when a fault already answered (or
+        dropped) the request, "throttle" for the protocol's own throttling answer, else None.
+        Shared by both generations."""
+        sandbox = self.server.sandbox
+        if sandbox.config.faults.latency_ms:
+            time.sleep(sandbox.config.faults.latency_ms / 1000)
+        fault = sandbox.draw_fault()
+        if fault == "reset":
+            sandbox.count("fault:reset")
+            self._drop()
+            return "answered"
+        if fault and fault.startswith("fail:"):
+            status = int(fault[5:])
+            sandbox.count(f"fault:{status}")
+            self._reply(raw=b"<html><body>Server Error</body></html>", status=status,
+                        content_type="text/html")
+            return "answered"
+        if fault == "garbage":
+            sandbox.count("fault:garbage")
+            self._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
+            return "answered"
+        return fault
 
     def _discard(self, length: int) -> None:
         remaining = length

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import time
 import uuid
 from typing import TYPE_CHECKING
 
@@ -65,22 +64,8 @@ def serve(handler: _Handler) -> None:
         return
     body = handler.rfile.read(length)
 
-    faults = sandbox.config.faults
-    if faults.latency_ms:
-        time.sleep(faults.latency_ms / 1000)
-    fault = sandbox.draw_fault()
-    if fault == "reset":
-        sandbox.count("fault:reset")
-        handler._drop()
-        return
-    if fault and fault.startswith("fail:"):
-        sandbox.count(f"fault:{fault[5:]}")
-        handler._reply(raw=b"<html><body>Server Error</body></html>", status=int(fault[5:]),
-                       content_type="text/html")
-        return
-    if fault == "garbage":
-        sandbox.count("fault:garbage")
-        handler._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
+    fault = handler.inject_fault()
+    if fault == "answered":
         return
 
     headers = dict(handler.headers.items())

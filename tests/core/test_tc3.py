@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from livedetect_gui.core.sandbox import Sandbox
 from livedetect_gui.core.sandbox_tc3 import simulated_score
 from livedetect_gui.core.verdict import Verdict, default_threshold, threshold_presets
 from tests.conftest import FAST, make_photo
+from tests.core.servers import canned_server
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "tc3_signature.json").read_text())
 REGION = "ap-guangzhou"
@@ -335,32 +335,10 @@ def test_throttling_is_retried_and_other_errors_are_not(photo, start_sandbox,
 
 @contextmanager
 def capture_server(*answers: dict) -> Iterator[tuple[str, list[dict]]]:
-    """Answers each POST with the next API 3.0 payload (then repeats the last); records the
-    request headers."""
+    """Answers each POST with the next API 3.0 payload (HTTP 200); records the request headers."""
     seen: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            seen.append(dict(self.headers.items()))
-            raw = json.dumps(answers[min(len(seen), len(answers)) - 1]).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with canned_server(*[(200, a) for a in answers], headers=seen) as (url, _):
+        yield url, seen
 
 
 def _error(code: str) -> dict:
