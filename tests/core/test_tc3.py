@@ -480,3 +480,16 @@ def test_api3_profile_round_trip_in_the_keyring() -> None:
         store.delete("tc3-desk")
     with pytest.raises(BadCredentials):
         store.save(Credentials("", "AKIDtc3", "k", api=Api.TC3), "tc3-bad")
+
+
+def test_api3_endpoints() -> None:
+    def url_for(endpoint: str | None) -> str:
+        creds = Credentials("", "AKIDx", "k", api=Api.TC3, region=REGION, endpoint=endpoint)
+        with LiveDetectClient(creds, ClientConfig()) as client:
+            return client.url
+
+    assert url_for(None) == "https://iai.tencentcloudapi.com/"
+    assert url_for("intl") == "https://iai.intl.tencentcloudapi.com/"
+    assert url_for("http://127.0.0.1:8765") == "http://127.0.0.1:8765/"
+    with pytest.raises(BadSetting):
+        url_for("ftp://iai.tencentcloudapi.com")
