@@ -36,7 +36,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .backend import Backend, BadEndpoint, BadSetting, Body, Outcome
-from .backend_legacy import (  # noqa: F401 - endpoint helpers re-exported for callers
+from .backend_legacy import (
     API_PATH,
     CURRENT_HOST,
     OLD_HOST,
@@ -51,7 +51,8 @@ from .result import CheckResult
 from .verdict import default_threshold
 
 __all__ = ["API_PATH", "CURRENT_HOST", "OLD_HOST", "BadEndpoint", "BadSetting", "ClientConfig",
-           "LiveDetectClient", "Pacer", "validate_image_url"]
+           "LiveDetectClient", "Pacer", "check_settings", "endpoint_url", "resolve_endpoint",
+           "validate_image_url"]
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class LiveDetectClient:
             credentials.validate()
         except BadCredentials as exc:
             raise BadSetting(f"credentials: {exc}") from None
-        _check_settings(config)
+        check_settings(config)
         self.credentials = credentials
         self.config = config
         self.backend: Backend = BACKENDS[credentials.api](
@@ -324,7 +325,7 @@ class LiveDetectClient:
             _watch.deadline = None
 
 
-def _check_settings(config: ClientConfig) -> None:
+def check_settings(config: ClientConfig) -> None:
     """Settings that cannot work are refused here, with a message, not deep in a request."""
     if isinstance(config.verify, str) and not os.path.isfile(config.verify):
         raise BadSetting(f"CA bundle not found: {config.verify} (give the path of a PEM file)")

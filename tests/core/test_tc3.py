@@ -493,3 +493,39 @@ def test_api3_endpoints() -> None:
     assert url_for("http://127.0.0.1:8765") == "http://127.0.0.1:8765/"
     with pytest.raises(BadSetting):
         url_for("ftp://iai.tencentcloudapi.com")
+
+
+def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
+    from livedetect_gui.core.credentials import CredentialStore
+    from livedetect_gui.core.signing import Account
+    from tests.test_cli import run
+
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])
+    path = tmp_path / "p.jpg"
+    make_photo(4).save(path, "JPEG")
+    common = ["--no-history", "--json", "--endpoint", sandbox.url, str(path)]
+    # The environment chooses the generation and region; no appid is needed.
+    env = {"LIVEDETECT_SECRET_ID": "AKIDcli3", "LIVEDETECT_SECRET_KEY": "cli3-secret",
+           "LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-chengdu"}
+    line = json.loads(run("check", *common, env=env).stdout)
+    assert line["api"] == "tc3" and line["request_id"] and line["threshold"] == 40
+    # A flag overrides the environment: the same keys on the legacy API need the appid.
+    line = json.loads(run("check", "--api", "legacy", *common,
+                          env={**env, "LIVEDETECT_APPID": "1000001"}).stdout)
+    assert line["api"] == "legacy" and line["request_id"] is None and line["threshold"] == 87
+    if not CredentialStore().available():
+        pytest.skip("no usable keyring backend (the README test command provides one)")
+    profile = "cli-tc3-profile"
+    proc = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region",
+               "ap-nanjing", "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
+    try:
+        assert proc.returncode == 0, proc.stderr
+        shown = run("credentials", "show", "--profile", profile).stdout
+        assert "tc3 (ap-nanjing)" in shown and "cli3-secret" not in shown
+        line = json.loads(run("check", "--profile", profile, *common).stdout)
+        assert line["api"] == "tc3" and line["verdict"] in ("pass", "fail")
+    finally:
+        run("credentials", "delete", "--profile", profile)
+    bad = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region", "moon",
+              "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
+    assert bad.returncode == 64 and "unknown region" in bad.stderr
