@@ -10,8 +10,9 @@ limits a photo must be prepared within.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -140,6 +141,34 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     except ValueError:
         return None
     return max(0.0, seconds) if seconds == seconds else None  # NaN is no advice
+
+
+@dataclass(frozen=True)
+class ClockOffset:
+    """How far this computer's clock is from the service's, from an answer's ``Date``."""
+
+    seconds: float
+
+    @property
+    def minutes(self) -> int:
+        return round(abs(self.seconds) / 60)
+
+    def describe(self, lang: str = "en") -> str:
+        ahead = self.seconds > 0
+        if lang.startswith("zh"):
+            return f"本机时钟比服务{'快' if ahead else '慢'}了约 {self.minutes} 分钟"
+        return (f"this computer's clock is {self.minutes} minutes off "
+                f"({'ahead of' if ahead else 'behind'} the service's)")
+
+
+def clock_offset(headers: Mapping[str, str], clock: Callable[[], float], lang: str) -> str:
+    """"this computer's clock is N minutes off", measured against the answer's ``Date``;
+    empty when the answer has no usable Date."""
+    try:
+        served = parsedate_to_datetime(headers.get("Date", "")).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return ""
+    return ClockOffset(clock() - served).describe(lang)
 
 
 def snippet(content: bytes) -> str:

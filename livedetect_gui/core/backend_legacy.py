@@ -21,6 +21,7 @@ from .backend import (
     Body,
     Outcome,
     ServiceLimits,
+    clock_offset,
     http_error,
     parse_json,
     provider_text,
@@ -73,6 +74,8 @@ class LegacyBackend:
             raise BadEndpoint("the legacy API needs an appid")
         self.url = endpoint_url(resolve_endpoint(endpoint))
         self._appid = credentials.appid
+        self._clock = clock
+        self._language = language
         self._signatures = SignatureCache(
             credentials.appid, credentials.secret_id, credentials.secret_key,
             bucket=credentials.bucket, validity=signature_validity, clock=clock,
@@ -116,7 +119,10 @@ class LegacyBackend:
             return Outcome(code=code, detail=message, retry=True, throttled=True,
                            retry_after=retry_after(headers), answered=True)
         if code == SIGNATURE_EXPIRED:
-            return Outcome(code=code, detail=message, resign=True, answered=True)
+            # Renewed once; if the renewed one expires too, the clock is the likely cause.
+            offset = clock_offset(headers, self._clock, self._language)
+            return Outcome(code=code, detail=f"{message}; {offset}" if offset else message,
+                           resign=True, answered=True)
         if code not in SERVICE_CODES:
             return Outcome(code=code, detail=message or "unknown code", answered=True)
         return Outcome(code=code, detail=message, answered=True)

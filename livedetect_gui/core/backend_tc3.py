@@ -13,12 +13,12 @@ import base64
 import json
 import time
 from collections.abc import Callable, Mapping
-from email.utils import parsedate_to_datetime
 
 from .backend import (
     Body,
     Outcome,
     ServiceLimits,
+    clock_offset,
     http_error,
     parse_json,
     provider_text,
@@ -27,7 +27,7 @@ from .backend import (
 )
 from .credentials import Api, Credentials
 from .imaging import PreparedImage
-from .signing_tc3 import ClockOffset, request_headers
+from .signing_tc3 import request_headers
 
 ACTION = "DetectLiveFaceAccurate"
 VERSION = "2020-03-03"
@@ -115,18 +115,10 @@ class Tc3Backend:
                 return Outcome(code=code, detail=message, retry=True, ambiguous=True,
                                answered=True, request_id=request_id)
             if code == _CLOCK:
-                message = self._clock_detail(headers) or message
+                message = clock_offset(headers, self._clock, self._language) or message
             return Outcome(code=code, detail=message, answered=True, request_id=request_id)
         score = response.get("Score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
             return Outcome(problem_key="bad_score", detail=f"score={score!r}", answered=True,
                            request_id=request_id)
         return Outcome(score=float(score), answered=True, request_id=request_id)
-
-    def _clock_detail(self, headers: Mapping[str, str]) -> str:
-        """"this computer's clock is N minutes off", measured against the answer's Date."""
-        try:
-            served = parsedate_to_datetime(headers.get("Date", "")).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return ""
-        return ClockOffset(self._clock() - served).describe(self._language)

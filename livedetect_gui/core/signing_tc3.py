@@ -17,7 +17,6 @@ import hmac
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 ALGORITHM = "TC3-HMAC-SHA256"
 SERVICE = "iai"
@@ -173,21 +172,3 @@ def verify(
     if not hmac.compare_digest(expected, match["sig"]):
         raise Tc3Error("AuthFailure.SignatureFailure", "The signature does not match.")
     return match["id"]
-
-
-@dataclass(frozen=True)
-class ClockOffset:
-    """How far this computer's clock is from the service's, from an answer's ``Date``."""
-
-    seconds: float
-
-    @property
-    def minutes(self) -> int:
-        return round(abs(self.seconds) / 60)
-
-    def describe(self, lang: str = "en") -> str:
-        ahead = self.seconds > 0
-        if lang.startswith("zh"):
-            return f"本机时钟比服务{'快' if ahead else '慢'}了约 {self.minutes} 分钟"
-        return (f"this computer's clock is {self.minutes} minutes off "
-                f"({'ahead of' if ahead else 'behind'} the service's)")

@@ -529,3 +529,13 @@ def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
     bad = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region", "moon",
               "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
     assert bad.returncode == 64 and "unknown region" in bad.stderr
+
+
+def test_legacy_expired_signature_also_names_the_clock_offset(photo, sandbox) -> None:
+    acc = sandbox.account
+    config = ClientConfig(**{**FAST, "endpoint": sandbox.url})
+    with LiveDetectClient(Credentials(acc.appid, acc.secret_id, acc.secret_key), config,
+                          clock=lambda: time.time() - 20 * 60) as client:
+        result = client.check_image(prepare_file(photo()), "p")
+    assert result.code == 9 and result.attempts == 2  # renewed once, then explained
+    assert "this computer's clock is 20 minutes off (behind" in result.message()
