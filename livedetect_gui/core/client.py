@@ -299,6 +299,8 @@ class LiveDetectClient:
         try:
             response = self.session.post(
                 self.url, data=body.data, headers=headers,
+                # The connect timeout also bounds the whole TLS handshake (CPython's ssl module
+                # counts it as one operation), so capping it by the deadline bounds that phase.
                 timeout=(min(cfg.connect_timeout, seconds), min(cfg.read_timeout, seconds)),
                 verify=cfg.verify, proxies=self._proxies, allow_redirects=False, stream=True,
             )
@@ -382,7 +384,8 @@ def _cut(conn: HTTPConnection) -> None:
     if sock is None:
         return
     # The plain socket's shutdown, also for an SSLSocket: no TLS close_notify exchange,
-    # just wake the blocked reader.
+    # just wake the blocked reader. (During the TLS handshake neither handle is usable; the
+    # handshake is bounded as a whole by the connect timeout, capped by the deadline.)
     with contextlib.suppress(OSError):
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 

@@ -257,3 +257,18 @@ def test_connected_but_silent_is_too_slow_not_unreachable(prepared) -> None:
         result = client.check_image(prepared, "p")
     assert result.problem_key == "timeout" and "too slowly" in result.message()
     assert "could not connect" not in result.message().lower()
+
+
+def test_the_deadline_also_bounds_a_dripping_tls_handshake(prepared) -> None:
+    # A handshake record announced 16 kB long, then fed a byte at a time: each read returns
+    # within any socket timeout, so only a deadline stops it.
+    stall = _drip(b"\x16\x03\x03\x40\x00", b"\x00" * 16000)
+
+    with raw_server(stall, read_request=False) as (url, _):
+        client = _client(url.replace("http://", "https://"), connect_timeout=4.0,
+                         read_timeout=4.0, attempt_deadline=0.5, check_deadline=0.8)
+        started = time.monotonic()
+        result = client.check_image(prepared, "p")
+        elapsed = time.monotonic() - started
+        client.close()
+    assert result.problem_key == "timeout" and elapsed < 2.5, (result.problem_key, elapsed)
