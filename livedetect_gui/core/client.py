@@ -319,7 +319,7 @@ class LiveDetectClient:
         except Exception as exc:  # every failure of the exchange becomes an outcome
             if deadline.fired:
                 return Outcome(problem_key="timeout",
-                               detail=f"no complete answer within {seconds:g} s",
+                               detail=f"no complete answer within {seconds:.1f} s",
                                retry=True, ambiguous=True)
             return _failure_outcome(exc, deadline.connected)
         finally:
