@@ -106,10 +106,11 @@ def run_check(
                 on_sending(None)
             return client.check_url(source.url, source.label, threshold, cancel)
         try:
-            prepared = prepare(source, limits)
+            prepared = prepare(source, client.preparation_limits(limits))
         except ImageRefused as exc:
             result = refused(source, exc, threshold, client.url)
-            return replace(result, elapsed_ms=round((time.monotonic() - started) * 1000))
+            return replace(result, api=client.api.value,
+                           elapsed_ms=round((time.monotonic() - started) * 1000))
         if on_sending is not None:
             on_sending(prepared)
         return client.check_image(prepared, source.label, threshold, cancel)
@@ -397,6 +398,7 @@ def run_batch(
     stop = stop or BatchStop()
     claims = _Claims()
     endpoint = client.url
+    limits = client.preparation_limits(limits)  # within what this backend's service accepts
 
     def work(index: int) -> CheckResult:
         item = sources[index]
@@ -409,6 +411,8 @@ def run_batch(
             result = CheckResult(source=source.label, threshold=threshold,
                                  problem_key="internal", detail=type(exc).__name__,
                                  endpoint=endpoint)
+        if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
+            result = replace(result, api=client.api.value)
         claims.finish(index, result)
         return result
 
