@@ -106,6 +106,21 @@ def test_rejected_credentials_stop_the_batch(tmp_path, sandbox, make_client) -> 
     assert "拒绝了凭据" in not_sent[0].message("zh")
 
 
+def test_api3_auth_failure_stops_the_batch_too(tmp_path, sandbox, make_client) -> None:
+    """API 3.0: AuthFailure.* is marked in the catalogue like the legacy codes."""
+    from livedetect_gui.core.credentials import Api
+
+    paths = photos(tmp_path, 40, size=(64, 48))
+    wrong = Credentials("", sandbox.account.secret_id, "not-the-key", api=Api.TC3,
+                        region="ap-guangzhou")
+    client = make_client(sandbox, credentials=wrong, concurrency=4)
+    results = run_batch([Source.file(p) for p in paths], client, Limits(), 40, concurrency=4)
+    assert sandbox.stats["requests"] <= 4 + 1
+    codes = {r.code for r in results if r.code is not None}
+    assert codes and all(str(c).startswith("AuthFailure.") for c in codes)
+    assert sum(r.problem_key == "not_sent_credentials" for r in results) >= 35
+
+
 def test_expired_signatures_stop_after_one_renewal_probe(tmp_path, sandbox) -> None:
     """Code 9 even after renewal (this computer's clock is a day behind): concurrency + 1."""
     from livedetect_gui.core.client import ClientConfig, LiveDetectClient
