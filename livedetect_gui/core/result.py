@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, local_problem, service_problem
 from .verdict import Verdict, judge
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class CheckResult:
 
     @property
     def problem(self) -> Problem | None:
+        # The bilingual catalogue is imported when first needed: `livedetect prepare` of a
+        # good photo never needs it (issue 12: start-up).
+        from .errors import local_problem, service_problem
+
         if self.problem_key is not None:
             return local_problem(self.problem_key)
         if self.code not in (None, 0):
