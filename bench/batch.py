@@ -25,8 +25,8 @@ from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.signing import sign
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.photos import make_photo  # noqa: E402  (the same generated photos as the tests)
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
-from tests.conftest import make_photo  # noqa: E402  (the same generated photos as the tests)
 
 COUNT = 100
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench import sandbox_process  # noqa: E402
 from livedetect_gui import resource  # noqa: E402
+from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.camera import SyntheticFrameSource  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
@@ -67,8 +68,8 @@ def main() -> None:
         window.show()
         window.capture_dock.show()
         window.activateWindow()
-        window._set_client(Credentials(sandbox_process.APPID, sandbox_process.SECRET_ID,
-                                       sandbox_process.SECRET_KEY), url, "session")
+        window.desk.connect(Connection(Mode.SESSION, Credentials(
+            sandbox_process.APPID, sandbox_process.SECRET_ID, sandbox_process.SECRET_KEY), url))
         feeder = QTimer()
         feeder.timeout.connect(lambda: source.push(frame))
         feeder.start(33)

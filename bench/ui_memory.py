@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.photos import make_photo  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.queue_model import Status  # noqa: E402
-from tests.conftest import make_photo  # noqa: E402
 
 COUNT, DISTINCT, SIZE = 500, 10, (4000, 3000)
 

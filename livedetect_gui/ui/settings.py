@@ -26,12 +26,15 @@ class DeskSettings:
     proxy: str = ""
     ca_bundle: str = ""
     signature_validity: int = 600
-    threshold: float = DEFAULT_THRESHOLD
+    # The toolbar's threshold, kept across restarts: the one threshold setting.
+    threshold: float = float(DEFAULT_THRESHOLD)
     retention_days: int = 365  # 0 keeps everything
     language: str = "system"  # system | en | zh_CN
     profile: str = "default"
     max_long_side: int = 1280
     max_short_side: int = 720
+    # Where "Open photos" starts: the folder last opened from (the home folder at first).
+    last_folder: str = ""
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
