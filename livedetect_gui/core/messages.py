@@ -23,7 +23,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "env_incomplete": ("The LIVEDETECT_* environment credentials are incomplete: {missing} "
                        "missing.",
                        "LIVEDETECT_* 环境变量中的凭据不完整：缺少 {missing}。"),
-    "no_credentials": ("No credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
+    "no_credentials": ("no credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
                        "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox.",
                        "没有凭据：请运行 `livedetect credentials set`，或设置 LIVEDETECT_APPID、"
                        "LIVEDETECT_SECRET_ID 和 LIVEDETECT_SECRET_KEY，或使用 --sandbox。"),

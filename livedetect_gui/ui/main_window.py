@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -205,12 +206,19 @@ class MainWindow(QMainWindow):
 
         self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks)
         self.desk.pools.extra.append(self.history_panel.pool)
+        # The history's filter row is wide; on a narrow screen it scrolls rather than
+        # widening the whole window beyond the screen.
+        history_scroll = QScrollArea()
+        history_scroll.setWidgetResizable(True)
+        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        history_scroll.setWidget(self.history_panel)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.queue_view, "")
-        self.tabs.addTab(self.history_panel, "")
+        self.tabs.addTab(history_scroll, "")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.preview = PreviewPanel()
+        self.preview.setMinimumWidth(260)  # its texts wrap: it needs no more at 1024 px
         self.preview.lang = self.lang
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
@@ -475,7 +483,7 @@ class MainWindow(QMainWindow):
         self._refresh_preview()
 
     def _batch_finished(self) -> None:
-        if self.tabs.currentWidget() is self.history_panel:
+        if self.tabs.currentIndex() == 1:
             self.history_panel.refresh()
 
     def _show_progress(self) -> None:
@@ -543,9 +551,9 @@ class MainWindow(QMainWindow):
         item = self.current_item()
         if item is None:
             return
-        dialog = PhotoDialog(item.name, self.preview.pixmap(), self)
+        dialog = PhotoDialog(item.name, item.id, self.preview.pixmap(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.desk.previewReady.connect(dialog.set_image_for(item.id))
+        self.desk.previewReady.connect(dialog.show_ready)
         if self.preview.pixmap() is None or self.preview.showing_thumbnail:
             self.desk.request_preview(item)
         dialog.show()
@@ -555,13 +563,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.queue_view)
 
     def show_history(self) -> None:
-        self.tabs.setCurrentWidget(self.history_panel)
+        self.tabs.setCurrentIndex(1)
 
     def export_history(self) -> None:
         self.history_panel.export()
 
     def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.history_panel:
+        if self.tabs.currentIndex() == 1:
             self.history_panel.refresh()
 
     # -- dialogs -----------------------------------------------------------------------------

@@ -254,9 +254,11 @@ class PreviewPanel(QWidget):
 class PhotoDialog(QDialog):
     """One photo, large (double-click in the queue): a look, never a check."""
 
-    def __init__(self, title: str, pixmap: QPixmap | None, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, item_id: int, pixmap: QPixmap | None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("photoDialog")
+        self.item_id = item_id
         self.setWindowTitle(title)
         self.label = QLabel()
         self.label.setObjectName("largePhoto")
@@ -270,12 +272,11 @@ class PhotoDialog(QDialog):
         self.resize(min(1000, screen.width() * 3 // 4), min(760, screen.height() * 3 // 4))
         self._show()
 
-    def set_image_for(self, item_id: int):  # noqa: ANN201 - a slot for Desk.previewReady
-        def slot(ready_id: int, image: QImage) -> None:
-            if ready_id == item_id and not image.isNull():
-                self._pixmap = QPixmap.fromImage(image)
-                self._show()
-        return slot
+    def show_ready(self, item_id: int, image: QImage) -> None:
+        """Desk.previewReady: the full picture, when it is this dialog's."""
+        if item_id == self.item_id and not image.isNull():
+            self._pixmap = QPixmap.fromImage(image)
+            self._show()
 
     def _show(self) -> None:
         if self._pixmap is not None:
