@@ -121,7 +121,7 @@ class Desk(QObject):
         except ConnectionProblem as exc:
             # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
             self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
-                "The desk runs in the sandbox; choose credentials with Ctrl+K."), "")
+                "Meanwhile the desk runs in the sandbox; choose credentials under Settings."), "")
             found = None
         except KeyringUnavailable as exc:
             log.warning("%s", exc)
