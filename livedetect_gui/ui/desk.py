@@ -186,6 +186,7 @@ class Desk(QObject):
         self.settings = settings
         if self.persist:
             desk_settings.save(settings)
+            self.tasks.run(self.pools.io, desk_settings.write_privately)
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings

@@ -111,6 +111,7 @@ class CredentialsDialog(QDialog):
         self.details = QLabel()
         self.details.setObjectName("technicalDetails")
         self.details.setWordWrap(True)
+        self.details.setMinimumWidth(420)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_button.toggled.connect(self._toggle_details)
         self._show_status("")
@@ -155,11 +156,20 @@ class CredentialsDialog(QDialog):
         self.details.setText(detail)
         self.details_button.setVisible(bool(detail))
         self.details.setVisible(bool(detail) and self.details_button.isChecked())
+        self._fit()
 
     def _toggle_details(self, shown: bool) -> None:
         self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown
                                          else Qt.ArrowType.RightArrow)
         self.details.setVisible(shown)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show a longer message whole (wrapped text needs its height for the width)."""
+        self.layout().activate()
+        needed = self.layout().heightForWidth(self.width()) if self.layout() else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _keyring_problem(self, exc: KeyringUnavailable) -> None:
         self._show_status(message_text("keyring_unavailable", self.lang), str(exc))

@@ -277,12 +277,20 @@ class MainWindow(QMainWindow):
                 lambda item_id: self.desk.run([i for i in [self.model.item(item_id)] if i]))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.capture_dock)
         self.capture_dock.hide()  # the camera starts only when the operator opens the panel
-        self.capture_dock.visibilityChanged.connect(
-            lambda shown: self.actions["capture"].setChecked(shown))
+        self._dock_sized = False
+        self.capture_dock.visibilityChanged.connect(self._capture_shown)
         self.actions["capture"].setCheckable(True)
 
     def toggle_capture(self) -> None:
         self.capture_dock.setVisible(not self.capture_dock.isVisible())
+
+    def _capture_shown(self, shown: bool) -> None:
+        self.actions["capture"].setChecked(shown)
+        if shown and not self._dock_sized:
+            # A third of the window at most: the queue stays usable at 1024 px.
+            self._dock_sized = True
+            self.resizeDocks([self.capture_dock], [max(280, min(420, self.width() // 3))],
+                             Qt.Orientation.Horizontal)
 
     # -- language ----------------------------------------------------------------------------
 

@@ -121,6 +121,7 @@ class QueueModel(RecordTableModel):
         self.lang = "en"
         self._pixmaps: dict[Verdict, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
+        self._blank_pixmap: QPixmap | None = None
         self._dirty: set[int] = set()
         self._counts_dirty = False
         self._flush = QTimer(self)
@@ -145,7 +146,9 @@ class QueueModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
         if role == Qt.ItemDataRole.DecorationRole:
-            if column == "name" and item.thumbnail is not None:
+            if column == "name":
+                if item.thumbnail is None:  # an empty square keeps every name aligned
+                    return self._blank()
                 # Converted once on the GUI thread, not at every paint.
                 pixmap = self._thumbs.get(item.id)
                 if pixmap is None:
@@ -195,6 +198,12 @@ class QueueModel(RecordTableModel):
         if result is not None and result.maybe_billed_twice:
             parts.append(self.tr("may have been billed twice"))
         return parts
+
+    def _blank(self) -> QPixmap:
+        if self._blank_pixmap is None:
+            self._blank_pixmap = QPixmap(ROW_ICON, ROW_ICON)
+            self._blank_pixmap.fill(Qt.GlobalColor.transparent)
+        return self._blank_pixmap
 
     def _status_pixmap(self, verdict: Verdict) -> QPixmap:
         # A small fixed size: the view's icon size is for thumbnails.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.imaging import Limits
+from livedetect_gui.core.paths import make_private, private_dir
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
@@ -83,3 +85,15 @@ def save(settings: DeskSettings, store: QSettings | None = None) -> None:
     for f in fields(DeskSettings):
         store.setValue(f"desk/{f.name}", getattr(settings, f.name))
     # No sync(): QSettings writes on its own schedule, keeping file I/O off this call.
+
+
+def write_privately() -> str:
+    """On a worker: write the settings now and make the file 0600 in a 0700 folder (it names
+    folders the operator opened photos from). Qt keeps a file's mode when it rewrites it."""
+    store = QSettings(ORGANIZATION, APPLICATION)
+    store.sync()
+    path = Path(store.fileName())
+    if path.parent.exists():
+        private_dir(path.parent)
+    make_private(path)
+    return str(path)

@@ -121,3 +121,24 @@ def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
                     and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
     qtbot.wait(300)
     assert [t for t in desk.findChildren(QTimer) if t.isActive()] == []
+
+
+def test_settings_file_is_private(qtbot, make_desk) -> None:
+    import os
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    from livedetect_gui.ui import settings as desk_settings
+
+    desk = make_desk()
+    desk.persist = True
+    old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
+    try:
+        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        desk.set_threshold(50)
+        qtbot.waitUntil(lambda: os.path.exists(path)
+                        and stat.S_IMODE(os.stat(path).st_mode) == 0o600, timeout=WAIT_MS)
+        desk.set_threshold(87)
+    finally:
+        os.umask(old)
