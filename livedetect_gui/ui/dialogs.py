@@ -166,8 +166,11 @@ class CredentialsDialog(QDialog):
 
     def _fit(self) -> None:
         """Grow to show a longer message whole (wrapped text needs its height for the width)."""
-        self.layout().activate()
-        needed = self.layout().heightForWidth(self.width()) if self.layout() else -1
+        layout = self.layout()
+        if layout is None:  # still being built
+            return
+        layout.activate()
+        needed = layout.heightForWidth(self.width())
         if needed > self.height():
             self.resize(self.width(), needed)
 
