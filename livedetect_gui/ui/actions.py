@@ -6,11 +6,12 @@ a translated string.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
 Key = QKeySequence.StandardKey
 CONTEXT = "Actions"
@@ -122,3 +123,35 @@ def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str]]:
     """(command, keys) for every action that has a shortcut, in table order."""
     return [(plain(translate(spec.text)), shortcut_text(actions[spec.name]))
             for spec in ACTIONS if actions[spec.name].shortcuts()]
+
+
+SEPARATOR = None  # in ``after``: a toolbar separator
+
+
+def install(window: QMainWindow, actions: dict[str, QAction],
+            after: Mapping[str, Sequence[QWidget | None]]) -> tuple[dict[str, QMenu], QToolBar]:
+    """Menus and the toolbar from the table; ``after[name]`` widgets follow that action on
+    the toolbar (the URL field after Paste, the threshold after Retry)."""
+    for action in actions.values():
+        window.addAction(action)  # shortcuts work wherever the focus is
+    toolbar = QToolBar()
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.addToolBar(toolbar)
+    menus = {key: window.menuBar().addMenu("") for key, _title in MENUS}
+    for spec in ACTIONS:
+        action = actions[spec.name]
+        if spec.separator_before:
+            menus[spec.menu].addSeparator()
+        menus[spec.menu].addAction(action)
+        if spec.toolbar:
+            if spec.separator_before:
+                toolbar.addSeparator()
+            toolbar.addAction(action)
+        for widget in after.get(spec.name, ()):
+            if widget is SEPARATOR:
+                toolbar.addSeparator()
+            else:
+                toolbar.addWidget(widget)
+    return menus, toolbar

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
@@ -284,6 +284,21 @@ class Desk(QObject):
         self.tasks.run(self.pools.io, lambda: image_to_png(image),
                        lambda f: self.add_sources([Source(label=label, data=f.result())]))
         return True
+
+    def add_mime(self, mime: QMimeData, image_label: str) -> bool:
+        """A paste or a drop: local files and folders, image URLs, or an image itself.
+        False when it holds none of these."""
+        local = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        remote = [u.toString() for u in mime.urls() if u.scheme() in ("http", "https")]
+        if not local and not remote and mime.hasText() and self.valid_url(mime.text()):
+            remote = [mime.text().strip()]
+        if local:
+            self.add_paths(local)
+        if remote:
+            self.add_sources([Source.remote(u) for u in remote])
+        if local or remote:
+            return True
+        return mime.hasImage() and self.add_image(QImage(mime.imageData()), image_label)
 
     @staticmethod
     def valid_url(url: str) -> bool:

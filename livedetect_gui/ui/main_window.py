@@ -6,81 +6,47 @@ window shows its model and forwards the operator's commands, all listed in ``act
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QGuiApplication,
-    QImage,
-    QKeyEvent,
-)
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDockWidget,
     QFileDialog,
     QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from livedetect_gui import __version__
 from livedetect_gui.core.checking import Source
-from livedetect_gui.core.connection import Mode
 from livedetect_gui.core.credentials import CredentialStore
 
 from . import actions as action_table
 from . import settings as desk_settings
+from .capture_dock import CaptureDock
 from .desk import Desk
 from .dialogs import CredentialsDialog, SettingsDialog
+from .fields import ThresholdField, UrlField
 from .help import HelpDialog
 from .history_view import HistoryPanel
 from .preview import PhotoDialog, PreviewPanel
-from .queue_model import ROW_ICON, QueueItem, Status
+from .queue_model import QueueItem, Status
+from .queue_view import QueueView
 from .settings import DeskSettings
+from .status import DeskStatusBar, SandboxBanner
 from .theme import app_icon
 
 if TYPE_CHECKING:  # QtMultimedia is imported lazily: the desk runs without it
     from .camera import FrameSource
-
-log = logging.getLogger(__name__)
-
-_NAVIGATION = {Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up, Qt.Key.Key_Down,
-               Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
-
-
-class QueueView(QTableView):
-    """The queue table. Ctrl with a navigation key moves the selection with the current row:
-    the photo shown is always the one Ctrl+R runs."""
-
-    def selectionCommand(self, index, event=None):  # noqa: ANN001, ANN201, N802
-        if (isinstance(event, QKeyEvent) and event.key() in _NAVIGATION
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
-            return (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-        return super().selectionCommand(index, event)
 
 
 class MainWindow(QMainWindow):
@@ -120,87 +86,24 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.actions = action_table.build(self, self._handler)
-        for action in self.actions.values():
-            self.addAction(action)  # shortcuts work wherever the focus is
-
-        self.url_edit = QLineEdit()
-        self.url_edit.setObjectName("urlEdit")
-        self.url_edit.setClearButtonEnabled(True)
-        self.url_edit.setMinimumWidth(160)
-        self.url_edit.returnPressed.connect(self.add_url)
-        self.add_url_button = QPushButton()
-        self.add_url_button.setObjectName("addUrlButton")
-        self.add_url_button.clicked.connect(self.add_url)
-        self.threshold_label = QLabel()
-        self.threshold_spin = QSpinBox()
-        self.threshold_spin.setObjectName("thresholdSpin")
-        self.threshold_spin.setRange(0, 100)
-        self.threshold_spin.setValue(round(self.desk.threshold))
-        self.threshold_spin.valueChanged.connect(self.set_threshold)
-        self.threshold_label.setBuddy(self.threshold_spin)
-
+        self.url_field = UrlField()
+        self.url_field.submitted.connect(self.add_url)
+        self.url_edit = self.url_field.edit
+        self.threshold = ThresholdField(self.desk.threshold)
+        self.threshold.changed.connect(self.set_threshold)
+        self.threshold_spin = self.threshold.spin
         # Menus and toolbar from the action table; the toolbar reads left to right as the flow.
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(self.toolbar)
-        self.menus = {}
-        for key, _title in action_table.MENUS:
-            self.menus[key] = self.menuBar().addMenu("")
-        for spec in action_table.ACTIONS:
-            action = self.actions[spec.name]
-            if spec.separator_before:
-                self.menus[spec.menu].addSeparator()
-            self.menus[spec.menu].addAction(action)
-            if spec.toolbar:
-                if spec.separator_before:
-                    self.toolbar.addSeparator()
-                self.toolbar.addAction(action)
-            if spec.name == "paste":  # the URL field belongs with the other ways in
-                self.toolbar.addWidget(self.url_edit)
-                self.toolbar.addWidget(self.add_url_button)
-            if spec.name == "retry":
-                self.toolbar.addSeparator()
-                self.toolbar.addWidget(self.threshold_label)
-                self.toolbar.addWidget(self.threshold_spin)
+        self.menus, self.toolbar = action_table.install(self, self.actions, after={
+            "paste": [self.url_field], "retry": [action_table.SEPARATOR, self.threshold]})
         self.run_button = self.toolbar.widgetForAction(self.actions["runAll"])
         self.run_button.setObjectName("runButton")
         self.cancel_button = self.toolbar.widgetForAction(self.actions["cancel"])
         self.cancel_button.setObjectName("cancelButton")
 
-        # Banner: unmistakable while scores are simulated.
-        self.banner = QFrame()
-        self.banner.setObjectName("sandboxBanner")
-        self.banner.setStyleSheet("#sandboxBanner { background: #fff3cd; border: 2px solid "
-                                  "#e37400; } #sandboxBanner QLabel { color: #5c3c00; "
-                                  "font-weight: bold; }")
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        self.banner_button = QPushButton()
-        self.banner_button.setObjectName("useProfileButton")
-        self.banner_button.clicked.connect(self.edit_credentials)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_label, 1)
-        banner_layout.addWidget(self.banner_button)
-        self.banner.hide()
+        self.banner = SandboxBanner()
+        self.banner.useProfile.connect(self.edit_credentials)
 
-        self.queue_view = QueueView()
-        self.queue_view.setObjectName("queueView")
-        self.queue_view.setModel(self.model)
-        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.queue_view.setIconSize(QSize(ROW_ICON, ROW_ICON))
-        self.queue_view.verticalHeader().setDefaultSectionSize(ROW_ICON + 4)
-        self.queue_view.verticalHeader().hide()
-        header = self.queue_view.horizontalHeader()
-        header.setStretchLastSection(True)
-        # Fixed starting widths: ResizeToContents would measure every row on every change.
-        # Details (where refusals are explained) come before the sizes: visible at 1024 px.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((200, 80, 50, 240, 120, 120)):
-            header.resizeSection(column, width)
-        self.queue_view.setWordWrap(False)
+        self.queue_view = QueueView(self.model)
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
@@ -234,40 +137,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("progressLabel")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setObjectName("progressBar")
-        self.progress_bar.setMaximumWidth(240)
-        self.progress_bar.hide()
-        self.mode_label = QLabel()
-        self.mode_label.setObjectName("modeLabel")
-        self.statusBar().addWidget(self.progress_label, 1)
-        self.statusBar().addPermanentWidget(self.progress_bar)
-        self.statusBar().addPermanentWidget(self.mode_label)
+        self.status = DeskStatusBar()
+        self.setStatusBar(self.status)
 
     def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
-        """The capture dock; the rest of the desk works if camera support cannot load."""
-        self.capture_dock = QDockWidget()
-        self.capture_dock.setObjectName("captureDock")
-        self.capture_panel = None
-        self._capture_error: str | None = None
-        try:
-            from .camera import CameraFrameSource
-            from .capture_panel import CapturePanel
-
-            source = frame_source if frame_source is not None else CameraFrameSource(self)
-            self.capture_panel = CapturePanel(source, self.desk.tasks, self.desk.pools.io,
-                                              folder=folder, lang=self.lang)
-        except ImportError as exc:  # e.g. libpulse missing for QtMultimedia
-            log.warning("camera support unavailable: %s", exc)
-            self._capture_error = str(exc)
-            self._capture_label = QLabel()
-            self._capture_label.setWordWrap(True)
-            self.capture_dock.setWidget(self._capture_label)
-        if self.capture_panel is not None:
-            panel = self.capture_panel
-            self.capture_dock.setWidget(panel)
+        self.capture_dock = CaptureDock(frame_source, self.desk.tasks, self.desk.pools.io,
+                                        folder, self.lang, self)
+        self.capture_panel = panel = self.capture_dock.panel
+        if panel is not None:  # the panel talks to the desk, not to this window
             panel.photoCaptured.connect(
                 lambda path, label, now: panel.track(self.desk.add_capture(path, label, now),
                                                      now))
@@ -276,7 +153,6 @@ class MainWindow(QMainWindow):
             panel.checkRequested.connect(
                 lambda item_id: self.desk.run([i for i in [self.model.item(item_id)] if i]))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.capture_dock)
-        self.capture_dock.hide()  # the camera starts only when the operator opens the panel
         self._dock_sized = False
         self.capture_dock.visibilityChanged.connect(self._capture_shown)
         self.actions["capture"].setCheckable(True)
@@ -299,31 +175,17 @@ class MainWindow(QMainWindow):
         action_table.retranslate(self.actions)
         for key, title in action_table.MENUS:
             self.menus[key].setTitle(action_table.translate(title))
-        self.url_edit.setPlaceholderText(self.tr("Image URL for the service to fetch"))
-        self.url_edit.setToolTip(self.actions["urlFocus"].toolTip())
-        self.url_edit.setAccessibleName(self.tr("Image URL"))
-        self.add_url_button.setText(self.tr("Add URL"))
+        self.url_field.retranslate(self.actions["urlFocus"].toolTip())
         self.run_button.setAccessibleName(self.tr("Run all checks"))
         self.cancel_button.setAccessibleName(self.tr("Cancel checks"))
-        self.threshold_label.setText(self.tr("&Threshold"))
-        self.threshold_spin.setAccessibleName(self.tr("Pass threshold"))
-        self.threshold_spin.setToolTip(self.tr("A photo passes when its score is above this"))
-        self.banner_label.setText(self.tr(
-            "SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the "
-            "cloud service and nothing is billed."))
-        self.banner_button.setText(self.tr("Use a real profile…"))
-        self.banner.setAccessibleName(self.tr("Sandbox mode"))
+        self.threshold.retranslate()
+        self.banner.retranslate()
         self.tabs.setTabText(0, self.tr("Queue"))
         self.tabs.setTabText(1, self.tr("History"))
         self.queue_view.setAccessibleName(self.tr("Photo queue"))
         self.model.retranslate()
         self.history_panel.retranslate()
-        self.capture_dock.setWindowTitle(self.tr("Capture"))
-        if self.capture_panel is not None:
-            self.capture_panel.retranslate()
-        elif self._capture_error is not None:
-            self._capture_label.setText(self.tr("Camera support is unavailable here (%1).")
-                                        .replace("%1", self._capture_error))
+        self.capture_dock.retranslate()
         self._show_mode()
         self._show_progress()
         self._refresh_preview()
@@ -347,14 +209,7 @@ class MainWindow(QMainWindow):
     def _show_mode(self) -> None:
         connection = self.desk.connection
         self.banner.setVisible(connection is not None and connection.simulated)
-        if connection is None:
-            text = self.tr("Starting…")
-        else:
-            text = {Mode.SANDBOX: self.tr("Sandbox (simulated scores)"),
-                    Mode.PROFILE: self.tr("Profile: %1").replace("%1", connection.profile or ""),
-                    Mode.ENVIRONMENT: self.tr("Credentials from LIVEDETECT_* variables"),
-                    Mode.SESSION: self.tr("Session credentials (not saved)")}[connection.mode]
-        self.mode_label.setText(text)
+        self.status.show_mode(connection)
 
     def show_failure(self, text: str, detail: str) -> None:
         """Every failure the desk reports: a sentence, technical details behind a button."""
@@ -391,31 +246,20 @@ class MainWindow(QMainWindow):
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
         items = self.desk.add_sources(sources)
-        if items and not self.queue_view.currentIndex().isValid():
-            self.queue_view.selectRow(self.model.row_of(items[0].id) or 0)
+        if items:
+            self.queue_view.select_if_none(items[0])
         return items
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
-        if mime is None:
-            return
-        if mime.hasImage():
-            image = QImage(mime.imageData())
-            label = self.tr("clipboard %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
-            if not self.desk.add_image(image, label):
-                self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
-        elif mime.hasUrls() and any(u.isLocalFile() for u in mime.urls()):
-            self.add_paths([u.toLocalFile() for u in mime.urls() if u.isLocalFile()])
-        elif mime.hasText() and mime.text().strip().lower().startswith(("http://", "https://")):
-            self.url_edit.setText(mime.text().strip())
-            self.add_url()
-        else:
+        label = self.tr("clipboard %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
+        if mime is None or not self.desk.add_mime(mime, label):
             self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
 
     def focus_url(self) -> None:
         self.url_edit.setFocus()
 
-    def add_url(self) -> None:
+    def add_url(self, _text: str = "") -> None:
         item = self.desk.add_url(self.url_edit.text())
         if item is None:
             self.statusBar().showMessage(
@@ -423,30 +267,20 @@ class MainWindow(QMainWindow):
                         "https://"), 8000)
             return
         self.url_edit.clear()
-        if not self.queue_view.currentIndex().isValid():
-            self.queue_view.selectRow(self.model.row_of(item.id) or 0)
+        self.queue_view.select_if_none(item)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        mime = event.mimeData()
-        local = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        remote = [u.toString() for u in mime.urls() if u.scheme() in ("http", "https")]
-        if local:
-            self.add_paths(local)
-        if remote:
-            self.add_sources([Source.remote(u) for u in remote])
-        if not local and not remote and mime.hasImage():
-            self.desk.add_image(QImage(mime.imageData()), self.tr("dropped image"))
+        self.desk.add_mime(event.mimeData(), self.tr("dropped image"))
         event.acceptProposedAction()
 
     # -- running -----------------------------------------------------------------------------
 
     def selected_items(self) -> list[QueueItem]:
-        rows = sorted({i.row() for i in self.queue_view.selectionModel().selectedRows()})
-        return [self.model.item_at(r) for r in rows]
+        return self.queue_view.selected_items()
 
     def run_selected(self) -> None:
         """Selected photos; re-checking one already judged is a new billed call: asked first."""
@@ -495,26 +329,7 @@ class MainWindow(QMainWindow):
             self.history_panel.refresh()
 
     def _show_progress(self) -> None:
-        p = self.desk.progress()
-        summary = self.tr("%1 photos · %2 pass · %3 fail · %4 error").replace(
-            "%1", str(p.photos)).replace("%2", str(p.passed)).replace(
-            "%3", str(p.failed)).replace("%4", str(p.errors))
-        if p.running:
-            summary = self.tr("Checking %1 of %2").replace("%1", str(p.done)).replace(
-                "%2", str(p.total)) + " · " + summary
-            if p.eta_seconds is not None:
-                minutes, seconds = divmod(round(p.eta_seconds), 60)
-                summary += " · " + self.tr("about %1 left").replace(
-                    "%1", f"{minutes}:{seconds:02d}")
-            self.progress_bar.setRange(0, max(1, p.total))
-            self.progress_bar.setValue(p.done)
-        self.progress_bar.setVisible(p.running)
-        self.progress_label.setText(summary)
-        # An empty queue shows its hint, not scroll bars.
-        policy = (Qt.ScrollBarPolicy.ScrollBarAlwaysOff if p.photos == 0
-                  else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.queue_view.setHorizontalScrollBarPolicy(policy)
-        self.queue_view.setVerticalScrollBarPolicy(policy)
+        self.status.show_progress(self.desk.progress())
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -529,9 +344,7 @@ class MainWindow(QMainWindow):
     # -- preview -----------------------------------------------------------------------------
 
     def current_item(self) -> QueueItem | None:
-        index = self.queue_view.currentIndex()
-        # Straight from the model: a Python object wrapped in a QVariant is not worth the trip.
-        return self.model.item_at(index.row()) if index.isValid() else None
+        return self.queue_view.current_item()
 
     def _current_changed(self, *_args: object) -> None:
         self._refresh_preview(load_image=True)

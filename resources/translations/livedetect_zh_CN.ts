@@ -4,124 +4,137 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="32"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="33"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="33"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="34"/>
         <source>&amp;Check</source>
         <translation>检测(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="34"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="35"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="35"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="36"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="36"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="37"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="41"/>
         <source>&amp;Open photos…</source>
         <translation>打开照片…(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="42"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="43"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="44"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="45"/>
         <source>Add image &amp;URL</source>
         <translation>添加图片 &amp;URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="46"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="47"/>
         <source>&amp;Export history…</source>
         <translation>导出历史记录…(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="48"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="49"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="50"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="51"/>
         <source>Run &amp;selected</source>
         <translation>检测所选(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="52"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="53"/>
         <source>Run &amp;all</source>
         <translation>全部检测(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="55"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="56"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="57"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="58"/>
         <source>&amp;Retry failed</source>
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="60"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="63"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="69"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="71"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="75"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureDock</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
+        <source>Capture</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_dock.py" line="44"/>
+        <source>Camera support is unavailable here (%1).</source>
+        <translation>此处无法使用摄像头功能（%1）。</translation>
     </message>
 </context>
 <context>
@@ -327,42 +340,42 @@
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="118"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="122"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="143"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="196"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="231"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="269"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="282"/>
         <source>Sending the sample photo once…</source>
         <translation>正在发送一次示例照片…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="296"/>
         <source>Connection works: the service answered (score %1).</source>
         <translation>连接正常：服务已应答（分数 %1）。</translation>
     </message>
@@ -390,29 +403,72 @@
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="233"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="234"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="318"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="334"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="394"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="448"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="450"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskStatusBar</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="57"/>
+        <source>%1 photos · %2 pass · %3 fail · %4 error</source>
+        <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
+        <source>Checking %1 of %2</source>
+        <translation>正在检测 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="65"/>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="74"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="76"/>
+        <source>Sandbox (simulated scores)</source>
+        <translation>沙箱（模拟分数）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="77"/>
+        <source>Profile: %1</source>
+        <translation>配置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="78"/>
+        <source>Credentials from LIVEDETECT_* variables</source>
+        <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="79"/>
+        <source>Session credentials (not saved)</source>
+        <translation>会话凭据（未保存）</translation>
     </message>
 </context>
 <context>
@@ -583,186 +639,90 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="317"/>
-        <source>Camera support is unavailable here (%1).</source>
-        <translation>此处无法使用摄像头功能（%1）。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="290"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="354"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="217"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
-        <source>Image URL</source>
-        <translation>图片 URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="297"/>
-        <source>Add URL</source>
-        <translation>添加 URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="179"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="294"/>
-        <source>Image URL for the service to fetch</source>
-        <translation>由服务下载的图片 URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="180"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
-        <source>&amp;Threshold</source>
-        <translation>阈值(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="301"/>
-        <source>Pass threshold</source>
-        <translation>通过阈值</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="302"/>
-        <source>A photo passes when its score is above this</source>
-        <translation>分数高于此值的照片判为通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="304"/>
-        <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
-        <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="306"/>
-        <source>Use a real profile…</source>
-        <translation>使用正式配置…</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="307"/>
-        <source>Sandbox mode</source>
-        <translation>沙箱模式</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="308"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="309"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="184"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="185"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="313"/>
-        <source>Capture</source>
-        <translation>拍摄</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="450"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="292"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="293"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="455"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="297"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="343"/>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="345"/>
-        <source>Sandbox (simulated scores)</source>
-        <translation>沙箱（模拟分数）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="346"/>
-        <source>Profile: %1</source>
-        <translation>配置：%1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="347"/>
-        <source>Credentials from LIVEDETECT_* variables</source>
-        <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="348"/>
-        <source>Session credentials (not saved)</source>
-        <translation>会话凭据（未保存）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="230"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="368"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="231"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="255"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="398"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="405"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="257"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="266"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="277"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="491"/>
-        <source>%1 photos · %2 pass · %3 fail · %4 error</source>
-        <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="495"/>
-        <source>Checking %1 of %2</source>
-        <translation>正在检测 %1 / %2</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="499"/>
-        <source>about %1 left</source>
-        <translation>约剩 %1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="605"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="426"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="606"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -835,177 +795,231 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="199"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="226"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="234"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="235"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
 </context>
 <context>
+    <name>SandboxBanner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="35"/>
+        <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
+        <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="37"/>
+        <source>Use a real profile…</source>
+        <translation>使用正式配置…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="38"/>
+        <source>Sandbox mode</source>
+        <translation>沙箱模式</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="311"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="314"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="302"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="315"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="316"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="313"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="326"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="321"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="334"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="341"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="330"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="343"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="337"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="350"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="351"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="354"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="355"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="343"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="357"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="358"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="346"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="359"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="360"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="348"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="373"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="386"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="389"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="395"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="413"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ThresholdField</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="52"/>
+        <source>&amp;Threshold</source>
+        <translation>阈值(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="53"/>
+        <source>Pass threshold</source>
+        <translation>通过阈值</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="54"/>
+        <source>A photo passes when its score is above this</source>
+        <translation>分数高于此值的照片判为通过</translation>
+    </message>
+</context>
+<context>
+    <name>UrlField</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="28"/>
+        <source>Image URL for the service to fetch</source>
+        <translation>由服务下载的图片 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="30"/>
+        <source>Image URL</source>
+        <translation>图片 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="31"/>
+        <source>Add URL</source>
+        <translation>添加 URL</translation>
     </message>
 </context>
 </TS>

@@ -51,7 +51,7 @@ def test_1_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
         window.show()
         qtbot.waitUntil(lambda: window.desk.connection is not None, timeout=WAIT_MS)
         assert window.desk.mode is Mode.SANDBOX
-        assert window.mode_label.text() != "Starting…"
+        assert window.status.mode_label.text() != "Starting…"
         assert "cannot be used" in window.failure_box.text()
         window.failure_box.close()
         dialog = window.edit_credentials()
@@ -77,7 +77,7 @@ def test_2_3_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, w
     (tmp_path / "empty.jpg").write_bytes(b"")
     window.add_paths([str(tmp_path / "empty.jpg")])
     wait_prepared(qtbot, window, 1)
-    qtbot.waitUntil(lambda: "1 error" in window.progress_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "1 error" in window.status.progress_label.text(), timeout=WAIT_MS)
     assert not window.actions["retry"].isEnabled()  # a refusal is refused again
     history = History(window.desk.history.path)
     assert history.entries() == []
@@ -324,7 +324,7 @@ def test_status_counts_follow_the_queue_without_a_poll(qtbot, window, tmp_path) 
     make_photo(5).save(tmp_path / "a.jpg")
     window.add_paths([str(tmp_path / "a.jpg")])
     wait_prepared(qtbot, window, 1)
-    qtbot.waitUntil(lambda: window.progress_label.text().startswith("1 photos"),
+    qtbot.waitUntil(lambda: window.status.progress_label.text().startswith("1 photos"),
                     timeout=WAIT_MS)
     assert window.desk.progress().photos == 1 and items_status(window) == [Status.QUEUED]
 

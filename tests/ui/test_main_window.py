@@ -233,7 +233,7 @@ def test_language_switch(qtbot, window) -> None:
     try:
         window.set_language(languages.apply("zh_CN"))
         qtbot.waitUntil(lambda: "全部检测" in window.run_button.text())
-        assert "沙箱" in window.banner_label.text()
+        assert "沙箱" in window.banner.label.text()
         assert window.model.headerData(0, Qt.Orientation.Horizontal) == "照片"
     finally:
         window.set_language(languages.apply("en"))
