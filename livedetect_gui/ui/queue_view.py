@@ -40,8 +40,9 @@ class QueueView(QTableView):
         # An empty queue shows the hint beside it, not scroll bars.
         policy = (Qt.ScrollBarPolicy.ScrollBarAlwaysOff if self.queue.rowCount() == 0
                   else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setHorizontalScrollBarPolicy(policy)
-        self.setVerticalScrollBarPolicy(policy)
+        if policy != self.verticalScrollBarPolicy():  # unchanged: no relayout
+            self.setHorizontalScrollBarPolicy(policy)
+            self.setVerticalScrollBarPolicy(policy)
 
     def selectionCommand(self, index, event=None):  # noqa: ANN001, ANN201, N802
         """Ctrl with a navigation key moves the selection with the current row: the photo

@@ -11,11 +11,14 @@ import pytest
 from livedetect_gui.core.connection import Connection, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore
 from livedetect_gui.core.sandbox import Sandbox
+from livedetect_gui.ui.app import configure_process
 from livedetect_gui.ui.main_window import MainWindow
 from livedetect_gui.ui.queue_model import FINAL, Status
 from livedetect_gui.ui.settings import DeskSettings
 
 WAIT_MS = 30_000
+
+configure_process()  # as the desk does at start-up (GIL switch interval, Qt logging rules)
 
 
 @pytest.fixture
