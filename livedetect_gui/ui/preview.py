@@ -23,6 +23,15 @@ from .queue_model import QueueItem, Status, bytes_text
 from .theme import verdict_color, verdict_icon
 
 
+def fit(label: QLabel, pixmap: QPixmap | None) -> None:
+    """The picture as large as the label allows, its proportions kept."""
+    if pixmap is None:
+        label.clear()
+        return
+    label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation))
+
+
 class ScoreBar(QWidget):
     """0..100 with the threshold marked: where the score fell, at a glance."""
 
@@ -239,12 +248,7 @@ class PreviewPanel(QWidget):
         self.details.setVisible(bool(detail) and self.details_button.isChecked())
 
     def _show_image(self) -> None:
-        if self._pixmap is None:
-            self.image.clear()
-            return
-        self.image.setPixmap(self._pixmap.scaled(
-            self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        fit(self.image, self._pixmap)
 
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -279,10 +283,7 @@ class PhotoDialog(QDialog):
             self._show()
 
     def _show(self) -> None:
-        if self._pixmap is not None:
-            self.label.setPixmap(self._pixmap.scaled(
-                self.label.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
+        fit(self.label, self._pixmap)
 
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
