@@ -116,23 +116,23 @@ def self_test() -> int:
     from livedetect_gui.core.messages import text
     from livedetect_gui.core.verdict import Verdict, verdict_word
 
-    from .desk import Desk
-    from .settings import DeskSettings
 
     app = create_app([sys.argv[0]])
     # A throwaway history and no settings written: a smoke test must leave no trace in the
     # operator's audit trail or preferences.
     scratch = tempfile.TemporaryDirectory(prefix="livedetect-self-test-")
-    desk = Desk(DeskSettings(), history_path=Path(scratch.name) / "history.sqlite3",
-                persist=False)
+    # The whole window is built (resources, translations, icons are found in the installed
+    # build), then its desk checks the sample.
+    window = create_window(app, force_sandbox=True, lang_choice="en", persist=False,
+                           history_path=Path(scratch.name) / "history.sqlite3")
+    desk = window.desk
     desk.batchFinished.connect(app.quit)
     desk.failed.connect(lambda sentence, _detail: app.quit())
-    desk.start(force_sandbox=True)
     items = desk.add_sources([Source.file(resource("samples/face.jpg"))])
     desk.run(items)
     QTimer.singleShot(60_000, app.quit)  # never hang a build pipeline
     app.exec()
-    desk.shutdown()
+    window.shutdown()
     scratch.cleanup()
     result = items[0].result
     if result is None:
