@@ -33,6 +33,23 @@ def wait_until(predicate, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
         wait(50)
 
 
+def _passing(path: Path) -> None:
+    """A generated photo the sandbox scores above 87 (its score comes from the sent bytes)."""
+    import io
+
+    from PIL import Image
+
+    from livedetect_gui.core.imaging import prepare_file
+    from livedetect_gui.core.sandbox import simulated_score
+
+    for seed in range(100, 2100):
+        make_photo(seed, (1200, 900)).save(path, quality=90)
+        with Image.open(io.BytesIO(prepare_file(path).data)) as sent:
+            score = simulated_score(sent)
+        if score is not None and score > 87:
+            return
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -54,8 +71,9 @@ def main() -> None:
     languages = Languages(app)
     photos = scratch / "photos"
     photos.mkdir()
-    for i in range(4):
+    for i in range(3):
         make_photo(i, (1600, 1200)).save(photos / f"applicant-{i + 1}.jpg")
+    _passing(photos / "applicant-4.jpg")  # a mixed queue: one PASS among the FAILs
     (photos / "empty-upload.jpg").write_bytes(b"")
     frames = [make_photo(i, (160, 120)) for i in range(3)]
     frames[0].save(photos / "animated.gif", save_all=True, append_images=frames[1:])
