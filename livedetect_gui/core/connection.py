@@ -57,6 +57,16 @@ def _endpoint(explicit: str | None, credentials: Credentials, default: str,
     return explicit or env.get(ENV_ENDPOINT) or credentials.endpoint or default
 
 
+def with_default_endpoint(chosen: Connection, default: str,
+                          env: Mapping[str, str] | None = None) -> Connection:
+    """The same connection after the configured default endpoint changed (settings)."""
+    if chosen.simulated:
+        return chosen
+    env = os.environ if env is None else env
+    return Connection(chosen.mode, chosen.credentials,
+                      _endpoint(None, chosen.credentials, default, env), chosen.profile)
+
+
 def resolve(
     *,
     store: CredentialStore | None,

@@ -197,8 +197,8 @@ class Desk(QObject):
             if self.connection.simulated:
                 self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too
             else:
-                self.connect(replace(self.connection, endpoint=(
-                    self.connection.credentials.endpoint or settings.endpoint())))
+                self.connect(policy.with_default_endpoint(self.connection,
+                                                          settings.endpoint(), self.env))
 
     @property
     def threshold(self) -> float:
