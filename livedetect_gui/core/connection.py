@@ -2,8 +2,10 @@
 
 In order: a profile asked for by name (it must exist); the ``LIVEDETECT_*`` environment; the
 configured (or default) keyring profile; otherwise nothing, and the front end decides (the
-CLI stops with a message, the desk runs in the sandbox, labelled as simulated). The endpoint:
-one given explicitly, then ``LIVEDETECT_ENDPOINT``, then the profile's, then the default.
+CLI stops with a message, the desk runs in the sandbox, labelled as simulated). Generation,
+region and endpoint follow the credentials module's ``apply_choice`` (a flag, then
+``LIVEDETECT_API``/``_REGION``/``_ENDPOINT``, then the profile's); a legacy connection with
+no endpoint gets the front end's default host, API 3.0 its backend's default.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from enum import Enum
 
 from .credentials import (
     DEFAULT_PROFILE,
-    ENV_ENDPOINT,
+    Api,
+    BadCredentials,
     Credentials,
     CredentialStore,
     KeyringUnavailable,
+    apply_choice,
     from_environment,
     valid_profile_name,
 )
@@ -36,7 +40,8 @@ class Mode(Enum):
 class Connection:
     mode: Mode
     credentials: Credentials = field(repr=False)
-    endpoint: str
+    # None: the backend's own default host (API 3.0 with no endpoint chosen).
+    endpoint: str | None
     profile: str | None = None
 
     @property
@@ -52,19 +57,26 @@ class ConnectionProblem(Exception):
         self.message = message
 
 
-def _endpoint(explicit: str | None, credentials: Credentials, default: str,
-              env: Mapping[str, str]) -> str:
-    return explicit or env.get(ENV_ENDPOINT) or credentials.endpoint or default
+def _choose(mode: Mode, found: Credentials, profile: str | None, *, api: str | None,
+            region: str | None, endpoint: str | None, default_endpoint: str | None,
+            env: Mapping[str, str]) -> Connection:
+    try:
+        chosen = apply_choice(found, api=api, region=region, endpoint=endpoint,
+                              env=env).validate()
+    except BadCredentials as exc:
+        raise ConnectionProblem(Message("bad_credentials", {"problem": str(exc)})) from None
+    legacy_default = default_endpoint if chosen.api is Api.LEGACY else None
+    return Connection(mode, chosen, chosen.endpoint or legacy_default, profile)
 
 
 def with_default_endpoint(chosen: Connection, default: str,
                           env: Mapping[str, str] | None = None) -> Connection:
     """The same connection after the configured default endpoint changed (settings)."""
-    if chosen.simulated:
+    if chosen.simulated or chosen.credentials.api is not Api.LEGACY:
         return chosen
     env = os.environ if env is None else env
-    return Connection(chosen.mode, chosen.credentials,
-                      _endpoint(None, chosen.credentials, default, env), chosen.profile)
+    endpoint = env.get("LIVEDETECT_ENDPOINT") or chosen.credentials.endpoint or default
+    return Connection(chosen.mode, chosen.credentials, endpoint, chosen.profile)
 
 
 def resolve(
@@ -73,7 +85,9 @@ def resolve(
     profile: str | None = None,
     profile_required: bool = False,
     endpoint: str | None = None,
-    default_endpoint: str = "current",
+    api: str | None = None,
+    region: str | None = None,
+    default_endpoint: str | None = "current",
     env: Mapping[str, str] | None = None,
 ) -> Connection | None:
     """The connection the policy picks, or None when nothing is configured.
@@ -82,6 +96,8 @@ def resolve(
     is a problem, not a reason to look elsewhere. Touches the keyring: call off the GUI thread.
     """
     env = os.environ if env is None else env
+    choice = {"api": api, "region": region, "endpoint": endpoint,
+              "default_endpoint": default_endpoint, "env": env}
     name = profile or DEFAULT_PROFILE
     if not valid_profile_name(name):
         raise ConnectionProblem(Message("bad_profile_name", {"name": name}))
@@ -89,15 +105,13 @@ def resolve(
         found = store.load(name) if store is not None else None
         if found is None:
             raise ConnectionProblem(Message("no_profile", {"name": name}))
-        return Connection(Mode.PROFILE, found, _endpoint(endpoint, found, default_endpoint, env),
-                          name)
+        return _choose(Mode.PROFILE, found, name, **choice)
     from_env = from_environment(env)
     if from_env is not None:
         missing = from_env.problems()
         if missing:
             raise ConnectionProblem(Message("env_incomplete", {"missing": ", ".join(missing)}))
-        return Connection(Mode.ENVIRONMENT, from_env,
-                          _endpoint(endpoint, from_env, default_endpoint, env))
+        return _choose(Mode.ENVIRONMENT, from_env, None, **choice)
     if store is None:
         return None
     try:
@@ -106,16 +120,15 @@ def resolve(
         return None
     if found is None:
         return None
-    return Connection(Mode.PROFILE, found, _endpoint(endpoint, found, default_endpoint, env),
-                      name)
+    return _choose(Mode.PROFILE, found, name, **choice)
 
 
-def session(credentials: Credentials, profile: str | None, default_endpoint: str,
+def session(credentials: Credentials, profile: str | None, default_endpoint: str | None,
             env: Mapping[str, str] | None = None) -> Connection:
-    """Credentials typed in for this session: the same endpoint rule as a profile."""
+    """Credentials typed in for this session: the same choice rules as a profile."""
     env = os.environ if env is None else env
-    return Connection(Mode.SESSION, credentials,
-                      _endpoint(None, credentials, default_endpoint, env), profile)
+    return _choose(Mode.SESSION, credentials, profile, api=None, region=None, endpoint=None,
+                   default_endpoint=default_endpoint, env=env)
 
 
 def sandbox(credentials: Credentials, url: str) -> Connection:

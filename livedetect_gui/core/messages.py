@@ -20,6 +20,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_profile": ("No credentials profile named {name!r} in the keyring (see `livedetect "
                    "credentials list`).",
                    "密钥环中没有名为 {name!r} 的凭据配置（见 `livedetect credentials list`）。"),
+    "bad_credentials": ("credentials: {problem}", "凭据无效：{problem}"),
     "env_incomplete": ("The LIVEDETECT_* environment credentials are incomplete: {missing} "
                        "missing.",
                        "LIVEDETECT_* 环境变量中的凭据不完整：缺少 {missing}。"),

@@ -1,17 +1,27 @@
-"""Pass or fail: a score judged against a threshold, and the words for each verdict."""
+"""Pass or fail: a score judged against a threshold."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-# The provider recommends treating a score above 87 as a live person (legacy API). The one
-# place the default comes from: per-backend defaults (API 3.0: 40) belong here too.
+# The provider recommends treating a score above 87 as a live person (legacy API).
 DEFAULT_THRESHOLD = 87
+# API 3.0 scores on another scale: the provider offers these levels and recommends 40.
+TC3_THRESHOLD_PRESETS: tuple[float, ...] = (5, 10, 40, 70, 90)
+TC3_DEFAULT_THRESHOLD = 40
+_DEFAULTS = {"legacy": DEFAULT_THRESHOLD, "tc3": TC3_DEFAULT_THRESHOLD}
+_PRESETS: dict[str, tuple[float, ...]] = {"legacy": (DEFAULT_THRESHOLD,),
+                                         "tc3": TC3_THRESHOLD_PRESETS}
 
 
-def default_threshold(api: str = "legacy") -> float:
-    """The default threshold for a service generation; one place, so it can differ per API."""
-    return float(DEFAULT_THRESHOLD)
+def default_threshold(api: str) -> float:
+    """The threshold a check uses unless the operator chose one, per service generation."""
+    return _DEFAULTS[str(api)]
+
+
+def threshold_presets(api: str) -> tuple[float, ...]:
+    """The levels the threshold control offers as presets (any value is still allowed)."""
+    return _PRESETS[str(api)]
 
 
 class Verdict(StrEnum):

@@ -23,7 +23,7 @@ from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, collect, refused
-from livedetect_gui.core.client import BadEndpoint, LiveDetectClient
+from livedetect_gui.core.client import BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, KeyringUnavailable
 from livedetect_gui.core.imaging import Limits
@@ -149,10 +149,12 @@ class Desk(QObject):
         if self.runs.running:
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
+        # The connection's endpoint as chosen (None: the backend's own default host).
+        config = replace(self.settings.client_config(), endpoint=chosen.endpoint,
+                         language="zh" if self.lang.startswith("zh") else "en")
         try:
-            client = LiveDetectClient(chosen.credentials,
-                                      self.settings.client_config(chosen.endpoint))
-        except BadEndpoint as exc:
+            client = LiveDetectClient(chosen.credentials, config)
+        except BadSetting as exc:
             self.failed.emit(self.tr("The service address is not valid: use a full address "
                                      "starting with http:// or https://."), str(exc))
             return False

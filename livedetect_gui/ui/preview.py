@@ -39,7 +39,7 @@ class ScoreBar(QWidget):
         super().__init__(parent)
         self.setObjectName("scoreBar")
         self.score: float | None = None
-        self.threshold = default_threshold()
+        self.threshold = default_threshold("legacy")
         self.setMinimumHeight(22)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -163,7 +163,7 @@ class PreviewPanel(QWidget):
 
     def show_item(self, item: QueueItem | None, threshold: float | None = None) -> None:
         """Everything but the full preview image, which arrives from a worker."""
-        threshold = default_threshold() if threshold is None else threshold
+        threshold = default_threshold("legacy") if threshold is None else threshold
         if item is None or self.item is None or item.id != self.item.id or (
                 self.showing_thumbnail and self._pixmap is None):
             self._pixmap = None

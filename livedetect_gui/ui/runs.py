@@ -39,7 +39,7 @@ class CheckRuns(QObject):
         self.history = history
         self.client: LiveDetectClient | None = None
         self.limits = Limits()
-        self.threshold = default_threshold()
+        self.threshold = default_threshold("legacy")
         self._cancel = threading.Event()
         self._active: dict[int, int] = {}  # task id -> item id
         self.total = 0
