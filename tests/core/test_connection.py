@@ -75,3 +75,15 @@ def test_message_language_follows_the_posix_order() -> None:
     assert environment_language({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}) == "en"
     assert environment_language({}) == "en"
     assert text("summary", "zh", total=2, passed=1, failed=1, errors=0).startswith("共检测 2")
+
+
+def test_api_choice_follows_the_credentials_rules() -> None:
+    """API 3.0 from the environment: its own default host, not the legacy default."""
+    env = {**ENV, "LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-guangzhou"}
+    found = connection.resolve(store=None, env=env, default_endpoint="http://legacy:1")
+    assert found.credentials.api == "tc3" and found.endpoint is None
+    legacy = connection.resolve(store=None, env=ENV, default_endpoint="http://legacy:1")
+    assert legacy.endpoint == "http://legacy:1"
+    with pytest.raises(ConnectionProblem) as caught:
+        connection.resolve(store=None, env={**env, "LIVEDETECT_REGION": "mars-1"})
+    assert "unknown region" in caught.value.message.text("en")
