@@ -23,7 +23,7 @@ from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, collect, refused
-from livedetect_gui.core.client import BadSetting, LiveDetectClient
+from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, KeyringUnavailable
 from livedetect_gui.core.imaging import Limits
@@ -90,7 +90,6 @@ class Desk(QObject):
         self.runs.finished.connect(self._runs_finished)
         self.sandbox: Sandbox | None = None
         self.connection: Connection | None = None
-        self.starting = True
         self._run_when_ready: set[int] = set()
         # Folder scans still running, and whether "Run all" was pressed meanwhile: the photos
         # they find are then run too, as the operator asked.
@@ -141,8 +140,12 @@ class Desk(QObject):
 
     def use_credentials(self, credentials: Credentials, profile: str, saved: bool) -> bool:
         """From the credentials dialog: a keyring profile just saved, or session-only."""
-        chosen = policy.session(credentials, profile if saved else None,
-                                self.settings.endpoint(), self.env)
+        try:
+            chosen = policy.session(credentials, profile if saved else None,
+                                    self.settings.endpoint(), self.env)
+        except ConnectionProblem as exc:
+            self.failed.emit(exc.message.text(self.lang), "")
+            return False
         return self.connect(replace(chosen, mode=Mode.PROFILE) if saved else chosen)
 
     def connect(self, chosen: Connection) -> bool:
@@ -155,14 +158,16 @@ class Desk(QObject):
         try:
             client = LiveDetectClient(chosen.credentials, config)
         except BadSetting as exc:
-            self.failed.emit(self.tr("The service address is not valid: use a full address "
-                                     "starting with http:// or https://."), str(exc))
+            text = (self.tr("The service address is not valid: use a full address starting "
+                            "with http:// or https://.") if isinstance(exc, BadEndpoint)
+                    else self.tr("These connection settings cannot be used; the technical "
+                                 "details say which one."))
+            self.failed.emit(text, str(exc))
             return False
         if self.runs.client is not None:
             self.runs.client.close()
         self.runs.client = client
         self.connection = chosen
-        self.starting = False
         if chosen.mode is Mode.PROFILE and chosen.profile:
             # Only a profile saved in the keyring is remembered for the next start.
             self.save_settings(replace(self.settings, profile=chosen.profile))

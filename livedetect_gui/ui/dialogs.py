@@ -32,6 +32,7 @@ from livedetect_gui import resource
 from livedetect_gui.core.checking import Source, run_check
 from livedetect_gui.core.client import BadEndpoint, LiveDetectClient
 from livedetect_gui.core.credentials import (
+    BadCredentials,
     Credentials,
     CredentialStore,
     KeyringUnavailable,
@@ -230,7 +231,11 @@ class CredentialsDialog(QDialog):
         if missing:
             self._show_status(self.tr("Missing: %1").replace("%1", ", ".join(missing)))
             return None
-        return credentials
+        try:  # checked where it is typed, by the core's own rule
+            return credentials.validate()
+        except BadCredentials as exc:
+            self._show_status(message_text("bad_credentials", self.lang, problem=exc))
+            return None
 
     def _profile_name(self) -> str | None:
         """The profile name, checked here where it is typed, as the core will check it."""

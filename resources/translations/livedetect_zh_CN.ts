@@ -270,112 +270,112 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="56"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="57"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="65"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="73"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="88"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="89"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="89"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="91"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="109"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="118"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="119"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="122"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="144"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="197"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="232"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="282"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="287"/>
         <source>Sending the sample photo once…</source>
         <translation>正在发送一次示例照片…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="301"/>
         <source>Connection works: the service answered (score %1).</source>
         <translation>连接正常：服务已应答（分数 %1）。</translation>
     </message>
@@ -383,47 +383,52 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="123"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="127"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="153"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="161"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="163"/>
+        <source>These connection settings cannot be used; the technical details say which one.</source>
+        <translation>这些连接设置无法使用；技术细节中说明了是哪一项。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="241"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="334"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="341"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="401"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="448"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="455"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="450"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="457"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -732,62 +737,62 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="177"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="171"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="180"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="207"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="218"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="222"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="235"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="230"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="239"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="246"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -871,117 +876,117 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="311"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="316"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="319"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="320"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="321"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="326"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="331"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="334"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="339"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="346"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="343"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="348"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="350"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="355"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="351"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="354"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="359"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="360"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="357"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="362"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="363"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="359"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="364"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="360"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="365"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="391"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="394"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="400"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="413"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="418"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="419"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
