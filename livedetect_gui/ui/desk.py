@@ -25,7 +25,7 @@ from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, collect, refused
 from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
-from livedetect_gui.core.credentials import Credentials, CredentialStore, KeyringUnavailable
+from livedetect_gui.core.credentials import Credentials, CredentialStore
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
 from livedetect_gui.core.lazy_history import LazyHistory
@@ -106,27 +106,26 @@ class Desk(QObject):
         else:
             store, profile, env = self.store, self.settings.profile, self.env
             default = self.settings.endpoint()
-            self.tasks.run(self.pools.io, lambda: policy.resolve(
+            self.tasks.run(self.pools.io, lambda: (policy.resolve(
                 store=store, profile=profile, default_endpoint=default, env=env),
-                self._resolved)
+                store.available()), self._resolved)
         if self.settings.retention_days > 0:
             days, history = self.settings.retention_days, self.history
             self.tasks.run(self.pools.io,
                            lambda: (h := history.get()) and h.purge_older_than(days))
 
     def _resolved(self, future: Future) -> None:
+        found: Connection | None = None
         try:
-            found: Connection | None = future.result()
+            found, keyring_ok = future.result()
         except ConnectionProblem as exc:
             # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
             self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
                 "Meanwhile the desk runs in the sandbox; choose credentials under Settings."), "")
-            found = None
-        except KeyringUnavailable as exc:
-            log.warning("%s", exc)
-            self.notice.emit(self.tr("No usable OS keyring: running in the sandbox. "
-                                     "Credentials can be used for this session."))
-            found = None
+        else:
+            if found is None and not keyring_ok:
+                self.notice.emit(self.tr("No usable OS keyring: running in the sandbox. "
+                                         "Credentials can be used for this session."))
         if found is None or not self.connect(found):
             self.use_sandbox()
 

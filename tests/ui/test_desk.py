@@ -142,3 +142,23 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
         desk.set_threshold(87)
     finally:
         os.umask(old)
+
+
+def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    notices: list[str] = []
+    desk = Desk(DeskSettings(), env={}, persist=False,
+                store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"))
+    desk.notice.connect(notices.append)
+    try:
+        desk.start()
+        qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
+        assert desk.mode is Mode.SANDBOX
+        assert any("No usable OS keyring" in n for n in notices)
+    finally:
+        keyring.set_keyring(previous)
+        desk.shutdown()
