@@ -1,5 +1,5 @@
-"""Generated photos for the benchmarks and the tests (varied, face-free pictures). Lives here
-because benchmarks must not import test modules; the tests import it from here."""
+"""Generated test pictures, shared by the benchmarks and the tests (benchmarks never import
+test modules: they run where pytest is not installed)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ def make_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
 
 
 def write_photos(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
-        path = folder / f"photo{i:03}.jpg"
+        path = folder / f"photo{i:04}.jpg"
         make_photo(i, size).save(path, quality=90)
         paths.append(path)
     return paths

@@ -18,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from .core import credentials as creds
+    from .core import connection
     from .core.checking import BatchStop
     from .core.history import History
     from .core.result import CheckResult
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
 EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # as a shell reports a writer stopped by SIGPIPE
 
 
 class UsageError(Exception):
@@ -42,8 +43,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _lang(value: str | None) -> str:
-    value = value or os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en"
-    return "zh" if value.lower().startswith("zh") else "en"
+    """--lang, else the locale's message language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    if value:
+        return "zh" if value.lower().startswith("zh") else "en"
+    from .core.messages import environment_language
+
+    return environment_language()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-short-side", type=int, default=720)
     check.add_argument("--history", metavar="FILE", help="history database (default: user data)")
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
-    check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
+    check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
+                       "LC_ALL or LANG)")
     check.add_argument("--recheck", action="store_true",
                        help="send every photo again, even one judged before (billed)")
     check.add_argument("--reuse-days", type=float, default=30.0, metavar="DAYS",
@@ -173,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        import contextlib
+
+        # The reader went away (`livedetect history | head`): not an error worth a traceback.
+        # stdout is pointed at /dev/null so the interpreter's last flush stays quiet too.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # --version and --help end here, before the heavy imports
     import logging
@@ -190,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         # Imported here, not for every command: whoever raised these has imported them.
         from .core.credentials import BadCredentials, KeyringUnavailable
@@ -209,39 +231,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- check ---------------------------------------------------------------------------------------
 
 
-def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
-    from .core import credentials as creds
-
-    if args.profile:
-        found = creds.CredentialStore().load(args.profile)
-        if found is None:
-            raise UsageError(f"no credentials profile named {args.profile!r} in the keyring "
-                             "(see `livedetect credentials list`)")
-        return found
-    from_env = creds.from_environment()
-    if from_env is not None:
-        return from_env
-    store = creds.CredentialStore()
-    if store.available():
-        found = store.load(creds.DEFAULT_PROFILE)
-        if found is not None:
-            return found
-    raise UsageError("no credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
-                     "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox")
-
-
 SANDBOX_REGION = "ap-guangzhou"
 
 
-def _choose(args: argparse.Namespace, found: creds.Credentials) -> creds.Credentials:
+def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:
+    """The core's connection policy, the same the desk uses."""
+    from .core import connection
     from .core import credentials as creds
+    from .core.messages import text as message
 
     try:
-        chosen = creds.apply_choice(found, api=args.api, region=args.region,
-                                    endpoint=args.endpoint)
-        return chosen.validate()
-    except creds.BadCredentials as exc:
-        raise UsageError(f"credentials: {exc}") from None
+        found = connection.resolve(store=creds.CredentialStore(), profile=args.profile,
+                                   profile_required=bool(args.profile), endpoint=args.endpoint,
+                                   api=args.api, region=args.region, default_endpoint=None)
+    except connection.ConnectionProblem as exc:
+        raise UsageError(exc.message.text(lang)) from None
+    if found is None:
+        raise UsageError(message("no_credentials", lang))
+    return found
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -258,6 +265,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
+    from .core import connection
     from .core import credentials as creds
     from .core.checking import (
         BatchStop,
@@ -272,6 +280,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .core.client import BadEndpoint, BadSetting, ClientConfig, LiveDetectClient
     from .core.duplicates import Reuse
     from .core.imaging import Limits
+    from .core.messages import text as message
     from .core.pacing import pacer_for
     from .core.prechecks import PrecheckPolicy
     from .core.sandbox import Sandbox
@@ -291,13 +300,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.sandbox:
         sandbox = Sandbox().start()
         account = sandbox.account
-        credentials = _choose(args, creds.Credentials(
-            account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION))
-        credentials = credentials.with_choice(endpoint=sandbox.url)
-        print("sandbox: scores are SIMULATED, not a liveness judgement", file=sys.stderr)
+        try:
+            sandboxed = creds.apply_choice(creds.Credentials(
+                account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION),
+                api=args.api, region=args.region).with_choice(endpoint=sandbox.url).validate()
+        except creds.BadCredentials as exc:
+            sandbox.stop()
+            raise UsageError(message("bad_credentials", lang, problem=exc)) from None
+        chosen = connection.sandbox(sandboxed, sandbox.url)
+        print(message("sandbox_notice", lang), file=sys.stderr)
     else:
-        credentials = _choose(args, _resolve_credentials(args))
+        chosen = _connect(args, lang)
+    credentials = chosen.credentials
     config = ClientConfig(
+        endpoint=chosen.endpoint,
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
@@ -336,7 +352,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if not args.yes and not stop.stopped and sys.stdin.isatty() and sys.stderr.isatty():
                 restore()  # at the prompt, Ctrl+C simply quits: nothing has been sent
                 if not _confirm(lang):
-                    print("livedetect: nothing sent", file=sys.stderr)
+                    print(f"livedetect: {message('nothing_sent', lang)}", file=sys.stderr)
                     return EXIT_OK
                 restore = _interrupt_handlers(stop)
         progress = _Progress(len(sources)) if sys.stderr.isatty() else None
@@ -344,10 +360,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         def report(_index: int, result: CheckResult) -> None:
             if progress:
                 progress.clear()
-            if args.json:
-                print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(_human_line(result, lang), flush=True)
+            try:
+                if args.json:
+                    print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+                else:
+                    print(_human_line(result, lang), flush=True)
+            except BrokenPipeError:
+                # Nobody reads the results any more: send nothing else (it is billed).
+                stop.stop(StopReason.INTERRUPTED)
+                raise
             if progress:
                 progress.add(result)
 
@@ -366,18 +387,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         if sandbox:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
-    reused = sum(r.reused_from is not None for r in results)
-    held = sum(r.held for r in results)
-    summary = (f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
-               f"{counts[Verdict.ERROR]} error ({reused} reused, {held} held)")
-    if stop.reason is StopReason.CREDENTIALS:
-        summary += "\nstopped: the service rejected the credentials — fix them and run again"
-        if lang == "zh":
-            summary += "\n已停止：服务拒绝了凭据——请修正后重新运行"
-    elif stop.reason is StopReason.INTERRUPTED:
-        summary += "\ninterrupted: run the same command again to send what has no result yet"
+    lines = []
     if not args.json or stop.reason is not None:
-        print(summary, file=sys.stderr)
+        lines.append(message("summary", lang, total=len(results), passed=counts[Verdict.PASS],
+                             failed=counts[Verdict.FAIL], errors=counts[Verdict.ERROR])
+                     + " " + message("summary_saved", lang,
+                                     reused=sum(r.reused_from is not None for r in results),
+                                     held=sum(r.held for r in results)))
+    if stop.reason is StopReason.CREDENTIALS:
+        lines.append(message("stopped_credentials", lang))
+    elif stop.reason is StopReason.INTERRUPTED:
+        lines.append(message("stopped_interrupted", lang))
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
     if stop.reason is StopReason.INTERRUPTED:
         return EXIT_INTERRUPTED
     if counts[Verdict.ERROR]:
@@ -409,8 +431,10 @@ def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
 
 
 def _confirm(lang: str) -> bool:
+    from .core.messages import text as message
+
     # On stderr, not input()'s stdout: stdout carries the results (JSON lines with --json).
-    sys.stderr.write("开始检测？[y/N] " if lang == "zh" else "Run? [y/N] ")
+    sys.stderr.write(message("cost_prompt", lang) + " ")
     sys.stderr.flush()
     answer = sys.stdin.readline()  # "" at end of input: no
     return answer.strip().lower() in ("y", "yes", "是")
@@ -427,25 +451,26 @@ def _open_history(path: str | None) -> History | None:
 
 
 def _human_line(result: CheckResult, lang: str) -> str:
-    from .core.verdict import Verdict
+    from .core.messages import text as message
+    from .core.verdict import Verdict, verdict_word
 
     verdict = result.verdict
-    if verdict is Verdict.ERROR:
-        label = "HELD " if result.held else "ERROR"
-        line = f"{label}  {result.source}: {result.message(lang)}"
-        hint = result.hint(lang)
-        return f"{line}\n       -> {hint}" if hint else line
-    relation = ">" if verdict is Verdict.PASS else "<="
-    extra = "  (may have been billed twice)" if result.maybe_billed_twice else ""
+    word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
+    extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
     if result.reused_from is not None:
         from datetime import datetime
 
         when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
             timespec="seconds")
-        extra += f"  (checked before on {when}, not sent again)"
+        extra += f"  ({message('checked_before', lang, when=when)})"
+    if verdict is Verdict.ERROR:
+        line = f"{word}  {result.source}: {result.message(lang)}{extra}"
+        hint = result.hint(lang)
+        return f"{line}\n       -> {hint}" if hint else line
     score = result.score
     shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
-    return (f"{verdict.value.upper():<5}  {shown} {relation} {result.threshold:g}  "
+    sign_ = ">" if verdict is Verdict.PASS else "<="
+    return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
             f"{result.source}{extra}")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bench.photos import make_photo  # one generator for the benchmarks and the tests
+from bench.photos import make_photo
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.credentials import Credentials
 from livedetect_gui.core.imaging import prepare_file
@@ -36,6 +36,8 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from .duplicates import Reuse, file_sha256, reused_copy
 from .imaging import ImageRefused, Limits, PreparedImage, is_image_path, prepare_bytes, prepare_file
+from .recording import internal_error, should_record
 from .result import CheckResult
 
 if TYPE_CHECKING:  # the client pulls in requests: only the commands that send import it
@@ -116,8 +117,7 @@ def run_check(
         return client.check_image(prepared, source.label, threshold, cancel)
     except Exception as exc:  # a bug must cost one item, never the batch
         log.exception("unexpected error checking %s", source.label)
-        return CheckResult(source=source.label, threshold=threshold, problem_key="internal",
-                           detail=type(exc).__name__, endpoint=client.url)
+        return internal_error(source.label, threshold, exc, client.url)
 
 
 # -- batches (issue 12) -----------------------------------------------------------------------
@@ -281,9 +281,7 @@ def _plan_safely(source: Source, limits: Limits, threshold: float, endpoint: str
         return plan_one(source, limits, threshold, endpoint, options)
     except Exception as exc:  # a bug must cost one item, never the batch
         log.exception("unexpected error preparing %s", source.label)
-        return Planned(source, outcome=CheckResult(source=source.label, threshold=threshold,
-                                                   problem_key="internal",
-                                                   detail=type(exc).__name__, endpoint=endpoint))
+        return Planned(source, outcome=internal_error(source.label, threshold, exc, endpoint))
 
 
 @dataclass(frozen=True)
@@ -408,9 +406,7 @@ def run_batch(
             result = _work(index, source, planned)
         except Exception as exc:  # a bug must cost one item, never the batch
             log.exception("unexpected error checking %s", source.label)
-            result = CheckResult(source=source.label, threshold=threshold,
-                                 problem_key="internal", detail=type(exc).__name__,
-                                 endpoint=endpoint)
+            result = internal_error(source.label, threshold, exc, endpoint)
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=client.api.value)
         claims.finish(index, result)
@@ -449,7 +445,7 @@ def run_batch(
         for future in as_completed(futures):
             index = futures[future]
             result = future.result()  # work never raises
-            if history is not None:
+            if history is not None and should_record(result):
                 history.record_safely(result)
             results[index] = result
             if on_result is not None:
