@@ -31,7 +31,9 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
 def secret_sandbox(start_sandbox):
     from livedetect_gui.core.signing import Account
 
-    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    # The tests' file servers are on loopback: URL mode may fetch from there.
+    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)],
+                         allow_loopback_urls=True)
 
 
 def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:

@@ -107,7 +107,7 @@ def test_url_download_is_capped(tmp_path, start_sandbox, make_client) -> None:
     from tests.core.servers import file_server
 
     (tmp_path / "big.jpg").write_bytes(b"\xff" * 200_000)
-    sandbox = start_sandbox(max_body_bytes=100_000)
+    sandbox = start_sandbox(max_body_bytes=100_000, allow_loopback_urls=True)
     with file_server(tmp_path) as base:
         result = make_client(sandbox).check_url(f"{base}/big.jpg")
     assert result.code == -5805 and "too large" in result.message()
