@@ -59,7 +59,12 @@ from PySide6.QtWidgets import (
 from livedetect_gui import __version__
 from livedetect_gui.core.checking import Source, collect, refused
 from livedetect_gui.core.client import BadEndpoint, LiveDetectClient
-from livedetect_gui.core.credentials import Credentials, CredentialStore, KeyringUnavailable
+from livedetect_gui.core.credentials import (
+    Credentials,
+    CredentialStore,
+    KeyringUnavailable,
+    split_proxy,
+)
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
 
@@ -125,7 +130,11 @@ class MainWindow(QMainWindow):
         if force_sandbox:
             self.use_sandbox()
         else:
-            profile, store = settings.profile, self.store
+            profile, store, proxy = settings.profile, self.store, settings.proxy
+            # The proxy's password is in the keyring; the one I/O thread answers this before
+            # the profile, so the first client already has it.
+            self.tasks.run(self.io_pool, lambda: store.proxy_with_password(proxy),
+                           self._proxy_loaded)
             self.tasks.run(self.io_pool, lambda: store.load(profile), self._profile_loaded)
         if settings.retention_days > 0:
             days, history = settings.retention_days, self.history
@@ -422,6 +431,12 @@ class MainWindow(QMainWindow):
             self.capture_panel.lang = lang
 
     # -- run mode ----------------------------------------------------------------------------
+
+    def _proxy_loaded(self, future: Future) -> None:
+        try:
+            self.settings = replace(self.settings, proxy=future.result())
+        except Exception as exc:  # no keyring: the proxy is used without a password
+            log.warning("proxy password not loaded: %s", type(exc).__name__)
 
     def _profile_loaded(self, future: Future) -> None:
         try:
@@ -777,7 +792,11 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings
         self.settings = settings
-        desk_settings.save(settings)
+        desk_settings.save(settings)  # without the proxy's password: that goes to the keyring
+        proxy, password = split_proxy(settings.proxy)
+        if password is not None:
+            store = self.store
+            self.tasks.run(self.io_pool, lambda: store.save_proxy_password(proxy, password))
         self.runner.limits = settings.limits()
         self.runner.set_concurrency(settings.concurrency)
         if settings.threshold != old.threshold:
