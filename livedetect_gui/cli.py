@@ -16,7 +16,6 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
 from .core import credentials as creds
@@ -24,6 +23,7 @@ from .core.checking import Source, collect, run_batch
 from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
 from .core.history import History
 from .core.imaging import ImageRefused, Limits, prepare_file
+from .core.paths import write_private
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
 from .core.signing import Account, sign
@@ -329,7 +329,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     try:
-        Path(args.output).write_bytes(prepared.data)
+        write_private(args.output, prepared.data)  # a face photo: 0600 whatever the umask
     except OSError as exc:
         print(f"livedetect: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return EXIT_ERROR
