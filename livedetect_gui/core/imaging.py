@@ -338,24 +338,27 @@ def _pixel_bytes(mode: str) -> int:
     return 4
 
 
-# Modes a resize handles as they are, so a large picture shrinks before any full-size copy.
-_SHRINK_IN_PLACE = frozenset({"L", "RGB", "YCbCr", "CMYK", "I", "F", "I;16", "I;16L", "I;16B"})
+# Extra bytes per pixel for the full-size copies a mode needs before it can be shrunk: the
+# premultiplied copy a resize makes of alpha, the RGB(A) a palette or 1-bit picture becomes.
+_COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "I;16": 0,
+               "I;16L": 0, "I;16B": 0, "RGBA": 4, "LA": 4, "1": 4, "P": 8, "PA": 8}
 
 
-def _working_bytes(im: Image.Image, max_decode_bytes: int) -> int:
-    """What preparing ``im`` (after any draft) holds at its peak; refuses a decode over
-    ``max_decode_bytes``."""
+def _working_bytes(im: Image.Image, max_decode_bytes: int,
+                   budget: MemoryBudget | None = None) -> int:
+    """What preparing ``im`` (after any draft) holds at its peak. Refuses a decode over
+    ``max_decode_bytes``, or one that could never fit in the process's memory budget."""
+    budget = budget or PREPARATION_BUDGET
     pixels = im.size[0] * im.size[1]
     decoded = pixels * _pixel_bytes(im.mode)
-    if decoded > max_decode_bytes:
+    working = decoded + pixels * _COPY_BYTES.get(im.mode, 4)
+    if decoded > max_decode_bytes or working > budget.total:
         raise ImageRefused(
             "too_many_pixels",
-            f"{im.size[0]}x{im.size[1]} {im.mode} takes {decoded / 1e6:.0f} MB to decode; "
-            f"the limit is {max_decode_bytes / 1e6:.0f} MB",
+            f"{im.size[0]}x{im.size[1]} {im.mode} takes {working / 1e6:.0f} MB to decode; "
+            f"the limit is {min(max_decode_bytes, budget.total) / 1e6:.0f} MB",
         )
-    # Palette, alpha and 1-bit pictures need a full-size RGB(A) copy (and alpha a
-    # premultiplied one) before they can be shrunk.
-    return decoded + (0 if im.mode in _SHRINK_IN_PLACE else 8 * pixels)
+    return working
 
 
 def _orientation(im: Image.Image) -> int:
