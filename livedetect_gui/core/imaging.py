@@ -9,10 +9,12 @@ memory. Anything the service would reject (animations, corrupt files) is refused
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import io
 import mmap
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -51,6 +53,11 @@ MAX_DECODE_BYTES = 160_000_000
 # (CLI batch, desk preparation pool and sandbox alike): a second large photo waits for the
 # first instead of doubling the peak. Two worst-case decodes; small photos run side by side.
 PREPARATION_MEMORY_BYTES = 320_000_000
+# glibc raises its mmap threshold after each large free (up to 32 MB); from then on Pillow's
+# 16 MB image blocks come from per-thread heaps that are not given back, and the process keeps
+# the peak of every thread that ever held a big picture (1013 MB instead of 397 MB for the
+# bench's eight large images). A fixed 1 MB threshold maps each block and unmaps it when freed.
+MALLOC_MMAP_THRESHOLD = 1 << 20
 # A cut-short JPEG that still ends in an end-of-image marker decodes with its missing blocks
 # as flat mid-grey (every coefficient zero). This many trailing grey blocks on the last row
 # means data is missing; a real photo never has that many blocks of exactly neutral 128.
@@ -112,6 +119,19 @@ class Limits:
         if scale >= 1.0:
             return width, height
         return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _return_large_blocks_to_the_system() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD (glibc's malloc.h)
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
+        pass
+
+
+_return_large_blocks_to_the_system()
 
 
 class MemoryBudget:
@@ -228,11 +248,11 @@ def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
 def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
                ) -> Image.Image:
     im = _open(handle, max_pixels)
-    orientation = _orientation(im)
     _draft(im, *_fit_box(im.size, box))
     with PREPARATION_BUDGET.reserve(_working_bytes(im, MAX_DECODE_BYTES)):
         _decode(im, handle)
-        im = _shrink(im, _fit_box(im.size, box))
+        orientation = _orientation(im)
+        im = _shrink(im, _fit_box(im.size, box))[0]
         im = _to_rgb(_upright(im, orientation))[0]
     im.thumbnail((box, box), Image.Resampling.BILINEAR)
     return im
@@ -338,10 +358,14 @@ def _pixel_bytes(mode: str) -> int:
     return 4
 
 
-# Extra bytes per pixel for the full-size copies a mode needs before it can be shrunk: the
-# premultiplied copy a resize makes of alpha, the RGB(A) a palette or 1-bit picture becomes.
-_COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "I;16": 0,
-               "I;16L": 0, "I;16B": 0, "RGBA": 4, "LA": 4, "1": 4, "P": 8, "PA": 8}
+# Extra bytes per pixel for the full-size copies a mode needs before it can be shrunk (as
+# measured): the premultiplied copy a resize makes of alpha, the RGB(A) a palette or 1-bit
+# picture becomes, the two 32-bit steps and the grey result of scaling 16 bits to 8.
+_COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "RGBA": 4, "LA": 3,
+               "1": 4, "P": 8, "PA": 8, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9}
+# Decoders that hand Pillow a whole decoded copy of their own (libwebp's RGBA frame, kept
+# while Pillow copies it; libheif's buffer): extra bytes per pixel, as measured.
+_DECODER_COPY_BYTES = {"WEBP": 12, "HEIF": 4, "AVIF": 4}
 
 
 def _working_bytes(im: Image.Image, max_decode_bytes: int,
@@ -351,7 +375,10 @@ def _working_bytes(im: Image.Image, max_decode_bytes: int,
     budget = budget or PREPARATION_BUDGET
     pixels = im.size[0] * im.size[1]
     decoded = pixels * _pixel_bytes(im.mode)
-    working = decoded + pixels * _COPY_BYTES.get(im.mode, 4)
+    extra = _COPY_BYTES.get(im.mode, 4)
+    if im.mode == "P" and "transparency" not in im.info:
+        extra = 4  # becomes RGB, no premultiplied copy
+    working = decoded + pixels * (extra + _DECODER_COPY_BYTES.get(im.format or "", 0))
     if decoded > max_decode_bytes or working > budget.total:
         raise ImageRefused(
             "too_many_pixels",
@@ -508,13 +535,26 @@ def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
         return pos
 
 
-def _shrink(im: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Resize to ``size`` (in the stored orientation) before any full-size conversion."""
+def _shrink(im: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:
+    """Resize to ``size`` (in the stored orientation) before any full-size conversion; grey
+    with alpha is flattened first (cheaper than a premultiplied copy, and Pillow cannot
+    reduce it)."""
+    actions: list[str] = []
     if im.mode in ("P", "1"):
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif im.mode.startswith("I;16"):  # Pillow cannot reduce it: scale to 8 bits first
+        im, actions = _to_rgb(im)
+    elif im.mode in ("LA", "La", "PA"):
+        if im.mode == "PA":
+            im = im.convert("RGBA")
+        else:
+            flat = Image.new("L", im.size, 255)
+            flat.paste(im.getchannel("L"), mask=im.getchannel("A"))
+            im = flat
+            actions.append("alpha_flattened")
     if im.size == size:
-        return im
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        return im, actions
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0), actions
 
 
 def _upright(im: Image.Image, orientation: int) -> Image.Image:
@@ -555,7 +595,9 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     im = _open(handle, limits.max_pixels)
     fmt, mode = im.format or "?", im.mode
     width, height = im.size
-    orientation = _orientation(im)
+    # Only a JPEG's EXIF is read from its header; Pillow loads every pixel of a PNG to look
+    # for one, so other formats are asked after the budgeted decode.
+    orientation = _orientation(im) if fmt in ("JPEG", "MPO") else 1
     target = limits.fit(width, height)
 
     if (
@@ -581,8 +623,11 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     # is at most the service's size.
     with PREPARATION_BUDGET.reserve(_working_bytes(im, limits.max_decode_bytes)):
         _decode(im, handle)
+        if fmt not in ("JPEG", "MPO"):
+            orientation = _orientation(im)
         icc = im.info.get("icc_profile") if im.mode in ("RGB", "YCbCr") else None
-        im = _shrink(im, target)
+        im, flattened = _shrink(im, target)
+        actions += flattened
         if orientation != 1:
             im = _upright(im, orientation)
             actions.append("rotated")
