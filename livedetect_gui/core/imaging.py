@@ -500,6 +500,8 @@ def _scans_complete(data: bytes | mmap.mmap) -> bool:
         segment = data[pos + 4 : pos + 2 + length]
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             progressive = marker in _PROGRESSIVE_SOF
+            if not progressive:
+                return True  # one scan holds it all: a cut shows in the pixels instead
             count = segment[5] if len(segment) > 5 else 0
             components = [segment[6 + 3 * i] for i in range(count) if 6 + 3 * i < len(segment)]
             precision = {c: [99] * 64 for c in components}
@@ -517,9 +519,7 @@ def _scans_complete(data: bytes | mmap.mmap) -> bool:
                     for k in range(ss, min(se, 63) + 1):
                         levels[k] = min(levels[k], al)
             pos = _scan_end(data, pos)
-    if not progressive:
-        return True
-    return all(level == 0 for c in components for level in precision.get(c, [0]))
+    return not progressive or all(level == 0 for c in components for level in precision.get(c, [0]))
 
 
 def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
