@@ -334,7 +334,7 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
         if _looks_like_image(handle):  # e.g. a TIFF cut before its directory
             raise ImageRefused("truncated", "the file ends before the picture") from None
         raise ImageRefused("not_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct_error) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, struct_error) as exc:
         raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     width, height = im.size
     if width * height > max_pixels:
@@ -421,7 +421,8 @@ def _decode(im: Image.Image, handle: io.BufferedIOBase | io.BytesIO) -> None:
         im.load()
     except Image.DecompressionBombError as exc:
         raise ImageRefused("too_many_pixels", str(exc)) from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct_error) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
+            struct_error) as exc:
         raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     except MemoryError:
         raise ImageRefused("too_many_pixels", "not enough memory to decode") from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import struct
@@ -379,3 +380,38 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     with ThreadPoolExecutor(4) as pool:
         assert all(p.width == 960 for p in pool.map(prepare_bytes, datas))
     assert 0 < PREPARATION_BUDGET.peak <= PREPARATION_BUDGET.total
+
+
+def test_mutated_files_are_refused_never_crash() -> None:
+    """A malformed-file corpus: flipped bytes, cuts, cuts closed with EOI, insertions, in every
+    format we read. Each ends in ImageRefused (a message for the operator), nothing else."""
+    import random
+
+    from livedetect_gui.core.sandbox import ImageProblem, score_image
+
+    rnd = random.Random(9)
+    bases = []
+    for fmt, options in (("JPEG", {}), ("JPEG", {"progressive": True}), ("PNG", {}),
+                         ("GIF", {}), ("TIFF", {}), ("TIFF", {"compression": "tiff_deflate"}),
+                         ("WEBP", {}), ("BMP", {})):
+        buf = io.BytesIO()
+        make_photo(len(bases), (240, 160)).save(buf, fmt, **options)
+        bases.append(buf.getvalue())
+    for _ in range(400):
+        data = bytearray(rnd.choice(bases))
+        how = rnd.randrange(4)
+        if how == 0:
+            for _ in range(rnd.randrange(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif how == 1:
+            data = data[: rnd.randrange(1, len(data))]
+        elif how == 2:
+            data = data[: rnd.randrange(1, len(data))] + b"\xff\xd9"
+        else:
+            at = rnd.randrange(len(data))
+            data[at:at] = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 50)))
+        for attempt in (prepare_bytes, lambda d: load_thumbnail(d, 64)):
+            with contextlib.suppress(ImageRefused):
+                attempt(bytes(data))
+        with contextlib.suppress(ImageProblem):
+            score_image(bytes(data))
