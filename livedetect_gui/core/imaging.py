@@ -315,6 +315,11 @@ _MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00
           b"BM")
 
 
+# What Pillow's decoders raise on damaged data (a malformed header can surface as any of them).
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
+                  struct_error)
+
+
 def _looks_like_image(handle: io.BufferedIOBase | io.BytesIO) -> bool:
     try:
         handle.seek(0)
@@ -334,7 +339,7 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
         if _looks_like_image(handle):  # e.g. a TIFF cut before its directory
             raise ImageRefused("truncated", "the file ends before the picture") from None
         raise ImageRefused("not_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, struct_error) as exc:
+    except _DECODE_ERRORS as exc:
         raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     width, height = im.size
     if width * height > max_pixels:
@@ -344,8 +349,13 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
     if width < 1 or height < 1:
         raise ImageRefused("truncated", "zero-sized image")
     # MPO (a JPEG with a second picture appended by some cameras) is a still photo.
-    if im.format != "MPO" and getattr(im, "is_animated", False):
-        raise ImageRefused("animated", f"{im.format} with {getattr(im, 'n_frames', '?')} frames")
+    try:
+        animated = im.format != "MPO" and getattr(im, "is_animated", False)
+        frames = getattr(im, "n_frames", "?") if animated else 1
+    except _DECODE_ERRORS as exc:  # finding the next frame read a broken header
+        raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
+    if animated:
+        raise ImageRefused("animated", f"{im.format} with {frames} frames")
     return im
 
 
@@ -421,8 +431,7 @@ def _decode(im: Image.Image, handle: io.BufferedIOBase | io.BytesIO) -> None:
         im.load()
     except Image.DecompressionBombError as exc:
         raise ImageRefused("too_many_pixels", str(exc)) from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
-            struct_error) as exc:
+    except _DECODE_ERRORS as exc:
         raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     except MemoryError:
         raise ImageRefused("too_many_pixels", "not enough memory to decode") from None
