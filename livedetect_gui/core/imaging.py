@@ -249,7 +249,7 @@ def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
                ) -> Image.Image:
     im = _open(handle, max_pixels)
     _draft(im, *_fit_box(im.size, box))
-    with PREPARATION_BUDGET.reserve(_working_bytes(im, MAX_DECODE_BYTES)):
+    with PREPARATION_BUDGET.reserve(working_bytes(im, MAX_DECODE_BYTES)):
         _decode(im, handle)
         orientation = _orientation(im)
         im = _shrink(im, _fit_box(im.size, box))[0]
@@ -378,7 +378,7 @@ _COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "RGBA": 
 _DECODER_COPY_BYTES = {"WEBP": 12, "HEIF": 4, "AVIF": 4}
 
 
-def _working_bytes(im: Image.Image, max_decode_bytes: int,
+def working_bytes(im: Image.Image, max_decode_bytes: int,
                    budget: MemoryBudget | None = None) -> int:
     """What preparing ``im`` (after any draft) holds at its peak. Refuses a decode over
     ``max_decode_bytes``, or one that could never fit in the process's memory budget."""
@@ -619,7 +619,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     ):
         # Already fits: send the original compressed pixels, only without the metadata.
         _draft(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is whole
-        with PREPARATION_BUDGET.reserve(_working_bytes(im, limits.max_decode_bytes)):
+        with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
             _decode(im, handle)
         handle.seek(0)
         original = handle.read()
@@ -631,7 +631,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     _draft(im, *target)
     # Decoded pixels and every full-size copy live inside this reservation; what leaves it
     # is at most the service's size.
-    with PREPARATION_BUDGET.reserve(_working_bytes(im, limits.max_decode_bytes)):
+    with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
         _decode(im, handle)
         if fmt not in ("JPEG", "MPO"):
             orientation = _orientation(im)

@@ -38,7 +38,7 @@ from .imaging import (
     READ_FORMATS,
     SERVICE_BODY_LIMIT,
     MemoryBudget,
-    _working_bytes,
+    working_bytes,
 )
 from .signing import Account, SignatureError, verify
 
@@ -179,7 +179,7 @@ def score_image(data: bytes) -> int | None:
             if im.format in ("JPEG", "MPO"):  # simulated_score decodes it at 1/8 scale
                 nbytes = -(-width // 8) * -(-height // 8) * 4
             else:
-                nbytes = _working_bytes(im, side * side * 4)
+                nbytes = working_bytes(im, side * side * 4)
             with PREPARATION_BUDGET.reserve(nbytes):
                 return simulated_score(im)
         except Exception as exc:
