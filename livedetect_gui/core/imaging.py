@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import warnings
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,21 +137,28 @@ _return_large_blocks_to_the_system()
 
 class MemoryBudget:
     """Bytes of decoded pixels a process may hold at once; a preparation that would exceed it
-    waits until others finish. One request larger than the whole budget still runs, alone."""
+    waits until others finish, in arrival order (small ones never starve a large one). One
+    request larger than the whole budget still runs, alone."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self._used = 0
         self._peak = 0
+        self._waiting: deque[object] = deque()
         self._cond = threading.Condition()
 
     @contextlib.contextmanager
     def reserve(self, nbytes: int) -> Iterator[None]:
         nbytes = min(max(0, nbytes), self.total)
+        ticket = object()
         with self._cond:
-            self._cond.wait_for(lambda: self._used + nbytes <= self.total)
+            self._waiting.append(ticket)
+            self._cond.wait_for(
+                lambda: self._waiting[0] is ticket and self._used + nbytes <= self.total)
+            self._waiting.popleft()
             self._used += nbytes
             self._peak = max(self._peak, self._used)
+            self._cond.notify_all()  # the next in line may fit too
         try:
             yield
         finally:

@@ -368,6 +368,34 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     assert order == ["big done", "second in"]  # the second waited instead of adding up
     with budget.reserve(10_000):  # larger than the whole budget: runs, alone
         assert budget.peak == 100
+    # In arrival order: a small request that would fit does not overtake a waiting large one.
+    order.clear()
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with budget.reserve(60):
+            holding.set()
+            release.wait(5)
+
+    def ask(name: str, nbytes: int) -> None:
+        with budget.reserve(nbytes):
+            order.append(name)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    large = threading.Thread(target=ask, args=("large", 80))
+    large.start()
+    time.sleep(0.2)
+    small = threading.Thread(target=ask, args=("small", 10))
+    small.start()
+    time.sleep(0.2)
+    assert order == []
+    release.set()
+    for t in (holder, large, small):
+        t.join(5)
+    assert order == ["large", "small"]
     # The real preparations reserve from the process-wide budget and stay within it.
     assert PREPARATION_BUDGET.total <= 320_000_000
     from concurrent.futures import ThreadPoolExecutor
