@@ -465,6 +465,11 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             super().send_error(code, (message or "")[:MAX_ECHO_CHARS] or None, explain)
 
+    def handle_expect_100(self) -> bool:
+        ok = super().handle_expect_100()
+        self.wfile.flush()  # the client waits for this before it sends the body
+        return ok
+
     # -- the server layer, in front of every route ------------------------------------------
 
     def handle_one_request(self) -> None:
