@@ -228,7 +228,10 @@ def bench_preparation() -> None:
                     item = json.loads(line)
                 except ValueError:
                     continue
-                outcomes.append(item.get("problem_key") or item.get("verdict"))
+                # A refusal before any call names its reason; a sent photo shows the code.
+                code = item.get("code")
+                outcomes.append("refused, unbilled" if code is None
+                                else f"{item.get('verdict')} (code {code})")
         print(f"preparation: {title} ({size_mb:.1f} MB of files)")
         print(f"  livedetect check --sandbox, default concurrency: peak RSS {peak:.0f} MB "
               f"(goal: at most 500 MB) -> {'OK' if peak <= 500 else 'OVER'}")
