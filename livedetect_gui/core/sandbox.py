@@ -230,7 +230,7 @@ class _Server(ThreadingHTTPServer):
 
     def process_request(self, request: socket.socket, client_address: object) -> None:
         with self._open_lock:
-            full = self._open >= self.sandbox.config.max_connections
+            full = self._open >= self.sandbox.max_connections
             if not full:
                 self._open += 1
         if full:
@@ -278,18 +278,29 @@ def _refuse_busy(request: socket.socket) -> None:
         request.close()
 
 
-def _raise_file_limit(needed: int) -> None:
-    """Each open connection is a file descriptor: make sure the process may have enough."""
+# File descriptors kept for everything else in the process (history, images, the desk).
+SPARE_FILES = 256
+
+
+def _connection_limit(wanted: int) -> int:
+    """Each open connection is a file descriptor: raise the process's soft limit to allow
+    ``wanted`` of them if the hard limit lets us, and never allow more than fit. (Running out
+    makes accept() fail at once, again and again: the audit's server spinning at 90% CPU.)"""
     try:
         import resource
-
+    except ImportError:  # Windows: no such limit to mind
+        return wanted
+    try:
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        want = needed + 256
+        want = wanted + SPARE_FILES
         if soft != resource.RLIM_INFINITY and soft < want:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (
-                want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
-    except (ImportError, ValueError, OSError):  # Windows, or not allowed: keep what we have
-        pass
+            soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    except (ValueError, OSError):  # not allowed: live within what we have
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - SPARE_FILES))
 
 
 def is_loopback_host(host: str) -> bool:
@@ -313,7 +324,7 @@ class Sandbox:
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self.bodies = MemoryBudget(BODY_MEMORY_BYTES)
-        _raise_file_limit(self.config.max_connections)
+        self.max_connections = _connection_limit(self.config.max_connections)
         self._server = _Server((self.config.host, self.config.port), _Handler)
         self._server.sandbox = self
         self.scheme = "http"

@@ -414,3 +414,19 @@ def test_header_caps_and_plausible_signature_times(sandbox) -> None:
     week = sign_plaintext(plaintext(acc.appid, acc.secret_id, now + 7 * 86400, now, 1),
                           acc.secret_key)
     assert _exchange(sandbox, _signed_request(sandbox, signature=week))[1]["code"] == 0
+
+
+def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> None:
+    import resource
+
+    def small_limits() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300))
+
+    code = ("from livedetect_gui.core.sandbox import Sandbox, SandboxConfig, SPARE_FILES\n"
+            "box = Sandbox(SandboxConfig())\n"
+            "print(box.max_connections, 300 - SPARE_FILES)\n"
+            "box.stop()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, preexec_fn=small_limits)
+    got, expected = proc.stdout.split()
+    assert got == expected  # not the default 1100: accept() would fail in a busy loop
