@@ -25,14 +25,14 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urljoin, urlsplit
 
 from PIL import Image, ImageStat
 
-from .client import API_PATH
+from . import sandbox_tc3
+from .backend_legacy import API_PATH
 from .imaging import (
     PREPARATION_BUDGET,
     READ_FORMATS,
@@ -131,6 +131,17 @@ class SandboxConfig:
         )
 
 
+def pixel_digest(image: Image.Image) -> bytes | None:
+    """A digest of a small greyscale rendering, or None for a nearly uniform (blank) frame."""
+    if image.format == "JPEG":
+        image.draft("L", (64, 64))
+    small = image.convert("L")
+    small.thumbnail((64, 64))
+    if ImageStat.Stat(small).stddev[0] < 2.0:
+        return None
+    return hashlib.sha256(small.tobytes()).digest()
+
+
 def simulated_score(image: Image.Image) -> int | None:
     """A stable pseudo-score for the decoded pixels, or None when there is "no face" to find.
 
@@ -138,13 +149,9 @@ def simulated_score(image: Image.Image) -> int | None:
     A JPEG is decoded at reduced scale (the whole stream is still read, so a corrupt one
     still fails): the sandbox runs inside the desk in sandbox mode and should cost little.
     """
-    if image.format == "JPEG":
-        image.draft("L", (64, 64))
-    small = image.convert("L")
-    small.thumbnail((64, 64))
-    if ImageStat.Stat(small).stddev[0] < 2.0:
+    digest = pixel_digest(image)
+    if digest is None:
         return None
-    digest = hashlib.sha256(small.tobytes()).digest()
     # 40..100: most photos fail a threshold of 87, a fair share pass.
     return 40 + int.from_bytes(digest[:4], "big") % 61
 
@@ -437,12 +444,6 @@ class _HeadTooLarge(Exception):
     pass
 
 
-# The service's routes: path -> handler(request handler, body). API 3.0 adds "/" here; every
-# route runs behind the same server-layer protections (caps, deadlines, budgets, faults).
-Route = Callable[["_Handler", bytes], None]
-ROUTES: dict[str, Route] = {}
-
-
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,10}")
 
 
@@ -453,7 +454,6 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
     server_version = "LiveDetectSandbox"
-    fault: str | None = None  # this request's injected fault, drawn once
 
     def setup(self) -> None:
         self.connection = self.request
@@ -586,12 +586,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith(("http://", "https://")):
             sandbox.count("proxied")
         path = urlsplit(self.path).path
-        serve = ROUTES.get(path.rstrip("/") or "/")
-        if serve is None:
+        length_header = self.headers.get("Content-Length") or ""
+        valid_length = _CONTENT_LENGTH.fullmatch(length_header.strip()) is not None
+        if path == "/":  # API 3.0 lives at the root, in its own module (it reads its body)
+            # Bodies held at once stay within the budget here too.
+            with sandbox.bodies.reserve(int(length_header) if valid_length else 0):
+                sandbox_tc3.serve(self)
+            return
+        if path.rstrip("/") != API_PATH:
             self._reply({"code": 21, "message": "no such API"}, status=404)
             return
-        length_header = self.headers.get("Content-Length")
-        if length_header is None or not _CONTENT_LENGTH.fullmatch(length_header.strip()):
+        if not valid_length:
             self._code(21, "Content-Length required", close=True)
             return
         length = int(length_header)
@@ -609,32 +614,34 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 sandbox.count("dropped")
                 return
-            if self._inject_fault():
-                return
-            serve(self, body)
+            fault = self.inject_fault()
+            if fault != "answered":
+                self.serve_legacy(body, fault)
 
-    def _inject_fault(self) -> bool:
+
+    def inject_fault(self) -> str | None:
+        """Latency, then one seeded fault draw: "answered" when a fault already answered (or
+        dropped) the request, "throttle" for the protocol's own throttling answer, else None.
+        Shared by both generations."""
         sandbox = self.server.sandbox
-        faults = sandbox.config.faults
-        if faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)
+        if sandbox.config.faults.latency_ms:
+            time.sleep(sandbox.config.faults.latency_ms / 1000)
         fault = sandbox.draw_fault()
-        self.fault = fault
         if fault == "reset":
             sandbox.count("fault:reset")
             self._drop()
-            return True
+            return "answered"
         if fault and fault.startswith("fail:"):
             status = int(fault[5:])
             sandbox.count(f"fault:{status}")
             self._reply(raw=b"<html><body>Server Error</body></html>", status=status,
                         content_type="text/html")
-            return True
+            return "answered"
         if fault == "garbage":
             sandbox.count("fault:garbage")
             self._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
-            return True
-        return False
+            return "answered"
+        return fault
 
     def _discard(self, length: int) -> None:
         remaining = length
@@ -646,7 +653,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- the legacy static-photo API ----------------------------------------------------------
 
-    def serve_legacy(self, body: bytes) -> None:
+    def serve_legacy(self, body: bytes, fault: str | None) -> None:
         sandbox = self.server.sandbox
         try:
             appid, image_bytes, url = self._parse_body(body)
@@ -663,7 +670,7 @@ class _Handler(BaseHTTPRequestHandler):
         except SignatureError as exc:
             self._code(exc.code, exc.reason)
             return
-        if self.fault == "throttle" or not sandbox.limiter.allow(appid):
+        if fault == "throttle" or not sandbox.limiter.allow(appid):
             self._code(15, "operation too frequent, throttled")
             return
 
@@ -713,9 +720,6 @@ class _Handler(BaseHTTPRequestHandler):
             # If both are present the service uses url.
             return appid[:MAX_ECHO_CHARS], (None if url else fields.get("image")), url
         raise ValueError("Content-Type must be application/json or multipart/form-data")
-
-
-ROUTES[API_PATH] = _Handler.serve_legacy
 
 
 def _check_validity(issued: int, expires: int, now: float | None = None) -> None:
