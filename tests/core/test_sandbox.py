@@ -430,3 +430,26 @@ def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> No
                           timeout=60, preexec_fn=small_limits)
     got, expected = proc.stdout.split()
     assert got == expected  # not the default 1100: accept() would fail in a busy loop
+
+
+def test_api3_requests_pass_the_same_server_layer(start_sandbox, tmp_path, capfd) -> None:
+    from tests.core.servers import file_server
+    from tests.core.test_tc3 import code_of, post
+
+    sandbox = start_sandbox()
+    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200) for i in range(90))
+    status, _ = _exchange(sandbox, b"POST / HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+    assert status == 431
+    host, port = sandbox.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:  # gone mid-body
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n{\"Ima")
+    make_photo(4).save(tmp_path / "face.jpg")
+    with file_server(tmp_path) as base:
+        for url in (f"{base}/face.jpg", "http://169.254.169.254/latest/meta-data"):
+            response = post(sandbox, {"Url": url})
+            assert code_of(response) == "FailedOperation.ImageDownloadError"
+            assert "local or private address" in response["Error"]["Message"]
+        local = start_sandbox(allow_loopback_urls=True)
+        assert "Score" in post(local, {"Url": f"{base}/face.jpg"})
+    time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
