@@ -208,3 +208,41 @@ def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) 
     run("check", str(tmp_path / "h.jpg"), env=env)
     assert (Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3").exists()
     assert default_path().name == "history.sqlite3"
+
+
+def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:
+    make_photo(1).save(tmp_path / "p.jpg")
+    env = {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8", "LANGUAGE": "",
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = run("check", "--sandbox", str(tmp_path / "p.jpg"), env=env)
+    assert "共检测 1 张" in proc.stderr and "沙箱" in proc.stderr
+    assert "未通过" in proc.stdout or "通过" in proc.stdout
+
+
+def test_closed_pipes_end_quietly(tmp_path) -> None:
+    """`livedetect history | head` and `check --json | head -1`: no BrokenPipeError. The
+    reader here (`true`) is gone before the command writes, so every write meets a closed
+    pipe."""
+    for i in range(3):
+        make_photo(i).save(tmp_path / f"p{i}.jpg")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    cli = f"{sys.executable} -m livedetect_gui.cli"
+    subprocess.run(["bash", "-c", f"{cli} check --sandbox {tmp_path} > /dev/null"], env=env,
+                   timeout=120, check=False)
+    for command in (f"{cli} check --sandbox --json --concurrency 1 {tmp_path} | true",
+                    f"{cli} history --limit 3 | true"):
+        proc = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
+def test_gui_without_qt_says_what_to_install() -> None:
+    for args in ([], ["--self-test"]):
+        code = ("import sys; sys.modules['PySide6'] = None\n"
+                "from livedetect_gui.ui.app import main\n"
+                f"sys.exit(main({args!r}))")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        assert "pip install 'livedetect-gui[gui]'" in proc.stderr

@@ -361,8 +361,12 @@ class CredentialStore:
         return existed
 
 
+def valid_profile_name(profile: str) -> bool:
+    return bool(_PROFILE_NAME.match(profile))
+
+
 def _check_name(profile: str) -> None:
-    if not _PROFILE_NAME.match(profile):
+    if not valid_profile_name(profile):
         raise ValueError("profile names use letters, digits, '.', '_' or '-' (at most 64)")
 
 

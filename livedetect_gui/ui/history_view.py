@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.history import HistoryEntry
+from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.verdict import Verdict
 
-from .checks import SharedHistory
-from .look import verdict_color, verdict_icon
 from .tables import RecordTableModel
 from .tasks import TaskRunner
+from .theme import verdict_color, verdict_icon
 
 
 class HistoryModel(RecordTableModel):
