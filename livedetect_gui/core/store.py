@@ -347,9 +347,9 @@ class SQLiteStore(TrailStore):
 
     def _prepare(self) -> None:
         db = self._db
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
-                raise sqlite3.OperationalError("database is locked (journal mode)")
+        if (db.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+                and db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal"):
+            raise sqlite3.OperationalError("database is locked (journal mode)")
         db.execute("PRAGMA synchronous=NORMAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             with self._write():
