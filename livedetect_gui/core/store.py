@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import atomic_private, make_private, private_dir
-from .trail import FIELDS, GENESIS, Anchor, Kind, Record, chained, from_row, row_values
+from .trail import FIELDS, GENESIS, Anchor, Kind, Record, chained, from_row, row_tuple
 
 # Schema of the records table: types both SQLite and PostgreSQL accept (DOUBLE PRECISION, not
 # REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers).
@@ -399,7 +399,7 @@ class SQLiteStore(TrailStore):
                         continue
                     seq += 1
                     linked = chained(record, seq, prev)
-                    db.execute(insert_sql(), [row_values(linked)[f] for f in FIELDS])
+                    db.execute(insert_sql(), row_tuple(linked))
                     prev = linked.hash
                     stored.append(linked)
                 before = self.anchor_file.read()
@@ -572,5 +572,5 @@ def _carry_over(db: sqlite3.Connection) -> None:
             maybe_billed_twice=bool(old["maybe_billed_twice"]),
         )
         linked = chained(record, seq, prev)
-        db.execute(insert_sql(), [row_values(linked)[f] for f in FIELDS])
+        db.execute(insert_sql(), row_tuple(linked))
         prev = linked.hash
