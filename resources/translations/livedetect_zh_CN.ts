@@ -271,6 +271,54 @@
     </message>
 </context>
 <context>
+    <name>DecisionPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <source>Accept (Alt+A)</source>
+        <translation>接受 (Alt+A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <source>Reject (Alt+R)</source>
+        <translation>拒绝 (Alt+R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
+        <source>Escalate (Alt+E)</source>
+        <translation>上报 (Alt+E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <source>Rea&amp;son</source>
+        <translation>理由(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <source>&amp;Case / applicant reference</source>
+        <translation>案件 / 申请人编号(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="99"/>
+        <source>Type or scan</source>
+        <translation>输入或扫码</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="102"/>
+        <source>(no reason)</source>
+        <translation>（无理由）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="130"/>
+        <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
+        <translation>此决定与机器判断相反：请选择理由。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
