@@ -31,7 +31,6 @@ from livedetect_gui.core.verdict import Verdict
 from .history_view import current_lang
 from .look import verdict_color
 
-
 SHORTCUTS = {Decision.ACCEPT: "Alt+A", Decision.REJECT: "Alt+R", Decision.ESCALATE: "Alt+E"}
 
 

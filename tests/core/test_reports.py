@@ -75,7 +75,7 @@ def test_cli_report_text_csv_and_pdf(trail, tmp_path, capsys) -> None:
     assert code == 0 and "chain intact" in text and "ann" in text and "66.7%" in text
     rows = list(csv.reader(out_csv.open(encoding="utf-8")))
     assert rows[0][:3] == ["section", "label", "checks"]
-    assert ["total", "total", "5"] == rows[[r[0] for r in rows].index("total")][:3]
+    assert rows[[r[0] for r in rows].index("total")][:3] == ["total", "total", "5"]
     assert out_pdf.read_bytes().startswith(b"%PDF") and (out_pdf.stat().st_mode & 0o077) == 0
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "30", "-png", str(out_pdf), str(tmp_path / "page")],
