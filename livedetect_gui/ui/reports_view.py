@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from livedetect_gui.core.paths import write_private
 from livedetect_gui.core.reports import (
     TABLE_COLUMNS,
     Report,
@@ -253,38 +254,30 @@ class ReportsPanel(QWidget):
 
     # -- export ------------------------------------------------------------------------------
 
-    def export_pdf(self, path: str | None = None) -> None:
+    def _ask(self, path: str | None, name: str, kinds: str) -> str | None:
         if self.report is None:
-            return
+            return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  "livedetect-report.pdf",
-                                                  self.tr("PDF files (*.pdf)"))
-            if not path:
-                return
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"), name, kinds)
+        return path or None
+
+    def export_pdf(self, path: str | None = None) -> None:
+        path = self._ask(path, "livedetect-report.pdf", self.tr("PDF files (*.pdf)"))
+        if path is None or self.report is None:
+            return
         from .report_pdf import render_pdf
 
         # Painted here (QPainter on a QPdfWriter wants the GUI thread for fonts); the file is
         # written on a worker. A report is a few pages: tens of milliseconds.
         pdf = render_pdf(self.report, self.lang)
 
-        def write() -> None:
-            from livedetect_gui.core.paths import atomic_private
-
-            with atomic_private(path, "wb") as out:
-                out.write(pdf)
-
-        self.tasks.run(self.pool, write, lambda f: self._exported(path, f))
+        self.tasks.run(self.pool, lambda: write_private(path, pdf),
+                       lambda f: self._exported(path, f))
 
     def export_csv(self, path: str | None = None) -> None:
-        if self.report is None:
+        path = self._ask(path, "livedetect-report.csv", self.tr("CSV files (*.csv)"))
+        if path is None or self.report is None:
             return
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  "livedetect-report.csv",
-                                                  self.tr("CSV files (*.csv)"))
-            if not path:
-                return
         report, lang = self.report, self.lang
         self.tasks.run(self.pool, lambda: write_csv(report, path, lang),
                        lambda f: self._exported(path, f))
