@@ -270,6 +270,7 @@ class HistoryPanel(QWidget):
         self.model = HistoryModel(history, tasks, self)
         self.pool = self.model.pool  # the main window waits for it at shutdown
         self.chain: ChainState | None = None
+        self.chain_error = ""
         self._verified_at = 0.0
         self._export_cancel: threading.Event | None = None
 
@@ -432,9 +433,10 @@ class HistoryPanel(QWidget):
 
     def _verified(self, future: Future) -> None:
         try:
-            self.chain = future.result()
+            self.chain, self.chain_error = future.result(), ""
         except Exception as exc:
-            self.chain = ChainState(0, False, problem="unreadable", detail=str(exc))
+            self.chain = ChainState(0, False, problem="unreadable")
+            self.chain_error = _describe(exc, self.model.lang)
         self._show_chain()
 
     def _show_chain(self) -> None:
@@ -442,6 +444,10 @@ class HistoryPanel(QWidget):
         if chain is None:
             self.chain_label.setText(self.tr("Audit trail: checking the chain…"))
             self.chain_label.setStyleSheet("")
+        elif self.chain_error:
+            self.chain_label.setText(self.tr("✖ The audit trail cannot be verified: %1")
+                                     .replace("%1", self.chain_error))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
         elif chain.intact:
             self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
                                      .replace("%1", f"{chain.count:,}"))
