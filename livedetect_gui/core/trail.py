@@ -14,6 +14,7 @@ would close that gap; the record layout leaves room for it (``hash`` is just a h
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -126,7 +127,10 @@ class Record:
 
     @property
     def time_text(self) -> str:
-        return datetime.fromtimestamp(self.at).astimezone().isoformat(timespec="seconds")
+        try:
+            return datetime.fromtimestamp(self.at).astimezone().isoformat(timespec="seconds")
+        except (OverflowError, OSError, ValueError, TypeError):  # a tampered value
+            return str(self.at)
 
     def to_result(self) -> CheckResult:
         """The check as the rest of the desk knows it (messages in any language)."""
@@ -172,12 +176,15 @@ def canonical(record: Record) -> bytes:
     for name in HASHED:
         value = getattr(record, name)
         values[name] = int(value) if isinstance(value, bool) else value
+    # default=str: a value of an unexpected type (written behind the program's back) must
+    # give a hash that does not match, not an exception.
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+                      default=str).encode("utf-8", "replace")
 
 
 def compute_hash(record: Record) -> str:
-    return hashlib.sha256(record.prev_hash.encode("ascii") + b"\n" + canonical(record)).hexdigest()
+    return hashlib.sha256(str(record.prev_hash).encode("utf-8", "replace") + b"\n"
+                          + canonical(record)).hexdigest()
 
 
 def chained(record: Record, seq: int, prev_hash: str) -> Record:
@@ -191,8 +198,9 @@ def from_row(row: Mapping[str, Any]) -> Record:
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
     for name in ("score", "threshold", "at", "reused_from"):
-        if values[name] is not None:
-            values[name] = float(values[name])
+        # A non-number stored behind the program's back stays as it is: its hash won't match.
+        with contextlib.suppress(TypeError, ValueError):
+            values[name] = None if values[name] is None else float(values[name])
     return Record(**values)
 
 
