@@ -477,15 +477,16 @@ class HistoryPanel(QWidget):
         if record is None:
             self.details.clear()
             return
-        lines = [f"{self.tr('Message')}: {record.message(self.model.lang)}"
-                 if record.kind == "check" else f"{self.tr('Decision')}: "
-                 f"{self.model.decision_text(record)}"]
+        if record.kind == "check":
+            lines = [self.tr("Message: %1").replace("%1", record.message(self.model.lang))]
+        else:
+            lines = [self.tr("Decision: %1").replace("%1", self.model.decision_text(record))]
         latest = self.model.decisions.get(record.id)
         if latest is not None:
-            lines.append(f"{self.tr('Latest decision')}: {self.model.decision_text(latest)} "
-                         f"({latest.operator or latest.os_user}, {latest.time_text}) "
-                         f"{reason_label(latest.reason, self.model.lang)} {latest.note} "
-                         f"{latest.reference}".rstrip())
+            said = (f"{self.model.decision_text(latest)} ({latest.operator or latest.os_user}, "
+                    f"{latest.time_text}) {reason_label(latest.reason, self.model.lang)} "
+                    f"{latest.note} {latest.reference}").rstrip()
+            lines.append(self.tr("Latest decision: %1").replace("%1", said))
         for name, value in vars(record).items():
             if value not in (None, ""):
                 lines.append(f"{name}: {record.time_text if name == 'at' else value}")

@@ -506,7 +506,22 @@
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="551"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <source>Message: %1</source>
+        <translation>消息：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <source>Decision: %1</source>
+        <translation>决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="489"/>
+        <source>Latest decision: %1</source>
+        <translation>最新决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="552"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
@@ -571,28 +586,28 @@
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="503"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="505"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="527"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="528"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="541"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="544"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="548"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="549"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
