@@ -100,7 +100,7 @@ class Record:
     score: float | None = None
     threshold: float | None = None
     verdict: str = ""
-    code: int | None = None
+    code: int | str | None = None
     problem_key: str | None = None
     detail: str = ""
     endpoint: str = ""
@@ -197,11 +197,20 @@ def from_row(row: Mapping[str, Any]) -> Record:
     values = {name: row[name] for name in FIELDS}
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
+    values["code"] = service_code(values["code"])
     for name in ("score", "threshold", "at", "reused_from"):
         # A non-number stored behind the program's back stays as it is: its hash won't match.
         with contextlib.suppress(TypeError, ValueError):
             values[name] = None if values[name] is None else float(values[name])
     return Record(**values)
+
+
+def service_code(value: Any) -> int | str | None:
+    """A service code as the API gave it: a legacy number stored as text comes back an int."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    return value
 
 
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
@@ -212,7 +221,8 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         operator=operator, os_user=os_user, desk=desk, source=result.source,
         sha256=result.sha256, source_sha256=result.source_sha256,
         score=None if result.score is None else float(result.score),
-        threshold=float(result.threshold), verdict=result.verdict.value, code=result.code,
+        threshold=float(result.threshold), verdict=result.verdict.value,
+        code=service_code(result.code),
         problem_key=result.problem_key, detail=result.detail, endpoint=result.endpoint,
         api=result.api, request_id=result.request_id, simulated=result.simulated,
         reused_from=result.reused_from, attempts=result.attempts, elapsed_ms=result.elapsed_ms,

@@ -38,7 +38,7 @@ from livedetect_gui.core.reports import (
     write_csv,
 )
 from livedetect_gui.core.store import Query
-from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, Verdict
+from livedetect_gui.core.verdict import Verdict
 
 from .checks import SharedHistory
 from .history_view import _describe, _opened, current_lang
@@ -78,8 +78,8 @@ class ReportsPanel(QWidget):
         self.simulated = QCheckBox()
         self.simulated.setObjectName("reportSimulated")
         self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0, 100)
-        self.threshold.setValue(DEFAULT_THRESHOLD)
+        self.threshold.setRange(-1, 100)  # -1: "auto", the threshold most checks used
+        self.threshold.setValue(-1)
         self.threshold_label = QLabel()
         self.threshold_label.setBuddy(self.threshold)
         self.build_button = QPushButton()
@@ -156,6 +156,7 @@ class ReportsPanel(QWidget):
         self.operator.setAccessibleName(self.tr("Operator"))
         self.simulated.setText(self.tr("Include simulated"))
         self.threshold_label.setText(self.tr("T&hreshold line"))
+        self.threshold.setSpecialValueText(self.tr("auto"))
         self.build_button.setText(self.tr("Build report"))
         self.pdf_button.setText(self.tr("Export PDF…"))
         self.csv_button.setText(self.tr("Export CSV…"))
@@ -172,7 +173,8 @@ class ReportsPanel(QWidget):
                              operators=[operator] if operator is not None else None,
                              include_simulated=self.simulated.isChecked(),
                              by=self.by.currentData() or "day",
-                             threshold=self.threshold.value())
+                             threshold=None if self.threshold.value() < 0
+                             else self.threshold.value())
 
     def build(self) -> None:
         self._generation += 1

@@ -374,3 +374,14 @@ def test_retention_cut_keeps_the_chain_verifiable(tmp_path) -> None:
     db.execute("DELETE FROM records WHERE source = 'new.jpg'")
     db.commit()
     assert not history.verify().intact
+
+
+def test_api3_string_codes_round_trip_and_hash(tmp_path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    history.record(result("tc3.jpg", None, code="AuthFailure.SignatureFailure", api="tc3",
+                          threshold=40))
+    history.record(result("legacy.jpg", None, code=-1101))
+    legacy, tc3 = history.page(Query(), 0, 5)
+    assert (tc3.code, legacy.code) == ("AuthFailure.SignatureFailure", -1101)
+    assert "[code AuthFailure.SignatureFailure]" in tc3.message("en")
+    assert history.verify().intact

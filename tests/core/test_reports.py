@@ -61,7 +61,7 @@ def test_report_figures(trail) -> None:
     assert report.operators[1].checks == 1 and report.simulated_left_out == 1
     assert dict(report.errors_by_kind) == {"network": 1, "image": 1}
     assert report.histogram[19] == 1 and report.histogram[18] == 1 and report.histogram[8] == 1
-    assert report.chain.intact
+    assert report.chain.intact and report.threshold == 87  # the threshold the checks used
     with_sim = build_report(trail, ReportOptions(since=options.since, until=options.until,
                                                  include_simulated=True, by="week",
                                                  operators=["bo"]))
