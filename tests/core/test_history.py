@@ -68,7 +68,7 @@ def test_records_carry_operator_backend_simulated_and_keys(tmp_path) -> None:
     assert a.os_user and a.desk and a.source_sha256 == "cd" * 32 and a.prepared_bytes == 12345
     # A key and its parameters are stored, not English: the row speaks either language.
     assert b.problem_key == "timeout" and b.detail == "read"
-    assert b.message("en").startswith("The service did not") and "超时" in b.message("zh")
+    assert b.message("en").startswith("The service did not") and "服务未按时应答" in b.message("zh")
     assert history.count(Query(simulated=True)) == 1 and history.count(Query(simulated=False)) == 1
     assert [r.source for r in history.page(Query(text="%"), 0, 10)] == []  # LIKE is literal
     assert [r.source for r in history.page(Query(sort="source", descending=False), 0, 1)] == [
