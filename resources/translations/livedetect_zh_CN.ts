@@ -1118,86 +1118,91 @@ Static-photo liveness checks for review desks.</source>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="180"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="182"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="197"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="203"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="232"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="234"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="240"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="242"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="247"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="250"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="252"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="261"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="263"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="267"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="280"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="289"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="291"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="294"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
