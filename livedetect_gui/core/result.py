@@ -123,6 +123,7 @@ class CheckResult:
             "maybe_billed_twice": self.maybe_billed_twice,
             "api": self.api,
             "request_id": self.request_id,
+            "simulated": self.simulated,
             "reused": self.reused_from is not None,
             # The original check's time (UTC, ISO 8601) when this result reuses it.
             "reused_from": _iso(self.reused_from) if self.reused_from is not None else None,

@@ -153,9 +153,8 @@ class Desk(QObject):
         if self.runs.running:
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
-        # The connection's endpoint as chosen (None: the backend's own default host).
-        config = replace(self.settings.client_config(), endpoint=chosen.endpoint,
-                         language="zh" if self.lang.startswith("zh") else "en")
+        config = chosen.configure(replace(
+            self.settings.client_config(), language="zh" if self.lang.startswith("zh") else "en"))
         try:
             client = LiveDetectClient(chosen.credentials, config)
         except BadSetting as exc:
