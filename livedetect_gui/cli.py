@@ -371,7 +371,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     judged = history.history if history is not None else None  # None: the history is broken
-    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox)
+    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, endpoint=client.url)
              if judged is not None and not args.recheck and args.reuse_days > 0 else None)
     options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
                            simulated=args.sandbox)
