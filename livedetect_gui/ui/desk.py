@@ -180,6 +180,8 @@ class Desk(QObject):
             self.runs.client.close()
         self.runs.client = client
         self.connection = chosen
+        self.model.api = self.api
+        self.model.retranslate()  # rows of the other generation say so now
         if chosen.mode is Mode.PROFILE and chosen.profile:
             # Only a profile saved in the keyring is remembered for the next start.
             self.save_settings(replace(self.settings, profile=chosen.profile))

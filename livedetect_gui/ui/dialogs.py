@@ -96,6 +96,7 @@ class CredentialsDialog(QDialog):
         self.region.setObjectName("regionCombo")
         for region in TC3_REGIONS:
             self.region.addItem(region_name(region), region)
+        # A new profile starts at the region most accounts use (the sandbox's own too).
         self.region.setCurrentIndex(max(0, self.region.findData(SANDBOX_REGION)))
         self.endpoint = QComboBox()
         self.endpoint.setObjectName("profileEndpointCombo")

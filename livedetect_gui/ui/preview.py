@@ -238,7 +238,7 @@ class PreviewPanel(QWidget):
                 details.append(self.tr("Service code %1").replace("%1", str(result.code)))
             if result.detail:
                 details.append(result.detail)
-        if result is not None:
+        if result is not None and not item.refused:  # a refused photo reached no backend
             # Which backend judged it, and the provider's id of the request (support asks).
             lines.append(self.tr("Checked with %1").replace("%1", backend_name(result.api)))
             if result.request_id:

@@ -120,6 +120,8 @@ class QueueModel(RecordTableModel):
         self._rows: dict[int, int] = {}
         self._ids = itertools.count(1)
         self.lang = "en"
+        # The generation checks go to now: a row judged by the other one says so.
+        self.api = "legacy"
         self._pixmaps: dict[Verdict, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
         self._blank_pixmap: QPixmap | None = None
@@ -198,6 +200,9 @@ class QueueModel(RecordTableModel):
             parts.append(result.problem.message(self.lang))
         if result is not None and result.maybe_billed_twice:
             parts.append(self.tr("may have been billed twice"))
+        if (result is not None and not item.refused and result.api != self.api):
+            # Its score is on that generation's scale, judged by that generation's threshold.
+            parts.append(backend_name(result.api))
         return parts
 
     def _blank(self) -> QPixmap:

@@ -220,6 +220,9 @@ def test_thresholds_per_backend_and_a_mixed_queue(qtbot, window, tmp_path) -> No
     assert (legacy.result.api, tc3.result.api) == ("legacy", "tc3")
     assert (legacy.result.threshold, tc3.result.threshold) == (87, 40)
     legacy_status = legacy.status
+    # A row judged by the other generation says so in the queue (its score has another scale).
+    assert window.model.index(0, 3).data() == "Legacy API"
+    assert window.model.index(1, 3).data() == ""
 
     # API 3.0 is connected: its threshold moves, the legacy row keeps 87.
     window.threshold_spin.setValue(0)
@@ -240,6 +243,7 @@ def test_thresholds_per_backend_and_a_mixed_queue(qtbot, window, tmp_path) -> No
     assert legacy.status is Status.PASS and legacy.result.threshold == 0
     assert tc3.result.threshold == 63
     assert (window.desk.settings.threshold, window.desk.settings.tc3_threshold) == (0, 63)
+    assert window.model.index(1, 3).data() == "API 3.0"
     # The preview shows a row with its own backend's threshold.
     window.queue_view.selectRow(1)
     assert "threshold 63" in window.preview.score_label.text()
