@@ -230,7 +230,7 @@ class CredentialsDialog(QDialog):
                 self.custom.setText(endpoint or "")
             self.endpoint.setCurrentIndex(index)
         self._check_address()
-        self._fit()
+        self._fit(shrink=True)
 
     def address_problem(self) -> str:
         """Why the custom address cannot be used ("" if it can, or none is chosen)."""
@@ -259,14 +259,15 @@ class CredentialsDialog(QDialog):
         self.details.setVisible(shown)
         self._fit()
 
-    def _fit(self) -> None:
-        """Grow to show a longer message whole (wrapped text needs its height for the width)."""
+    def _fit(self, shrink: bool = False) -> None:
+        """Grow to show a longer message whole (wrapped text needs its height for the width);
+        ``shrink``: also give back the height of rows just hidden (another profile kind)."""
         layout = self.layout()
         if layout is None:  # still being built
             return
         layout.activate()
         needed = layout.heightForWidth(self.width())
-        if needed > self.height():
+        if needed > self.height() or (shrink and needed > 0):
             self.resize(self.width(), needed)
 
     def _keyring_problem(self, exc: KeyringUnavailable) -> None:
