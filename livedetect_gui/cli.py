@@ -18,7 +18,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
 from .core import connection
@@ -32,6 +31,7 @@ from .core.history import History
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.messages import environment_language
 from .core.messages import text as message
+from .core.paths import write_private
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
 from .core.signing import Account, sign
@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--garbage-rate", type=float, default=0.0, help="share of non-JSON answers")
     sb.add_argument("--throttle-rate", type=float, default=0.0, help="share answered code 15")
     sb.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+    sb.add_argument("--allow-loopback-urls", action="store_true",
+                    help="let URL mode fetch from 127.0.0.1/::1 (local testing only)")
 
     cr = sub.add_parser("credentials", help="manage credential profiles in the OS keyring",
                         description="Profiles live in the OS keyring, never in a file.")
@@ -397,7 +399,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     try:
-        Path(args.output).write_bytes(prepared.data)
+        write_private(args.output, prepared.data)  # a face photo: 0600 whatever the umask
     except OSError as exc:
         print(f"livedetect: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return EXIT_ERROR
@@ -423,11 +425,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     accounts = [Account(args.appid, args.secret_id, args.secret_key)] if all(given) else []
     try:
         sandbox = Sandbox(SandboxConfig(host=args.host, port=args.port, accounts=accounts,
-                                        faults=faults, rate_limit=args.rate_limit))
+                                        faults=faults, rate_limit=args.rate_limit,
+                                        allow_loopback_urls=args.allow_loopback_urls))
     except OSError as exc:
         print(f"livedetect: cannot listen on {args.host}:{args.port}: {exc.strerror}",
               file=sys.stderr)
         return EXIT_ERROR
+    if sandbox.exposed:
+        print(f"WARNING: the sandbox listens on {args.host}, reachable from other machines. It "
+              "is a test service with simulated scores; bind it to 127.0.0.1 unless you mean "
+              "it.\n警告：沙盒监听在可被其他机器访问的地址上。它只是模拟评分的测试服务；"
+              "除非确有需要，请绑定到 127.0.0.1。", file=sys.stderr, flush=True)
     if not accounts:
         # The sandbox's own throwaway account: printing it is the point.
         acc = sandbox.account

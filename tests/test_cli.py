@@ -31,7 +31,9 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
 def secret_sandbox(start_sandbox):
     from livedetect_gui.core.signing import Account
 
-    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    # The tests' file servers are on loopback: URL mode may fetch from there.
+    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)],
+                         allow_loopback_urls=True)
 
 
 def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:
@@ -133,8 +135,13 @@ def test_prepare_command(tmp_path) -> None:
     source = tmp_path / "big.png"
     make_photo(4, (3000, 2000)).save(source)
     out = tmp_path / "out.jpg"
-    proc = run("prepare", str(source), "-o", str(out))
+    old_umask = os.umask(0o022)
+    try:
+        proc = run("prepare", str(source), "-o", str(out))
+    finally:
+        os.umask(old_umask)
     assert proc.returncode == 0 and out.exists()
+    assert out.stat().st_mode & 0o777 == 0o600  # a face photo: private whatever the umask
     assert "JPEG 1080x720" in proc.stdout and "scaled down" in proc.stdout
     (tmp_path / "anim.gif").write_bytes(b"GIF89a")
     proc = run("prepare", str(tmp_path / "anim.gif"), "-o", str(out))

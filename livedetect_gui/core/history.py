@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from .paths import history_path
+from .paths import data_dir, history_path, private_dir
 from .result import CheckResult
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,10 @@ class History:
 
     def __init__(self, path: str | Path | None = None, operator: str | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.parent == data_dir():
+            private_dir(self.path.parent)  # the desk's own folder: 0700 whatever the umask
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self.operator = operator or current_operator()
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)

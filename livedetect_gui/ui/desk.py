@@ -25,7 +25,7 @@ from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, collect, refused
 from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
-from livedetect_gui.core.credentials import Credentials, CredentialStore
+from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
 from livedetect_gui.core.lazy_history import LazyHistory
@@ -107,10 +107,11 @@ class Desk(QObject):
             self.use_sandbox()
         else:
             store, profile, env = self.store, self.settings.profile, self.env
-            default = self.settings.endpoint()
+            default, proxy = self.settings.endpoint(), self.settings.proxy
+            # The proxy's password lives in the keyring (never the settings file).
             self.tasks.run(self.pools.io, lambda: (policy.resolve(
                 store=store, profile=profile, default_endpoint=default, env=env),
-                store.available()), self._resolved)
+                store.available(), store.proxy_with_password(proxy)), self._resolved)
         if self.settings.retention_days > 0:
             days, history = self.settings.retention_days, self.history
             self.tasks.run(self.pools.io,
@@ -119,7 +120,8 @@ class Desk(QObject):
     def _resolved(self, future: Future) -> None:
         found: Connection | None = None
         try:
-            found, keyring_ok = future.result()
+            found, keyring_ok, proxy = future.result()
+            self.settings = replace(self.settings, proxy=proxy)
         except ConnectionProblem as exc:
             # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
             self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
@@ -214,8 +216,13 @@ class Desk(QObject):
     def save_settings(self, settings: DeskSettings) -> None:
         self.settings = settings
         if self.persist:
-            desk_settings.save(settings)
+            desk_settings.save(settings)  # without the proxy's password: that is the keyring's
             self.tasks.run(self.pools.io, desk_settings.write_privately)
+            proxy, password = split_proxy(settings.proxy)
+            if password is not None:
+                store = self.store
+                self.tasks.run(self.pools.io,
+                               lambda: store.save_proxy_password(proxy, password))
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
+from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.paths import make_private, private_dir
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
@@ -103,7 +104,10 @@ def load(store: QSettings | None = None) -> DeskSettings:
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:
     store = store or QSettings(ORGANIZATION, APPLICATION)
     for f in fields(DeskSettings):
-        store.setValue(f"desk/{f.name}", getattr(settings, f.name))
+        value = getattr(settings, f.name)
+        if f.name == "proxy":
+            value = split_proxy(value)[0]  # its password goes to the keyring, never this file
+        store.setValue(f"desk/{f.name}", value)
     # No sync(): QSettings writes on its own schedule, keeping file I/O off this call.
 
 

@@ -31,7 +31,7 @@ from livedetect_gui.ui.queue_model import ROW_ICON, Status
 from livedetect_gui.ui.settings import DeskSettings
 from tests.conftest import make_photo
 from tests.core.servers import file_server
-from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
+from tests.ui.conftest import WAIT_MS, point_at, wait_final, wait_prepared
 
 from .test_dialogs import fill
 
@@ -249,7 +249,8 @@ def test_10_billed_twice_is_said_in_details_and_preview(qtbot, window) -> None:
 
 # 15 ------------------------------------------------------------------------------------------
 
-def test_15_url_checks_show_the_face(qtbot, window, tmp_path) -> None:
+def test_15_url_checks_show_the_face(qtbot, window, tmp_path, start_sandbox) -> None:
+    point_at(window, start_sandbox(allow_loopback_urls=True))  # the file server is on loopback
     make_photo(8, (800, 600)).save(tmp_path / "remote.jpg")
     with file_server(tmp_path) as base:
         window.url_edit.setText(f"{base}/remote.jpg")

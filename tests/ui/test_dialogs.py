@@ -147,3 +147,14 @@ def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")
     finally:
         window.shutdown()
+
+
+def test_proxy_password_never_reaches_the_settings_file(qtbot, tmp_path) -> None:
+    path = tmp_path / "settings.ini"
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    desk_settings.save(DeskSettings(proxy="http://desk:s3cret-proxy-pw@proxy.example:3128"),
+                       store)
+    store.sync()
+    text = path.read_text()
+    assert "s3cret-proxy-pw" not in text and "proxy.example" in text
+    assert desk_settings.load(store).proxy == "http://desk@proxy.example:3128"

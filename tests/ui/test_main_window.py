@@ -211,7 +211,8 @@ def test_keyboard_flow_and_paste(qtbot, window) -> None:
     assert item.status in (Status.PASS, Status.FAIL)
 
 
-def test_url_field(qtbot, window, tmp_path) -> None:
+def test_url_field(qtbot, window, tmp_path, start_sandbox) -> None:
+    point_at(window, start_sandbox(allow_loopback_urls=True))  # the file server is on loopback
     make_photo(8).save(tmp_path / "remote.jpg")
     with file_server(tmp_path) as base:
         window.url_edit.setText("ftp://nope")
