@@ -288,3 +288,23 @@ def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -
         window.set_language("en")
     assert [h.get("X-TC-Language") for h in seen] == ["en-US", "zh-CN"]
     assert item.result.request_id == "r-1" and item.result.score == 55.5
+
+
+def test_per_backend_settings_persist_and_bad_values_fall_back(qtbot) -> None:
+    from PySide6.QtCore import QSettings
+
+    from livedetect_gui.ui import settings as desk_settings
+
+    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    try:
+        desk_settings.save(DeskSettings(threshold=80, tc3_threshold=70, sandbox_api="tc3"),
+                           store)
+        loaded = desk_settings.load(store)
+        assert (loaded.threshold, loaded.tc3_threshold, loaded.sandbox_api) == (80, 70, "tc3")
+        assert (loaded.threshold_for("legacy"), loaded.threshold_for("tc3")) == (80, 70)
+        store.setValue("desk/tc3_threshold", "-5")
+        store.setValue("desk/sandbox_api", "api4")
+        loaded = desk_settings.load(store)
+        assert loaded.tc3_threshold == 0 and loaded.sandbox_api == "legacy"
+    finally:
+        store.remove("desk")
