@@ -348,216 +348,264 @@
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="122"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="132"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="151"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="161"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="168"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="187"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="204"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="290"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="292"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="340"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="342"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="407"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="409"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
         <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="412"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="427"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="430"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
 </context>
 <context>
+    <name>DecisionPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="92"/>
+        <source>Accept (Alt+A)</source>
+        <translation>接受 (Alt+A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <source>Reject (Alt+R)</source>
+        <translation>拒绝 (Alt+R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <source>Escalate (Alt+E)</source>
+        <translation>上报 (Alt+E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
+        <source>Rea&amp;son</source>
+        <translation>理由(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
+        <source>&amp;Case / applicant reference</source>
+        <translation>案件 / 申请人编号(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <source>Type or scan</source>
+        <translation>输入或扫码</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="101"/>
+        <source>(no reason)</source>
+        <translation>（无理由）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="129"/>
+        <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
+        <translation>此决定与机器判断相反：请选择理由。</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="131"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="172"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="201"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="203"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="274"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="283"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="374"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="383"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="443"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="490"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="499"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="492"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -631,143 +679,295 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="50"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
         <source>PASS</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="180"/>
+        <source>Escalate</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
+        <source>Retention cut</source>
+        <translation>保留期截断</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
         <source>FAIL</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="219"/>
         <source>ERROR</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <source>Simulated</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <source>Live</source>
+        <translation>真实</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
         <source>Fail</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <source>Live and simulated</source>
+        <translation>真实与模拟</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <source>Live</source>
+        <translation>真实</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <source>Simulated</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <source>Checks and decisions</source>
+        <translation>检测与决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <source>Checks</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <source>Decisions</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="149"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="150"/>
-        <source>Search sources</source>
-        <translation>搜索来源</translation>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
+        <source>Live or simulated filter</source>
+        <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <source>Record kind filter</source>
+        <translation>记录类型筛选</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <source>Search sources and references</source>
+        <translation>搜索来源和案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <source>Message: %1</source>
+        <translation>消息：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <source>Decision: %1</source>
+        <translation>决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="489"/>
+        <source>Latest decision: %1</source>
+        <translation>最新决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="552"/>
+        <source>Exported %1 records to %2</source>
+        <translation>已将 %1 条记录导出到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <source>Record details</source>
+        <translation>记录详情</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <source>Records</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
+        <source>Audit trail: checking the chain…</source>
+        <translation>审计记录：正在校验哈希链…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
+        <source>✖ The audit trail cannot be verified: %1</source>
+        <translation>✖ 无法校验审计记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="452"/>
+        <source>✔ Audit trail verified: %1 records, chain intact</source>
+        <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="457"/>
+        <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
+        <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="469"/>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2 条</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="467"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
-        <source>%1 checks shown</source>
-        <translation>显示 %1 条检测</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="505"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="210"/>
-        <source>Export failed: %1</source>
-        <translation>导出失败：%1</translation>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="528"/>
+        <source>Exporting… %1 records written</source>
+        <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="212"/>
-        <source>Exported %1 checks to %2</source>
-        <translation>已导出 %1 条检测到 %2</translation>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
+        <source>Export cancelled; %1 was not changed</source>
+        <translation>已取消导出；%1 未被改动</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="549"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
     </message>
 </context>
 <context>
@@ -939,64 +1139,202 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="140"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="140"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="202"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="240"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
         <source>sending</source>
         <translation>发送中</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="145"/>
+        <source>&amp;From</source>
+        <translation>从(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="146"/>
+        <source>&amp;To</source>
+        <translation>至(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="149"/>
+        <source>Per day</source>
+        <translation>按天</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="150"/>
+        <source>Per week</source>
+        <translation>按周</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="152"/>
+        <source>Report period</source>
+        <translation>报告时段</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="155"/>
+        <source>All operators</source>
+        <translation>全部操作员</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="156"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
+        <source>Include simulated</source>
+        <translation>包含模拟记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
+        <source>T&amp;hreshold line</source>
+        <translation>阈值线(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
+        <source>Build report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
+        <source>By period</source>
+        <translation>按时段</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
+        <source>By operator</source>
+        <translation>按操作员</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="182"/>
+        <source>Building the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="197"/>
+        <source>The report could not be built: %1</source>
+        <translation>无法生成报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="203"/>
+        <source>%1 checks, %2 decisions</source>
+        <translation>%1 次检测，%2 个决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="234"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="242"/>
+        <source>Choose a date range and build the report.</source>
+        <translation>请选择日期范围并生成报告。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="247"/>
+        <source>Audit trail: %1</source>
+        <translation>审计记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="252"/>
+        <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
+        <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="263"/>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="267"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="280"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="291"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="294"/>
+        <source>Report written to %1</source>
+        <translation>报告已写入 %1</translation>
     </message>
 </context>
 <context>
@@ -1030,117 +1368,117 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="447"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="450"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="462"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="470"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="472"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="487"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="490"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="491"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="564"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="566"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="567"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="569"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="573"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="537"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="538"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
