@@ -266,6 +266,14 @@ def test_string_codes_show_in_every_view(qtbot, window, tmp_path) -> None:
     assert details and "FailedOperation" not in details  # the catalogue's words
     tooltip = window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "API 3.0" in tooltip and "req-123" in tooltip
+    # The capture panel words a service code of either kind (it keeps it as text).
+    from livedetect_gui.core.errors import service_problem
+
+    panel = window.capture_panel
+    for code, expected in (("FailedOperation.ImageDecodeFailed", None), ("-4015", -4015)):
+        panel.say("result_problem", "", code)
+        wanted = service_problem(code if expected is None else expected).message("en")
+        assert panel._wording(*panel._message) == wanted and wanted
 
 
 # -- the operator's language reaches the service -------------------------------------------------
