@@ -291,8 +291,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         chosen = _connect(args, lang)
     credentials = chosen.credentials
-    config = ClientConfig(
-        endpoint=chosen.endpoint,
+    config = chosen.configure(ClientConfig(
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
@@ -300,7 +299,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_deadline=args.deadline,
         concurrency=args.concurrency,
         language=lang,
-    )
+    ))
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
         client = LiveDetectClient(credentials, config)

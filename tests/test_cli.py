@@ -129,6 +129,20 @@ def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
     item = json.loads(proc.stdout)
     assert item["verdict"] in ("pass", "fail") and proc.returncode in (0, 1)
     assert "SIMULATED" in proc.stderr
+    assert item["simulated"] is True
+    # The audit trail keeps it apart from real judgements.
+    simulated = run("history", "--simulated", env={"XDG_DATA_HOME": str(tmp_path)})
+    live = run("history", "--live", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert "face.jpg [simulated]" in simulated.stdout
+    assert "face.jpg" not in live.stdout
+
+
+def test_a_sandbox_process_behind_an_endpoint_is_still_marked_simulated(
+        tmp_path, secret_sandbox) -> None:
+    make_photo(7).save(tmp_path / "a.jpg")
+    proc = run("check", str(tmp_path / "a.jpg"), "--json",
+               env=sandbox_env(secret_sandbox, tmp_path))
+    assert json.loads(proc.stdout)["simulated"] is True
 
 
 def test_prepare_command(tmp_path) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .credentials import (
     DEFAULT_PROFILE,
@@ -28,6 +29,9 @@ from .credentials import (
 )
 from .messages import Message
 from .signing import Account
+
+if TYPE_CHECKING:  # the client pulls in requests: not needed to choose a connection
+    from .client import ClientConfig
 
 
 class Mode(Enum):
@@ -48,6 +52,12 @@ class Connection:
     @property
     def simulated(self) -> bool:
         return self.mode is Mode.SANDBOX
+
+    def configure(self, config: ClientConfig) -> ClientConfig:
+        """The client settings for this connection: its endpoint (None: the backend's own
+        default host) and whether its results are simulated. The CLI and the desk both build
+        their client through this, so neither can forget to mark sandbox results."""
+        return replace(config, endpoint=self.endpoint, simulated=self.simulated)
 
 
 class ConnectionProblem(Exception):

@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from PIL import Image, ImageStat
 
 from . import sandbox_tc3
+from .backend import SANDBOX_HEADER
 from .backend_legacy import API_PATH
 from .imaging import (
     PREPARATION_BUDGET,
@@ -548,7 +549,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Sandbox", "simulated")
+        self.send_header(SANDBOX_HEADER, "simulated")
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True

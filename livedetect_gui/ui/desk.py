@@ -171,10 +171,9 @@ class Desk(QObject):
         if self.runs.running:
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
-        # The connection's endpoint as chosen (None: the backend's own default host).
         try:
             client = LiveDetectClient(chosen.credentials,
-                                      self.settings.connection_config(chosen.endpoint, self.lang))
+                                      self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
             self.failed.emit(self.setting_problem(exc), str(exc))
             return False

@@ -396,7 +396,7 @@ class CredentialsDialog(QDialog):
             # Chosen by the same policy the desk connects with, then exactly one attempt:
             # a test spends one call, never a retry.
             chosen = policy.session(credentials, None, self.settings.endpoint(), self.env)
-            config = self.settings.connection_config(chosen.endpoint, self.lang)
+            config = self.settings.connection_config(chosen, self.lang)
             client = LiveDetectClient(chosen.credentials, replace(config, max_attempts=1))
         except ConnectionProblem as exc:
             self._show_status(exc.message.text(self.lang))

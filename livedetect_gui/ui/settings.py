@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
+from livedetect_gui.core.connection import Connection
 from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.paths import make_private, private_dir
@@ -69,12 +70,12 @@ class DeskSettings:
         field = "tc3_threshold" if str(api) == "tc3" else "threshold"
         return replace(self, **{field: float(value)})
 
-    def connection_config(self, endpoint: str | None, lang: str) -> ClientConfig:
-        """The client's configuration for a chosen connection: its endpoint as chosen (None:
-        the backend's own default host), and the operator's language (API 3.0 answers its
-        messages in it: X-TC-Language)."""
-        return replace(self.client_config(), endpoint=endpoint,
-                       language="zh" if lang.lower().startswith("zh") else "en")
+    def connection_config(self, chosen: Connection, lang: str) -> ClientConfig:
+        """The client's configuration for a chosen connection (its endpoint, simulated or not:
+        the connection policy's), in the operator's language (API 3.0 answers its messages in
+        it: X-TC-Language)."""
+        return chosen.configure(replace(
+            self.client_config(), language="zh" if lang.lower().startswith("zh") else "en"))
 
     def limits(self) -> Limits:
         return Limits(max_long_side=self.max_long_side, max_short_side=self.max_short_side)

@@ -194,6 +194,7 @@ def test_sandbox_banner_switches_to_api3_and_checks_over_loopback(qtbot, window,
     item = window.model.items()[0]
     result = item.result
     assert result.api == "tc3" and result.request_id and result.threshold == 40
+    assert result.simulated  # a sandbox score never passes for a live judgement
     assert sandbox.stats["requests:tc3"] == 1 == sandbox.stats["requests"]
     assert item.status is (Status.PASS if result.score > 40 else Status.FAIL)
     window.queue_view.selectRow(0)
