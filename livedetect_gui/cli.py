@@ -253,7 +253,8 @@ def _main(argv: Sequence[str] | None) -> int:
         from .core.history import HistoryError
 
         if isinstance(exc, BadCredentials):  # e.g. LIVEDETECT_API naming no generation
-            print(f"livedetect: credentials: {exc}", file=sys.stderr)
+            print(f"livedetect: {exc.message.text(_lang(getattr(args, 'lang', None)))}",
+                  file=sys.stderr)
             return EXIT_USAGE
         if isinstance(exc, KeyringUnavailable):
             print(f"livedetect: {exc}", file=sys.stderr)
@@ -675,7 +676,7 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         try:
             profile.validate()
         except creds.BadCredentials as exc:
-            raise UsageError(f"credentials: {exc}") from None
+            raise UsageError(exc.message.text(_lang(getattr(args, "lang", None)))) from None
         store.save(profile, args.profile)
         print(f"saved profile {args.profile!r} in {store.backend_name()}")
         return EXIT_OK

@@ -58,6 +58,10 @@ def test_usage_errors_exit_64() -> None:
     assert run("check", "--force", "x.jpg", "--concurrency", "0", "--sandbox").returncode == 64
     proc = run("check", "--force", "x.jpg", env={"LIVEDETECT_APPID": "", "HOME": "/nonexistent"})
     assert proc.returncode == 64 and "no credentials" in proc.stderr
+    proc = run("check", "--force", "x.jpg", env={
+        "LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKID", "LIVEDETECT_SECRET_KEY": "k",
+        "LIVEDETECT_API": "v3", "LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": ""})
+    assert proc.returncode == 64 and "'v3'" in proc.stderr and "未知的服务版本" in proc.stderr
     proc = run("check", "--force", "x.jpg", "--endpoint", "ftp://nope",
                env={"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k",
                     "LIVEDETECT_SECRET_KEY": "s"})

@@ -139,7 +139,7 @@ class LiveDetectClient:
         try:
             credentials.validate()
         except BadCredentials as exc:
-            raise BadSetting(f"credentials: {exc}") from None
+            raise BadSetting(str(exc)) from None
         check_settings(config)
         self.credentials = credentials
         self.config = config

@@ -75,7 +75,7 @@ def _choose(mode: Mode, found: Credentials, profile: str | None, *, api: str | N
         chosen = apply_choice(found, api=api, region=region, endpoint=endpoint,
                               env=env).validate()
     except BadCredentials as exc:
-        raise ConnectionProblem(Message("bad_credentials", {"problem": str(exc)})) from None
+        raise ConnectionProblem(exc.message) from None
     legacy_default = default_endpoint if chosen.api is Api.LEGACY else None
     return Connection(mode, chosen, chosen.endpoint or legacy_default, profile)
 
@@ -107,8 +107,15 @@ def resolve(
     is a problem, not a reason to look elsewhere. Touches the keyring: call off the GUI thread.
     """
     env = os.environ if env is None else env
-    choice = {"api": api, "region": region, "endpoint": endpoint,
-              "default_endpoint": default_endpoint, "env": env}
+    try:
+        return _resolve(store, profile, profile_required, env, api=api, region=region,
+                        endpoint=endpoint, default_endpoint=default_endpoint)
+    except BadCredentials as exc:  # e.g. LIVEDETECT_API=v3, read with the environment
+        raise ConnectionProblem(exc.message) from None
+
+
+def _resolve(store: CredentialStore | None, profile: str | None, profile_required: bool,
+             env: Mapping[str, str], **choice: str | None) -> Connection | None:
     name = profile or DEFAULT_PROFILE
     if not valid_profile_name(name):
         raise ConnectionProblem(Message("bad_profile_name", {"name": name}))
@@ -116,13 +123,13 @@ def resolve(
         found = store.load(name) if store is not None else None
         if found is None:
             raise ConnectionProblem(Message("no_profile", {"name": name}))
-        return _choose(Mode.PROFILE, found, name, **choice)
+        return _choose(Mode.PROFILE, found, name, env=env, **choice)
     from_env = from_environment(env)
     if from_env is not None:
         missing = from_env.problems()
         if missing:
             raise ConnectionProblem(Message("env_incomplete", {"missing": ", ".join(missing)}))
-        return _choose(Mode.ENVIRONMENT, from_env, None, **choice)
+        return _choose(Mode.ENVIRONMENT, from_env, None, env=env, **choice)
     if store is None:
         return None
     try:
@@ -157,5 +164,5 @@ def sandbox(account: Account, url: str, *, api: str | None = None, region: str |
         chosen = apply_choice(own, api=api, region=region, env=env).with_choice(
             endpoint=url).validate()
     except BadCredentials as exc:
-        raise ConnectionProblem(Message("bad_credentials", {"problem": str(exc)})) from None
+        raise ConnectionProblem(exc.message) from None
     return Connection(Mode.SANDBOX, chosen, url)

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .messages import Message
+
 SERVICE_NAME = "livedetect-gui"
 _INDEX_KEY = "__profiles__"
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -51,14 +53,19 @@ _PRINTABLE = re.compile(r"^[\x21-\x7e]*$")
 
 
 class BadCredentials(ValueError):
-    """Credentials that cannot be used, with words an operator understands."""
+    """Credentials that cannot be used: ``message`` is a message key with parameters, shown in
+    the operator's language (``str()`` is the English text, for logs and the CLI)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.message = Message(key, params)
+        super().__init__(self.message.text("en"))
 
 
 def parse_api(value: str | None) -> Api:
     text = (value or Api.LEGACY.value).strip().lower()
     aliases = {"legacy": Api.LEGACY, "tc3": Api.TC3, "api3": Api.TC3, "3.0": Api.TC3}
     if text not in aliases:
-        raise BadCredentials(f"unknown service generation {value!r}: use 'legacy' or 'tc3'")
+        raise BadCredentials("cred_unknown_api", value=value, allowed="legacy, tc3")
     return aliases[text]
 
 
@@ -101,18 +108,16 @@ class Credentials:
         """
         missing = self.problems()
         if missing:
-            raise BadCredentials(f"{', '.join(missing)} missing")
+            raise BadCredentials("cred_missing", missing=", ".join(missing))
         for label, value in (("appid", self.appid), ("secret id", self.secret_id),
                              ("secret key", self.secret_key), ("bucket", self.bucket)):
             if value != value.strip():
-                raise BadCredentials(f"the {label} has spaces around it (pasted with them?)")
+                raise BadCredentials("cred_spaces", field=label)
             if not _PRINTABLE.match(value):
-                raise BadCredentials(
-                    f"the {label} contains a character that is not printable ASCII "
-                    "(provider ids and keys never do: retype it rather than paste it)")
+                raise BadCredentials("cred_not_ascii", field=label)
         if self.api is Api.TC3 and self.region not in TC3_REGIONS:
-            raise BadCredentials(f"unknown region {self.region!r}: use one of "
-                                 f"{', '.join(TC3_REGIONS)}")
+            raise BadCredentials("cred_unknown_region", region=self.region,
+                                 allowed=", ".join(TC3_REGIONS))
         return self
 
     def with_choice(self, api: Api | None = None, region: str | None = None,

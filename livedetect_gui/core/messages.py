@@ -20,7 +20,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_profile": ("No credentials profile named {name!r} in the keyring (see `livedetect "
                    "credentials list`).",
                    "密钥环中没有名为 {name!r} 的凭据配置（见 `livedetect credentials list`）。"),
-    "bad_credentials": ("credentials: {problem}", "凭据无效：{problem}"),
+    # Credential problems (credentials.BadCredentials); field names are the provider's terms.
+    "cred_unknown_api": ("credentials: unknown service generation {value!r}: use one of "
+                         "{allowed}.",
+                         "凭据无效：未知的服务版本 {value!r}，请使用以下之一：{allowed}。"),
+    "cred_missing": ("credentials: {missing} missing.", "凭据无效：缺少 {missing}。"),
+    "cred_spaces": ("credentials: the {field} has spaces around it (pasted with them?).",
+                    "凭据无效：{field} 首尾有空格（是否连同空格一起粘贴了？）。"),
+    "cred_not_ascii": ("credentials: the {field} contains a character that is not printable "
+                       "ASCII (provider ids and keys never do: retype it rather than paste it).",
+                       "凭据无效：{field} 含有非可打印 ASCII 字符（服务商的 ID 和密钥不会包含"
+                       "此类字符，请重新输入而不是粘贴）。"),
+    "cred_unknown_region": ("credentials: unknown region {region!r}: use one of {allowed}.",
+                            "凭据无效：未知的地域 {region!r}，请使用以下之一：{allowed}。"),
     "env_incomplete": ("The LIVEDETECT_* environment credentials are incomplete: {missing} "
                        "missing.",
                        "LIVEDETECT_* 环境变量中的凭据不完整：缺少 {missing}。"),

@@ -349,7 +349,7 @@ class CredentialsDialog(QDialog):
         try:  # checked where it is typed, by the core's own rule
             return credentials.validate()
         except BadCredentials as exc:
-            self._show_status(message_text("bad_credentials", self.lang, problem=exc))
+            self._show_status(exc.message.text(self.lang))
             return None
 
     def _profile_name(self) -> str | None:

@@ -37,6 +37,17 @@ def test_incomplete_environment_is_a_problem_with_a_message() -> None:
     assert "缺少" in caught.value.message.text("zh_CN")
 
 
+def test_unknown_generation_in_the_environment_is_a_problem_in_both_languages() -> None:
+    env = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKID", "LIVEDETECT_SECRET_KEY": "k",
+           "LIVEDETECT_API": "v3"}
+    with pytest.raises(ConnectionProblem) as caught:
+        connection.resolve(store=None, env=env)
+    english, chinese = caught.value.message.text("en"), caught.value.message.text("zh_CN")
+    assert "'v3'" in english and "legacy" in english and "tc3" in english
+    assert "'v3'" in chinese and "未知的服务版本" in chinese
+    assert "unknown" not in chinese and "use" not in chinese  # no English inside the Chinese
+
+
 def test_bad_profile_name_is_a_problem_not_a_crash() -> None:
     with pytest.raises(ConnectionProblem) as caught:
         connection.resolve(store=store(), profile="front desk!", env={})

@@ -83,6 +83,23 @@ def test_incomplete_environment_is_reported_and_the_desk_runs_in_the_sandbox(
         desk.shutdown()
 
 
+def test_unknown_generation_in_the_environment_is_shown_and_the_desk_runs_in_the_sandbox(
+        qtbot) -> None:
+    failures: list[str] = []
+    env = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKID", "LIVEDETECT_SECRET_KEY": "k",
+           "LIVEDETECT_API": "v3"}
+    desk = Desk(DeskSettings(), env=env, persist=False,
+                store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"))
+    desk.failed.connect(lambda text, _detail: failures.append(text))
+    try:
+        desk.start()
+        qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
+        assert desk.mode is Mode.SANDBOX
+        assert failures and "'v3'" in failures[0] and "tc3" in failures[0]
+    finally:
+        desk.shutdown()
+
+
 def test_a_failing_background_task_is_shown_never_swallowed(qtbot, make_desk) -> None:
     desk = make_desk()
 
