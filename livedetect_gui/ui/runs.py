@@ -70,9 +70,13 @@ class CheckRuns(QObject):
         if not todo:
             return 0
         if not self._active:
-            self._cancel = threading.Event()
             self.total = self.done = 0
             self._started = time.monotonic()
+        if not self._active or self._cancel.is_set():
+            # A fresh event: checks sent before a Cancel may still be in flight, and their
+            # (set) event must not cancel photos run now. Unset, it is shared with the checks
+            # still running, so one Cancel stops them all.
+            self._cancel = threading.Event()
         client, limits, cancel, history = self.client, self.limits, self._cancel, self.history
         threshold = self.threshold
 
