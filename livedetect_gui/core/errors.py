@@ -22,6 +22,13 @@ class Problem:
     # its own entries with ``tc3_rejects_credentials``.
     rejects_credentials: bool = False
 
+    @property
+    def retry_may_help(self) -> bool:
+        """A new attempt could end differently: transient network or service trouble,
+        throttling, or a photo never sent. A definitive answer (a signature or account
+        refusal, no face, a bad photo) would only be paid for again."""
+        return self.group in _TRANSIENT_GROUPS and not self.rejects_credentials
+
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang.startswith("zh") else self.message_en
 
@@ -41,6 +48,9 @@ _VIDEO_HINT = (
     "This code belongs to another API (video or ID card checks); contact support if it persists.",
     "该错误码属于其他接口（视频或身份证核验）；如持续出现请联系技术支持。",
 )
+
+
+_TRANSIENT_GROUPS = frozenset({"network", "service", "throttle", "not_sent"})
 
 
 def _p(en: str, zh: str, hint: tuple[str, str], group: str) -> Problem:

@@ -86,6 +86,14 @@ class CheckResult:
         return problem is not None and problem.rejects_credentials
 
     @property
+    def retry_may_help(self) -> bool:
+        """An error that sending again could cure (the desk's "Retry failed" sends only
+        these); never a judged result, a refusal or a definitive answer from the service."""
+        problem = self.problem
+        return (self.verdict is Verdict.ERROR and problem is not None
+                and problem.retry_may_help and not self.credentials_rejected)
+
+    @property
     def held(self) -> bool:
         """Held back by a pre-check: never sent, the operator may send it anyway."""
         problem = self.problem

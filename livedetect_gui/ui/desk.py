@@ -420,8 +420,11 @@ class Desk(QObject):
                   if i.status in (Status.QUEUED, Status.PREPARING)
                   or (i.refused and not i.recorded)])
 
+    def retryable(self) -> list[QueueItem]:
+        return [i for i in self.model.items() if i.retryable]
+
     def retry_failed(self) -> None:
-        self.run([i for i in self.model.items() if i.retryable])
+        self.run(self.retryable())
 
     @staticmethod
     def billed_again(items: list[QueueItem]) -> list[QueueItem]:

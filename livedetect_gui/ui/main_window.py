@@ -296,10 +296,14 @@ class MainWindow(QMainWindow):
         if not again:
             self.desk.run(items)
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Check again?"), self.tr(
+        self._confirm_billed(items, self.tr(
             "%n photo(s) already have a verdict. Checking again sends them to the service "
-            "once more, and every check is billed.", "", len(again)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            "once more, and every check is billed.", "", len(again)))
+
+    def _confirm_billed(self, items: list[QueueItem], text: str) -> None:
+        """Ask before sending ``items`` again (a billed call); run them on Yes."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Check again?"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("recheckBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Check again (billed)"))
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -312,7 +316,16 @@ class MainWindow(QMainWindow):
         self.desk.run_all()
 
     def retry_failed(self) -> None:
-        self.desk.retry_failed()
+        """Errors a retry could cure; asked first when one may already have been billed."""
+        items = self.desk.retryable()
+        billed = [i for i in items if i.result is not None and i.result.maybe_billed_twice]
+        if not billed:
+            self.desk.run(items)
+            return
+        self._confirm_billed(items, self.tr(
+            "%n photo(s) may already have been billed (the service may have processed a "
+            "request whose answer was lost). Retrying sends them again, and every check is "
+            "billed.", "", len(billed)))
 
     def cancel(self) -> None:
         if self.capture_panel is not None and self.capture_panel.cancel_countdown():

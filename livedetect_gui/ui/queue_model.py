@@ -73,8 +73,10 @@ class QueueItem:
 
     @property
     def retryable(self) -> bool:
-        """An error a new attempt may cure: not a refusal (the same photo is refused again)."""
-        return self.status is Status.ERROR and not self.refused
+        """An error a new attempt may cure, by the core's rule (``retry_may_help``): not a
+        refusal (the same photo is refused again), not a definitive answer of the service."""
+        return (self.status is Status.ERROR and not self.refused and self.result is not None
+                and self.result.retry_may_help)
 
 
 # Thumbnails in the queue: one square size, so every name starts at the same place.

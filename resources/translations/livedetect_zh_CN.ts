@@ -264,47 +264,47 @@
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="473"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="482"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="483"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
@@ -575,37 +575,37 @@
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="200"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="202"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="282"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="382"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="443"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="445"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="503"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1004,7 +1004,7 @@
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="305"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
@@ -1016,7 +1016,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="308"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
@@ -1050,13 +1050,20 @@
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/main_window.py" line="326"/>
+        <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
+        <translation>
+            <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="433"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="446"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="447"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1139,62 +1146,62 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="204"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="238"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="246"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
