@@ -440,6 +440,36 @@ def _cut(conn: HTTPConnection) -> None:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
+class DownloadDeadline:
+    """One download bounded as a whole: ``session`` gets whatever the server sends, and its
+    connection is cut when ``seconds`` have passed (``fired`` then says so), however slowly
+    the server drips. For downloads that are not checks (the desk's URL preview). Use it as
+    a context manager on the thread that downloads."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.session = requests.Session()
+        adapter = _WatchedAdapter(max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._deadline: _Deadline | None = None
+
+    @property
+    def fired(self) -> bool:
+        return self._deadline is not None and self._deadline.fired
+
+    def __enter__(self) -> DownloadDeadline:
+        self._deadline = _Deadline(self.seconds)
+        _watch.deadline = self._deadline
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        _watch.deadline = None
+        self.session.close()
+
+
 class _WatchedMixin:
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()  # type: ignore[misc]

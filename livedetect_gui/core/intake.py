@@ -25,6 +25,7 @@ THUMB_SIZE = 96
 # A URL image fetched for the preview: bounded in size and time, never sent anywhere.
 URL_PREVIEW_MAX_BYTES = 15_000_000
 URL_PREVIEW_TIMEOUT = (3.05, 10.0)
+URL_PREVIEW_DEADLINE = 20.0  # seconds for the whole preview download
 # Captures: high enough that preparation's own re-encode is the only visible loss.
 CAPTURE_JPEG_QUALITY = 92
 
@@ -80,18 +81,25 @@ def _thumbnail_anyway(source: Source, limits: Limits) -> Image.Image | None:
 
 
 def fetch_url_image(url: str, max_bytes: int = URL_PREVIEW_MAX_BYTES,
-                    timeout: tuple[float, float] = URL_PREVIEW_TIMEOUT) -> bytes:
+                    timeout: tuple[float, float] = URL_PREVIEW_TIMEOUT,
+                    deadline: float = URL_PREVIEW_DEADLINE) -> bytes:
     """The image at ``url``, for the desk's own preview; raises ImageRefused (``bad_url``,
-    ``too_large``, ``connection``...). Streams, stops at ``max_bytes``."""
+    ``too_large``, ``timeout``, ``connection``...). Streams, stops at ``max_bytes``; the whole
+    download ends after ``deadline`` seconds (the socket timeouts bound each silence only: a
+    server dripping a byte a second never trips them)."""
     import requests
+
+    from .client import DownloadDeadline
 
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImageRefused("bad_url", url)
+    download = DownloadDeadline(deadline)
+    chunks: list[bytes] = []
     try:
-        with requests.get(url, stream=True, timeout=timeout) as response:
+        with download, download.session.get(url, stream=True, timeout=timeout) as response:
             if response.status_code != 200:
                 raise ImageRefused("http_error", f"HTTP {response.status_code}")
-            chunks, total = [], 0
+            total = 0
             for chunk in response.iter_content(64 * 1024):
                 total += len(chunk)
                 if total > max_bytes:
@@ -100,7 +108,11 @@ def fetch_url_image(url: str, max_bytes: int = URL_PREVIEW_MAX_BYTES,
     except requests.Timeout as exc:
         raise ImageRefused("timeout", type(exc).__name__) from None
     except requests.RequestException as exc:
+        if download.fired:
+            raise ImageRefused("timeout", f"over {deadline:g} s") from None
         raise ImageRefused("connection", type(exc).__name__) from None
+    if download.fired:  # a cut socket can look like the end of a short answer
+        raise ImageRefused("timeout", f"over {deadline:g} s")
     return b"".join(chunks)
 
 

@@ -292,7 +292,9 @@ class Desk(QObject):
             if item.source.url is not None:
                 # The service fetches the URL; the desk fetches it too, for the thumbnail only.
                 self.model.mark_ready(item)
-                self.tasks.run(self.pools.io, lambda u=item.source.url: _url_thumb(u),
+                # Network pool: a slow server must not hold up the io pool's keyring,
+                # settings and scans; the bytes are kept for the preview (fetched once).
+                self.tasks.run(self.pools.network, lambda u=item.source.url: _url_thumb(u),
                                lambda f, item_id=item.id: self._url_thumb(item_id, f))
                 continue
             self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits),
@@ -323,7 +325,8 @@ class Desk(QObject):
         item = self.model.item(item_id)
         if item is None or future.exception() is not None:
             return  # no thumbnail is fine: the service judges the URL, not our copy
-        self.model.mark_thumbnail(item, future.result())
+        thumbnail, item.fetched = future.result()
+        self.model.mark_thumbnail(item, thumbnail)
 
     def add_image(self, image: QImage, label: str) -> bool:
         """An image from the clipboard or a drop: encoded on a worker, then queued."""
@@ -478,9 +481,12 @@ class Desk(QObject):
         request wins)."""
         self._preview_generation += 1
         generation = self._preview_generation
-        if item.source.url is not None:
+        if item.source.url is not None and item.fetched is not None:
+            data = item.fetched
+            job, pool = (lambda: bytes_preview(data)), self.pools.prepare
+        elif item.source.url is not None:  # the thumbnail's download failed or still runs
             url = item.source.url
-            job, pool = (lambda: bytes_preview(fetch_url_image(url))), self.pools.io
+            job, pool = (lambda: bytes_preview(fetch_url_image(url))), self.pools.network
         elif item.refused or item.status is Status.PREPARING:
             return
         else:
@@ -522,5 +528,6 @@ def _analyse(source: Source, limits: Limits) -> tuple[Intake, QImage | None]:
     return intake, (to_qimage(intake.thumbnail) if intake.thumbnail is not None else None)
 
 
-def _url_thumb(url: str) -> QImage:
-    return to_qimage(url_thumbnail(url, THUMB_SIZE)[0])
+def _url_thumb(url: str) -> tuple[QImage, bytes]:
+    thumbnail, data = url_thumbnail(url, THUMB_SIZE)
+    return to_qimage(thumbnail), data

@@ -11,7 +11,7 @@ Thumbnails are small QImages made on workers; no full-size picture is kept for t
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +55,9 @@ class QueueItem:
     recorded: bool = False
     # Set when a check was cancelled before it was sent: the item is back in the queue.
     cancelled: bool = False
+    # A URL item's image as the desk downloaded it for the thumbnail, kept for the preview
+    # (downloaded once). Never sent: the service fetches the URL itself.
+    fetched: bytes | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from livedetect_gui.ui.desk import Desk
 from livedetect_gui.ui.queue_model import FINAL, Status
 from livedetect_gui.ui.settings import DeskSettings
 from tests.conftest import make_photo, photo_with_verdict
+from tests.core.servers import image_server
 from tests.ui.conftest import WAIT_MS
 
 
@@ -179,3 +181,30 @@ def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
     finally:
         keyring.set_keyring(previous)
         desk.shutdown()
+
+
+def _jpeg_bytes() -> bytes:
+    out = io.BytesIO()
+    make_photo(6, (160, 120)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_slow_url_thumbnail_leaves_the_io_pool_free(qtbot, make_desk) -> None:
+    desk = make_desk()
+    with image_server(_jpeg_bytes(), drip_seconds=0.5) as (url, hits):
+        desk.add_sources([Source.remote(f"{url}/slow.jpg")])
+        qtbot.waitUntil(lambda: hits == ["/slow.jpg"], timeout=WAIT_MS)
+        done: list[bool] = []
+        desk.tasks.run(desk.pools.io, lambda: True, lambda f: done.append(f.result()))
+        qtbot.waitUntil(lambda: done == [True], timeout=3_000)  # not after the download
+
+
+def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) -> None:
+    desk = make_desk()
+    with image_server(_jpeg_bytes()) as (url, hits):
+        item = desk.add_sources([Source.remote(f"{url}/face.jpg")])[0]
+        qtbot.waitUntil(lambda: item.thumbnail is not None, timeout=WAIT_MS)
+        with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
+            desk.request_preview(item)
+        assert shown.args[0] == item.id and not shown.args[1].isNull()
+    assert hits == ["/face.jpg"]

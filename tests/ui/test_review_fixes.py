@@ -74,3 +74,4 @@ def test_retry_of_a_maybe_billed_check_is_asked_first(qtbot, window, start_sandb
     window.recheck_box.button(QMessageBox.StandardButton.Yes).click()
     wait_final(qtbot, window)
     assert window.model.items()[0].status in (Status.PASS, Status.FAIL)
+

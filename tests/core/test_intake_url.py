@@ -1,0 +1,37 @@
+"""The desk's own download of a URL image (thumbnail and preview): bounded as a whole."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from livedetect_gui.core.imaging import ImageRefused
+from livedetect_gui.core.intake import fetch_url_image
+from tests.conftest import make_photo
+from tests.core.servers import image_server
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    make_photo(5, (160, 120)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_dripping_server_is_cut_at_the_overall_deadline() -> None:
+    # Every pause (0.2 s) is far under the read timeout: only an overall deadline ends it.
+    with image_server(_jpeg(), drip_seconds=0.2) as (url, hits):
+        started = time.monotonic()
+        with pytest.raises(ImageRefused) as caught:
+            fetch_url_image(f"{url}/face.jpg", timeout=(2.0, 2.0), deadline=1.0)
+        elapsed = time.monotonic() - started
+    assert caught.value.key == "timeout" and hits == ["/face.jpg"]
+    assert elapsed < 3.0
+
+
+def test_a_prompt_server_is_read_whole() -> None:
+    body = _jpeg()
+    with image_server(body) as (url, hits):
+        assert fetch_url_image(f"{url}/face.jpg", deadline=5.0) == body
+    assert hits == ["/face.jpg"]
