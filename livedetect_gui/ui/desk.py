@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
@@ -52,6 +52,10 @@ class Progress:
     done: int
     total: int
     eta_seconds: float | None
+
+
+# Settings are written this long after the last change (spin steps coalesce).
+SAVE_DELAY_MS = 400
 
 
 class Desk(QObject):
@@ -98,6 +102,13 @@ class Desk(QObject):
         self._preview_generation = 0
         # The language changed while checks ran: the client is rebuilt when they end.
         self._relanguage = False
+        # Settings are written on the io pool a moment after the last change (a threshold
+        # spin sends one change per step); the proxy password only when it changed.
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._write_settings)
+        self._proxy_saved: tuple[str, str] | None = None
 
     # -- connection --------------------------------------------------------------------------
 
@@ -122,6 +133,9 @@ class Desk(QObject):
         try:
             found, keyring_ok, proxy = future.result()
             self.settings = replace(self.settings, proxy=proxy)
+            address, password = split_proxy(proxy)
+            if password is not None:  # already in the keyring: not written again
+                self._proxy_saved = (address, password)
         except ConnectionProblem as exc:
             # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
             self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
@@ -215,13 +229,18 @@ class Desk(QObject):
     def save_settings(self, settings: DeskSettings) -> None:
         self.settings = settings
         if self.persist:
-            desk_settings.save(settings)  # without the proxy's password: that is the keyring's
-            self.tasks.run(self.pools.io, desk_settings.write_privately)
-            proxy, password = split_proxy(settings.proxy)
-            if password is not None:
-                store = self.store
-                self.tasks.run(self.pools.io,
-                               lambda: store.save_proxy_password(proxy, password))
+            self._save_timer.start()
+
+    def _write_settings(self) -> None:
+        self._save_timer.stop()
+        settings = self.settings
+        # The file never holds the proxy's password: that is the keyring's.
+        self.tasks.run(self.pools.io, lambda: desk_settings.write_privately(settings))
+        proxy, password = split_proxy(settings.proxy)
+        if password is not None and (proxy, password) != self._proxy_saved:
+            self._proxy_saved = (proxy, password)
+            store = self.store
+            self.tasks.run(self.pools.io, lambda: store.save_proxy_password(proxy, password))
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings
@@ -512,6 +531,8 @@ class Desk(QObject):
     def shutdown(self) -> None:
         """Stop unsent work, let sent checks finish and be recorded, release everything."""
         self._run_when_ready.clear()
+        if self._save_timer.isActive():
+            self._write_settings()  # a change made just before closing is kept
         if self.runs.running:
             self.runs.cancel()
         self.pools.shutdown()

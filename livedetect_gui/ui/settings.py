@@ -12,7 +12,7 @@ from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.connection import Connection
 from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
-from livedetect_gui.core.paths import make_private, private_dir
+from livedetect_gui.core.paths import make_private, open_private, private_dir
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
@@ -112,13 +112,16 @@ def save(settings: DeskSettings, store: QSettings | None = None) -> None:
     # No sync(): QSettings writes on its own schedule, keeping file I/O off this call.
 
 
-def write_privately() -> str:
-    """On a worker: write the settings now and make the file 0600 in a 0700 folder (it names
-    folders the operator opened photos from). Qt keeps a file's mode when it rewrites it."""
+def write_privately(settings: DeskSettings) -> str:
+    """On a worker: write ``settings`` to the file, created 0600 in a 0700 folder before Qt
+    writes a byte (it names folders the operator opened photos from; Qt keeps a file's mode
+    when it rewrites it). Never on the GUI thread: a QSettings writes when it is destroyed."""
+    path = Path(QSettings(ORGANIZATION, APPLICATION).fileName())  # reads nothing, writes nothing
+    private_dir(path.parent)
+    if not path.exists():
+        open_private(path, "ab").close()
     store = QSettings(ORGANIZATION, APPLICATION)
+    save(settings, store)
     store.sync()
-    path = Path(store.fileName())
-    if path.parent.exists():
-        private_dir(path.parent)
     make_private(path)
     return str(path)

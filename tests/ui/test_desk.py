@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -161,6 +163,47 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
         desk.set_threshold(87)
     finally:
         os.umask(old)
+
+
+def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
+        qtbot, make_desk, monkeypatch) -> None:
+    import os
+    import shutil
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    from livedetect_gui.ui import settings as desk_settings
+
+    desk = make_desk()
+    desk.persist = True
+    writes: list[float] = []
+    original = desk_settings.write_privately
+    monkeypatch.setattr(desk_settings, "write_privately",
+                        lambda s: (writes.append(s.threshold), original(s))[1])
+    keyring_writes: list[str] = []
+    save_password = desk.store.save_proxy_password
+    desk.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
+                                                        save_password(proxy, pw))
+    path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+    old = os.umask(0o022)
+    try:
+        desk.save_settings(replace(desk.settings, proxy="http://u:pw-1@proxy.invalid:3128"))
+        for step in range(20):  # a held-down spin arrow
+            desk.set_threshold(40 + step)
+        assert not os.path.exists(path)  # nothing written on the GUI thread
+        qtbot.waitUntil(lambda: writes == [59] and os.path.exists(path), timeout=WAIT_MS)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        assert "pw-1" not in Path(path).read_text(encoding="utf-8")
+        desk.set_threshold(61)
+        qtbot.waitUntil(lambda: writes == [59, 61], timeout=WAIT_MS)
+        assert keyring_writes == ["pw-1"]  # the unchanged password is not written again
+    finally:
+        os.umask(old)
+        with contextlib.suppress(Exception):
+            save_password("http://u@proxy.invalid:3128", "")
 
 
 def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
