@@ -817,8 +817,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from .ui.report_pdf import write_pdf  # Qt only when a PDF is asked for
-
+        try:
+            from .ui.report_pdf import write_pdf  # Qt only when a PDF is asked for
+        except ImportError as exc:  # the command-line install has no Qt
+            print(f"livedetect: --pdf needs the desk's Qt libraries ({exc.name or exc}): "
+                  "install the gui extra (pip install 'livedetect-gui[gui]'), or use --csv",
+                  file=sys.stderr)
+            return EXIT_ERROR
         if not _write(args.pdf, lambda path: write_pdf(report, path, lang)):
             return EXIT_ERROR
     for path in (args.csv, args.pdf):

@@ -306,3 +306,20 @@ def test_gui_without_qt_says_what_to_install() -> None:
         assert proc.returncode == 2
         assert "Traceback" not in proc.stderr
         assert "pip install 'livedetect-gui[gui]'" in proc.stderr
+
+
+def test_report_pdf_without_qt_says_to_install_the_gui_extra(tmp_path: Path) -> None:
+    from livedetect_gui.cli import EXIT_ERROR
+    from livedetect_gui.core.history import History
+
+    db = tmp_path / "h.sqlite3"
+    History(db).close()
+    args = ["report", "--from", "2026-01-01", "--to", "2026-12-31", "--history", str(db),
+            "--pdf", str(tmp_path / "r.pdf")]
+    code = ("import sys; sys.modules['PySide6'] = None; from livedetect_gui.cli import main; "
+            f"sys.exit(main({args!r}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == EXIT_ERROR and "gui" in proc.stderr and "pip install" in proc.stderr
+    assert not (tmp_path / "r.pdf").exists()
