@@ -272,9 +272,10 @@ def test_16_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
     assert window._start_folder() == str(Path.home())
     window._remember_folder(str(tmp_path))
     assert window._start_folder() == str(tmp_path)
-    assert desk_settings.load().last_folder == str(tmp_path)
+    qtbot.waitUntil(lambda: desk_settings.load().last_folder == str(tmp_path), timeout=10_000)
     window.findChild(QSpinBox, "thresholdSpin").setValue(61)
-    assert desk_settings.load().threshold == 61  # kept across restarts
+    # Kept across restarts (written on the io pool a moment after the change).
+    qtbot.waitUntil(lambda: desk_settings.load().threshold == 61, timeout=10_000)
     dialog = window.edit_settings()
     assert not [s for s in dialog.findChildren(QSpinBox) if s.value() == 61]  # one place
     dialog.reject()

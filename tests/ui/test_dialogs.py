@@ -102,8 +102,9 @@ def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
     dialog.https.setChecked(False)
     dialog.accept()
     assert window.desk.runs.pool.maxThreadCount() == 3
+    # Written on the io pool a moment after the change.
+    qtbot.waitUntil(lambda: desk_settings.load().concurrency == 3, timeout=10_000)
     loaded = desk_settings.load()
-    assert loaded.concurrency == 3
     assert loaded.endpoint() == "http://service.image.myqcloud.com"
     assert window.desk.mode is Mode.SANDBOX  # settings never silently leave the sandbox
 
