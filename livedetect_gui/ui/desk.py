@@ -100,8 +100,9 @@ class Desk(QObject):
         self._scans = 0
         self._run_scanned = False
         self._preview_generation = 0
-        # The language changed while checks ran: the client is rebuilt when they end.
-        self._relanguage = False
+        # The language or settings changed while checks ran: the client is rebuilt when
+        # they end.
+        self._rebuild_pending = False
         # Settings are written on the io pool a moment after the last change (a threshold
         # spin sends one change per step); the proxy password only when it changed.
         self._save_timer = QTimer(self)
@@ -248,11 +249,13 @@ class Desk(QObject):
         self.runs.limits = settings.limits()
         self.runs.set_concurrency(settings.concurrency)
         if self.connection is not None and settings.client_config() != old.client_config():
-            if self.connection.simulated:
-                self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too
-            else:
-                self.connect(policy.with_default_endpoint(self.connection,
-                                                          settings.endpoint(), self.env))
+            if settings.endpoint() != old.endpoint():  # a legacy profile's default host
+                self.connection = policy.with_default_endpoint(self.connection,
+                                                               settings.endpoint(), self.env)
+            # A new client now, or when the running checks end (theirs stays until then).
+            self._rebuild_pending = True
+            if not self.runs.running:
+                self._rebuild_client()
 
     @property
     def threshold(self) -> float:
@@ -273,12 +276,14 @@ class Desk(QObject):
         # The client answers in the operator's language (API 3.0's X-TC-Language): rebuilt
         # now, or when the running checks end (their client stays until then).
         if self.connection is not None:
-            self._relanguage = True
+            self._rebuild_pending = True
             if not self.runs.running:
                 self._rebuild_client()
 
     def _rebuild_client(self) -> None:
-        self._relanguage = False
+        """The client again with the current settings and language (timeouts, proxy and
+        concurrency apply to the sandbox's client too)."""
+        self._rebuild_pending = False
         if self.connection is not None:
             self.connect(self.connection)
 
@@ -488,7 +493,7 @@ class Desk(QObject):
                         self.runs.total, self.runs.eta_seconds())
 
     def _runs_finished(self) -> None:
-        if self._relanguage:
+        if self._rebuild_pending:
             self._rebuild_client()
         self.stateChanged.emit()
         self.batchFinished.emit()

@@ -75,3 +75,20 @@ def test_retry_of_a_maybe_billed_check_is_asked_first(qtbot, window, start_sandb
     wait_final(qtbot, window)
     assert window.model.items()[0].status in (Status.PASS, Status.FAIL)
 
+
+
+def test_settings_changed_while_checks_run_apply_when_they_end(
+        qtbot, window, start_sandbox, tmp_path) -> None:
+    slow = start_sandbox(latency_ms=1000)
+    point_at(window, slow)
+    make_photo(7, (320, 240)).save(tmp_path / "s.jpg")
+    window.add_paths([str(tmp_path / "s.jpg")])
+    wait_prepared(qtbot, window, 1)
+    window.run_all()
+    qtbot.waitUntil(lambda: window.model.items()[0].status is Status.SENDING, timeout=10_000)
+    window.desk.apply_settings(replace(window.desk.settings, read_timeout=17.0))
+    assert window.desk.runs.client.config.read_timeout != 17.0  # the running check's client
+    wait_final(qtbot, window)
+    qtbot.waitUntil(lambda: window.desk.runs.client.config.read_timeout == 17.0,
+                    timeout=WAIT_MS)
+    assert window.desk.connection.endpoint == slow.url  # the same service as before
