@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -60,6 +61,7 @@ class ReportsPanel(QWidget):
         self.report: Report | None = None
         self.lang = "en"
         self._generation = 0
+        self.export_folder = Path.home()
 
         today = QDate.currentDate()
         self.since = QDateEdit(today.addDays(-27))
@@ -259,8 +261,11 @@ class ReportsPanel(QWidget):
     def _ask(self, path: str | None, name: str, kinds: str) -> str | None:
         if self.report is None:
             return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"), name, kinds)
+        if path is None:  # in the operator's home or last export folder, never the cwd
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
+                                                  str(self.export_folder / name), kinds)
+            if path:
+                self.export_folder = Path(path).parent
         return path or None
 
     def export_pdf(self, path: str | None = None) -> None:
