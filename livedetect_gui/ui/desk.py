@@ -238,9 +238,12 @@ class Desk(QObject):
         # The file never holds the proxy's password: that is the keyring's.
         self.tasks.run(self.pools.io, lambda: desk_settings.write_privately(settings))
         proxy, password = split_proxy(settings.proxy)
-        if password is not None and (proxy, password) != self._proxy_saved:
+        store, saved = self.store, self._proxy_saved
+        if saved is not None and (saved[0] != proxy or password is None):  # removed, changed
+            self._proxy_saved = None
+            self.tasks.run(self.pools.io, lambda: store.delete_proxy_password(saved[0]))
+        if password is not None and (proxy, password) != saved:
             self._proxy_saved = (proxy, password)
-            store = self.store
             self.tasks.run(self.pools.io, lambda: store.save_proxy_password(proxy, password))
 
     def apply_settings(self, settings: DeskSettings) -> None:

@@ -43,6 +43,8 @@ from livedetect_gui.core.credentials import (
     Credentials,
     CredentialStore,
     KeyringUnavailable,
+    join_proxy,
+    split_proxy,
     valid_profile_name,
 )
 from livedetect_gui.core.messages import text as message_text
@@ -466,8 +468,13 @@ class SettingsDialog(QDialog):
         self.connect_timeout = _spin(QDoubleSpinBox(), 0.5, 120, settings.connect_timeout, " s")
         self.read_timeout = _spin(QDoubleSpinBox(), 1, 600, settings.read_timeout, " s")
         self.concurrency = _spin(QSpinBox(), 1, 32, settings.concurrency)
-        self.proxy = QLineEdit(settings.proxy)
-        self.proxy.setPlaceholderText("http://proxy:3128")
+        # The proxy's address and user in plain view; its password only as dots.
+        address, password = split_proxy(settings.proxy)
+        self.proxy = QLineEdit(address)
+        self.proxy.setPlaceholderText("http://user@proxy:3128")
+        self.proxy_password = QLineEdit(password or "")
+        self.proxy_password.setObjectName("proxyPassword")
+        self.proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.ca_bundle = QLineEdit(settings.ca_bundle)
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_ca)
@@ -493,6 +500,7 @@ class SettingsDialog(QDialog):
             (self.tr("&Read timeout"), self.read_timeout, self.read_timeout),
             (self.tr("Con&current checks"), self.concurrency, self.concurrency),
             (self.tr("&Proxy"), self.proxy, self.proxy),
+            (self.tr("Proxy pass&word"), self.proxy_password, self.proxy_password),
             (self.tr("CA &bundle"), ca_row, self.ca_bundle),
             (self.tr("&Signature validity"), self.validity, self.validity),
             (self.tr("Keep &history for"), self.retention, self.retention),
@@ -550,7 +558,7 @@ class SettingsDialog(QDialog):
             connect_timeout=self.connect_timeout.value(),
             read_timeout=self.read_timeout.value(),
             concurrency=self.concurrency.value(),
-            proxy=self.proxy.text().strip(),
+            proxy=join_proxy(self.proxy.text().strip(), self.proxy_password.text()),
             ca_bundle=self.ca_bundle.text().strip(),
             signature_validity=self.validity.value(),
             retention_days=self.retention.value(),

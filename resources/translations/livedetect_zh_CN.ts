@@ -328,183 +328,183 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="88"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="153"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="163"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="189"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="294"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="409"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="411"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
         <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="416"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="434"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -560,52 +560,52 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="143"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="146"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="172"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="187"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="215"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="217"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="282"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="309"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="412"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="475"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="534"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="503"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="536"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1146,62 +1146,62 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="147"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="147"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="207"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="241"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="248"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="246"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="249"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
@@ -1209,137 +1209,137 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="145"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="147"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="148"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="151"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="152"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="154"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="155"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="165"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="166"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="184"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="199"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="205"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="236"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="242"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="244"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="249"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="252"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="254"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="263"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="265"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="267"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="272"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="280"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="285"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="296"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="299"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
@@ -1375,117 +1375,122 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="466"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
+        <source>Proxy pass&amp;word</source>
+        <translation>代理密码(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="566"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="574"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="569"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="577"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="547"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="548"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>

@@ -206,6 +206,20 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
             save_password("http://u@proxy.invalid:3128", "")
 
 
+def test_the_proxy_password_leaves_the_keyring_with_its_proxy(qtbot, make_desk) -> None:
+    desk = make_desk()
+    desk.persist = True
+    first = "http://u@proxy-a.invalid:3128"
+    desk.save_settings(replace(desk.settings, proxy="http://u:pw-a@proxy-a.invalid:3128"))
+    qtbot.waitUntil(lambda: desk.store.load_proxy_password(first) == "pw-a", timeout=WAIT_MS)
+    desk.save_settings(replace(desk.settings, proxy="http://u:pw-b@proxy-b.invalid:3128"))
+    qtbot.waitUntil(lambda: desk.store.load_proxy_password(first) is None, timeout=WAIT_MS)
+    second = "http://u@proxy-b.invalid:3128"
+    assert desk.store.load_proxy_password(second) == "pw-b"
+    desk.save_settings(replace(desk.settings, proxy=""))  # no proxy any more
+    qtbot.waitUntil(lambda: desk.store.load_proxy_password(second) is None, timeout=WAIT_MS)
+
+
 def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
     import keyring
     from keyring.backends import fail

@@ -113,3 +113,21 @@ def test_report_export_dialog_starts_in_home_then_the_last_folder(
     reports.export_pdf()
     assert asked == [str(Path.home() / "livedetect-report.csv"),
                      str(tmp_path / "out" / "livedetect-report.pdf")]
+
+
+def test_settings_dialog_hides_the_proxy_password(qtbot, window) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    window.desk.settings = replace(window.desk.settings,
+                                   proxy="http://desk:s3cret-pw@proxy.invalid:3128")
+    dialog = window.edit_settings()
+    try:
+        assert dialog.proxy.text() == "http://desk@proxy.invalid:3128"
+        assert dialog.proxy_password.echoMode() is QLineEdit.EchoMode.Password
+        assert dialog.proxy_password.text() == "s3cret-pw"
+        assert not [e for e in dialog.findChildren(QLineEdit)
+                    if "s3cret-pw" in e.displayText()]
+        dialog.proxy_password.setText("n3w-pw")
+        assert dialog.settings().proxy == "http://desk:n3w-pw@proxy.invalid:3128"
+    finally:
+        dialog.reject()
