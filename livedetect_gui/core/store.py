@@ -232,6 +232,22 @@ class FileAnchor:
 
     A separate file because deleting the newest rows with a database tool leaves the rest of
     the chain intact: only a copy of the head kept elsewhere shows that something is missing.
+
+    What it protects against: rows deleted, inserted or edited with a database tool by
+    someone who leaves the anchor alone. What it does not: the chain is an unkeyed SHA-256
+    chain, so someone who can rewrite both the database and this file can rebuild a
+    consistent pair; nor can it tell the newest transaction lost in a crash from that same
+    transaction deleted on purpose (see below).
+
+    Crash safety: the anchor is written (fsynced, renamed) before COMMIT, under the write
+    lock, so anchors follow commits in order. It is written *pending*, naming the head before
+    the transaction too, and confirmed after the commit (under the write lock again, only if
+    no other writer came in between). A kill between the anchor and the commit leaves the
+    records at that earlier head with a pending anchor, which verification accepts; with a
+    confirmed anchor, a shorter trail is reported. The database runs with
+    ``synchronous=FULL`` so that a commit that returned survives a power cut too (WAL with
+    NORMAL may lose several, which would leave the anchor ahead and the trail reported
+    altered for ever).
     """
 
     def __init__(self, path: Path) -> None:
@@ -240,7 +256,10 @@ class FileAnchor:
     def read(self) -> Anchor | None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return Anchor(int(data["seq"]), str(data["hash"]))
+            before = data.get("prev_seq")
+            return Anchor(int(data["seq"]), str(data["hash"]), bool(data.get("pending")),
+                          None if before is None else int(before),
+                          None if before is None else str(data["prev_hash"]))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -248,7 +267,11 @@ class FileAnchor:
 
     def write(self, anchor: Anchor) -> None:
         with atomic_private(self.path, "w", encoding="utf-8") as out:
-            json.dump({"seq": anchor.seq, "hash": anchor.hash}, out)
+            data: dict[str, object] = {"seq": anchor.seq, "hash": anchor.hash}
+            if anchor.pending:
+                data |= {"pending": True, "prev_seq": anchor.prev_seq,
+                         "prev_hash": anchor.prev_hash}
+            json.dump(data, out)
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -358,7 +381,7 @@ class SQLiteStore(TrailStore):
         if (db.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
                 and db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal"):
             raise sqlite3.OperationalError("database is locked (journal mode)")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA synchronous=FULL")  # a returned commit survives a power cut
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             with self._write():
                 # Read again under the write lock: another process may have just migrated.
@@ -401,6 +424,7 @@ class SQLiteStore(TrailStore):
                 head = db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
                                   ).fetchone()
                 seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+                head_seq, head_hash = seq, prev
                 stored: list[Record] = []
                 for record in records:
                     if db.execute("SELECT 1 FROM records WHERE id = ?", (record.id,)).fetchone():
@@ -413,7 +437,7 @@ class SQLiteStore(TrailStore):
                 before = self.anchor_file.read()
                 if stored:
                     # Written under the write lock, so anchors follow commits in order.
-                    self.anchor_file.write(Anchor(seq, prev))
+                    self.anchor_file.write(Anchor(seq, prev, True, head_seq, head_hash))
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -426,6 +450,8 @@ class SQLiteStore(TrailStore):
                 if stored and before is not None:
                     self.anchor_file.write(before)  # the rows it named never landed
                 raise
+            if stored:
+                self._confirm_anchor(Anchor(seq, prev))
             return stored
 
         try:
@@ -436,6 +462,25 @@ class SQLiteStore(TrailStore):
             raise HistoryError("unwritable", self.location, exc.strerror or str(exc)) from None
         self._make_private()
         return stored
+
+    def _confirm_anchor(self, anchor: Anchor) -> None:
+        """After a commit: the pending anchor becomes confirmed, under the write lock and
+        only while the head is still ours. Best effort: left pending, it is still right."""
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return  # another writer: its own anchor replaces ours anyway
+        try:
+            head = db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1"
+                              ).fetchone()
+            if head is not None and (head[0], head[1]) == (anchor.seq, anchor.hash):
+                self.anchor_file.write(anchor)
+        except OSError:
+            pass  # the pending anchor stays, and stays correct
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
 
     def page(self, query: Query, offset: int, limit: int) -> list[Record]:
         where, params = query.where()

@@ -240,6 +240,13 @@ class Anchor:
 
     seq: int
     hash: str
+    # Written before its transaction committed and not yet confirmed after it: a process
+    # killed between the two leaves the records at the head before (``prev_seq`` and
+    # ``prev_hash``; 0 and GENESIS for the first). That is a crash, not an alteration. A
+    # confirmed anchor accepts nothing less than its own head.
+    pending: bool = False
+    prev_seq: int | None = None
+    prev_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -312,6 +319,11 @@ def verify_chain(records: Iterable[Record], anchor: Anchor | None,
             return ChainState(0, True)
         return ChainState(count, False, prev.seq, prev.id, "no_anchor")
     head_seq = prev.seq if prev else 0
+    if (anchor.pending and head_seq < anchor.seq and head_seq == anchor.prev_seq
+            and (prev.hash if prev else GENESIS) == anchor.prev_hash):
+        # The newest transaction was anchored but never committed (killed in between):
+        # the records end exactly where the anchor says they ended before it.
+        return ChainState(count, True)
     if head_seq < anchor.seq:
         return ChainState(count, False, head_seq + 1, None, "newest_missing",
                           f"#{head_seq + 1}–#{anchor.seq}")
