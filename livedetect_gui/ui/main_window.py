@@ -468,6 +468,7 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/state", self.saveState())
+        self.hide()  # gone at once for the operator; sent checks may still take a moment
         self.shutdown()
         super().closeEvent(event)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -181,8 +182,10 @@ class Pools(QObject):
         return [self.network, self.prepare, self.io, *self.extra]
 
     def shutdown(self, msecs: int = 15_000) -> None:
-        """Drop what has not started, wait for what runs (sent checks end and are recorded)."""
+        """Drop what has not started, wait for what runs (sent checks end and are recorded),
+        all pools together for at most ``msecs`` (one deadline, not one per pool)."""
         for pool in self.all():
             pool.clear()
+        ends = time.monotonic() + msecs / 1000
         for pool in self.all():
-            pool.waitForDone(msecs)
+            pool.waitForDone(max(0, int((ends - time.monotonic()) * 1000)))

@@ -131,3 +131,33 @@ def test_settings_dialog_hides_the_proxy_password(qtbot, window) -> None:
         assert dialog.settings().proxy == "http://desk:n3w-pw@proxy.invalid:3128"
     finally:
         dialog.reject()
+
+
+def test_closing_waits_once_for_all_pools_together(qtbot) -> None:
+    import threading
+    import time
+
+    from livedetect_gui.ui.tasks import Pools, TaskRunner
+
+    pools, tasks = Pools(), TaskRunner()
+    release = threading.Event()
+    started: list[str] = []
+    for name, pool in (("network", pools.network), ("prepare", pools.prepare),
+                       ("io", pools.io)):
+        tasks.run(pool, lambda n=name: (started.append(n), release.wait(10))[1])
+    qtbot.waitUntil(lambda: len(started) == 3, timeout=WAIT_MS)
+    began = time.monotonic()
+    pools.shutdown(msecs=600)
+    elapsed = time.monotonic() - began
+    release.set()
+    for pool in pools.all():
+        pool.waitForDone(10_000)
+    assert elapsed < 1.2  # one deadline for all three pools, not 600 ms each
+
+
+def test_closing_the_window_hides_it_before_waiting(qtbot, window) -> None:
+    seen: list[bool] = []
+    original = window.desk.shutdown
+    window.desk.shutdown = lambda: (seen.append(window.isVisible()), original())[1]
+    window.close()
+    assert seen == [False]
