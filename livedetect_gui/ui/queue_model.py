@@ -186,7 +186,9 @@ class QueueModel(RecordTableModel):
             return _size_text((p.width, p.height, p.bytes))
         if column == "status":
             text = self.status_text(item.status)
-            return f"{text} ({self.tr('cancelled')})" if item.cancelled else text
+            if not item.cancelled:
+                return text
+            return text + " (" + self.tr("cancelled") + ")"  # not in an f-string: lupdate
         if column == "score":
             if item.result is None or item.result.score is None:
                 return ""

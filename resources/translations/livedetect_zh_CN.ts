@@ -560,52 +560,52 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="144"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="147"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="188"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="216"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="218"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="309"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="310"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="412"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="413"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="475"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="476"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="534"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="535"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="536"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="537"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1176,32 +1176,37 @@ Static-photo liveness checks for review desks.</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="191"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="209"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="238"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="251"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="252"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>

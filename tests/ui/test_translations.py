@@ -39,3 +39,17 @@ def test_qm_is_compiled_from_the_ts(tmp_path) -> None:
     subprocess.run([tool("pyside6-lrelease"), str(resource("translations/livedetect_zh_CN.ts")),
                     "-qm", str(qm)], check=True, capture_output=True, timeout=120)
     assert qm.read_bytes() == resource("translations/livedetect_zh_CN.qm").read_bytes()
+
+
+def test_every_single_line_tr_literal_is_in_the_ts() -> None:
+    """lupdate misses some literals (e.g. a tr() inside an f-string): each one the code
+    passes to tr() must be in the .ts, or it shows in English in the Chinese desk."""
+    import re
+
+    known = {m.find("source").text for m in
+             ET.parse(resource("translations/livedetect_zh_CN.ts")).iter("message")}
+    pattern = re.compile(r"""\btr\(\s*(?P<q>['"])(?P<text>[^'"\\]+)(?P=q)\s*[,)]""")
+    missing = sorted({m.group("text")
+                      for p in (ROOT / "livedetect_gui" / "ui").glob("*.py")
+                      for m in pattern.finditer(p.read_text(encoding="utf-8"))} - known)
+    assert missing == []
