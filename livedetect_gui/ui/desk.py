@@ -17,14 +17,18 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, collect, refused
-from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
+from livedetect_gui.core.client import (
+    BadEndpoint,
+    BadSetting,
+    LiveDetectClient,
+    validate_image_url,
+)
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
 from livedetect_gui.core.imaging import Limits
@@ -381,8 +385,12 @@ class Desk(QObject):
 
     @staticmethod
     def valid_url(url: str) -> bool:
-        parts = urlsplit(url.strip())
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
+        """By the core's rule: what the service could fetch (no spaces, a real port...)."""
+        try:
+            validate_image_url(url)
+        except BadEndpoint:
+            return False
+        return True
 
     def add_url(self, url: str) -> QueueItem | None:
         if not self.valid_url(url):

@@ -161,3 +161,11 @@ def test_closing_the_window_hides_it_before_waiting(qtbot, window) -> None:
     window.desk.shutdown = lambda: (seen.append(window.isVisible()), original())[1]
     window.close()
     assert seen == [False]
+
+
+def test_the_desk_takes_only_urls_the_core_accepts(qtbot, window) -> None:
+    desk = window.desk
+    assert desk.valid_url(" https://img.example/face.jpg ")
+    assert not desk.valid_url("https://img.example/my face.jpg")  # a space: the core refuses
+    assert not desk.valid_url("https://img.example:99999/face.jpg")
+    assert desk.add_url("https://img.example/my face.jpg") is None
