@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from .csv_cells import safe_cell
 from .paths import atomic_private, history_path
 from .result import CheckResult
 from .store import (
@@ -279,15 +280,8 @@ EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message")
 
 def export_row(record: Record, lang: str = "en") -> list[object]:
     values = row_values(record)
-    return [record.time_text, *(_csv_safe(values[f]) for f in EXPORT_COLUMNS[1:-1]),
-            _csv_safe(record.message(lang))]
-
-
-def _csv_safe(value: object) -> object:
-    # A source name starting with = + - @ would run as a formula when the CSV opens in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
+    return [record.time_text, *(safe_cell(values[f]) for f in EXPORT_COLUMNS[1:-1]),
+            safe_cell(record.message(lang))]
 
 
 # -- the spool: records the database could not take yet ------------------------------------------

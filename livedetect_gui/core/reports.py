@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .csv_cells import safe_cell
 from .errors import local_problem, service_problem
 from .history import History
 from .paths import atomic_private
@@ -284,6 +285,4 @@ def _raw(tally: Tally, column: str) -> object:
         return ""
     if isinstance(value, float):
         return round(value, 4)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return safe_cell(value)
