@@ -47,6 +47,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_endpoint": ("The service address {endpoint!r} is not valid: use a full address "
                      "starting with http:// or https://.",
                      "服务地址 {endpoint!r} 无效：请使用以 http:// 或 https:// 开头的完整地址。"),
+    "bad_settings": ("These connection settings cannot be used (the CA bundle, the proxy, "
+                     "the timeouts or the credentials under Settings); the technical details "
+                     "say which one.",
+                     "这些连接设置无法使用（设置中的 CA 证书包、代理、超时或凭据）；"
+                     "技术详情中说明了是哪一项。"),
     "summary": ("{total} checked: {passed} pass, {failed} fail, {errors} error",
                 "共检测 {total} 张：通过 {passed}，未通过 {failed}，错误 {errors}"),
     "sandbox_notice": ("sandbox: scores are SIMULATED, not a liveness judgement",

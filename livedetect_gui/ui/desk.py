@@ -34,6 +34,7 @@ from livedetect_gui.core.credentials import Credentials, CredentialStore, split_
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
 from livedetect_gui.core.lazy_history import LazyHistory
+from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
 
@@ -195,7 +196,7 @@ class Desk(QObject):
             client = LiveDetectClient(chosen.credentials,
                                       self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
-            self.failed.emit(self.setting_problem(exc), str(exc))
+            self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
             return False
         if self.runs.client is not None:
             self.runs.client.close()
@@ -214,13 +215,12 @@ class Desk(QObject):
         self.stateChanged.emit()
         return True
 
-    def setting_problem(self, exc: BadSetting) -> str:
-        """The operator's sentence for connection settings the client refused."""
+    def setting_problem(self, exc: BadSetting, endpoint: str = "") -> str:
+        """The operator's sentence for connection settings the client refused (the core's
+        message keys, as the settings dialog says it)."""
         if isinstance(exc, BadEndpoint):
-            return self.tr("The service address is not valid: use a full address starting "
-                           "with http:// or https://.")
-        return self.tr("These connection settings cannot be used (the CA bundle, the proxy, "
-                       "the timeouts or the credentials); the technical details say which one.")
+            return message_text("bad_endpoint", self.lang, endpoint=endpoint)
+        return message_text("bad_settings", self.lang)
 
     @property
     def mode(self) -> Mode | None:

@@ -408,9 +408,7 @@ class CredentialsDialog(QDialog):
                                            endpoint=chosen.endpoint or ""), str(exc))
             return
         except BadSetting as exc:  # a missing CA bundle, a bad proxy: said, never raised
-            self._show_status(self.tr("These connection settings cannot be used (the CA "
-                                      "bundle, the proxy or the timeouts under Settings); the "
-                                      "technical details say which one."), str(exc))
+            self._show_status(message_text("bad_settings", self.lang), str(exc))
             return
         self.test_button.setEnabled(False)
         self._show_status(self.tr("Sending the sample photo once to %1…").replace(

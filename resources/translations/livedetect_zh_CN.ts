@@ -489,22 +489,17 @@
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="411"/>
-        <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
-        <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="416"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -560,52 +555,42 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="149"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="152"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="193"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="216"/>
-        <source>The service address is not valid: use a full address starting with http:// or https://.</source>
-        <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="218"/>
-        <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
-        <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="314"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="413"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="421"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="484"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="543"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="537"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="545"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1380,122 +1365,122 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="466"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="477"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="484"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
         <source>Proxy pass&amp;word</source>
         <translation>代理密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="574"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="572"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="577"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="581"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="547"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="545"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="548"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="546"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>

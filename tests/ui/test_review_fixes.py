@@ -169,3 +169,21 @@ def test_the_desk_takes_only_urls_the_core_accepts(qtbot, window) -> None:
     assert not desk.valid_url("https://img.example/my face.jpg")  # a space: the core refuses
     assert not desk.valid_url("https://img.example:99999/face.jpg")
     assert desk.add_url("https://img.example/my face.jpg") is None
+
+
+def test_refused_settings_are_said_in_the_desk_language_by_the_core_key(
+        qtbot, window, tmp_path) -> None:
+    from livedetect_gui.core.messages import text as message_text
+
+    desk = window.desk
+    desk.lang = "zh_CN"
+    desk.save_settings(replace(desk.settings, ca_bundle=str(tmp_path / "missing.pem")))
+    with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
+        assert not desk.connect(desk.connection)
+    assert failed.args[0] == message_text("bad_settings", "zh_CN")
+    acc = desk.sandbox.account
+    desk.save_settings(replace(desk.settings, ca_bundle=""))
+    with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
+        assert not desk.connect(Connection(Mode.SESSION, Credentials(
+            acc.appid, acc.secret_id, acc.secret_key), "ftp://nowhere"))
+    assert failed.args[0] == message_text("bad_endpoint", "zh_CN", endpoint="ftp://nowhere")
