@@ -96,8 +96,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from devsupport.sample_trail import fill
     from livedetect_gui.core.history import History
-    from livedetect_gui.core.sample_trail import fill
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "h.sqlite3"

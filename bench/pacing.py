@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.photos import write_photos  # noqa: E402
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
+from devsupport.photos import write_photos  # noqa: E402
 from livedetect_gui.core.checking import Source, run_batch  # noqa: E402
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402

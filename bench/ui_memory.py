@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from bench.photos import make_photo  # noqa: E402
+from devsupport.photos import make_photo  # noqa: E402
 from livedetect_gui.ui.app import create_app  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.queue_model import Status  # noqa: E402

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from bench import sandbox_process  # noqa: E402
-from bench.photos import write_photos  # noqa: E402
-from bench.stalls import measure  # noqa: E402
+from devsupport.photos import write_photos  # noqa: E402
+from devsupport.stalls import measure  # noqa: E402
 from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.app import create_app  # noqa: E402

@@ -19,6 +19,10 @@ for member in livedetect_gui/resources/translations/livedetect_zh_CN.qm \
               livedetect_gui/resources/icons/pass.svg; do
   grep -q "$member" "$out/wheel.txt" || { echo "wheel: $member missing" >&2; exit 1; }
 done
+# Test and benchmark helpers never ship in the wheel.
+if grep -qE '(^|[[:space:]])(devsupport|bench|tests)/|sample_trail' "$out/wheel.txt"; then
+  echo "wheel: test or benchmark code inside" >&2; exit 1
+fi
 grep -q "resources/translations/livedetect_zh_CN.qm" "$out/sdist.txt" \
   || { echo "sdist: compiled translation missing" >&2; exit 1; }
 echo "wheel-check: $(basename "$wheel") and $(basename "$sdist") carry resources and translations"

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 
-from bench.photos import make_photo  # noqa: E402
+from devsupport.photos import make_photo  # noqa: E402
 
 
 def wait(ms: int) -> None:

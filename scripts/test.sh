@@ -9,7 +9,7 @@ scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 # Quiet Qt Multimedia's probing for video-acceleration libraries a test machine does not have.
 export QT_LOGGING_RULES="qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false"
-.venv/bin/ruff check livedetect_gui tests bench packaging
+.venv/bin/ruff check livedetect_gui tests bench devsupport packaging
 if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
   packaging/check_wheel.sh
   packaging/build.sh

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bench.photos import make_photo
+from devsupport.photos import make_photo
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.credentials import Credentials
 from livedetect_gui.core.imaging import prepare_file

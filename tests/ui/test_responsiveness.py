@@ -3,8 +3,8 @@ strict 100 ms target is measured by bench/ui_responsiveness.py, not asserted on 
 
 from __future__ import annotations
 
-from bench.photos import write_photos
-from bench.stalls import measure
+from devsupport.photos import write_photos
+from devsupport.stalls import measure
 from tests.ui.conftest import point_at
 
 
