@@ -60,7 +60,7 @@ def test_unreachable_server_is_a_clear_error(pg_server) -> None:
     with pytest.raises(StoreUnavailable, match="no_such_db"):
         connect(url)
     closed = parse("postgresql://u@127.0.0.1:1/db?connect_timeout=2")
-    with pytest.raises(StoreUnavailable, match=r"127\.0\.0\.1:1/db.* unavailable: .*Connection refused"):
+    with pytest.raises(StoreUnavailable, match=r"127\.0\.0\.1:1/db.* unavailable: .*refused"):
         connect(closed)
 
 
