@@ -34,12 +34,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .history_url import DatabasePasswords, HistoryUrl
 
 if TYPE_CHECKING:
     import psycopg
+
+T = TypeVar("T")
 
 # Arbitrary but fixed: our key in the server's advisory-lock space ("LDMIGRAT").
 MIGRATION_LOCK_KEY = 0x4C444D4947524154
@@ -140,6 +142,20 @@ class Connection:
             except psycopg.InterfaceError as exc:
                 self._drop()
                 raise StoreUnavailable(describe_error(self.url, exc)) from None
+
+    def run(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """``work(conn)``, tried a second time on a new connection when a connection kept from
+        before turns out dead (the server restarted since): for reads and idempotent writes."""
+        with self._lock:
+            for attempt in (1, 2):
+                reused = self._conn is not None and not self._conn.closed
+                try:
+                    with self.use() as conn:
+                        return work(conn)
+                except StoreUnavailable:
+                    if not reused or attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
 
     def _drop(self) -> None:
         if self._conn is not None:

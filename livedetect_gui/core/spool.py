@@ -134,8 +134,9 @@ class Forwarder:
 
     ``send(batch)`` stores the records (idempotently) and returns this desk's new anchor, or
     raises when the store is away; the forwarder then waits (1 s, doubling to 30 s) and tries
-    again, or sooner when a new record is spooled. ``on_pending(n)`` is told the number of
-    records waiting whenever it changes: the desk's "N records waiting" status.
+    again. While the store answers, a new record is sent at once (``poke``). ``on_pending(n)``
+    is told the number of records waiting whenever it changes: the desk's "N records waiting
+    to be sent to the shared store".
     """
 
     def __init__(self, spool: Spool, send: Callable[[list[Spooled]], Anchor | None],
@@ -201,9 +202,12 @@ class Forwarder:
                 wait = 1.0
                 self._wake.wait()
             except Exception as exc:  # the store is away: keep everything, try again later
+                if self.last_error is None:  # once per outage, not once per attempt
+                    log.warning("records stay spooled: %s", exc)
                 self.last_error = str(exc)
-                log.warning("records stay spooled: %s", exc)
                 self._tell()
-                self._wake.wait(wait)
+                # New records do not cut the back-off short: a desk busy while the server is
+                # down would otherwise knock on it once per record.
+                self._stop.wait(wait)
                 wait = min(wait * 2, self._max_wait)
             self._wake.clear()
