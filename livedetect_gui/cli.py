@@ -22,7 +22,7 @@ from . import __version__
 from .core import credentials as creds
 from .core.checking import Source, collect, run_batch
 from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
-from .core.history import History
+from .core.history import History, HistoryError, Query, Recorder
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
@@ -129,11 +129,39 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--profile", default=creds.DEFAULT_PROFILE)
     cr_sub.add_parser("list", help="list profiles")
 
-    hist = sub.add_parser("history", help="list or export the check history",
-                          description="Print recent checks, or export them all as CSV.")
-    hist.add_argument("--export", metavar="FILE.csv", help="write CSV ('-' for stdout)")
-    hist.add_argument("--limit", type=int, default=20)
-    hist.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    hist = sub.add_parser("history", help="list, export or verify the audit trail",
+                          description="Print recent records, export every matching record as "
+                          "CSV, or verify the hash chain (`livedetect history verify`).")
+    hist_sub = hist.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    verify = hist_sub.add_parser("verify", help="check that no record was edited, inserted or "
+                                 "deleted", description="Exit 0 and say 'N records, chain "
+                                 "intact', or exit 1 naming the first record that does not match.")
+    verify.add_argument("--history", metavar="FILE", default=argparse.SUPPRESS,
+                        help="history database (default: user data)")
+    hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
+                      "('-' for stdout)")
+    hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
+    _filter_arguments(hist)
+    _history_argument(hist)
+
+    rep = sub.add_parser("report", help="supervisor report for a date range",
+                         description="Checks, verdicts, decisions, overrides, errors, latency, "
+                         "calls spent and saved, per day/week and operator; as text, PDF or CSV. "
+                         "Simulated (sandbox) records are left out unless --simulated is given.")
+    rep.add_argument("--from", dest="since", required=True, metavar="DATE",
+                     help="first day (YYYY-MM-DD)")
+    rep.add_argument("--to", dest="until", required=True, metavar="DATE",
+                     help="last day, included (YYYY-MM-DD)")
+    rep.add_argument("--operator", action="append", metavar="NAME",
+                     help="only this operator (repeatable)")
+    rep.add_argument("--by", choices=("day", "week"), default="day")
+    rep.add_argument("--simulated", action="store_true", help="include simulated records")
+    rep.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                     help="threshold line of the score histogram (default %(default)s)")
+    rep.add_argument("--pdf", metavar="FILE.pdf", help="write the report as PDF")
+    rep.add_argument("--csv", metavar="FILE.csv", help="write the report's tables as CSV")
+    rep.add_argument("--lang", help="language: en or zh (default: from $LANG)")
+    _history_argument(rep)
     return parser
 
 
@@ -147,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
                "sandbox": cmd_sandbox, "credentials": cmd_credentials,
-               "history": cmd_history}[args.command]
+               "history": cmd_history, "report": cmd_report}[args.command]
     try:
         return handler(args)
     except UsageError as exc:
@@ -230,7 +258,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         client = LiveDetectClient(credentials, config)
     except BadEndpoint as exc:
         raise UsageError(f"bad endpoint: {exc}") from None
-    history = None if args.no_history else _open_history(args.history)
+    history = None if args.no_history else _open_history(args.history, lang)
     progress = _Progress(len(sources)) if sys.stderr.isatty() else None
 
     def report(_index: int, result: CheckResult) -> None:
@@ -258,17 +286,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
               f"{counts[Verdict.ERROR]} error", file=sys.stderr)
-    if counts[Verdict.ERROR]:
+    unrecorded = history.summary(lang) if history else ""
+    if unrecorded:
+        print(f"livedetect: {unrecorded}", file=sys.stderr)
+    if counts[Verdict.ERROR] or (history is not None and history.lost):
         return EXIT_ERROR
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
 
 
-def _open_history(path: str | None) -> History | None:
-    try:
-        return History(path)
-    except Exception as exc:  # a broken history file must not stop the desk from checking
-        print(f"livedetect: history not recorded ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return None
+def _open_history(path: str | None, lang: str) -> Recorder:
+    """A broken history never stops the checks: one message, and the rows go to the spool."""
+    recorder = Recorder(path)
+    if recorder.error is not None:
+        print(f"livedetect: {recorder.error.message(lang)}", file=sys.stderr)
+    return recorder
 
 
 def _human_line(result: CheckResult, lang: str) -> str:
@@ -411,26 +442,132 @@ def _ask_secret() -> str:
     return sys.stdin.readline().strip()
 
 
-def cmd_history(args: argparse.Namespace) -> int:
+def _history_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+
+
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="since", metavar="DATE", help="from this day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="until", metavar="DATE", help="to this day, included")
+    parser.add_argument("--verdict", action="append", choices=("pass", "fail", "error"))
+    parser.add_argument("--operator", action="append", metavar="NAME")
+    parser.add_argument("--kind", action="append", choices=("check", "decision", "cut"))
+    live = parser.add_mutually_exclusive_group()
+    live.add_argument("--simulated", dest="simulated", action="store_const", const=True,
+                      help="only simulated (sandbox) records")
+    live.add_argument("--live", dest="simulated", action="store_const", const=False,
+                      help="only records from a live service")
+
+
+def _day(text: str | None, end: bool = False) -> float | None:
+    """A YYYY-MM-DD day as local time; ``end`` gives the start of the next day."""
+    if text is None:
+        return None
+    from datetime import date, datetime, time, timedelta
+
     try:
-        history = History(args.history)
-    except Exception as exc:
-        print(f"livedetect: cannot open history: {exc}", file=sys.stderr)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min).timestamp()
+
+
+def _history_query(args: argparse.Namespace) -> Query:
+    return Query(since=_day(args.since), until=_day(args.until, end=True), verdicts=args.verdict,
+                 operators=args.operator, kinds=args.kind, simulated=args.simulated)
+
+
+def _open_for_reading(path: str | None) -> History:
+    """The history for a reading command; a damaged or missing file is one clear message."""
+    if path is not None and not Path(path).exists():
+        raise HistoryError("unreadable", path, "no such file")
+    return History(path)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    lang = _lang(None)
+    try:
+        history = _open_for_reading(args.history)
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
         return EXIT_ERROR
     try:
+        if args.action == "verify":
+            state = history.verify()
+            print(state.message(lang), file=sys.stdout if state.intact else sys.stderr)
+            return EXIT_OK if state.intact else EXIT_FAIL
+        query = _history_query(args)
         if args.export:
             if args.export == "-":
-                count = history.export_csv(sys.stdout)
+                count = history.export_csv(sys.stdout, query, lang)
             else:
-                with open(args.export, "w", newline="", encoding="utf-8") as out:
-                    count = history.export_csv(out)
-            print(f"exported {count} checks", file=sys.stderr)
+                try:
+                    count = history.export_file(args.export, query, lang)
+                except OSError as exc:
+                    print(f"livedetect: cannot write {args.export}: {exc.strerror or exc}",
+                          file=sys.stderr)
+                    return EXIT_ERROR
+            print(f"exported {count} records", file=sys.stderr)
             return EXIT_OK
-        for entry in history.entries(limit=args.limit):
-            score = "-" if entry.score is None else str(entry.score)
-            print(f"{entry.time_text}  {entry.verdict:<5} {score:>3}  {entry.source}  "
-                  f"{'' if entry.verdict != 'error' else entry.message}")
+        for record in history.page(query, 0, max(0, args.limit)):
+            score = "-" if record.score is None else f"{record.score:g}"
+            what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
+            tag = " [simulated]" if record.simulated else ""
+            note = record.message(lang) if record.verdict == "error" else ""
+            print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
+                  f"{record.source}{tag}  {note}".rstrip())
         return EXIT_OK
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        history.close()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .core.reports import ReportOptions, build_report, write_csv
+
+    lang = _lang(args.lang)
+    since, until = _day(args.since), _day(args.until, end=True)
+    assert since is not None and until is not None
+    if until <= since:
+        raise UsageError("--to is before --from")
+    try:
+        history = _open_for_reading(args.history)
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        options = ReportOptions(since=since, until=until, operators=args.operator,
+                                include_simulated=args.simulated, by=args.by,
+                                threshold=args.threshold)
+        report = build_report(history, options)
+        print(report.as_text(lang))
+        if args.csv:
+            try:
+                write_csv(report, args.csv, lang)
+            except OSError as exc:
+                print(f"livedetect: cannot write {args.csv}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return EXIT_ERROR
+            print(f"wrote {args.csv}", file=sys.stderr)
+        if args.pdf:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            from .ui.report_pdf import write_pdf  # Qt only when a PDF is asked for
+
+            try:
+                write_pdf(report, args.pdf, lang)
+            except OSError as exc:
+                print(f"livedetect: cannot write {args.pdf}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return EXIT_ERROR
+            print(f"wrote {args.pdf}", file=sys.stderr)
+        return EXIT_OK
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_ERROR
     finally:
         history.close()
 

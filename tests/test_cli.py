@@ -160,7 +160,7 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     assert proc.returncode == 0
     listing = run("history", "--limit", "100", env=env).stdout
     db_path = Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3"
-    rows = sqlite3.connect(db_path).execute("SELECT * FROM checks").fetchall()
+    rows = sqlite3.connect(db_path).execute("SELECT * FROM records").fetchall()
     assert len(rows) == 14
     haystacks = [*outputs, export.read_text(), listing, repr(rows)]
     haystacks += [p.read_bytes().decode("latin-1") for p in db_path.parent.iterdir()]
