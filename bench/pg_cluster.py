@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SERVER_USER = "postgres"  # created by Debian's postgresql-common
+PASSWORD_ROLE = "desk_pw"  # the one role that must authenticate with a password
 
 
 class ClusterUnavailable(RuntimeError):
@@ -114,6 +115,12 @@ def create(parent: str | Path | None = None) -> Cluster:
              "-U", superuser, "-E", "UTF8", "--locale=C", "--no-instructions"],
             check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
+        # One role that must give a password over TCP (the keyring path is tested with it);
+        # everyone else is trusted, loopback only.
+        hba = folder / "data" / "pg_hba.conf"
+        # Rewritten in place, so the file keeps its owner.
+        hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+                       + hba.read_text())
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

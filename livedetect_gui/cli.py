@@ -20,9 +20,11 @@ from pathlib import Path
 
 from . import __version__
 from .core import credentials as creds
+from .core import history_url
 from .core.checking import Source, collect, run_batch
 from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
-from .core.history import History, HistoryError, Query, Recorder
+from .core.history import History, HistoryError, Query, Recorder, default_path, open_history
+from .core.history_url import BadHistoryUrl, HistoryUrl
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
     check.add_argument("--max-long-side", type=int, default=1280)
     check.add_argument("--max-short-side", type=int, default=720)
-    check.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    check.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
 
@@ -136,8 +138,23 @@ def build_parser() -> argparse.ArgumentParser:
     verify = hist_sub.add_parser("verify", help="check that no record was edited, inserted or "
                                  "deleted", description="Exit 0 and say 'N records, chain "
                                  "intact', or exit 1 naming the first record that does not match.")
-    verify.add_argument("--history", metavar="FILE", default=argparse.SUPPRESS,
-                        help="history database (default: user data)")
+    verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
+                        help=_HISTORY_HELP)
+    push = hist_sub.add_parser(
+        "push", help="send this desk's local history into a shared store, once",
+        description="Append every record of the local history (the user's, or --history FILE) "
+        "to the shared PostgreSQL history URL (default $LIVEDETECT_HISTORY_URL), in order. "
+        "Records already there are skipped, so running it again is harmless. A local trail "
+        "that does not verify is refused.")
+    push.add_argument("target", nargs="?", metavar="URL", help="postgresql://user@host:port/db")
+    push.add_argument("--history", metavar="FILE", default=argparse.SUPPRESS,
+                      help="the local history to send (default: user data)")
+    password = hist_sub.add_parser(
+        "password", help="keep a shared history's database password in the keyring",
+        description="Ask for the password of URL's database user (not echoed; read from stdin "
+        "when it is not a terminal) and keep it in the OS keyring. A URL never holds it.")
+    password.add_argument("target", nargs="?", metavar="URL", help="postgresql://user@host/db")
+    password.add_argument("--forget", action="store_true", help="remove the saved password")
     hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
                       "('-' for stdout)")
     hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
@@ -294,9 +311,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
 
 
-def _open_history(path: str | None, lang: str) -> Recorder:
+def _history_location(given: str | None) -> HistoryUrl:
+    """``--history``, else $LIVEDETECT_HISTORY_URL, else the user's own SQLite file."""
+    try:
+        return history_url.resolve(given)
+    except BadHistoryUrl as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _open_history(given: str | None, lang: str) -> Recorder:
     """A broken history never stops the checks: one message, and the rows go to the spool."""
-    recorder = Recorder(path)
+    recorder = Recorder(_history_location(given))
     if recorder.error is not None:
         print(f"livedetect: {recorder.error.message(lang)}", file=sys.stderr)
     return recorder
@@ -442,8 +467,12 @@ def _ask_secret() -> str:
     return sys.stdin.readline().strip()
 
 
+_HISTORY_HELP = ("history: a SQLite file, sqlite:///path or postgresql://user@host:port/db "
+                 f"(default: ${history_url.ENV_HISTORY_URL}, else the user's own file)")
+
+
 def _history_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    parser.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
 
 
 def _filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -479,15 +508,20 @@ def _history_query(args: argparse.Namespace) -> Query:
                  operators=args.operator, kinds=args.kind, simulated=args.simulated)
 
 
-def _open_for_reading(path: str | None) -> History:
+def _open_for_reading(given: str | None) -> History:
     """The history for a reading command; a damaged or missing file is one clear message."""
-    if path is not None and not Path(path).exists():
-        raise HistoryError("unreadable", path, "no such file")
-    return History(path)
+    location = _history_location(given)
+    if given is not None and location.path is not None and not location.path.exists():
+        raise HistoryError("unreadable", str(location.path), "no such file")
+    return open_history(location)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     lang = _lang(None)
+    if args.action == "password":
+        return _history_password(args)
+    if args.action == "push":
+        return _history_push(args, lang)
     try:
         history = _open_for_reading(args.history)
     except HistoryError as exc:
@@ -524,6 +558,71 @@ def cmd_history(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     finally:
         history.close()
+
+
+def _shared_target(given: str | None) -> HistoryUrl:
+    text = given or os.environ.get(history_url.ENV_HISTORY_URL)
+    if not text:
+        raise UsageError("name the shared history: postgresql://user@host:port/db (or set "
+                         f"${history_url.ENV_HISTORY_URL})")
+    try:
+        target = history_url.parse(text)
+    except BadHistoryUrl as exc:
+        raise UsageError(str(exc)) from None
+    if not target.shared:
+        raise UsageError("the target must be a shared history: postgresql://user@host:port/db")
+    return target
+
+
+def _history_password(args: argparse.Namespace) -> int:
+    target = _shared_target(args.target)
+    passwords = history_url.DatabasePasswords()
+    if args.forget:
+        passwords.forget(target)
+        print(f"forgot the password of {target}")
+        return EXIT_OK
+    if sys.stdin.isatty():
+        secret = getpass.getpass(f"password of {target.user or 'the user'} at {target}: ")
+    else:
+        secret = sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise UsageError("the password is empty")
+    passwords.remember(target, secret)
+    print(f"saved the password of {target} in {passwords.backend_name()}")
+    return EXIT_OK
+
+
+def _history_push(args: argparse.Namespace, lang: str) -> int:
+    from .core.postgres_store import PostgresStore, PushRefused, push
+
+    target = _shared_target(args.target)
+    source_text = getattr(args, "history", None)
+    source_url = _history_location(source_text) if source_text else history_url.parse(
+        str(default_path()))
+    if source_url.shared:
+        raise UsageError("--history names the local history to send: a SQLite file")
+    try:
+        source = _open_for_reading(str(source_url.path))
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_ERROR
+    store = PostgresStore(target, forward=False)
+    try:
+        done = push(source, store, progress=lambda n: print(f"\r{n} records read", end="",
+                                                            file=sys.stderr, flush=True))
+        print("", file=sys.stderr)
+    except PushRefused as exc:
+        print(f"livedetect: not pushed: the local trail does not verify: "
+              f"{exc.state.message(lang)}", file=sys.stderr)
+        return EXIT_FAIL
+    except HistoryError as exc:
+        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        source.close()
+        store.close()
+    print(f"pushed {done.sent} records to {target} ({done.already} were there already)")
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:

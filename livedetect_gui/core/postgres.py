@@ -1,32 +1,12 @@
-"""A centre's PostgreSQL server: connecting, versioned migrations, the serialised chain append.
+"""A centre's PostgreSQL server: connecting, and versioned migrations safe for many desks.
 
 psycopg 3 is an optional dependency (the ``postgres`` extra): it is imported only when a
-PostgreSQL history is opened, so a desk on the default SQLite history never loads it.
+PostgreSQL history is opened, so a desk on the default SQLite history never loads it. The
+trail's store on top of this is core/postgres_store.py (where the chain design is explained).
 
-The chain with many writers
----------------------------
-The whole centre keeps **one chain**: every append takes the chain head row's lock
-(``SELECT ... FOR UPDATE``), links to the head and moves it, in one transaction. Appends from
-all desks are therefore serialised; the lock is held for two round trips per batch (read the
-head; insert the records + move the head + commit, pipelined), so a loopback or LAN server
-takes thousands of records a second, and a spooled backlog goes in batches.
-
-The alternative, one chain per desk plus an index chaining the desks' heads, lets desks
-append without waiting for each other, but its verification is weaker where it matters here:
-deleting a desk's newest records only shows if the index was updated after them, which brings
-back a centre-wide serialisation point (the index) or leaves a window without a witness; and
-the supervisor's question "is the centre's trail complete, in order?" needs a merge of N
-chains. A review centre writes a few records a second at most, far below what serialised
-appends sustain, so one chain costs nothing that matters and keeps verification a single pass
-in ``seq`` order. Each desk also remembers the seq and hash of its own last accepted record
-(its anchor, kept in its spool file), so a cut-off at the server's end is caught even when the
-head row was rewritten too.
-
-Migrations
-----------
-``schema_version`` holds the version; each start runs the missing steps inside one transaction
-holding a transaction-level advisory lock, so desks starting together wait for the first one
-and then find the schema current. A server schema newer than this program is refused.
+Migrations: ``schema_version`` holds the version; each connection runs the missing steps
+inside one transaction holding a transaction-level advisory lock, so desks starting together
+wait for the first one and then find the schema current. A newer schema is refused.
 """
 
 from __future__ import annotations
@@ -34,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .history_url import DatabasePasswords, HistoryUrl
 
@@ -87,6 +67,11 @@ def migrate(conn: psycopg.Connection, steps: Sequence[str]) -> int:
     """Bring the schema to ``len(steps)``; returns the version found before. Safe to run from
     several processes at once."""
     target = len(steps)
+    # The common case, a current schema, without waiting for anyone's lock.
+    if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is not None:
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is not None and int(row[0]) == target:
+            return target
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
@@ -167,40 +152,3 @@ class Connection:
         with self._lock:
             self._drop()
 
-
-def append_chained(
-    conn: psycopg.Connection,
-    rows: Sequence[dict[str, Any]],
-    link: Callable[[str, dict[str, Any]], str],
-    insert_sql: str,
-    id_field: str = "record_id",
-) -> tuple[list[str], tuple[int, str] | None]:
-    """Append ``rows`` to the one centre-wide chain, in order, skipping record ids the store
-    already holds (a re-send after a lost acknowledgement). ``link(prev_hash, row)`` returns a
-    row's hash; ``insert_sql`` takes the row's fields plus ``seq``, ``prev_hash`` and
-    ``hash`` as named parameters. Returns the ids newly stored and the new head (seq, hash),
-    or None when nothing was new. Commits; raises on any failure with nothing stored."""
-    with conn.transaction():
-        head_seq, head_hash = conn.execute(
-            "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
-        ids = [row[id_field] for row in rows]
-        known = {r[0] for r in conn.execute(
-            "SELECT record_id FROM records WHERE record_id = ANY(%s)", (ids,))}
-        fresh: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for row in rows:
-            rid = row[id_field]
-            if rid in known or rid in seen:
-                continue
-            seen.add(rid)
-            head_seq += 1
-            digest = link(head_hash, row)
-            fresh.append({**row, "seq": head_seq, "prev_hash": head_hash, "hash": digest})
-            head_hash = digest
-        if not fresh:
-            return [], None
-        with conn.cursor() as cur:
-            cur.executemany(insert_sql, fresh)
-            cur.execute("UPDATE chain_head SET seq = %s, hash = %s WHERE id = 1",
-                        (head_seq, head_hash))
-    return [r[id_field] for r in fresh], (head_seq, head_hash)
