@@ -47,10 +47,13 @@ def _psycopg():  # noqa: ANN202 - the module
 
 
 def describe_error(url: HistoryUrl, exc: BaseException) -> str:
-    """One line naming the server and what went wrong: libpq's first line never holds the
-    password (it is passed as a parameter, not in a string)."""
+    """libpq's first line, with what to do about a password (never the password itself: it is
+    passed as a parameter, not inside a string that could be echoed)."""
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"shared history {url} unavailable: {first}"
+    if "password" in first.lower():
+        first += (f"; save the password with `livedetect history password {url}` (it is kept "
+                  "in the OS keyring)")
+    return first
 
 
 def connect(url: HistoryUrl, passwords: DatabasePasswords | None = None) -> psycopg.Connection:

@@ -120,10 +120,8 @@ HISTORY_PROBLEMS: dict[str, tuple[str, str]] = {
                   "历史记录 {path} 在此处只读：可以查看，不能写入。"),
     "unwritable": ("The history database {path} cannot be written ({detail}).",
                    "无法写入历史数据库 {path}（{detail}）。"),
-    "unavailable": ("The shared history {path} cannot be reached ({detail}). Checks go on; "
-                    "their records wait on this desk and are sent when it is back.",
-                    "无法连接共享历史记录 {path}（{detail}）。检测照常进行；记录暂存在本机，"
-                    "恢复连接后自动发送。"),
+    "unavailable": ("The shared history {path} cannot be used now: {detail}",
+                    "共享历史记录 {path} 暂时无法使用：{detail}"),
     "unreadable": ("The history database {path} cannot be opened ({detail}).",
                    "无法打开历史数据库 {path}（{detail}）。"),
 }
