@@ -34,6 +34,11 @@ class StoreUnavailable(RuntimeError):
 class SchemaTooNew(RuntimeError):
     """The server's history was written by a newer LiveDetect Desk."""
 
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"the shared history was written by a newer LiveDetect Desk (schema "
+                         f"{found}, this desk knows {known}): update this desk")
+        self.found = found
+
 
 def _psycopg():  # noqa: ANN202 - the module
     try:
@@ -85,10 +90,7 @@ def migrate(conn: psycopg.Connection, steps: Sequence[str]) -> int:
         else:
             found = int(row[0])
         if found > target:
-            raise SchemaTooNew(
-                f"the shared history was written by a newer LiveDetect Desk (schema {found}, "
-                f"this desk knows {target}): update this desk"
-            )
+            raise SchemaTooNew(found, target)
         for step in range(found, target):
             conn.execute(steps[step])
         if found != target:

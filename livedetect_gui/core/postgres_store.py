@@ -149,7 +149,7 @@ class PostgresStore(TrailStore):
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         except SchemaTooNew as exc:
-            raise HistoryError("newer", self.location, str(exc)) from None
+            raise HistoryError("newer", self.location, str(exc.found)) from None
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         from psycopg.rows import dict_row
@@ -241,13 +241,14 @@ class PostgresStore(TrailStore):
         the same snapshot and its result is yielded first."""
         from psycopg.rows import dict_row
 
-        from .postgres import connect
+        from .postgres import SchemaTooNew, connect
 
         try:
             conn = connect(self.url, self._passwords)
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         try:
+            self._migrate(conn)  # an export may be the first thing a new store is asked
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 if before is not None:
@@ -259,6 +260,8 @@ class PostgresStore(TrailStore):
                         yield from_row(row)
         except StoreUnavailable as exc:
             raise self._error(exc) from None
+        except SchemaTooNew as exc:
+            raise HistoryError("newer", self.location, str(exc.found)) from None
         except Exception as exc:
             import psycopg
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from livedetect_gui.core.history import History, Query, open_history
+from livedetect_gui.core.history import History, HistoryError, Query, open_history
 from livedetect_gui.core.history_url import parse
 from livedetect_gui.core.postgres_store import PostgresStore, PushRefused, push, waiting_message
 from livedetect_gui.core.result import CheckResult, PreparedInfo
@@ -157,8 +157,9 @@ def test_server_stopped_mid_batch_every_record_arrives_once(pg_server, pg_url: s
         worker.join(60)
         wait_for(lambda: told and told[-1] > 150)  # the desk's "N waiting" went up...
         assert history.store.forward_error
-        with pytest.raises(Exception, match="cannot be reached"):
+        with pytest.raises(HistoryError, match="cannot be used now"):
             history.count()  # reads say the server is away; writes go on
+        assert history.find_judged([f"{1:064x}"], 0) is None  # no lookup, no failed check
     finally:
         stopped.set()
         worker.join(60)
@@ -237,3 +238,18 @@ def test_push_sends_a_local_history_once(pg_url: str, tmp_path: Path) -> None:
     with pytest.raises(PushRefused, match="#4"):
         push(History(local_db), target)
     target.close()
+
+
+def test_a_newer_server_schema_is_refused_clearly(pg_url: str, tmp_path: Path) -> None:
+    history = shared(pg_url, tmp_path, forward=False)
+    assert history.count() == 0  # creates the schema
+    history.close()
+    sql(pg_url, "UPDATE schema_version SET version = 99")
+    newer = shared(pg_url, tmp_path, "desk2", forward=False)
+    with pytest.raises(HistoryError, match="newer LiveDetect Desk .schema 99"):
+        newer.count()
+    with pytest.raises(HistoryError, match="schema 99"):
+        list(newer.stream())
+    newer.record(result(1))  # still kept at the desk
+    assert newer.store.pending == 1
+    newer.close()
