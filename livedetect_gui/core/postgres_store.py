@@ -60,6 +60,7 @@ from .trail import (
     Record,
     chained,
     from_row,
+    row_tuple,
     row_values,
     verify_chain,
 )
@@ -367,8 +368,7 @@ def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
         if not stored:
             return []
         with conn.cursor() as cur:
-            rows = [row_values(r) for r in stored]
-            cur.executemany(insert, [[row[f] for f in FIELDS] for row in rows])
+            cur.executemany(insert, [row_tuple(r) for r in stored])
             cur.execute("UPDATE chain_head SET seq = %s, hash = %s WHERE id = 1",
                         (head_seq, head_hash))
     return stored

@@ -32,7 +32,7 @@ from .trail import (
     Record,
     chained,
     from_row,
-    row_values,
+    row_tuple,
     verify_chain,
 )
 
@@ -422,7 +422,7 @@ class SQLiteStore(TrailStore):
                         continue
                     seq += 1
                     linked = chained(record, seq, prev)
-                    db.execute(insert_sql(), [row_values(linked)[f] for f in FIELDS])
+                    db.execute(insert_sql(), row_tuple(linked))
                     prev = linked.hash
                     stored.append(linked)
                 before = self.anchor_file.read()
@@ -595,5 +595,5 @@ def _carry_over(db: sqlite3.Connection) -> None:
             maybe_billed_twice=bool(old["maybe_billed_twice"]),
         )
         linked = chained(record, seq, prev)
-        db.execute(insert_sql(), [row_values(linked)[f] for f in FIELDS])
+        db.execute(insert_sql(), row_tuple(linked))
         prev = linked.hash

@@ -306,7 +306,10 @@ def verify_chain(records: Iterable[Record], anchor: Anchor | None,
 
 
 def row_values(record: Record) -> dict[str, Any]:
-    values = dataclasses.asdict(record)
-    for name in BOOL_FIELDS:
-        values[name] = int(values[name])
-    return values
+    """The record as database values, by column name (booleans as 0/1)."""
+    return dict(zip(FIELDS, row_tuple(record), strict=True))
+
+
+def row_tuple(record: Record) -> list[Any]:
+    """The record as database values in ``FIELDS`` order, ready for ``insert_sql``."""
+    return [int(v) if isinstance(v, bool) else v for v in map(record.__getattribute__, FIELDS)]

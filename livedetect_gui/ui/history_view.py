@@ -1,12 +1,25 @@
-"""The audit trail: past checks, filtered by date and verdict, exported as CSV."""
+"""The audit trail in the desk: a lazily fetching table over SQL paging, filters and sorting
+done by the database, the chain's state, every detail of the selected record, and a streamed
+export with progress and cancel (the same rows as ``livedetect history --export``)."""
 
 from __future__ import annotations
 
+import threading
+import time as clock
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QObject,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,13 +29,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from livedetect_gui.core.history import HistoryEntry
+from livedetect_gui.core.history import ExportCancelled, History
+from livedetect_gui.core.store import HistoryError, Query
+from livedetect_gui.core.trail import ChainState, Record
 from livedetect_gui.core.verdict import Verdict
 
 from .checks import SharedHistory
@@ -30,73 +48,241 @@ from .look import verdict_color, verdict_icon
 from .tables import RecordTableModel
 from .tasks import TaskRunner
 
+_VERDICTS = frozenset(v.value for v in Verdict)
+PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL
+
+
+def current_lang() -> str:
+    """The language the Qt layer speaks now: Chinese when the zh catalogue is installed."""
+    return "zh" if QCoreApplication.translate("HistoryModel", "PASS") != "PASS" else "en"
+
 
 class HistoryModel(RecordTableModel):
-    COLUMNS = ("time", "source", "score", "threshold", "verdict", "message", "operator")
+    """Rows arrive a page at a time as the view scrolls (``canFetchMore``/``fetchMore``);
+    each page is one SQL query on a worker, never on the GUI thread."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    COLUMNS = ("time", "source", "score", "threshold", "verdict", "decision", "mode",
+               "operator", "backend", "message")
+    SORT_KEYS = {"time": "at", "source": "source", "score": "score", "threshold": "threshold",
+                 "verdict": "verdict", "mode": "simulated", "operator": "operator",
+                 "backend": "api"}
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, history: SharedHistory, tasks: TaskRunner,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[HistoryEntry] = []
+        self.history = history
+        self.tasks = tasks
+        # Pages, the chain walk and an export may run side by side: a long export never
+        # holds up scrolling. Results of a superseded query are dropped by generation.
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(3)
+        self.query = Query()
+        self.rows: list[Record] = []
+        self.decisions: dict[str, Record] = {}
+        self.total = 0
+        self.lang = "en"
+        self._generation = 0
+        self._fetching = False
 
-    def set_entries(self, entries: list[HistoryEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def records(self) -> list[HistoryEntry]:
-        return self.entries
+    def records(self) -> list[Record]:
+        return self.rows
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Time"), self.tr("Source"), self.tr("Score"), self.tr("Threshold"),
-                self.tr("Verdict"), self.tr("Code / message"), self.tr("Operator"))
+                self.tr("Verdict"), self.tr("Decision"), self.tr("Mode"), self.tr("Operator"),
+                self.tr("Backend"), self.tr("Code / message"))
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def set_query(self, query: Query) -> None:
+        """Start over with this query: count and the first page, on the worker."""
+        self._generation += 1
+        generation, history = self._generation, self.history
+        self._fetching = True
+
+        def first() -> tuple[int, list[Record], dict[str, Record]]:
+            stored = _opened(history)
+            rows = stored.page(query, 0, PAGE)
+            return stored.count(query), rows, _decisions(stored, rows)
+
+        def done(future: Future) -> None:
+            if generation != self._generation:
+                return  # a newer query is on its way
+            self._fetching = False
+            try:
+                total, rows, decisions = future.result()
+            except Exception as exc:
+                self.beginResetModel()
+                self.rows, self.total, self.decisions = [], 0, {}
+                self.endResetModel()
+                self.failed.emit(_describe(exc, self.lang))
+                return
+            self.beginResetModel()
+            self.query, self.total, self.rows, self.decisions = query, total, rows, decisions
+            self.endResetModel()
+            self.loaded.emit()
+
+        self.query = query
+        self.tasks.run(self.pool, first, done)
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._fetching and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation, history, query, offset = (self._generation, self.history, self.query,
+                                              len(self.rows))
+
+        def more() -> tuple[list[Record], dict[str, Record]]:
+            stored = _opened(history)
+            rows = stored.page(query, offset, PAGE)
+            return rows, _decisions(stored, rows)
+
+        def done(future: Future) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            try:
+                rows, decisions = future.result()
+            except Exception as exc:
+                self.failed.emit(_describe(exc, self.lang))
+                return
+            if not rows:
+                self.total = len(self.rows)  # records went (retention) since the count
+                return
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.decisions.update(decisions)
+            self.endInsertRows()
+            self.loaded.emit()
+
+        self.tasks.run(self.pool, more, done)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS.get(self.COLUMNS[column])
+        if key is None:
+            return
+        self.set_query(replace(self.query, sort=key,
+                               descending=order == Qt.SortOrder.DescendingOrder))
+
+    # -- display -----------------------------------------------------------------------------
+
+    def record(self, row: int) -> Record | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def decision_text(self, record: Record) -> str:
+        names = {"accept": self.tr("Accept"), "reject": self.tr("Reject"),
+                 "escalate": self.tr("Escalate")}
+        if record.kind == "decision":
+            text = names.get(record.decision or "", record.decision or "")
+            return "⚠ " + text if record.override else text
+        if record.kind == "cut":
+            return self.tr("Retention cut")
+        latest = self.decisions.get(record.id)
+        if latest is None:
+            return ""
+        text = names.get(latest.decision or "", latest.decision or "")
+        return "⚠ " + text if latest.override else text
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
-        entry = self.entries[index.row()]
+        record = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == "time":
-                return datetime.fromtimestamp(entry.checked_at).strftime("%Y-%m-%d %H:%M:%S")
-            if column == "score":
-                return "" if entry.score is None else str(entry.score)
-            if column == "threshold":
-                return f"{entry.threshold:g}"
-            if column == "verdict":
-                return {"pass": self.tr("PASS"), "fail": self.tr("FAIL"),
-                        "error": self.tr("ERROR")}.get(entry.verdict, entry.verdict)
-            if column == "message":
-                return entry.message  # already names the code, e.g. "... [code -4015]"
-            return str(getattr(entry, column))
-        if column == "verdict" and entry.verdict in ("pass", "fail", "error"):
+            return self._display(record, column)
+        if column == "verdict" and record.kind == "check" and record.verdict in _VERDICTS:
             if role == Qt.ItemDataRole.DecorationRole:
-                return verdict_icon(Verdict(entry.verdict))
+                return verdict_icon(Verdict(record.verdict))
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(verdict_color(Verdict(entry.verdict)))
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message"):
-            return getattr(entry, column)
+                return QColor(verdict_color(Verdict(record.verdict)))
+        if column == "mode" and record.simulated and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8a5a00")
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message", "backend"):
+            return self._display(record, column) if column != "backend" else record.endpoint
         return None
+
+    def _display(self, record: Record, column: str) -> str:
+        if column == "time":
+            return datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
+        if column == "score":
+            return "" if record.score is None else f"{record.score:g}"
+        if column == "threshold":
+            return "" if record.threshold is None else f"{record.threshold:g}"
+        if column == "verdict":
+            return {"pass": self.tr("PASS"), "fail": self.tr("FAIL"),
+                    "error": self.tr("ERROR")}.get(record.verdict, record.verdict)
+        if column == "decision":
+            return self.decision_text(record)
+        if column == "mode":
+            return self.tr("Simulated") if record.simulated else self.tr("Live")
+        if column == "operator":
+            return record.operator or f"({record.os_user})"
+        if column == "backend":
+            return record.api
+        if column == "message":
+            if record.kind == "decision":
+                return " · ".join(p for p in (record.reason or "", record.note,
+                                              record.reference) if p)
+            return record.message(self.lang)
+        return str(getattr(record, column))
+
+
+def _opened(history: SharedHistory) -> History:
+    stored = history.get()
+    if stored is None:
+        raise RuntimeError(history.error or "history unavailable")
+    return stored
+
+
+def _decisions(history: History, rows: list[Record]) -> dict[str, Record]:
+    return history.latest_decisions([r.id for r in rows if r.kind == "check"])
+
+
+def _describe(exc: BaseException, lang: str) -> str:
+    return exc.message(lang) if isinstance(exc, HistoryError) else str(exc)
 
 
 class HistoryPanel(QWidget):
     exported = Signal(str)
+    # How often the chain is walked again without being asked (a walk of 100,000 records
+    # takes about a second on a worker).
+    VERIFY_EVERY_S = 30.0
 
     def __init__(self, history: SharedHistory, tasks: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.history = history
         self.tasks = tasks
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # queries in order; the newest wins
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(history, tasks, self)
+        self.pool = self.model.pool  # the main window waits for it at shutdown
+        self.chain: ChainState | None = None
+        self._verified_at = 0.0
+        self._export_cancel: threading.Event | None = None
+
         self.view = QTableView()
         self.view.setObjectName("historyView")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 220, 60, 70, 80, 90, 80, 100, 60)):
+            header.resizeSection(column, width)
+        self.view.selectionModel().currentRowChanged.connect(self._show_details)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("historyDetails")
+        self.details.setReadOnly(True)
 
         today = QDate.currentDate()
         self.since = QDateEdit(today.addDays(-30))
@@ -106,109 +292,230 @@ class HistoryPanel(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.dateChanged.connect(self.refresh)
         self.verdict = QComboBox()
-        self.verdict.currentIndexChanged.connect(self.refresh)
+        self.verdict.setObjectName("verdictFilter")
+        self.mode = QComboBox()
+        self.mode.setObjectName("modeFilter")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kindFilter")
+        for combo in (self.verdict, self.mode, self.kind):
+            combo.currentIndexChanged.connect(self.refresh)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)
         self.search.textChanged.connect(self.refresh)
         self.refresh_button = QPushButton()
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh(verify=True))
         self.export_button = QPushButton()
-        self.export_button.clicked.connect(self.export)
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("exportCancelButton")
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.hide()
         self.since_label, self.until_label = QLabel(), QLabel()
         self.since_label.setBuddy(self.since)
         self.until_label.setBuddy(self.until)
         self.status = QLabel()
+        self.status.setObjectName("historyStatus")
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("chainState")
+        self.chain_label.setWordWrap(True)
 
         filters = QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.verdict,
-                       self.search):
+                       self.mode, self.kind, self.search):
             filters.addWidget(widget)
         filters.addStretch(1)
         filters.addWidget(self.refresh_button)
         filters.addWidget(self.export_button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.progress)
+        bottom.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.chain_label)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.status)
-        self._generation = 0
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(self._failed)
+        self.model.modelReset.connect(lambda: self.details.clear())
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.model.lang = current_lang()
         self.since_label.setText(self.tr("&From"))
         self.until_label.setText(self.tr("&To"))
-        current = self.verdict.currentIndex()
-        self.verdict.blockSignals(True)
-        self.verdict.clear()
-        for text, data in ((self.tr("All verdicts"), None), (self.tr("Pass"), "pass"),
-                           (self.tr("Fail"), "fail"), (self.tr("Error"), "error")):
-            self.verdict.addItem(text, data)
-        self.verdict.setCurrentIndex(max(0, current))
-        self.verdict.blockSignals(False)
+        self._fill(self.verdict, ((self.tr("All verdicts"), None), (self.tr("Pass"), "pass"),
+                                  (self.tr("Fail"), "fail"), (self.tr("Error"), "error")))
+        self._fill(self.mode, ((self.tr("Live and simulated"), None), (self.tr("Live"), False),
+                               (self.tr("Simulated"), True)))
+        self._fill(self.kind, ((self.tr("Checks and decisions"), None),
+                               (self.tr("Checks"), "check"), (self.tr("Decisions"), "decision")))
         self.verdict.setAccessibleName(self.tr("Verdict filter"))
-        self.search.setPlaceholderText(self.tr("Search sources"))
-        self.search.setAccessibleName(self.tr("Search sources"))
+        self.mode.setAccessibleName(self.tr("Live or simulated filter"))
+        self.kind.setAccessibleName(self.tr("Record kind filter"))
+        self.search.setPlaceholderText(self.tr("Search sources and references"))
+        self.search.setAccessibleName(self.tr("Search sources and references"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.cancel_button.setText(self.tr("Cancel export"))
+        self.details.setAccessibleName(self.tr("Record details"))
         self.model.retranslate()
+        self._show_chain()
+        self._show_count()
 
-    def _filters(self) -> dict:
+    @staticmethod
+    def _fill(combo: QComboBox, items: tuple[tuple[str, object], ...]) -> None:
+        current = combo.currentIndex()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, current))
+        combo.blockSignals(False)
+
+    def query(self) -> Query:
         since = datetime.combine(self.since.date().toPython(), time.min).timestamp()
         until = datetime.combine(self.until.date().toPython() + timedelta(days=1),
                                  time.min).timestamp()
-        verdict = self.verdict.currentData()
-        return {"since": since, "until": until, "verdicts": [verdict] if verdict else None,
-                "text": self.search.text().strip() or None}
+        verdict, kind = self.verdict.currentData(), self.kind.currentData()
+        return Query(since=since, until=until, verdicts=[verdict] if verdict else None,
+                     simulated=self.mode.currentData(), kinds=[kind] if kind else None,
+                     text=self.search.text().strip() or None, sort=self.model.query.sort,
+                     descending=self.model.query.descending)
 
-    def refresh(self) -> None:
-        self._generation += 1
-        generation, filters, history = self._generation, self._filters(), self.history
+    def refresh(self, *_args: object, verify: bool = False) -> None:
+        self.model.set_query(self.query())
+        if verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
+            self.verify()
 
-        def query() -> list[HistoryEntry]:
-            stored = history.get()
-            return stored.entries(limit=5000, **filters) if stored is not None else []
+    # -- the chain ---------------------------------------------------------------------------
 
-        self.tasks.run(self.pool, query, lambda f: self._loaded(generation, f))
+    def verify(self) -> None:
+        self._verified_at = clock.monotonic()
+        history = self.history
+        self.tasks.run(self.pool, lambda: _opened(history).verify(), self._verified)
 
-    def _loaded(self, generation: int, future: Future) -> None:
-        if generation != self._generation:
-            return  # a newer query is on its way
+    def _verified(self, future: Future) -> None:
         try:
-            entries = future.result()
+            self.chain = future.result()
         except Exception as exc:
-            self.status.setText(self.tr("History could not be read: %1").replace("%1", str(exc)))
-            return
-        self.model.set_entries(entries)
+            self.chain = ChainState(0, False, problem="unreadable", detail=str(exc))
+        self._show_chain()
+
+    def _show_chain(self) -> None:
+        chain = self.chain
+        if chain is None:
+            self.chain_label.setText(self.tr("Audit trail: checking the chain…"))
+            self.chain_label.setStyleSheet("")
+        elif chain.intact:
+            self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
+                                     .replace("%1", f"{chain.count:,}"))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
+        else:
+            self.chain_label.setText(
+                self.tr("✖ AUDIT TRAIL ALTERED — do not rely on these records: %1")
+                .replace("%1", chain.message(self.model.lang)))
+            self.chain_label.setStyleSheet(
+                f"color: white; background: {verdict_color(Verdict.FAIL)}; padding: 4px;"
+                "font-weight: bold;")
+
+    # -- status and details ------------------------------------------------------------------
+
+    def _show_count(self) -> None:
         if self.history.error:
             self.status.setText(self.tr("History is off: %1").replace("%1", self.history.error))
-        else:
-            self.status.setText(self.tr("%1 checks shown").replace("%1", str(len(entries))))
-        self.view.resizeColumnsToContents()
+            return
+        self.status.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}")
+                            .replace("%2", f"{self.model.total:,}"))
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(self.tr("History could not be read: %1").replace("%1", message))
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.model.record(current.row())
+        if record is None:
+            self.details.clear()
+            return
+        lines = [f"{self.tr('Message')}: {record.message(self.model.lang)}"
+                 if record.kind == "check" else f"{self.tr('Decision')}: "
+                 f"{self.model.decision_text(record)}"]
+        latest = self.model.decisions.get(record.id)
+        if latest is not None:
+            lines.append(f"{self.tr('Latest decision')}: {self.model.decision_text(latest)} "
+                         f"({latest.operator or latest.os_user}, {latest.time_text}) "
+                         f"{latest.reason or ''} {latest.note} {latest.reference}".rstrip())
+        for name, value in vars(record).items():
+            if value not in (None, ""):
+                lines.append(f"{name}: {record.time_text if name == 'at' else value}")
+        self.details.setPlainText("\n".join(lines))
+
+    # -- export ------------------------------------------------------------------------------
 
     def export(self, path: str | None = None) -> None:
+        """Every record matching the filters (not just the rows fetched so far), streamed on
+        a worker into a temporary file renamed at the end; progress and cancel meanwhile."""
+        if self._export_cancel is not None:
+            return  # one export at a time
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Export history"), "livedetect-history.csv",
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
-        entries, history = list(self.model.entries), self.history
+        query, history, lang = self.query(), self.history, self.model.lang
+        cancel = self._export_cancel = threading.Event()
+        expected = max(1, self.model.total)
+        self.progress.setRange(0, expected)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.export_button.setEnabled(False)
 
-        def write() -> int:
-            stored = history.get()
-            if stored is None:
-                raise RuntimeError(history.error or "history unavailable")
-            with open(path, "w", newline="", encoding="utf-8") as out:
-                return stored.export_csv(out, entries)
+        def write(report: Any) -> int:
+            return _opened(history).export_file(path, query, lang, progress=report,
+                                                cancelled=cancel.is_set)
 
-        self.tasks.run(self.pool, write, lambda f: self._exported(path, f))
+        self.tasks.run(self.pool, write, lambda f: self._exported(path, f),
+                       on_progress=self._export_progress)
+
+    def _export_progress(self, count: int) -> None:
+        if count > self.progress.maximum():
+            self.progress.setMaximum(count)
+        self.progress.setValue(count)
+        self.status.setText(self.tr("Exporting… %1 records written").replace("%1", f"{count:,}"))
+
+    def cancel_export(self) -> None:
+        if self._export_cancel is not None:
+            self._export_cancel.set()
 
     def _exported(self, path: str, future: Future) -> None:
+        self._export_cancel = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.export_button.setEnabled(True)
         try:
             count = future.result()
-        except Exception as exc:
-            self.status.setText(self.tr("Export failed: %1").replace("%1", str(exc)))
+        except ExportCancelled:
+            self.status.setText(self.tr("Export cancelled; %1 was not changed").replace("%1", path))
             return
-        self.status.setText(self.tr("Exported %1 checks to %2").replace("%1", str(count))
+        except OSError as exc:
+            self.status.setText(self.tr("Export failed: %1").replace(
+                "%1", f"{path}: {exc.strerror or exc}"))
+            return
+        except Exception as exc:
+            self.status.setText(self.tr("Export failed: %1").replace(
+                "%1", _describe(exc, self.model.lang)))
+            return
+        self.status.setText(self.tr("Exported %1 records to %2").replace("%1", f"{count:,}")
                             .replace("%2", path))
         self.exported.emit(path)

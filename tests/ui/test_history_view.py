@@ -1,0 +1,137 @@
+"""The history view over 100,000 generated records: lazy paging, SQL filters, the chain state,
+details, and a complete export with progress and cancel."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from livedetect_gui.core.history import History, Query
+from livedetect_gui.core.sample_trail import fill
+from livedetect_gui.ui.checks import SharedHistory
+from livedetect_gui.ui.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.tasks import TaskRunner
+
+COUNT = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_trail(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("trail") / "h.sqlite3"
+    history = History(path)
+    assert fill(history, COUNT, days=20, seed=7) == COUNT
+    history.close()
+    return path
+
+
+@pytest.fixture
+def panel(qtbot, big_trail):
+    shared = SharedHistory(big_trail)
+    tasks = TaskRunner()
+    panel = HistoryPanel(shared, tasks)
+    qtbot.addWidget(panel)
+    panel.since.setDate(QDate.currentDate().addDays(-60))
+    panel.resize(1200, 700)
+    panel.show()
+    yield panel
+    panel.pool.waitForDone(60_000)
+    shared.close()
+
+
+def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) -> None:
+    started = time.monotonic()
+    panel.refresh(verify=True)
+    qtbot.waitUntil(lambda: panel.model.total == COUNT, timeout=30_000)
+    opened = time.monotonic() - started
+    assert len(panel.model.rows) == PAGE and panel.status.text() == f"{PAGE:,} of {COUNT:,} shown"
+    print(f"first page of {COUNT} records in {opened:.3f} s")
+    panel.view.scrollToBottom()
+    qtbot.waitUntil(lambda: len(panel.model.rows) >= 2 * PAGE, timeout=10_000)
+    assert "of 100,000 shown" in panel.status.text()
+
+    panel.mode.setCurrentIndex(panel.mode.findData(True))  # simulated only
+    history = History(big_trail)
+    expected = history.count(Query(since=panel.query().since, until=panel.query().until,
+                                   simulated=True))
+    qtbot.waitUntil(lambda: panel.model.total == expected, timeout=10_000)
+    assert 0 < expected < COUNT // 4
+    assert all(r.simulated for r in panel.model.rows)
+    assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("mode"))) == \
+        "Simulated"
+
+    with qtbot.waitSignal(panel.model.loaded, timeout=10_000):
+        panel.view.sortByColumn(panel.model.COLUMNS.index("score"),
+                                Qt.SortOrder.AscendingOrder)
+    assert panel.model.total == expected
+    scores = [r.score for r in panel.model.rows if r.score is not None]
+    assert scores == sorted(scores)
+
+    panel.view.selectRow(3)
+    record = panel.model.record(3)
+    assert record.id in panel.details.toPlainText() and record.hash in panel.details.toPlainText()
+    qtbot.waitUntil(lambda: panel.chain is not None, timeout=60_000)
+    assert panel.chain.intact and "100,000 records, chain intact" in panel.chain_label.text()
+
+
+def test_export_writes_every_matching_record_like_the_cli(qtbot, panel, big_trail,
+                                                          tmp_path) -> None:
+    panel.kind.setCurrentIndex(panel.kind.findData("check"))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total > 0 and panel.model.query.kinds == ["check"],
+                    timeout=30_000)
+    total = panel.model.total
+    out = tmp_path / "all.csv"
+    panel.export(str(out))
+    assert panel.progress.isVisible()
+    with qtbot.waitSignal(panel.exported, timeout=120_000):
+        pass
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == total > 50_000 and {r["kind"] for r in rows} == {"check"}
+    assert f"Exported {total:,} records" in panel.status.text()
+
+    from livedetect_gui.cli import main
+
+    cli_out = tmp_path / "cli.csv"
+    since = panel.since.date().toString("yyyy-MM-dd")
+    until = panel.until.date().toString("yyyy-MM-dd")
+    assert main(["history", "--history", str(big_trail), "--kind", "check", "--from", since,
+                 "--to", until, "--export", str(cli_out)]) == 0
+    assert cli_out.read_bytes() == out.read_bytes()
+
+
+def test_export_cancel_leaves_the_old_file(qtbot, panel, tmp_path) -> None:
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total == COUNT, timeout=30_000)
+    out = tmp_path / "kept.csv"
+    out.write_text("before\n")
+    panel.export(str(out))
+    panel.cancel_export()
+    qtbot.waitUntil(lambda: not panel.progress.isVisible(), timeout=60_000)
+    assert "cancelled" in panel.status.text() and out.read_text() == "before\n"
+    assert not list(tmp_path.glob(".kept.csv.*"))
+
+
+def test_altered_trail_is_shown_as_altered(qtbot, tmp_path) -> None:
+    path = tmp_path / "small.sqlite3"
+    history = History(path)
+    fill(history, 50, seed=3)
+    history.close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE records SET score = 100 WHERE seq = 17")
+    db.commit()
+    db.close()
+    shared = SharedHistory(path)
+    panel = HistoryPanel(shared, TaskRunner())
+    qtbot.addWidget(panel)
+    panel.refresh(verify=True)
+    qtbot.waitUntil(lambda: panel.chain is not None, timeout=30_000)
+    assert not panel.chain.intact and panel.chain.bad_seq == 17
+    assert "ALTERED" in panel.chain_label.text() and "#17" in panel.chain_label.text()
+    panel.pool.waitForDone(10_000)
+    shared.close()
