@@ -339,6 +339,21 @@ def _human_line(result: CheckResult, lang: str) -> str:
             f"{result.source}{extra}")
 
 
+class _Counter:
+    """A self-overwriting "N things" line on a terminal's stderr."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, count: int) -> None:
+        sys.stderr.write(f"\r{count} {self.what}")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
 class _Progress:
     """One self-overwriting status line on a terminal's stderr."""
 
@@ -596,21 +611,20 @@ def _history_push(args: argparse.Namespace, lang: str) -> int:
     from .core.postgres_store import PostgresStore, PushRefused, push
 
     target = _shared_target(args.target)
-    source_text = getattr(args, "history", None)
-    source_url = _history_location(source_text) if source_text else history_url.parse(
-        str(default_path()))
-    if source_url.shared:
+    # The source is a local file: --history, else the user's own (never $LIVEDETECT_HISTORY_URL,
+    # which may well name the target).
+    source_file = getattr(args, "history", None) or str(default_path())
+    if _history_location(source_file).shared:
         raise UsageError("--history names the local history to send: a SQLite file")
     try:
-        source = _open_for_reading(str(source_url.path))
+        source = _open_for_reading(source_file)
     except HistoryError as exc:
         print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
         return EXIT_ERROR
     store = PostgresStore(target, forward=False)
+    progress = _Counter("records read") if sys.stderr.isatty() else None
     try:
-        done = push(source, store, progress=lambda n: print(f"\r{n} records read", end="",
-                                                            file=sys.stderr, flush=True))
-        print("", file=sys.stderr)
+        done = push(source, store, progress=progress)
     except PushRefused as exc:
         print(f"livedetect: not pushed: the local trail does not verify: "
               f"{exc.state.message(lang)}", file=sys.stderr)
@@ -619,6 +633,8 @@ def _history_push(args: argparse.Namespace, lang: str) -> int:
         print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
         return EXIT_ERROR
     finally:
+        if progress:
+            progress.clear()
         source.close()
         store.close()
     print(f"pushed {done.sent} records to {target} ({done.already} were there already)")

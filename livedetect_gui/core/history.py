@@ -397,7 +397,8 @@ class Recorder:
         if waiting:
             from .postgres_store import waiting_message
 
-            parts.append(waiting_message(waiting, lang) + (
+            why = self.history.store.forward_error  # type: ignore[attr-defined]
+            parts.append(waiting_message(waiting, lang) + (f" ({why})" if why else "") + (
                 "；下次启动时发送" if zh else "; they are sent at the next start"))
         if self.lost:
             parts.append(f"{self.lost} 条结果未能记录" if zh

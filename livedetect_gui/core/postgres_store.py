@@ -213,7 +213,8 @@ class PostgresStore(TrailStore):
         try:
             self.flush()
         except HistoryError as exc:
-            log.warning("%d records stay spooled: %s", self.pending, exc)
+            self._forwarder.last_error = exc.detail
+            log.info("%d records stay spooled: %s", self.pending, exc)
         self._left = self.spool.count()
         self._reader.close()
         self._writer.close()

@@ -204,8 +204,8 @@ class Forwarder:
                 wait = 1.0
                 self._wake.wait()
             except Exception as exc:  # the store is away: keep everything, try again later
-                if self.last_error is None:  # once per outage, not once per attempt
-                    log.warning("records stay spooled: %s", exc)
+                if self.last_error is None:  # once per outage; the desk's status tells users
+                    log.info("records stay spooled: %s", exc)
                 self.last_error = str(exc)
                 self._tell()
                 # New records do not cut the back-off short: a desk busy while the server is
