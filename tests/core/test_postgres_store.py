@@ -253,3 +253,33 @@ def test_a_newer_server_schema_is_refused_clearly(pg_url: str, tmp_path: Path) -
     newer.record(result(1))  # still kept at the desk
     assert newer.store.pending == 1
     newer.close()
+
+
+def test_a_rewritten_chain_is_caught_by_the_desks_witness(pg_url: str, tmp_path: Path) -> None:
+    """Someone who knows the algorithm edits record 3 and recomputes every later hash and the
+    head row: the chain is self-consistent, but this desk remembers its last record's hash."""
+    from dataclasses import replace
+
+    from livedetect_gui.core.trail import chained
+
+    history = shared(pg_url, tmp_path, forward=False)
+    for n in range(5):
+        history.record(result(n))
+    history.store.flush()
+    records = history.page(Query(sort="seq", descending=False), 0, 10)
+    prev = records[1].hash
+    with psycopg.connect(pg_url) as conn:
+        for record in records[2:]:
+            forged = chained(replace(record, score=1.0 if record.seq == 3 else record.score),
+                             record.seq, prev)
+            conn.execute("UPDATE records SET score = %s, prev_hash = %s, hash = %s "
+                         "WHERE seq = %s", (forged.score, forged.prev_hash, forged.hash,
+                                            forged.seq))
+            prev = forged.hash
+        conn.execute("UPDATE chain_head SET hash = %s", (prev,))
+    another_desk = shared(pg_url, tmp_path, "desk2", forward=False)
+    assert another_desk.verify().intact  # no witness there: the gap audit's trail.py names
+    state = history.verify()
+    assert (state.intact, state.problem, state.bad_seq) == (False, "head_changed", 5)
+    history.close()
+    another_desk.close()
