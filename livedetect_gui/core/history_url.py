@@ -70,8 +70,15 @@ class HistoryUrl:
         (a password must not be pasted into a string that may be logged)."""
         if not self.shared:
             raise ValueError("not a PostgreSQL URL")
-        args: dict[str, object] = {"host": self.host, "port": self.port, "dbname": self.dbname,
-                                   "application_name": "livedetect-desk", "connect_timeout": 5}
+        args: dict[str, object] = {
+            "host": self.host, "port": self.port, "dbname": self.dbname,
+            "application_name": "livedetect-desk", "connect_timeout": 5,
+            # A server that stops answering (a cable pulled, a hung host) is noticed in about
+            # half a minute instead of never: the forwarder then spools and retries.
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "options": "-c statement_timeout=60000 -c lock_timeout=30000",
+        }
         if self.user:
             args["user"] = self.user
         if password:

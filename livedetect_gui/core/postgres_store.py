@@ -41,6 +41,7 @@ import contextlib
 import dataclasses
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,7 +128,11 @@ class PostgresStore(TrailStore):
         self._reader = Connection(url, passwords, on_open=self._migrate)
         self._writer = Connection(url, passwords, on_open=self._migrate)
         self._passwords = passwords
-        self.spool = Spool(spool or spool_path(url))
+        path = Path(spool or spool_path(url))
+        try:
+            self.spool = Spool(path)
+        except (sqlite3.Error, OSError) as exc:
+            raise HistoryError("unwritable", str(path), str(exc)) from None
         self._forwarder = Forwarder(self.spool, self._send, url.keyring_key,
                                     on_pending=on_pending, batch=batch)
         self._forwarding = forward
@@ -143,6 +148,8 @@ class PostgresStore(TrailStore):
         return HistoryError("unavailable", self.location, str(exc))
 
     def _run(self, work: Callable[[Any], Any], conn: Connection | None = None) -> Any:
+        import psycopg
+
         from .postgres import SchemaTooNew
 
         try:
@@ -151,6 +158,9 @@ class PostgresStore(TrailStore):
             raise self._error(exc) from None
         except SchemaTooNew as exc:
             raise HistoryError("newer", self.location, str(exc.found)) from None
+        except psycopg.Error as exc:  # refused by the server: permissions, a bad table...
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise HistoryError("unreadable", self.location, first) from None
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         from psycopg.rows import dict_row
@@ -167,8 +177,11 @@ class PostgresStore(TrailStore):
     def append(self, records: Sequence[Record]) -> list[Record]:
         """Spool the records (safe on this desk's disk when this returns) and wake the
         forwarder. Returned as given: their seq and hash are the server's to give."""
-        for record in records:
-            self.spool.put(record.id, row_values(record))
+        try:
+            for record in records:
+                self.spool.put(record.id, row_values(record))
+        except (sqlite3.Error, OSError) as exc:  # a full disk: the caller's own fallback next
+            raise HistoryError("unwritable", str(self.spool.path), str(exc)) from None
         self._forwarder.poke()
         return list(records)
 
@@ -346,6 +359,18 @@ class PostgresStore(TrailStore):
         return state
 
 
+def _storable(record: Record) -> Record:
+    """PostgreSQL text cannot hold NUL, which a hostile server's message could carry: one
+    such record must not block every record behind it, so NUL becomes U+FFFD before the
+    record is chained (the stored record and its hash agree)."""
+    changes: dict[str, Any] = {"seq": 0, "prev_hash": "", "hash": ""}
+    for name in FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, str) and "\x00" in value:
+            changes[name] = value.replace("\x00", "\ufffd")
+    return dataclasses.replace(record, **changes)
+
+
 def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
     """Append ``records`` to the centre's one chain, in order, skipping ids the store already
     holds (a re-send after a lost acknowledgement). One transaction: all or nothing."""
@@ -362,8 +387,7 @@ def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
                 continue
             known.add(record.id)
             head_seq += 1
-            linked = chained(dataclasses.replace(record, seq=0, prev_hash="", hash=""),
-                             head_seq, head_hash)
+            linked = chained(_storable(record), head_seq, head_hash)
             stored.append(linked)
             head_hash = linked.hash
         if not stored:

@@ -202,6 +202,27 @@ def test_a_desk_killed_with_records_spooled_sends_them_at_next_start(
     history.close()
 
 
+def test_a_nul_in_a_servers_message_does_not_block_the_spool(pg_url: str,
+                                                              tmp_path: Path) -> None:
+    history = shared(pg_url, tmp_path, forward=False)
+    history.record(result(1, code=-1101, detail="bad\x00message"))
+    history.record(result(2))
+    assert history.store.flush() == 2
+    first = history.page(Query(sort="seq", descending=False), 0, 1)[0]
+    assert first.detail == "bad\ufffdmessage" and history.verify().intact
+    history.close()
+
+
+def test_a_full_disk_at_the_spool_is_a_history_error(pg_url: str, tmp_path: Path) -> None:
+    store = PostgresStore(parse(pg_url), spool=tmp_path / "s.sqlite3", forward=False)
+    history = History(tmp_path / "fallback.sqlite3", store=store)
+    store.spool.close()  # as good as a disk that refuses every write
+    with pytest.raises(HistoryError):
+        history.store.append([history.check_record(result(1))])
+    assert history.record_safely(result(2)) is not None  # kept in History's own spool file
+    assert history.spooled() == 1
+
+
 def test_a_resent_batch_is_stored_once(pg_url: str, tmp_path: Path) -> None:
     """The server committed, the desk died before clearing its spool: the re-send is a
     no-op, the chain unchanged."""
