@@ -201,3 +201,40 @@ def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) 
     run("check", str(tmp_path / "h.jpg"), env=env)
     assert (Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3").exists()
     assert default_path().name == "history.sqlite3"
+
+
+def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
+    """Six `livedetect check --sandbox` runs start together on a database not yet created."""
+    from livedetect_gui.core.history import History
+
+    db = tmp_path / "shared.sqlite3"
+    procs = []
+    for run_no in range(6):
+        folder = tmp_path / f"run{run_no}"
+        folder.mkdir()
+        for i in range(4):
+            make_photo(run_no * 10 + i, (200, 160)).save(folder / f"p{i}.jpg")
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "livedetect_gui.cli", "check", "--sandbox", "--history",
+             str(db), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for proc in procs:
+        _out, err = proc.communicate(timeout=180)
+        assert proc.returncode in (0, 1), err
+        assert "Traceback" not in err and "not recorded" not in err
+    state = History(db).verify()
+    assert state.intact and state.count == 24
+
+
+def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> None:
+    from livedetect_gui.core.history import History
+
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(b"not a database at all" * 50)
+    for i in range(5):
+        make_photo(i, (200, 160)).save(tmp_path / f"p{i}.jpg")
+    proc = run("check", "--sandbox", "--history", str(db), *(str(tmp_path / f"p{i}.jpg")
+                                                             for i in range(5)))
+    assert proc.returncode in (0, 1)
+    assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr
+    db.rename(tmp_path / "damaged.sqlite3")
+    assert len(History(db).entries()) == 5  # the spool went in at the next open

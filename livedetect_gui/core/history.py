@@ -357,6 +357,7 @@ class Recorder:
                 raise HistoryError("read_only", str(self.path))
         except HistoryError as exc:
             self.error = exc
+        self.open_error = self.error  # said by the caller at the start: not repeated at the end
         self.operator = current_operator() if operator is None else operator
         self.recorded = self.spooled = self.lost = 0
         self._lock = threading.Lock()
@@ -388,7 +389,8 @@ class Recorder:
         if not (self.spooled or self.lost or (self.history and self.history.store.pending)):
             return ""
         zh = lang.startswith("zh")
-        parts = [self.error.message(lang) if self.error else ""]
+        late = self.error is not None and self.error is not self.open_error
+        parts = [self.error.message(lang) if late and self.error else ""]
         if self.spooled:
             parts.append(f"{self.spooled} 条结果暂存于 {self.spool_path}，下次打开历史记录时写入"
                          if zh else f"{self.spooled} results kept in {self.spool_path}; they are "

@@ -166,6 +166,27 @@ def column_title(column: str, lang: str = "en") -> str:
     return COLUMN_TITLES[column][1 if lang.startswith("zh") else 0]
 
 
+CHART_TEXTS: dict[str, tuple[str, str]] = {
+    "histogram": ("Score histogram (judged checks)", "分数分布（已判定的检测）"),
+    "threshold": ("threshold {threshold}", "阈值 {threshold}"),
+    "pass_rate": ("Pass rate over time", "通过率变化"),
+    "calls": ("Calls spent and saved", "调用次数：花费与节省"),
+    "spent": ("spent", "花费"), "reused": ("reused", "复用"), "refused": ("refused", "发送前拒绝"),
+    "errors": ("Errors by kind", "错误类型"),
+    "no_data": ("No records in this range", "此范围内没有记录"),
+    "by_period": ("By period", "按时段"), "by_operator": ("By operator", "按操作员"),
+    "total": ("Total", "合计"), "operators": ("Operators", "操作员"),
+    "range": ("Date range", "日期范围"), "trail": ("Audit trail", "审计记录"),
+    "simulated_out": ("{count} simulated records left out", "未计入 {count} 条模拟记录"),
+    "simulated_in": ("Simulated records included", "已计入模拟记录"),
+    "generated": ("Generated {time}", "生成于 {time}"),
+}
+
+
+def chart_text(key: str, lang: str = "en") -> str:
+    return CHART_TEXTS[key][1 if lang.startswith("zh") else 0]
+
+
 ERROR_KINDS: dict[str, tuple[str, str]] = {
     "network": ("Network", "网络"), "service": ("Service", "服务"),
     "signature": ("Credentials/signature", "凭据/签名"), "request": ("Request", "请求"),

@@ -211,6 +211,10 @@ class TrailStore(ABC):
     def get(self, record_id: str) -> Record | None: ...
 
     @abstractmethod
+    def operators(self, query: Query) -> list[str]:
+        """The operator names (non-empty) of the matching records, sorted."""
+
+    @abstractmethod
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]: ...
 
     @abstractmethod
@@ -484,6 +488,11 @@ class SQLiteStore(TrailStore):
     def get(self, record_id: str) -> Record | None:
         rows = self._read(f"{_SELECT} WHERE id = ?", [record_id])
         return from_row(rows[0]) if rows else None
+
+    def operators(self, query: Query) -> list[str]:
+        where, params = query.where()
+        sql = f"SELECT DISTINCT operator FROM records{where} ORDER BY operator"
+        return [row[0] for row in self._read(sql, params) if row[0]]
 
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}

@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from livedetect_gui.core.history import ExportCancelled, History
 from livedetect_gui.core.store import HistoryError, Query
-from livedetect_gui.core.trail import ChainState, Record
+from livedetect_gui.core.trail import DEFAULT_REASONS, ChainState, Record
 from livedetect_gui.core.verdict import Verdict
 
 from .checks import SharedHistory
@@ -226,10 +227,18 @@ class HistoryModel(RecordTableModel):
             return record.api
         if column == "message":
             if record.kind == "decision":
-                return " · ".join(p for p in (record.reason or "", record.note,
-                                              record.reference) if p)
+                return " · ".join(p for p in (reason_label(record.reason, self.lang),
+                                              record.note, record.reference) if p)
             return record.message(self.lang)
         return str(getattr(record, column))
+
+
+def reason_label(key: str | None, lang: str) -> str:
+    """A configured reason's label in the desk's language; a custom reason as written."""
+    for reason in DEFAULT_REASONS:
+        if reason.key == key:
+            return reason.label(lang)
+    return key or ""
 
 
 def _opened(history: SharedHistory) -> History:
@@ -340,11 +349,24 @@ class HistoryPanel(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.progress)
         bottom.addWidget(self.cancel_button)
+        records = QWidget()
+        inner = QVBoxLayout(records)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.chain_label)
+        inner.addLayout(filters)
+        inner.addWidget(split, 1)
+        inner.addLayout(bottom)
+        # The audit area: the records, and the supervisor's reports over them.
+        from .reports_view import ReportsPanel  # it builds on this module's helpers
+
+        self.reports = ReportsPanel(history, tasks, self.pool)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("auditTabs")
+        self.tabs.addTab(records, "")
+        self.tabs.addTab(self.reports, "")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.chain_label)
-        layout.addLayout(filters)
-        layout.addWidget(split, 1)
-        layout.addLayout(bottom)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
         self.model.loaded.connect(self._show_count)
         self.model.failed.connect(self._failed)
         self.model.modelReset.connect(lambda: self.details.clear())
@@ -369,6 +391,9 @@ class HistoryPanel(QWidget):
         self.export_button.setText(self.tr("Export CSV…"))
         self.cancel_button.setText(self.tr("Cancel export"))
         self.details.setAccessibleName(self.tr("Record details"))
+        self.tabs.setTabText(0, self.tr("Records"))
+        self.tabs.setTabText(1, self.tr("Reports"))
+        self.reports.retranslate()
         self.model.retranslate()
         self._show_chain()
         self._show_count()
@@ -453,7 +478,8 @@ class HistoryPanel(QWidget):
         if latest is not None:
             lines.append(f"{self.tr('Latest decision')}: {self.model.decision_text(latest)} "
                          f"({latest.operator or latest.os_user}, {latest.time_text}) "
-                         f"{latest.reason or ''} {latest.note} {latest.reference}".rstrip())
+                         f"{reason_label(latest.reason, self.model.lang)} {latest.note} "
+                         f"{latest.reference}".rstrip())
         for name, value in vars(record).items():
             if value not in (None, ""):
                 lines.append(f"{name}: {record.time_text if name == 'at' else value}")

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import time
+from datetime import datetime
+
+import pytest
+
+from livedetect_gui.cli import main as cli_main
+from livedetect_gui.core.history import History
+from livedetect_gui.core.reports import ReportOptions, build_report
+from livedetect_gui.core.result import CheckResult
+
+DAY1 = datetime(2026, 11, 2, 10, 0).timestamp()  # a Monday
+DAY2 = datetime(2026, 11, 3, 10, 0).timestamp()
+
+
+def check(at: float, score: float | None, **extra) -> CheckResult:
+    values = dict(source=f"{at}-{score}.jpg", threshold=87, score=score, code=0, attempts=1,
+                  elapsed_ms=100, checked_at=at, endpoint="e", api="tc3")
+    values.update(extra)
+    return CheckResult(**values)
+
+
+@pytest.fixture
+def trail(tmp_path):
+    ann = History(tmp_path / "h.sqlite3", operator="ann")
+    bo = History(tmp_path / "h.sqlite3", operator="bo")
+    passed = ann.record(check(DAY1, 95, elapsed_ms=100))
+    failed = ann.record(check(DAY1 + 60, 40, elapsed_ms=300, attempts=2))
+    ann.record(check(DAY1 + 120, None, code=None, problem_key="timeout", elapsed_ms=30000))
+    ann.record(check(DAY1 + 180, None, code=None, problem_key="truncated", attempts=0,
+                     elapsed_ms=5))
+    bo.record(check(DAY2, 91, reused_from=DAY1, attempts=0, elapsed_ms=1))
+    bo.record(check(DAY2 + 60, 99, simulated=True))
+    ann.decide(passed, "accept")
+    ann.decide(failed, "accept", reason="document_verified")  # an override
+    bo.record(check(DAY1 - 86400 * 3, 90))  # outside the range
+    return ann
+
+
+def test_report_figures(trail) -> None:
+    # Decisions count on the day they were made (today), checks on the day they were made.
+    options = ReportOptions(since=DAY1 - 36000, until=time.time() + 3600)
+    report = build_report(trail, options)
+    total = report.total
+    assert (total.checks, total.passed, total.failed, total.errors) == (5, 2, 1, 2)
+    assert (total.decisions, total.overrides) == (2, 1)
+    assert (total.calls, total.reused, total.refused) == (4, 1, 1)  # 1 + 2 + 1 (the timeout)
+    assert total.pass_rate == pytest.approx(2 / 3)
+    assert total.mean_ms == pytest.approx((100 + 300 + 30000) / 3)
+    assert total.p95_ms == 30000
+    today = datetime.now().date().isoformat()
+    assert [t.label for t in report.periods] == ["2026-11-02", "2026-11-03", today]
+    assert report.periods[-1].decisions == 2 and report.periods[-1].checks == 0
+    assert [t.label for t in report.operators] == ["ann", "bo"]
+    assert report.operators[1].checks == 1 and report.simulated_left_out == 1
+    assert dict(report.errors_by_kind) == {"network": 1, "image": 1}
+    assert report.histogram[19] == 1 and report.histogram[18] == 1 and report.histogram[8] == 1
+    assert report.chain.intact
+    with_sim = build_report(trail, ReportOptions(since=options.since, until=options.until,
+                                                 include_simulated=True, by="week",
+                                                 operators=["bo"]))
+    assert with_sim.total.checks == 2 and [t.label for t in with_sim.periods][0] == "2026-W45"
+
+
+def test_cli_report_text_csv_and_pdf(trail, tmp_path, capsys) -> None:
+    out_csv, out_pdf = tmp_path / "r.csv", tmp_path / "r.pdf"
+    today = datetime.now().date().isoformat()
+    code = cli_main(["report", "--history", str(trail.path), "--from", "2026-11-02", "--to",
+                     today, "--csv", str(out_csv), "--pdf", str(out_pdf)])
+    text = capsys.readouterr().out
+    assert code == 0 and "chain intact" in text and "ann" in text and "66.7%" in text
+    rows = list(csv.reader(out_csv.open(encoding="utf-8")))
+    assert rows[0][:3] == ["section", "label", "checks"]
+    assert rows[[r[0] for r in rows].index("total")][:3] == ["total", "total", "5"]
+    assert out_pdf.read_bytes().startswith(b"%PDF") and (out_pdf.stat().st_mode & 0o077) == 0
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(out_pdf), str(tmp_path / "page")],
+                       check=True, timeout=60)
+        assert (tmp_path / "page-1.png").stat().st_size > 1000
+    assert cli_main(["report", "--history", str(trail.path), "--from", "2026-11-05", "--to",
+                     "2026-11-01"]) == 64
