@@ -291,6 +291,12 @@ class PostgresStore(TrailStore):
         rows = self._rows(f"{_SELECT} WHERE id = ?", [record_id])
         return rows[0] if rows else None
 
+    def operators(self, query: Query) -> list[str]:
+        where, params = query.where()
+        sql = pg_sql(f"SELECT DISTINCT operator FROM records{where} ORDER BY operator")
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall())
+        return [row[0] for row in rows if row[0]]
+
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}
         ids = list(check_ids)

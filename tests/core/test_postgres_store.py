@@ -17,6 +17,7 @@ import pytest
 from livedetect_gui.core.history import History, HistoryError, Query, open_history
 from livedetect_gui.core.history_url import parse
 from livedetect_gui.core.postgres_store import PostgresStore, PushRefused, push, waiting_message
+from livedetect_gui.core.reports import ReportOptions, build_report
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 
 
@@ -67,12 +68,18 @@ def test_everything_that_reads_history_works_on_postgres(pg_url: str, tmp_path: 
     assert history.count(Query(simulated=True)) == 1
     assert [r.source for r in history.page(Query(text="o4"), 0, 10)] == ["photo4.jpg"]
     assert history.count(Query(text="%")) == 0  # LIKE wildcards are literal
+    assert history.store.operators(Query()) == ["op-desk1"]
     decision = history.latest_decisions([ids[1]])[ids[1]]
     assert decision.override and decision.operator == "op-desk1"
     out = io.StringIO()
     assert history.export_csv(out) == 7 and out.getvalue().count("\n") == 8
     state = history.verify()
     assert state.intact and state.message() == "7 records, chain intact"
+    report = build_report(history, ReportOptions(since=time.time() - 3600,
+                                                 until=time.time() + 3600))
+    assert (report.total.checks, report.total.passed, report.total.failed) == (5, 2, 3)
+    assert report.total.overrides == 1 and report.simulated_left_out == 1
+    assert report.chain.intact
     assert history.purge_older_than(0) == 0 and history.count() == 7  # the centre's, not ours
     history.close()
 
