@@ -95,10 +95,40 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+PREFIX = "livedetect-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: str | Path | None = None) -> None:
+    """Stop and remove clusters left by a run that was killed before it could clean up (its
+    owner process is gone): a killed test run must not leave servers behind for ever."""
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if not _alive(owner):
+            with contextlib.suppress(Exception):
+                Cluster(folder, 0, server_bin(), "postgres",
+                        ["runuser", "-u", SERVER_USER, "--"] if os.geteuid() == 0 else []
+                        ).remove()
+
+
 def create(parent: str | Path | None = None) -> Cluster:
     """initdb a new cluster (trust authentication on loopback only) and start it."""
     binaries = server_bin()
-    folder = Path(tempfile.mkdtemp(prefix="livedetect-pg-", dir=parent))
+    remove_stale(parent)
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
+    (folder / "owner.pid").write_text(str(os.getpid()))
     as_user: list[str] = []
     if os.geteuid() == 0:
         try:
