@@ -160,7 +160,8 @@ class PostgresStore(TrailStore):
             raise HistoryError("newer", self.location, str(exc.found)) from None
         except psycopg.Error as exc:  # refused by the server: permissions, a bad table...
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise HistoryError("unreadable", self.location, first) from None
+            key = "unwritable" if conn is self._writer else "unreadable"
+            raise HistoryError(key, self.location, first) from None
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         from psycopg.rows import dict_row
@@ -178,8 +179,7 @@ class PostgresStore(TrailStore):
         """Spool the records (safe on this desk's disk when this returns) and wake the
         forwarder. Returned as given: their seq and hash are the server's to give."""
         try:
-            for record in records:
-                self.spool.put(record.id, row_values(record))
+            self.spool.put_many([(record.id, row_values(record)) for record in records])
         except (sqlite3.Error, OSError) as exc:  # a full disk: the caller's own fallback next
             raise HistoryError("unwritable", str(self.spool.path), str(exc)) from None
         self._forwarder.poke()

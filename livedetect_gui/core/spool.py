@@ -19,7 +19,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,10 +81,21 @@ class Spool:
 
     def put(self, record_id: str, payload: Mapping[str, Any]) -> None:
         """Keep one record until it is forwarded (a record id already waiting is left as is)."""
-        text = json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":"))
+        self.put_many([(record_id, payload)])
+
+    def put_many(self, items: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Several records, in order, in one transaction: all kept or none."""
+        rows = [(rid, json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":")))
+                for rid, payload in items]
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO pending (record_id, payload) VALUES (?, ?)",
-                             (record_id, text))
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO pending (record_id, payload) VALUES (?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def count(self) -> int:
         with self._lock:
