@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,15 +22,19 @@ from pathlib import Path
 from . import __version__
 from .core import credentials as creds
 from .core import history_url
+from .core.backend_tc3 import ACTION as TC3_ACTION
+from .core.backend_tc3 import DEFAULT_HOST as TC3_HOST
+from .core.backend_tc3 import VERSION as TC3_VERSION
 from .core.checking import Source, collect, run_batch
-from .core.client import CURRENT_HOST, BadEndpoint, ClientConfig, LiveDetectClient
+from .core.client import CURRENT_HOST, BadEndpoint, BadSetting, ClientConfig, LiveDetectClient
 from .core.history import History, HistoryError, Query, Recorder, default_path, open_history
 from .core.history_url import BadHistoryUrl, HistoryUrl
 from .core.imaging import ImageRefused, Limits, prepare_file
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
 from .core.signing import Account, sign
-from .core.verdict import DEFAULT_THRESHOLD, Verdict
+from .core.signing_tc3 import authorization as tc3_authorization
+from .core.verdict import DEFAULT_THRESHOLD, Verdict, default_threshold
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
 
@@ -62,10 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="image files or folders")
     check.add_argument("--url", action="append", default=[], metavar="URL",
                        help="an image URL for the service to fetch (repeatable)")
-    check.add_argument("--endpoint", help="'current', 'old' or a base URL (default: the profile's, "
-                       f"$LIVEDETECT_ENDPOINT, or {CURRENT_HOST})")
-    check.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                       help="pass when the score is above this (default %(default)s)")
+    check.add_argument("--api", choices=("legacy", "tc3"),
+                       help="service generation: legacy (/face/livedetectpicture) or tc3 (API 3.0 "
+                       "DetectLiveFaceAccurate) (default: $LIVEDETECT_API, the profile's, legacy)")
+    check.add_argument("--region", help="API 3.0 region, e.g. ap-guangzhou (default: "
+                       "$LIVEDETECT_REGION or the profile's)")
+    check.add_argument("--endpoint", help="legacy: 'current', 'old' or a base URL (default "
+                       f"{CURRENT_HOST}); tc3: 'default', 'intl' or a base URL "
+                       f"(default {TC3_HOST})")
+    check.add_argument("--threshold", type=float, default=None,
+                       help="pass when the score is above this (default: "
+                       f"{default_threshold('legacy'):g} legacy, {default_threshold('tc3'):g} tc3)")
     check.add_argument("--concurrency", type=int, default=4, help="parallel checks (default 4)")
     check.add_argument("--json", action="store_true", help="one JSON object per line")
     check.add_argument("--profile", help="credentials profile in the keyring")
@@ -74,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ca-bundle", help="CA bundle file for TLS (e.g. a corporate proxy's)")
     check.add_argument("--proxy", help="proxy URL for http and https")
     check.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
+    check.add_argument("--deadline", type=float, default=120.0,
+                       help="most seconds one check may take, retries included (default 120)")
     check.add_argument("--max-long-side", type=int, default=1280)
     check.add_argument("--max-short-side", type=int, default=720)
     check.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
@@ -81,11 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
 
     sign_p = sub.add_parser("sign", help="print a signature (for debugging signature errors)",
-                            description="Print the legacy multi-use signature and nothing else.")
-    sign_p.add_argument("--appid", required=True)
+                            description="Print the signature and nothing else: the legacy "
+                            "multi-use signature, or with --api tc3 the Authorization value.")
+    sign_p.add_argument("--api", choices=("legacy", "tc3"), default="legacy")
+    sign_p.add_argument("--appid", help="legacy only (required there)")
     sign_p.add_argument("--secret-id", required=True)
     sign_p.add_argument("--secret-key", required=True)
     sign_p.add_argument("--bucket", default="")
+    sign_p.add_argument("--timestamp", type=int, metavar="UNIX", help="tc3: default now")
+    sign_p.add_argument("--region", default="", help="tc3 (may be empty)")
+    sign_p.add_argument("--host", default="iai.tencentcloudapi.com", help="tc3")
+    sign_p.add_argument("--action", default=TC3_ACTION, help="tc3")
+    sign_p.add_argument("--version", dest="api_version", default=TC3_VERSION, help="tc3")
+    sign_p.add_argument("--body", default="", help="tc3: the exact JSON body")
     sign_p.add_argument("--expires-in", type=int, default=30, metavar="SECONDS")
     sign_p.add_argument("--now", type=int, metavar="UNIX", help="fixed time (default: the clock)")
     sign_p.add_argument("--rand", type=int, metavar="N", help="fixed nonce (default: random)")
@@ -121,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                                required=True)
     cr_set = cr_sub.add_parser("set", help="save a profile (the key is asked for, not echoed)")
     cr_set.add_argument("--profile", default=creds.DEFAULT_PROFILE)
-    cr_set.add_argument("--appid", required=True)
+    cr_set.add_argument("--api", choices=("legacy", "tc3"), default="legacy")
+    cr_set.add_argument("--appid", default="", help="legacy profiles")
+    cr_set.add_argument("--region", default="", help="tc3 profiles, e.g. ap-guangzhou")
     cr_set.add_argument("--secret-id", required=True)
     cr_set.add_argument("--secret-key", help="avoid: visible to other users; asked if missing")
     cr_set.add_argument("--bucket", default="")
@@ -198,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except creds.BadCredentials as exc:  # e.g. LIVEDETECT_API naming no generation
+        print(f"livedetect: credentials: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except creds.KeyringUnavailable as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -218,9 +245,6 @@ def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
         return found
     from_env = creds.from_environment()
     if from_env is not None:
-        missing = from_env.problems()
-        if missing:
-            raise UsageError(f"environment credentials incomplete: {', '.join(missing)} missing")
         return from_env
     store = creds.CredentialStore()
     if store.available():
@@ -231,14 +255,22 @@ def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
                      "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox")
 
 
-def _endpoint(args: argparse.Namespace, credentials: creds.Credentials) -> str:
-    return args.endpoint or os.environ.get(creds.ENV_ENDPOINT) or credentials.endpoint or "current"
+SANDBOX_REGION = "ap-guangzhou"
+
+
+def _choose(args: argparse.Namespace, found: creds.Credentials) -> creds.Credentials:
+    try:
+        chosen = creds.apply_choice(found, api=args.api, region=args.region,
+                                    endpoint=args.endpoint)
+        return chosen.validate()
+    except creds.BadCredentials as exc:
+        raise UsageError(f"credentials: {exc}") from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     if args.concurrency < 1 or args.concurrency > 64:
         raise UsageError("--concurrency must be between 1 and 64")
-    if not 0 <= args.threshold <= 100:
+    if args.threshold is not None and not 0 <= args.threshold <= 100:
         raise UsageError("--threshold must be between 0 and 100")
     if args.max_long_side < 16 or args.max_short_side < 16:
         raise UsageError("--max-long-side and --max-short-side must be at least 16")
@@ -252,29 +284,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not sources:
         raise UsageError("no images found in the given paths")
 
+    if args.timeout <= 0 or args.deadline <= 0:
+        raise UsageError("--timeout and --deadline must be more than 0 seconds")
     sandbox: Sandbox | None = None
     if args.sandbox:
         sandbox = Sandbox().start()
         account = sandbox.account
-        credentials = creds.Credentials(account.appid, account.secret_id, account.secret_key,
-                                        endpoint=sandbox.url)
-        endpoint = sandbox.url
+        credentials = _choose(args, creds.Credentials(
+            account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION))
+        credentials = credentials.with_choice(endpoint=sandbox.url)
         print("sandbox: scores are SIMULATED, not a liveness judgement", file=sys.stderr)
     else:
-        credentials = _resolve_credentials(args)
-        endpoint = _endpoint(args, credentials)
+        credentials = _choose(args, _resolve_credentials(args))
     config = ClientConfig(
-        endpoint=endpoint,
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
+        attempt_deadline=min(args.deadline, ClientConfig.attempt_deadline),
+        check_deadline=args.deadline,
         concurrency=args.concurrency,
+        language=lang,
     )
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
         client = LiveDetectClient(credentials, config)
-    except BadEndpoint as exc:
-        raise UsageError(f"bad endpoint: {exc}") from None
+    except BadSetting as exc:
+        if sandbox:
+            sandbox.stop()
+        prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
+        raise UsageError(f"{prefix}{exc}") from None
+    threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     progress = _Progress(len(sources)) if sys.stderr.isatty() else None
 
@@ -289,7 +328,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             progress.add(result)
 
     try:
-        results = run_batch(sources, client, limits, args.threshold,
+        results = run_batch(sources, client, limits, threshold,
                             concurrency=args.concurrency, history=history, on_result=report)
     finally:
         if progress:
@@ -335,7 +374,9 @@ def _human_line(result: CheckResult, lang: str) -> str:
         return f"{line}\n       -> {hint}" if hint else line
     relation = ">" if verdict is Verdict.PASS else "<="
     extra = "  (may have been billed twice)" if result.maybe_billed_twice else ""
-    return (f"{verdict.value.upper():<5}  {result.score:>3} {relation} {result.threshold:g}  "
+    score = result.score
+    shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
+    return (f"{verdict.value.upper():<5}  {shown} {relation} {result.threshold:g}  "
             f"{result.source}{extra}")
 
 
@@ -381,11 +422,27 @@ class _Progress:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    try:
+        print(_signature(args))
+    except UnicodeEncodeError:
+        raise UsageError("the secret id, secret key or body holds characters that cannot be "
+                         "encoded (retype them rather than paste them)") from None
+    return EXIT_OK
+
+
+def _signature(args: argparse.Namespace) -> str:
+    if args.api == "tc3":
+        timestamp = int(time.time()) if args.timestamp is None else args.timestamp
+        if timestamp < 0:
+            raise UsageError("--timestamp must be a unix time in seconds")
+        return tc3_authorization(args.secret_id, args.secret_key, body=args.body.encode("utf-8"),
+                                 host=args.host, timestamp=timestamp)
+    if not args.appid:
+        raise UsageError("--appid is required for a legacy signature")
     if args.expires_in < 1:
         raise UsageError("--expires-in must be at least 1 second")
-    print(sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
-               expires_in=args.expires_in, now=args.now, rand=args.rand))
-    return EXIT_OK
+    return sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
+                expires_in=args.expires_in, now=args.now, rand=args.rand)
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -439,6 +496,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     sandbox.start()
     print(f"listening on {sandbox.url}", flush=True)
+    print(f"legacy API: POST {sandbox.url}/face/livedetectpicture; API 3.0: POST {sandbox.url}/ "
+          f"(regions: {', '.join(creds.TC3_REGIONS)})", file=sys.stderr, flush=True)
     print("scores are SIMULATED, not a liveness judgement", file=sys.stderr, flush=True)
     while not stop.wait(0.5):
         pass
@@ -457,8 +516,14 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         secret = args.secret_key or _ask_secret()
         if not secret:
             raise UsageError("the secret key is empty")
-        store.save(creds.Credentials(args.appid, args.secret_id, secret, args.bucket,
-                                     args.endpoint), args.profile)
+        profile = creds.Credentials(args.appid, args.secret_id, secret, args.bucket,
+                                    args.endpoint, api=creds.parse_api(args.api),
+                                    region=args.region)
+        try:
+            profile.validate()
+        except creds.BadCredentials as exc:
+            raise UsageError(f"credentials: {exc}") from None
+        store.save(profile, args.profile)
         print(f"saved profile {args.profile!r} in {store.backend_name()}")
         return EXIT_OK
     if args.action == "show":
@@ -466,7 +531,8 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         if found is None:
             print(f"no profile named {args.profile!r}", file=sys.stderr)
             return EXIT_ERROR
-        print(f"profile:    {args.profile}\nappid:      {found.appid}\n"
+        print(f"profile:    {args.profile}\nservice:    {found.api.value}"
+              f"{f' ({found.region})' if found.region else ''}\nappid:      {found.appid}\n"
               f"secret id:  {found.secret_id}\nsecret key: {found.masked_key()}\n"
               f"bucket:     {found.bucket or '(none)'}\n"
               f"endpoint:   {found.endpoint or '(default)'}")

@@ -94,10 +94,11 @@ def run_check(
                 on_sending(None)
             return client.check_url(source.url, source.label, threshold, cancel)
         try:
-            prepared = prepare(source, limits)
+            prepared = prepare(source, client.preparation_limits(limits))
         except ImageRefused as exc:
             result = refused(source, exc, threshold, client.url)
-            return replace(result, elapsed_ms=round((time.monotonic() - started) * 1000))
+            return replace(result, api=client.api.value,
+                           elapsed_ms=round((time.monotonic() - started) * 1000))
         if on_sending is not None:
             on_sending(prepared)
         return client.check_image(prepared, source.label, threshold, cancel)

@@ -10,7 +10,8 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 
 SERVICE_NAME = "livedetect-gui"
 _INDEX_KEY = "__profiles__"
@@ -21,6 +22,40 @@ ENV_APPID = "LIVEDETECT_APPID"
 ENV_SECRET_ID = "LIVEDETECT_SECRET_ID"
 ENV_SECRET_KEY = "LIVEDETECT_SECRET_KEY"
 ENV_ENDPOINT = "LIVEDETECT_ENDPOINT"
+ENV_API = "LIVEDETECT_API"
+ENV_REGION = "LIVEDETECT_REGION"
+
+
+class Api(StrEnum):
+    """Which generation of the service a profile is for."""
+
+    LEGACY = "legacy"  # POST /face/livedetectpicture, multi-use HMAC-SHA1 signature
+    TC3 = "tc3"  # API 3.0 DetectLiveFaceAccurate, TC3-HMAC-SHA256
+
+
+# The regions the provider lists for DetectLiveFaceAccurate (X-TC-Region is required).
+TC3_REGIONS = ("ap-beijing", "ap-chengdu", "ap-chongqing", "ap-guangzhou", "ap-nanjing",
+               "ap-shanghai", "ap-singapore")
+# Endpoint choices a profile offers per generation (a full URL is accepted as well).
+ENDPOINT_CHOICES: dict[Api, tuple[str, ...]] = {
+    Api.LEGACY: ("current", "old"),
+    Api.TC3: ("default", "intl"),
+}
+# Ids and keys issued by the provider are printable ASCII; anything else is a paste accident
+# (a non-breaking space, a smart quote) that would fail in an HTTP header or a signature.
+_PRINTABLE = re.compile(r"^[\x21-\x7e]*$")
+
+
+class BadCredentials(ValueError):
+    """Credentials that cannot be used, with words an operator understands."""
+
+
+def parse_api(value: str | None) -> Api:
+    text = (value or Api.LEGACY.value).strip().lower()
+    aliases = {"legacy": Api.LEGACY, "tc3": Api.TC3, "api3": Api.TC3, "3.0": Api.TC3}
+    if text not in aliases:
+        raise BadCredentials(f"unknown service generation {value!r}: use 'legacy' or 'tc3'")
+    return aliases[text]
 
 
 @dataclass(frozen=True)
@@ -31,6 +66,9 @@ class Credentials:
     secret_key: str = field(repr=False)
     bucket: str = ""
     endpoint: str | None = None
+    # The profile's kind: legacy (appid, ids, optional bucket) or tc3 (ids and a region).
+    api: Api = Api.LEGACY
+    region: str = ""
 
     def masked_key(self) -> str:
         return mask(self.secret_key)
@@ -38,13 +76,52 @@ class Credentials:
     def problems(self) -> list[str]:
         """What is missing, in words an operator understands."""
         missing = []
-        if not self.appid.strip():
+        if self.api is Api.LEGACY and not self.appid.strip():
             missing.append("appid")
         if not self.secret_id.strip():
             missing.append("secret id")
         if not self.secret_key:
             missing.append("secret key")
+        if self.api is Api.TC3 and not self.region:
+            missing.append("region")
         return missing
+
+    def validate(self) -> Credentials:
+        """Raise BadCredentials naming the first unusable field; return self when usable.
+
+        Called where credentials are entered (CLI, dialog, environment) and by the client, so
+        a bad character is a message, never a UnicodeEncodeError from deep in a request.
+        """
+        missing = self.problems()
+        if missing:
+            raise BadCredentials(f"{', '.join(missing)} missing")
+        for label, value in (("appid", self.appid), ("secret id", self.secret_id),
+                             ("secret key", self.secret_key), ("bucket", self.bucket)):
+            if value != value.strip():
+                raise BadCredentials(f"the {label} has spaces around it (pasted with them?)")
+            if not _PRINTABLE.match(value):
+                raise BadCredentials(
+                    f"the {label} contains a character that is not printable ASCII "
+                    "(provider ids and keys never do: retype it rather than paste it)")
+        if self.api is Api.TC3 and self.region not in TC3_REGIONS:
+            raise BadCredentials(f"unknown region {self.region!r}: use one of "
+                                 f"{', '.join(TC3_REGIONS)}")
+        return self
+
+    def with_choice(self, api: Api | None = None, region: str | None = None,
+                    endpoint: str | None = None) -> Credentials:
+        """The same keys used for another generation, region or endpoint (flags override).
+
+        The profile's endpoint belongs to its own generation: another generation starts from
+        its own default host unless an endpoint is given.
+        """
+        switched = api is not None and api is not self.api
+        return replace(
+            self,
+            api=self.api if api is None else api,
+            region=self.region if region is None else region,
+            endpoint=endpoint or (None if switched else self.endpoint),
+        )
 
 
 def mask(secret: str) -> str:
@@ -60,7 +137,20 @@ def from_environment(env: Mapping[str, str] | None = None) -> Credentials | None
                                                               ENV_SECRET_KEY))
     if not (appid or secret_id or secret_key):
         return None
-    return Credentials(appid, secret_id, secret_key, endpoint=env.get(ENV_ENDPOINT) or None)
+    return Credentials(appid, secret_id, secret_key, endpoint=env.get(ENV_ENDPOINT) or None,
+                       api=parse_api(env.get(ENV_API)), region=env.get(ENV_REGION, "").strip())
+
+
+def apply_choice(credentials: Credentials, *, api: str | None = None, region: str | None = None,
+                 endpoint: str | None = None, env: Mapping[str, str] | None = None) -> Credentials:
+    """The generation, region and endpoint to use: a flag, else the environment
+    (LIVEDETECT_API, LIVEDETECT_REGION, LIVEDETECT_ENDPOINT), else the profile's own."""
+    env = os.environ if env is None else env
+    api = api or env.get(ENV_API) or None
+    region = region if region is not None else (env.get(ENV_REGION) or None)
+    endpoint = endpoint or env.get(ENV_ENDPOINT) or None
+    return credentials.with_choice(api=parse_api(api) if api else None,
+                                   region=region.strip() if region else None, endpoint=endpoint)
 
 
 class KeyringUnavailable(RuntimeError):
@@ -140,12 +230,16 @@ class CredentialStore:
                 secret_key=str(data["secret_key"]),
                 bucket=str(data.get("bucket") or ""),
                 endpoint=data.get("endpoint") or None,
+                # Profiles saved before API 3.0 existed are legacy ones.
+                api=parse_api(data.get("api")),
+                region=str(data.get("region") or ""),
             )
         except (ValueError, TypeError, KeyError):
             return None
 
     def save(self, credentials: Credentials, profile: str = DEFAULT_PROFILE) -> None:
         _check_name(profile)
+        credentials.validate()
         self._call("set_password", _profile_key(profile), json.dumps(asdict(credentials)))
         names = set(self.profiles()) | {profile}
         self._call("set_password", _INDEX_KEY, json.dumps(sorted(names)))

@@ -127,6 +127,133 @@ SERVICE_CODES: dict[int, Problem] = {
     -5807: _p("ID card lookup failed", "查询身份证信息错误", _VIDEO_HINT, "service"),
 }
 
+_TC3_SIG_HINT = (
+    "Check the secret id and secret key in the profile (no spaces around them); run "
+    "`livedetect sign --api tc3` to compare.",
+    "请核对配置中的 secret id 和 secret key（前后不要有空格）；可用 `livedetect sign --api tc3` 对照签名。",
+)
+_ACCOUNT_HINT = (
+    "Check the account in the provider console: the face service must be opened, paid for "
+    "and allowed for this key.",
+    "请在控制台检查账号：需已开通人脸服务、无欠费，且该密钥有调用权限。",
+)
+_REQUEST_HINT = (
+    "This desk sent a request the service does not accept; update the desk or report it.",
+    "本软件发送了服务不接受的请求；请升级软件或反馈此问题。",
+)
+_RETAKE_HINT = (
+    "Retake the photo: the whole face visible, larger than 100x100 px, well lit and in focus.",
+    "请重拍：脸部完整且大于 100x100 像素，光线充足、对焦清晰。",
+)
+_URL_HINT = (
+    "Check that the URL opens from the internet (not only inside your network), or send the "
+    "file instead.",
+    "请确认该 URL 可从公网访问，或改为上传文件。",
+)
+_LIMIT_HINT = (
+    "The desk prepares photos within the service's limits; re-add the photo, or check the "
+    "maximum image size in the settings.",
+    "本软件会将照片处理到服务限制之内；请重新添加照片，或检查设置中的图片尺寸上限。",
+)
+
+# API 3.0 (DetectLiveFaceAccurate) error codes: strings, from the provider's lists for this
+# action and its common error list. ``ResourceUnavailable.*`` codes not named here fall back to
+# the family entry (see ``service_problem``).
+TC3_CODES: dict[str, Problem] = {
+    "AuthFailure.SignatureFailure": _p(
+        "The signature was refused (wrong secret key?)", "签名校验失败（secret key 错误？）",
+        _TC3_SIG_HINT, "signature"),
+    "AuthFailure.SignatureExpire": _p(
+        "The signature has expired: this computer's clock is off",
+        "签名过期：本机时间不准确",
+        ("Correct the system time (turn on automatic time); the service allows 5 minutes.",
+         "请校准系统时间（开启自动同步时间）；服务只允许 5 分钟误差。"), "signature"),
+    "AuthFailure.SecretIdNotFound": _p(
+        "The secret id does not exist (or is disabled)", "secret id 不存在或已被禁用",
+        _TC3_SIG_HINT, "signature"),
+    "AuthFailure.InvalidSecretId": _p(
+        "The secret id is not valid (not an API key)", "secret id 无效（不是云 API 密钥）",
+        _TC3_SIG_HINT, "signature"),
+    "AuthFailure.MFAFailure": _p(
+        "Multi-factor authentication failed for this key", "MFA 校验失败",
+        _ACCOUNT_HINT, "signature"),
+    "AuthFailure.UnauthorizedOperation": _p(
+        "This key is not authorised for the face service", "该密钥未被授权调用人脸服务",
+        _ACCOUNT_HINT, "signature"),
+    "UnauthorizedOperation": _p(
+        "The operation is not authorised for this account", "未授权操作",
+        _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable": _p(
+        "The face service is not available for this account", "该账号的人脸服务不可用",
+        _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable.InArrears": _p(
+        "The account is in arrears", "账号已欠费", _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable.NotReady": _p(
+        "The face service is not opened for this account", "人脸服务未开通",
+        _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable.StopUsing": _p(
+        "The face service is suspended for this account", "人脸服务已停用",
+        _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable.Freeze": _p(
+        "The account is frozen", "账号已冻结", _ACCOUNT_HINT, "signature"),
+    "ResourceUnavailable.ResourcePackageRunOut": _p(
+        "The account's resource package is used up", "资源包已用完", _ACCOUNT_HINT, "signature"),
+    "UnsupportedRegion": _p(
+        "The region does not offer this service", "该地域不支持此接口",
+        ("Choose one of the provider's regions for face liveness in the profile.",
+         "请在配置中选择人脸活体服务支持的地域。"), "request"),
+    "InvalidAction": _p("The service does not know this action", "接口不存在",
+                        _REQUEST_HINT, "request"),
+    "NoSuchVersion": _p("The service does not know this API version", "接口版本不存在",
+                        _REQUEST_HINT, "request"),
+    "RequestLimitExceeded": _p(
+        "Too many requests: the service is throttling", "请求频率超过限制",
+        ("Lower the concurrency in the settings, or wait a minute.",
+         "请在设置中降低并发数，或稍等一分钟。"), "throttle"),
+    "FailedOperation.RequestLimitExceeded": _p(
+        "Too many requests for this account: the service is throttling", "账号请求频率超过限制",
+        ("Lower the concurrency in the settings, or wait a minute.",
+         "请在设置中降低并发数，或稍等一分钟。"), "throttle"),
+    "FailedOperation.ImageDecodeFailed": _p(
+        "The service could not decode the photo", "图片解码失败",
+        ("Re-save the photo as JPEG or PNG and try again.", "请将照片另存为 JPEG 或 PNG 后重试。"),
+        "image"),
+    "FailedOperation.ImageDownloadError": _p(
+        "The service could not download the image URL", "图片下载失败", _URL_HINT, "image"),
+    "FailedOperation.ImageFacedetectFailed": _p(
+        "No face was found in the photo", "人脸检测失败", _RETAKE_HINT, "image"),
+    "FailedOperation.ImageResolutionExceed": _p(
+        "The photo's resolution is over the service's limit (JPEG 4000 px, others 2000 px)",
+        "图片分辨率过大（JPEG 长边 4000 像素，其他格式 2000 像素）", _LIMIT_HINT, "image"),
+    "FailedOperation.ImageResolutionTooSmall": _p(
+        "The photo's resolution is too small", "图片分辨率过小", _RETAKE_HINT, "image"),
+    "FailedOperation.ImageSizeExceed": _p(
+        "The photo is over the service's 5 MB limit (base64)", "图片 base64 后超过 5MB",
+        _LIMIT_HINT, "image"),
+    "InvalidParameterValue.ImageEmpty": _p(
+        "No image was received", "图片为空",
+        ("Check that the file is a readable photo and try again.",
+         "请确认文件是可读的照片后重试。"), "image"),
+    "InvalidParameterValue.NoFaceInPhoto": _p(
+        "There is no face in the photo", "图片中没有人脸", _RETAKE_HINT, "image"),
+    "InvalidParameterValue.UrlIllegal": _p(
+        "The image URL is not valid for the service", "URL 格式不合法", _URL_HINT, "request"),
+    "InvalidParameterValue.FaceModelVersionIllegal": _p(
+        "The face model version is not accepted", "算法模型版本不合法", _REQUEST_HINT, "request"),
+    "MissingParameter.ErrorParameterEmpty": _p(
+        "A required parameter is empty", "必选参数为空", _REQUEST_HINT, "request"),
+    "FailedOperation.RequestTimeout": _p(
+        "The service timed out processing the request", "后端服务超时", _SERVICE_HINT, "service"),
+    "FailedOperation.RpcFail": _p(
+        "An internal call inside the service failed", "RPC 调用失败", _SERVICE_HINT, "service"),
+    "FailedOperation.ServerError": _p(
+        "Internal error in the service", "算法服务异常", _SERVICE_HINT, "service"),
+    "FailedOperation.UnKnowError": _p(
+        "The service failed with an unknown internal error", "内部未知错误", _SERVICE_HINT,
+        "service"),
+    "InternalError": _p("Internal error in the service", "内部错误", _SERVICE_HINT, "service"),
+}
+
 _NET_HINT = (
     "Check the network connection and the endpoint and proxy in the settings.",
     "请检查网络连接以及设置中的服务地址和代理。",
@@ -148,9 +275,20 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
     "http_error": _p("The server answered with an HTTP error", "服务器返回了 HTTP 错误",
                      ("Check the endpoint in the settings; try again later.",
                       "请检查服务地址，稍后重试。"), "service"),
-    "timeout": _p("The service did not answer in time", "服务响应超时",
-                  ("Try again; raise the read timeout in the settings on a slow network.",
-                   "请重试；网络较慢时可在设置中增大读取超时。"), "network"),
+    "timeout": _p("The service did not answer in time: it answered too slowly (connected, but "
+                  "no complete answer)", "服务未按时应答：应答太慢（已连接，但未完整应答）",
+                  ("Try again; raise the timeouts in the settings on a slow network.",
+                   "请重试；网络较慢时可在设置中增大超时时间。"), "network"),
+    "answer_too_large": _p("The service's answer was far larger than any real answer",
+                           "服务的应答远大于正常大小",
+                           ("Check the endpoint in the settings: something other than the "
+                            "service is answering.",
+                            "请检查服务地址：应答的可能不是该服务。"), "protocol"),
+    "redirected": _p("The endpoint redirected the check elsewhere (not followed: the photo "
+                     "goes only where you configured)",
+                     "服务地址将请求重定向到别处（未跟随：照片只发往已配置的地址）",
+                     ("Put the final address in the endpoint setting if you trust it.",
+                      "如信任该地址，请将其直接填写为服务地址。"), "protocol"),
     "connect_timeout": _p("Could not connect to the service in time", "连接服务超时", _NET_HINT,
                           "network"),
     "dns": _p("The service's host name could not be resolved", "无法解析服务的域名", _NET_HINT,
@@ -163,14 +301,23 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
               ("Check the system clock; behind a corporate proxy, set its CA bundle in the "
                "settings.", "请检查系统时间；如使用企业代理，请在设置中指定其 CA 证书。"),
               "network"),
+    "tls_plain_http": _p("The endpoint does not speak https: it answered in plain HTTP",
+                         "服务地址不支持 https：对方以明文 HTTP 应答",
+                         ("Check the endpoint's address and port; use http:// only for a local "
+                          "sandbox.", "请检查服务地址和端口；仅本地沙箱可使用 http://。"),
+                         "network"),
+    "tls_failed": _p("The secure connection could not be set up", "无法建立安全连接",
+                     ("Check the endpoint and proxy settings; a network filter may be "
+                      "interfering.", "请检查服务地址和代理设置；可能有网络设备在干扰。"),
+                     "network"),
     "proxy": _p("The proxy refused or failed the connection", "代理拒绝或连接失败",
                 ("Check the proxy address in the settings.", "请检查设置中的代理地址。"),
                 "network"),
     "bad_url": _p("The endpoint or image URL is not valid", "服务地址或图片 URL 无效",
                   ("Use a full address starting with http:// or https://.",
                    "请使用以 http:// 或 https:// 开头的完整地址。"), "request"),
-    "body_too_large": _p("The prepared request would exceed the service's 6 MB limit",
-                         "准备好的请求超过服务 6MB 的上限",
+    "body_too_large": _p("The prepared request would exceed the service's size limit",
+                         "准备好的请求超过服务的大小上限",
                          ("Lower the maximum image size in the settings.",
                           "请在设置中调小图片尺寸上限。"), "request"),
     "cancelled": _p("Cancelled before it was sent", "发送前已取消",
@@ -210,7 +357,13 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
 }
 
 
-def service_problem(code: int) -> Problem:
+def service_problem(code: int | str) -> Problem:
+    """The catalogue entry of a service code: int codes are the legacy API's, strings API 3.0's."""
+    if isinstance(code, str):
+        found = TC3_CODES.get(code)
+        if found is None and code.startswith("ResourceUnavailable."):
+            found = TC3_CODES["ResourceUnavailable"]  # arrears, not opened, suspended...
+        return found or LOCAL_PROBLEMS["unknown_code"]
     return SERVICE_CODES.get(code) or LOCAL_PROBLEMS["unknown_code"]
 
 

@@ -25,7 +25,8 @@ class CheckResult:
     # 0..100: an integer from the legacy API, a float from API 3.0.
     score: float | None = None
     # The service's code when it answered one; None for local problems (network, refusal).
-    code: int | None = None
+    # An int from the legacy API (0 is success), a string from API 3.0 ("AuthFailure...").
+    code: int | str | None = None
     # Catalogue key of a local problem ("timeout", "animated", ...); None when the service spoke.
     problem_key: str | None = None
     # Extra words for the message: the service's own message, an exception summary.
@@ -97,4 +98,6 @@ class CheckResult:
             "elapsed_ms": self.elapsed_ms,
             "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,
             "maybe_billed_twice": self.maybe_billed_twice,
+            "api": self.api,
+            "request_id": self.request_id,
         }

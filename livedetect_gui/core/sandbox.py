@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageStat
 
-from .client import API_PATH
+from . import sandbox_tc3
+from .backend_legacy import API_PATH
 from .imaging import SERVICE_BODY_LIMIT
 from .signing import Account, SignatureError, verify
 
@@ -71,6 +72,17 @@ class SandboxConfig:
         )
 
 
+def pixel_digest(image: Image.Image) -> bytes | None:
+    """A digest of a small greyscale rendering, or None for a nearly uniform (blank) frame."""
+    if image.format == "JPEG":
+        image.draft("L", (64, 64))
+    small = image.convert("L")
+    small.thumbnail((64, 64))
+    if ImageStat.Stat(small).stddev[0] < 2.0:
+        return None
+    return hashlib.sha256(small.tobytes()).digest()
+
+
 def simulated_score(image: Image.Image) -> int | None:
     """A stable pseudo-score for the decoded pixels, or None when there is "no face" to find.
 
@@ -78,13 +90,9 @@ def simulated_score(image: Image.Image) -> int | None:
     A JPEG is decoded at reduced scale (the whole stream is still read, so a corrupt one
     still fails): the sandbox runs inside the desk in sandbox mode and should cost little.
     """
-    if image.format == "JPEG":
-        image.draft("L", (64, 64))
-    small = image.convert("L")
-    small.thumbnail((64, 64))
-    if ImageStat.Stat(small).stddev[0] < 2.0:
+    digest = pixel_digest(image)
+    if digest is None:
         return None
-    digest = hashlib.sha256(small.tobytes()).digest()
     # 40..100: most photos fail a threshold of 87, a fair share pass.
     return 40 + int.from_bytes(digest[:4], "big") % 61
 
@@ -257,6 +265,9 @@ class _Handler(BaseHTTPRequestHandler):
         # A proxy's absolute-form target ("POST http://host/face/...") names the same path.
         if self.path.startswith(("http://", "https://")):
             sandbox.count("proxied")
+        if urlsplit(self.path).path == "/":  # API 3.0 lives at the root, in its own module
+            sandbox_tc3.serve(self)
+            return
         if urlsplit(self.path).path.rstrip("/") != API_PATH:
             self._reply({"code": 21, "message": "no such API"}, status=404)
             return
@@ -275,23 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length)
 
-        faults = sandbox.config.faults
-        if faults.latency_ms:
-            time.sleep(faults.latency_ms / 1000)
-        fault = sandbox.draw_fault()
-        if fault == "reset":
-            sandbox.count("fault:reset")
-            self._drop()
-            return
-        if fault and fault.startswith("fail:"):
-            status = int(fault[5:])
-            sandbox.count(f"fault:{status}")
-            self._reply(raw=b"<html><body>Server Error</body></html>", status=status,
-                        content_type="text/html")
-            return
-        if fault == "garbage":
-            sandbox.count("fault:garbage")
-            self._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
+        fault = self.inject_fault()
+        if fault == "answered":
             return
 
         try:
@@ -331,6 +327,30 @@ class _Handler(BaseHTTPRequestHandler):
         sandbox.count("billed")
         self._reply({"code": 0, "message": "OK", "data": {"score": score},
                      "sandbox": SIMULATED_NOTE})
+
+    def inject_fault(self) -> str | None:
+        """Latency, then one seeded fault draw: "answered" when a fault already answered (or
+        dropped) the request, "throttle" for the protocol's own throttling answer, else None.
+        Shared by both generations."""
+        sandbox = self.server.sandbox
+        if sandbox.config.faults.latency_ms:
+            time.sleep(sandbox.config.faults.latency_ms / 1000)
+        fault = sandbox.draw_fault()
+        if fault == "reset":
+            sandbox.count("fault:reset")
+            self._drop()
+            return "answered"
+        if fault and fault.startswith("fail:"):
+            status = int(fault[5:])
+            sandbox.count(f"fault:{status}")
+            self._reply(raw=b"<html><body>Server Error</body></html>", status=status,
+                        content_type="text/html")
+            return "answered"
+        if fault == "garbage":
+            sandbox.count("fault:garbage")
+            self._reply(raw=b"<html>upstream says hello</html>", content_type="text/html")
+            return "answered"
+        return fault
 
     def _discard(self, length: int) -> None:
         remaining = length

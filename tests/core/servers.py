@@ -28,8 +28,11 @@ def file_server(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def canned_server(*answers: tuple[int, bytes | dict]) -> Iterator[tuple[str, list[int]]]:
-    """Answers each POST with the next (status, body); repeats the last. Yields (url, hits)."""
+def canned_server(*answers: tuple[int, bytes | dict],
+                  headers: list[dict[str, str]] | None = None,
+                  ) -> Iterator[tuple[str, list[int]]]:
+    """Answers each POST with the next (status, body); repeats the last. Yields (url, hits).
+    ``headers``, when given, receives each request's headers."""
     hits: list[int] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -40,6 +43,8 @@ def canned_server(*answers: tuple[int, bytes | dict]) -> Iterator[tuple[str, lis
 
         def do_POST(self) -> None:  # noqa: N802
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if headers is not None:
+                headers.append(dict(self.headers.items()))
             status, body = answers[min(len(hits), len(answers) - 1)]
             hits.append(status)
             raw = json.dumps(body).encode() if isinstance(body, dict) else body

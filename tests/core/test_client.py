@@ -15,7 +15,7 @@ from livedetect_gui.core.client import (
     BadEndpoint,
     ClientConfig,
     LiveDetectClient,
-    _connection_outcome,
+    _failure_outcome,
     endpoint_url,
     resolve_endpoint,
 )
@@ -240,7 +240,7 @@ def test_dns_failure_is_not_retried() -> None:
                                                      socket.gaierror(-2, "Name or service"))
     exc = requests.exceptions.ConnectionError(
         urllib3.exceptions.MaxRetryError(pool, "/", failure))
-    outcome = _connection_outcome(exc)
+    outcome = _failure_outcome(exc, connected=False)
     assert outcome.problem_key == "dns" and not outcome.retry
 
 
