@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -34,7 +34,7 @@ from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
 from .core.signing import Account, sign
 from .core.signing_tc3 import authorization as tc3_authorization
-from .core.verdict import DEFAULT_THRESHOLD, Verdict, default_threshold
+from .core.verdict import Verdict, default_threshold
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
 
@@ -197,8 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only this operator (repeatable)")
     rep.add_argument("--by", choices=("day", "week"), default="day")
     rep.add_argument("--simulated", action="store_true", help="include simulated records")
-    rep.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                     help="threshold line of the score histogram (default %(default)s)")
+    rep.add_argument("--threshold", type=float, metavar="N",
+                     help="threshold line of the score histogram (default: the threshold most "
+                     "checks in the range used)")
     rep.add_argument("--pdf", metavar="FILE.pdf", help="write the report as PDF")
     rep.add_argument("--csv", metavar="FILE.csv", help="write the report's tables as CSV")
     rep.add_argument("--lang", help="language: en or zh (default: from $LANG)")
@@ -227,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except creds.KeyringUnavailable as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except HistoryError as exc:  # a damaged, locked or unreadable history: one clear line
+        print(f"livedetect: {exc.message(_lang(getattr(args, 'lang', None)))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("livedetect: interrupted", file=sys.stderr)
@@ -597,17 +601,23 @@ def _open_for_reading(given: str | None) -> History:
     return open_history(location)
 
 
+def _write(path: str, write: Callable[[str], object]) -> bool:
+    """Write an output file; a path that cannot be written is one line, not a traceback."""
+    try:
+        write(path)
+    except OSError as exc:
+        print(f"livedetect: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     lang = _lang(None)
     if args.action == "password":
         return _history_password(args)
     if args.action == "push":
         return _history_push(args, lang)
-    try:
-        history = _open_for_reading(args.history)
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
+    history = _open_for_reading(args.history)
     try:
         if args.action == "verify":
             state = history.verify()
@@ -618,12 +628,11 @@ def cmd_history(args: argparse.Namespace) -> int:
             if args.export == "-":
                 count = history.export_csv(sys.stdout, query, lang)
             else:
-                try:
-                    count = history.export_file(args.export, query, lang)
-                except OSError as exc:
-                    print(f"livedetect: cannot write {args.export}: {exc.strerror or exc}",
-                          file=sys.stderr)
+                written: list[int] = []
+                if not _write(args.export, lambda path: written.append(
+                        history.export_file(path, query, lang))):
                     return EXIT_ERROR
+                count = written[0]
             print(f"exported {count} records", file=sys.stderr)
             return EXIT_OK
         for record in history.page(query, 0, max(0, args.limit)):
@@ -634,9 +643,6 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
                   f"{record.source}{tag}  {note}".rstrip())
         return EXIT_OK
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
     finally:
         history.close()
 
@@ -682,11 +688,7 @@ def _history_push(args: argparse.Namespace, lang: str) -> int:
     source_file = getattr(args, "history", None) or str(default_path())
     if _history_location(source_file).shared:
         raise UsageError("--history names the local history to send: a SQLite file")
-    try:
-        source = _open_for_reading(source_file)
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
+    source = _open_for_reading(source_file)
     store = PostgresStore(target, forward=False)
     progress = _Counter("records read") if sys.stderr.isatty() else None
     try:
@@ -695,9 +697,6 @@ def _history_push(args: argparse.Namespace, lang: str) -> int:
         print(f"livedetect: not pushed: the local trail does not verify: "
               f"{exc.state.message(lang)}", file=sys.stderr)
         return EXIT_FAIL
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
     finally:
         if progress:
             progress.clear()
@@ -715,42 +714,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     assert since is not None and until is not None
     if until <= since:
         raise UsageError("--to is before --from")
-    try:
-        history = _open_for_reading(args.history)
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
+    history = _open_for_reading(args.history)
     try:
         options = ReportOptions(since=since, until=until, operators=args.operator,
                                 include_simulated=args.simulated, by=args.by,
                                 threshold=args.threshold)
         report = build_report(history, options)
-        print(report.as_text(lang))
-        if args.csv:
-            try:
-                write_csv(report, args.csv, lang)
-            except OSError as exc:
-                print(f"livedetect: cannot write {args.csv}: {exc.strerror or exc}",
-                      file=sys.stderr)
-                return EXIT_ERROR
-            print(f"wrote {args.csv}", file=sys.stderr)
-        if args.pdf:
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-            from .ui.report_pdf import write_pdf  # Qt only when a PDF is asked for
-
-            try:
-                write_pdf(report, args.pdf, lang)
-            except OSError as exc:
-                print(f"livedetect: cannot write {args.pdf}: {exc.strerror or exc}",
-                      file=sys.stderr)
-                return EXIT_ERROR
-            print(f"wrote {args.pdf}", file=sys.stderr)
-        return EXIT_OK
-    except HistoryError as exc:
-        print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
-        return EXIT_ERROR
     finally:
         history.close()
+    print(report.as_text(lang))
+    if args.csv and not _write(args.csv, lambda path: write_csv(report, path, lang)):
+        return EXIT_ERROR
+    if args.pdf:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from .ui.report_pdf import write_pdf  # Qt only when a PDF is asked for
+
+        if not _write(args.pdf, lambda path: write_pdf(report, path, lang)):
+            return EXIT_ERROR
+    for path in (args.csv, args.pdf):
+        if path:
+            print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .history import History
 from .paths import atomic_private
 from .store import Query
 from .trail import ChainState, Kind, Record
+from .verdict import DEFAULT_THRESHOLD
 
 HISTOGRAM_BINS = 20  # scores 0–5, 5–10, ... 95–100
 
@@ -32,7 +33,9 @@ class ReportOptions:
     operators: Sequence[str] | None = None
     include_simulated: bool = False
     by: str = "day"  # or "week"
-    threshold: float = 87.0
+    # The histogram's threshold line; None: the threshold most checks in the range used
+    # (the legacy API and API 3.0 score on different scales: 87 and 40 by default).
+    threshold: float | None = None
 
 
 @dataclass
@@ -127,6 +130,7 @@ class Report:
     histogram: list[int]
     chain: ChainState
     simulated_left_out: int
+    threshold: float
 
     def title(self, lang: str = "en") -> str:
         since = datetime.fromtimestamp(self.options.since).date().isoformat()
@@ -206,8 +210,8 @@ def error_kind(record: Record) -> str:
         if record.problem_key is not None:
             return local_problem(record.problem_key).group
         if record.code not in (None, 0):
-            return service_problem(int(record.code)).group  # type: ignore[arg-type]
-    except KeyError:
+            return service_problem(record.code).group
+    except (KeyError, ValueError):
         pass
     return "other"
 
@@ -229,6 +233,7 @@ def build_report(history: History, options: ReportOptions) -> Report:
     periods: dict[str, Tally] = {}
     operators: dict[str, Tally] = {}
     errors: Counter[str] = Counter()
+    thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
     for record in history.stream(query):
         label = period_label(record.at, options.by)
@@ -238,6 +243,8 @@ def build_report(history: History, options: ReportOptions) -> Report:
             tally.add(record)
         if record.kind != Kind.CHECK:
             continue
+        if record.threshold is not None:
+            thresholds[record.threshold] += 1
         if record.verdict == "error":
             errors[error_kind(record)] += 1
         elif record.score is not None:
@@ -249,7 +256,9 @@ def build_report(history: History, options: ReportOptions) -> Report:
                                        kinds=[Kind.CHECK.value]))
     return Report(options=options, total=total, periods=[periods[k] for k in sorted(periods)],
                   operators=[operators[k] for k in sorted(operators)], errors_by_kind=errors,
-                  histogram=histogram, chain=history.verify(), simulated_left_out=left_out)
+                  histogram=histogram, chain=history.verify(), simulated_left_out=left_out,
+                  threshold=options.threshold if options.threshold is not None else
+                  (thresholds.most_common(1)[0][0] if thresholds else DEFAULT_THRESHOLD))
 
 
 def write_csv(report: Report, path: str | Path, lang: str = "en") -> None:

@@ -52,8 +52,9 @@ def _as(record: Record, operator: str, simulated: bool) -> Record:
 def _result(rnd: random.Random, moment: float) -> CheckResult:
     roll = rnd.random()
     base = dict(source=f"/photos/{int(moment) % 100000:05d}-{rnd.randrange(10**6):06d}.jpg",
-                threshold=87.0, checked_at=moment, endpoint="https://iai.tencentcloudapi.com/",
-                api="tc3", sha256=f"{rnd.getrandbits(256):064x}")
+                threshold=87.0, checked_at=moment,
+                endpoint="https://recognition.image.myqcloud.com/face/livedetectpicture",
+                api="legacy", sha256=f"{rnd.getrandbits(256):064x}")
     if roll < 0.06:
         key, code = rnd.choice(ERRORS)
         refused = key in ("truncated", "too_large")
@@ -66,7 +67,7 @@ def _result(rnd: random.Random, moment: float) -> CheckResult:
                        attempts=0 if reused else 1,
                        elapsed_ms=2 if reused else int(rnd.lognormvariate(6.3, 0.4)),
                        prepared=PreparedInfo(960, 720, rnd.randint(60_000, 300_000)),
-                       reused_from=reused, request_id=new_id())
+                       reused_from=reused)
 
 
 def _decision(rnd: random.Random, check: Record, moment: float) -> Record:

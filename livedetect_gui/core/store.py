@@ -37,7 +37,8 @@ from .trail import (
 )
 
 # Schema of the records table: types both SQLite and PostgreSQL accept (DOUBLE PRECISION, not
-# REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers).
+# REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers). ``code`` is TEXT: the
+# legacy API answers numbers, API 3.0 names ("AuthFailure.SignatureFailure"); see from_row.
 RECORDS_DDL = """
 CREATE TABLE records (
     seq INTEGER PRIMARY KEY,
@@ -53,7 +54,7 @@ CREATE TABLE records (
     score DOUBLE PRECISION,
     threshold DOUBLE PRECISION,
     verdict TEXT NOT NULL,
-    code INTEGER,
+    code TEXT,
     problem_key TEXT,
     detail TEXT NOT NULL,
     endpoint TEXT NOT NULL,

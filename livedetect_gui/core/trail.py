@@ -14,6 +14,7 @@ would close that gap; the record layout leaves room for it (``hash`` is just a h
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -99,7 +100,7 @@ class Record:
     score: float | None = None
     threshold: float | None = None
     verdict: str = ""
-    code: int | None = None
+    code: int | str | None = None
     problem_key: str | None = None
     detail: str = ""
     endpoint: str = ""
@@ -126,7 +127,10 @@ class Record:
 
     @property
     def time_text(self) -> str:
-        return datetime.fromtimestamp(self.at).astimezone().isoformat(timespec="seconds")
+        try:
+            return datetime.fromtimestamp(self.at).astimezone().isoformat(timespec="seconds")
+        except (OverflowError, OSError, ValueError, TypeError):  # a tampered value
+            return str(self.at)
 
     def to_result(self) -> CheckResult:
         """The check as the rest of the desk knows it (messages in any language)."""
@@ -172,12 +176,15 @@ def canonical(record: Record) -> bytes:
     for name in HASHED:
         value = getattr(record, name)
         values[name] = int(value) if isinstance(value, bool) else value
+    # default=str: a value of an unexpected type (written behind the program's back) must
+    # give a hash that does not match, not an exception.
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+                      default=str).encode("utf-8", "replace")
 
 
 def compute_hash(record: Record) -> str:
-    return hashlib.sha256(record.prev_hash.encode("ascii") + b"\n" + canonical(record)).hexdigest()
+    return hashlib.sha256(str(record.prev_hash).encode("utf-8", "replace") + b"\n"
+                          + canonical(record)).hexdigest()
 
 
 def chained(record: Record, seq: int, prev_hash: str) -> Record:
@@ -190,10 +197,20 @@ def from_row(row: Mapping[str, Any]) -> Record:
     values = {name: row[name] for name in FIELDS}
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
+    values["code"] = service_code(values["code"])
     for name in ("score", "threshold", "at", "reused_from"):
-        if values[name] is not None:
-            values[name] = float(values[name])
+        # A non-number stored behind the program's back stays as it is: its hash won't match.
+        with contextlib.suppress(TypeError, ValueError):
+            values[name] = None if values[name] is None else float(values[name])
     return Record(**values)
+
+
+def service_code(value: Any) -> int | str | None:
+    """A service code as the API gave it: a legacy number stored as text comes back an int."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    return value
 
 
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
@@ -204,7 +221,8 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         operator=operator, os_user=os_user, desk=desk, source=result.source,
         sha256=result.sha256, source_sha256=result.source_sha256,
         score=None if result.score is None else float(result.score),
-        threshold=float(result.threshold), verdict=result.verdict.value, code=result.code,
+        threshold=float(result.threshold), verdict=result.verdict.value,
+        code=service_code(result.code),
         problem_key=result.problem_key, detail=result.detail, endpoint=result.endpoint,
         api=result.api, request_id=result.request_id, simulated=result.simulated,
         reused_from=result.reused_from, attempts=result.attempts, elapsed_ms=result.elapsed_ms,

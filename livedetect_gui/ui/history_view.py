@@ -270,6 +270,7 @@ class HistoryPanel(QWidget):
         self.model = HistoryModel(history, tasks, self)
         self.pool = self.model.pool  # the main window waits for it at shutdown
         self.chain: ChainState | None = None
+        self.chain_error = ""
         self._verified_at = 0.0
         self._export_cancel: threading.Event | None = None
 
@@ -432,9 +433,10 @@ class HistoryPanel(QWidget):
 
     def _verified(self, future: Future) -> None:
         try:
-            self.chain = future.result()
+            self.chain, self.chain_error = future.result(), ""
         except Exception as exc:
-            self.chain = ChainState(0, False, problem="unreadable", detail=str(exc))
+            self.chain = ChainState(0, False, problem="unreadable")
+            self.chain_error = _describe(exc, self.model.lang)
         self._show_chain()
 
     def _show_chain(self) -> None:
@@ -442,6 +444,10 @@ class HistoryPanel(QWidget):
         if chain is None:
             self.chain_label.setText(self.tr("Audit trail: checking the chain…"))
             self.chain_label.setStyleSheet("")
+        elif self.chain_error:
+            self.chain_label.setText(self.tr("✖ The audit trail cannot be verified: %1")
+                                     .replace("%1", self.chain_error))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
         elif chain.intact:
             self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
                                      .replace("%1", f"{chain.count:,}"))
@@ -471,15 +477,16 @@ class HistoryPanel(QWidget):
         if record is None:
             self.details.clear()
             return
-        lines = [f"{self.tr('Message')}: {record.message(self.model.lang)}"
-                 if record.kind == "check" else f"{self.tr('Decision')}: "
-                 f"{self.model.decision_text(record)}"]
+        if record.kind == "check":
+            lines = [self.tr("Message: %1").replace("%1", record.message(self.model.lang))]
+        else:
+            lines = [self.tr("Decision: %1").replace("%1", self.model.decision_text(record))]
         latest = self.model.decisions.get(record.id)
         if latest is not None:
-            lines.append(f"{self.tr('Latest decision')}: {self.model.decision_text(latest)} "
-                         f"({latest.operator or latest.os_user}, {latest.time_text}) "
-                         f"{reason_label(latest.reason, self.model.lang)} {latest.note} "
-                         f"{latest.reference}".rstrip())
+            said = (f"{self.model.decision_text(latest)} ({latest.operator or latest.os_user}, "
+                    f"{latest.time_text}) {reason_label(latest.reason, self.model.lang)} "
+                    f"{latest.note} {latest.reference}").rstrip()
+            lines.append(self.tr("Latest decision: %1").replace("%1", said))
         for name, value in vars(record).items():
             if value not in (None, ""):
                 lines.append(f"{name}: {record.time_text if name == 'at' else value}")

@@ -70,7 +70,7 @@ def draw_histogram(painter: QPainter, rect: QRectF, report: Report, lang: str,
         _empty(painter, plot, lang, ink)
         return
     width = plot.width() / HISTOGRAM_BINS
-    threshold = report.options.threshold
+    threshold = report.threshold
     for index, count in enumerate(report.histogram):
         height = plot.height() * count / peak
         # A bin the threshold cuts through holds both verdicts: neither green nor red.

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
-from livedetect_gui.core.paths import atomic_private
+from livedetect_gui.core.paths import write_private
 from livedetect_gui.core.reports import (
     TABLE_COLUMNS,
     Report,
@@ -57,9 +57,7 @@ def render_pdf(report: Report, lang: str = "en") -> bytes:
 
 def write_pdf(report: Report, path: str | Path, lang: str = "en") -> None:
     """The whole PDF or nothing: rendered in memory, then written privately and renamed."""
-    pdf = render_pdf(report, lang)
-    with atomic_private(path, "wb") as out:
-        out.write(pdf)
+    write_private(path, render_pdf(report, lang))
 
 
 class _Page:

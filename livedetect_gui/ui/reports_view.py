@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from livedetect_gui.core.paths import write_private
 from livedetect_gui.core.reports import (
     TABLE_COLUMNS,
     Report,
@@ -37,7 +38,7 @@ from livedetect_gui.core.reports import (
     write_csv,
 )
 from livedetect_gui.core.store import Query
-from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, Verdict
+from livedetect_gui.core.verdict import Verdict
 
 from .checks import SharedHistory
 from .history_view import _describe, _opened, current_lang
@@ -77,8 +78,8 @@ class ReportsPanel(QWidget):
         self.simulated = QCheckBox()
         self.simulated.setObjectName("reportSimulated")
         self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0, 100)
-        self.threshold.setValue(DEFAULT_THRESHOLD)
+        self.threshold.setRange(-1, 100)  # -1: "auto", the threshold most checks used
+        self.threshold.setValue(-1)
         self.threshold_label = QLabel()
         self.threshold_label.setBuddy(self.threshold)
         self.build_button = QPushButton()
@@ -155,6 +156,7 @@ class ReportsPanel(QWidget):
         self.operator.setAccessibleName(self.tr("Operator"))
         self.simulated.setText(self.tr("Include simulated"))
         self.threshold_label.setText(self.tr("T&hreshold line"))
+        self.threshold.setSpecialValueText(self.tr("auto"))
         self.build_button.setText(self.tr("Build report"))
         self.pdf_button.setText(self.tr("Export PDF…"))
         self.csv_button.setText(self.tr("Export CSV…"))
@@ -171,7 +173,8 @@ class ReportsPanel(QWidget):
                              operators=[operator] if operator is not None else None,
                              include_simulated=self.simulated.isChecked(),
                              by=self.by.currentData() or "day",
-                             threshold=self.threshold.value())
+                             threshold=None if self.threshold.value() < 0
+                             else self.threshold.value())
 
     def build(self) -> None:
         self._generation += 1
@@ -253,38 +256,30 @@ class ReportsPanel(QWidget):
 
     # -- export ------------------------------------------------------------------------------
 
-    def export_pdf(self, path: str | None = None) -> None:
+    def _ask(self, path: str | None, name: str, kinds: str) -> str | None:
         if self.report is None:
-            return
+            return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  "livedetect-report.pdf",
-                                                  self.tr("PDF files (*.pdf)"))
-            if not path:
-                return
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"), name, kinds)
+        return path or None
+
+    def export_pdf(self, path: str | None = None) -> None:
+        path = self._ask(path, "livedetect-report.pdf", self.tr("PDF files (*.pdf)"))
+        if path is None or self.report is None:
+            return
         from .report_pdf import render_pdf
 
         # Painted here (QPainter on a QPdfWriter wants the GUI thread for fonts); the file is
         # written on a worker. A report is a few pages: tens of milliseconds.
         pdf = render_pdf(self.report, self.lang)
 
-        def write() -> None:
-            from livedetect_gui.core.paths import atomic_private
-
-            with atomic_private(path, "wb") as out:
-                out.write(pdf)
-
-        self.tasks.run(self.pool, write, lambda f: self._exported(path, f))
+        self.tasks.run(self.pool, lambda: write_private(path, pdf),
+                       lambda f: self._exported(path, f))
 
     def export_csv(self, path: str | None = None) -> None:
-        if self.report is None:
+        path = self._ask(path, "livedetect-report.csv", self.tr("CSV files (*.csv)"))
+        if path is None or self.report is None:
             return
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  "livedetect-report.csv",
-                                                  self.tr("CSV files (*.csv)"))
-            if not path:
-                return
         report, lang = self.report, self.lang
         self.tasks.run(self.pool, lambda: write_csv(report, path, lang),
                        lambda f: self._exported(path, f))

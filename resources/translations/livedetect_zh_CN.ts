@@ -273,47 +273,47 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="92"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
         <source>Rea&amp;son</source>
         <translation>理由(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
         <source>&amp;Case / applicant reference</source>
         <translation>案件 / 申请人编号(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="101"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="129"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -420,174 +420,194 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="377"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
         <source>Fail</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
+        <source>✖ The audit trail cannot be verified: %1</source>
+        <translation>✖ 无法校验审计记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <source>Message: %1</source>
+        <translation>消息：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <source>Decision: %1</source>
+        <translation>决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="489"/>
+        <source>Latest decision: %1</source>
+        <translation>最新决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="552"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="443"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="446"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="452"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="457"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="463"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="469"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="461"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="467"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="505"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="521"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="528"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="538"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="549"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1052,133 +1072,137 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="145"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="145"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="146"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="149"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="150"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="152"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="154"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="155"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="155"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="156"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="179"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="182"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="197"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="203"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="234"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="242"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="247"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="252"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="260"/>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="263"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="267"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="280"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="291"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/reports_view.py" line="294"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>

@@ -68,7 +68,7 @@ def test_records_carry_operator_backend_simulated_and_keys(tmp_path) -> None:
     assert a.os_user and a.desk and a.source_sha256 == "cd" * 32 and a.prepared_bytes == 12345
     # A key and its parameters are stored, not English: the row speaks either language.
     assert b.problem_key == "timeout" and b.detail == "read"
-    assert b.message("en").startswith("The service did not") and "超时" in b.message("zh")
+    assert b.message("en").startswith("The service did not") and "服务未按时应答" in b.message("zh")
     assert history.count(Query(simulated=True)) == 1 and history.count(Query(simulated=False)) == 1
     assert [r.source for r in history.page(Query(text="%"), 0, 10)] == []  # LIKE is literal
     assert [r.source for r in history.page(Query(sort="source", descending=False), 0, 1)] == [
@@ -374,3 +374,14 @@ def test_retention_cut_keeps_the_chain_verifiable(tmp_path) -> None:
     db.execute("DELETE FROM records WHERE source = 'new.jpg'")
     db.commit()
     assert not history.verify().intact
+
+
+def test_api3_string_codes_round_trip_and_hash(tmp_path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    history.record(result("tc3.jpg", None, code="AuthFailure.SignatureFailure", api="tc3",
+                          threshold=40))
+    history.record(result("legacy.jpg", None, code=-1101))
+    legacy, tc3 = history.page(Query(), 0, 5)
+    assert (tc3.code, legacy.code) == ("AuthFailure.SignatureFailure", -1101)
+    assert "[code AuthFailure.SignatureFailure]" in tc3.message("en")
+    assert history.verify().intact

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
+import sys
 import time
 from datetime import datetime
 
@@ -59,7 +61,7 @@ def test_report_figures(trail) -> None:
     assert report.operators[1].checks == 1 and report.simulated_left_out == 1
     assert dict(report.errors_by_kind) == {"network": 1, "image": 1}
     assert report.histogram[19] == 1 and report.histogram[18] == 1 and report.histogram[8] == 1
-    assert report.chain.intact
+    assert report.chain.intact and report.threshold == 87  # the threshold the checks used
     with_sim = build_report(trail, ReportOptions(since=options.since, until=options.until,
                                                  include_simulated=True, by="week",
                                                  operators=["bo"]))
@@ -69,9 +71,14 @@ def test_report_figures(trail) -> None:
 def test_cli_report_text_csv_and_pdf(trail, tmp_path, capsys) -> None:
     out_csv, out_pdf = tmp_path / "r.csv", tmp_path / "r.pdf"
     today = datetime.now().date().isoformat()
-    code = cli_main(["report", "--history", str(trail.path), "--from", "2026-11-02", "--to",
-                     today, "--csv", str(out_csv), "--pdf", str(out_pdf)])
-    text = capsys.readouterr().out
+    # A process of its own: the PDF needs a QGuiApplication, which must not be the test
+    # session's (pytest-qt's widget tests need a QApplication).
+    proc = subprocess.run([sys.executable, "-m", "livedetect_gui.cli", "report", "--history",
+                           str(trail.path), "--from", "2026-11-02", "--to", today, "--csv",
+                           str(out_csv), "--pdf", str(out_pdf)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "LANG": "C"})
+    text, code = proc.stdout, proc.returncode
+    assert "Traceback" not in proc.stderr
     assert code == 0 and "chain intact" in text and "ann" in text and "66.7%" in text
     rows = list(csv.reader(out_csv.open(encoding="utf-8")))
     assert rows[0][:3] == ["section", "label", "checks"]

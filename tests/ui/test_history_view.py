@@ -135,3 +135,18 @@ def test_altered_trail_is_shown_as_altered(qtbot, tmp_path) -> None:
     assert "ALTERED" in panel.chain_label.text() and "#17" in panel.chain_label.text()
     panel.pool.waitForDone(10_000)
     shared.close()
+
+
+def test_damaged_history_is_one_clear_message(qtbot, tmp_path) -> None:
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    shared = SharedHistory(path)
+    panel = HistoryPanel(shared, TaskRunner())
+    qtbot.addWidget(panel)
+    panel.refresh(verify=True)
+    qtbot.waitUntil(lambda: panel.chain is not None and bool(panel.status.text()),
+                    timeout=10_000)
+    assert "damaged" in panel.status.text() and not panel.chain.intact
+    assert "cannot be verified" in panel.chain_label.text() and "damaged" in \
+        panel.chain_label.text()
+    panel.pool.waitForDone(10_000)
