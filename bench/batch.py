@@ -33,8 +33,8 @@ from livedetect_gui.core.signing_tc3 import request_headers
 from livedetect_gui.core.verdict import Verdict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.photos import make_photo  # noqa: E402  (the same generated photos as the tests)
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
-from tests.conftest import make_photo  # noqa: E402  (the same generated photos as the tests)
 
 COUNT = 100
 REGION = "ap-guangzhou"

@@ -24,11 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench import sandbox_process  # noqa: E402
 from livedetect_gui import resource  # noqa: E402
+from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
+from livedetect_gui.ui.app import create_app  # noqa: E402
 from livedetect_gui.ui.camera import SyntheticFrameSource  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.queue_model import FINAL  # noqa: E402
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--latency-ms", type=int, default=0)
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication([])
+    app = create_app([sys.argv[0]])  # as the desk starts: same process settings
     frame = QImage(str(resource("samples/face.jpg"))).scaled(1280, 960).copy(0, 120, 1280, 720)
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, url = sandbox_process.start(args.latency_ms)
@@ -67,8 +68,8 @@ def main() -> None:
         window.show()
         window.capture_dock.show()
         window.activateWindow()
-        window._set_client(Credentials(sandbox_process.APPID, sandbox_process.SECRET_ID,
-                                       sandbox_process.SECRET_KEY), url, "session")
+        window.desk.connect(Connection(Mode.SESSION, Credentials(
+            sandbox_process.APPID, sandbox_process.SECRET_ID, sandbox_process.SECRET_KEY), url))
         feeder = QTimer()
         feeder.timeout.connect(lambda: source.push(frame))
         feeder.start(33)

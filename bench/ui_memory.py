@@ -20,11 +20,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.photos import make_photo  # noqa: E402
+from livedetect_gui.ui.app import create_app  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.queue_model import Status  # noqa: E402
-from tests.conftest import make_photo  # noqa: E402
 
 COUNT, DISTINCT, SIZE = 500, 10, (4000, 3000)
 
@@ -38,7 +38,7 @@ def status_mb(field: str) -> float:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
+    app = create_app([sys.argv[0]])  # as the desk starts: same process settings
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "photos"
         folder.mkdir()

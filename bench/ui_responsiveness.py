@@ -19,13 +19,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench import sandbox_process  # noqa: E402
+from bench.photos import write_photos  # noqa: E402
+from bench.stalls import measure  # noqa: E402
+from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
 from livedetect_gui.core.credentials import Credentials  # noqa: E402
+from livedetect_gui.ui.app import create_app  # noqa: E402
 from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
 from livedetect_gui.ui.settings import DeskSettings  # noqa: E402
-from tests.ui.responsiveness import measure, write_photos  # noqa: E402
 
 
 def main() -> None:
@@ -35,7 +37,7 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=200)
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
-    app = QApplication.instance() or QApplication([])
+    app = create_app([sys.argv[0]])  # as the desk starts: same process settings
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "photos"
         write_photos(folder, args.photos, (width, height))
@@ -43,8 +45,8 @@ def main() -> None:
         window = MainWindow(DeskSettings(), force_sandbox=True,
                             history_path=Path(tmp) / "history.sqlite3")
         window.show()
-        window._set_client(Credentials(sandbox_process.APPID, sandbox_process.SECRET_ID,
-                                       sandbox_process.SECRET_KEY), url, "session")
+        window.desk.connect(Connection(Mode.SESSION, Credentials(
+            sandbox_process.APPID, sandbox_process.SECRET_ID, sandbox_process.SECRET_KEY), url))
         try:
             stalls = measure(window, folder, args.photos)
         finally:

@@ -7,6 +7,7 @@ item could not be checked, 64 usage error. A user error never prints a traceback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -17,11 +18,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import __version__
+from .core import connection, history_url
 from .core import credentials as creds
-from .core import history_url
 from .core.backend_tc3 import ACTION as TC3_ACTION
 from .core.backend_tc3 import DEFAULT_HOST as TC3_HOST
 from .core.backend_tc3 import VERSION as TC3_VERSION
@@ -30,13 +30,17 @@ from .core.client import CURRENT_HOST, BadEndpoint, BadSetting, ClientConfig, Li
 from .core.history import History, HistoryError, Query, Recorder, default_path, open_history
 from .core.history_url import BadHistoryUrl, HistoryUrl
 from .core.imaging import ImageRefused, Limits, prepare_file
+from .core.messages import environment_language
+from .core.messages import text as message
+from .core.paths import write_private
 from .core.result import CheckResult
 from .core.sandbox import Faults, Sandbox, SandboxConfig
 from .core.signing import Account, sign
 from .core.signing_tc3 import authorization as tc3_authorization
-from .core.verdict import Verdict, default_threshold
+from .core.verdict import Verdict, default_threshold, verdict_word
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
+EXIT_PIPE = 141  # as a shell reports a writer stopped by SIGPIPE
 
 
 class UsageError(Exception):
@@ -50,8 +54,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _lang(value: str | None) -> str:
-    value = value or os.environ.get("LANGUAGE") or os.environ.get("LANG") or "en"
-    return "zh" if value.lower().startswith("zh") else "en"
+    """--lang, else the locale's message language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
+    if value:
+        return "zh" if value.lower().startswith("zh") else "en"
+    return environment_language()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-short-side", type=int, default=720)
     check.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
-    check.add_argument("--lang", help="message language: en or zh (default: from $LANG)")
+    check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
+                       "LC_ALL or LANG)")
 
     sign_p = sub.add_parser("sign", help="print a signature (for debugging signature errors)",
                             description="Print the signature and nothing else: the legacy "
@@ -136,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--garbage-rate", type=float, default=0.0, help="share of non-JSON answers")
     sb.add_argument("--throttle-rate", type=float, default=0.0, help="share answered code 15")
     sb.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+    sb.add_argument("--allow-loopback-urls", action="store_true",
+                    help="let URL mode fetch from 127.0.0.1/::1 (local testing only)")
 
     cr = sub.add_parser("credentials", help="manage credential profiles in the OS keyring",
                         description="Profiles live in the OS keyring, never in a file.")
@@ -208,6 +217,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`livedetect history | head`): not an error worth a traceback.
+        # stdout is pointed at /dev/null so the interpreter's last flush stays quiet too.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
@@ -240,35 +261,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- check ---------------------------------------------------------------------------------------
 
 
-def _resolve_credentials(args: argparse.Namespace) -> creds.Credentials:
-    if args.profile:
-        found = creds.CredentialStore().load(args.profile)
-        if found is None:
-            raise UsageError(f"no credentials profile named {args.profile!r} in the keyring "
-                             "(see `livedetect credentials list`)")
-        return found
-    from_env = creds.from_environment()
-    if from_env is not None:
-        return from_env
-    store = creds.CredentialStore()
-    if store.available():
-        found = store.load(creds.DEFAULT_PROFILE)
-        if found is not None:
-            return found
-    raise UsageError("no credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
-                     "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox")
-
-
 SANDBOX_REGION = "ap-guangzhou"
 
 
-def _choose(args: argparse.Namespace, found: creds.Credentials) -> creds.Credentials:
+def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:
+    """The core's connection policy, the same the desk uses."""
     try:
-        chosen = creds.apply_choice(found, api=args.api, region=args.region,
-                                    endpoint=args.endpoint)
-        return chosen.validate()
-    except creds.BadCredentials as exc:
-        raise UsageError(f"credentials: {exc}") from None
+        found = connection.resolve(store=creds.CredentialStore(), profile=args.profile,
+                                   profile_required=bool(args.profile), endpoint=args.endpoint,
+                                   api=args.api, region=args.region, default_endpoint=None)
+    except connection.ConnectionProblem as exc:
+        raise UsageError(exc.message.text(lang)) from None
+    if found is None:
+        raise UsageError(message("no_credentials", lang))
+    return found
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -294,13 +300,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.sandbox:
         sandbox = Sandbox().start()
         account = sandbox.account
-        credentials = _choose(args, creds.Credentials(
-            account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION))
-        credentials = credentials.with_choice(endpoint=sandbox.url)
-        print("sandbox: scores are SIMULATED, not a liveness judgement", file=sys.stderr)
+        try:
+            sandboxed = creds.apply_choice(creds.Credentials(
+                account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION),
+                api=args.api, region=args.region).with_choice(endpoint=sandbox.url).validate()
+        except creds.BadCredentials as exc:
+            sandbox.stop()
+            raise UsageError(message("bad_credentials", lang, problem=exc)) from None
+        chosen = connection.sandbox(sandboxed, sandbox.url)
+        print(message("sandbox_notice", lang), file=sys.stderr)
     else:
-        credentials = _choose(args, _resolve_credentials(args))
-    config = ClientConfig(
+        chosen = _connect(args, lang)
+    credentials = chosen.credentials
+    config = chosen.configure(ClientConfig(
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
@@ -308,7 +320,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_deadline=args.deadline,
         concurrency=args.concurrency,
         language=lang,
-    )
+    ))
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
         client = LiveDetectClient(credentials, config)
@@ -320,20 +332,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     progress = _Progress(len(sources)) if sys.stderr.isatty() else None
+    stop = threading.Event()
 
     def report(_index: int, result: CheckResult) -> None:
         if progress:
             progress.clear()
-        if args.json:
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-        else:
-            print(_human_line(result, lang), flush=True)
+        try:
+            if args.json:
+                print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+            else:
+                print(_human_line(result, lang), flush=True)
+        except BrokenPipeError:
+            stop.set()  # nobody reads the results any more: send nothing else (it is billed)
+            raise
         if progress:
             progress.add(result)
 
     try:
         results = run_batch(sources, client, limits, threshold,
-                            concurrency=args.concurrency, history=history, on_result=report)
+                            concurrency=args.concurrency, history=history, on_result=report,
+                            cancel=stop)
     finally:
         if progress:
             progress.clear()
@@ -344,8 +362,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
     if not args.json:
-        print(f"{len(results)} checked: {counts[Verdict.PASS]} pass, {counts[Verdict.FAIL]} fail, "
-              f"{counts[Verdict.ERROR]} error", file=sys.stderr)
+        print(message("summary", lang, total=len(results), passed=counts[Verdict.PASS],
+                   failed=counts[Verdict.FAIL], errors=counts[Verdict.ERROR]), file=sys.stderr)
     unrecorded = history.summary(lang) if history else ""
     if unrecorded:
         print(f"livedetect: {unrecorded}", file=sys.stderr)
@@ -372,15 +390,16 @@ def _open_history(given: str | None, lang: str) -> Recorder:
 
 def _human_line(result: CheckResult, lang: str) -> str:
     verdict = result.verdict
+    word = verdict_word(verdict, lang)
+    extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
     if verdict is Verdict.ERROR:
-        line = f"ERROR  {result.source}: {result.message(lang)}"
+        line = f"{word}  {result.source}: {result.message(lang)}{extra}"
         hint = result.hint(lang)
         return f"{line}\n       -> {hint}" if hint else line
-    relation = ">" if verdict is Verdict.PASS else "<="
-    extra = "  (may have been billed twice)" if result.maybe_billed_twice else ""
     score = result.score
     shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
-    return (f"{verdict.value.upper():<5}  {shown} {relation} {result.threshold:g}  "
+    sign_ = ">" if verdict is Verdict.PASS else "<="
+    return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
             f"{result.source}{extra}")
 
 
@@ -459,7 +478,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_ERROR
     try:
-        Path(args.output).write_bytes(prepared.data)
+        write_private(args.output, prepared.data)  # a face photo: 0600 whatever the umask
     except OSError as exc:
         print(f"livedetect: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return EXIT_ERROR
@@ -485,11 +504,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     accounts = [Account(args.appid, args.secret_id, args.secret_key)] if all(given) else []
     try:
         sandbox = Sandbox(SandboxConfig(host=args.host, port=args.port, accounts=accounts,
-                                        faults=faults, rate_limit=args.rate_limit))
+                                        faults=faults, rate_limit=args.rate_limit,
+                                        allow_loopback_urls=args.allow_loopback_urls))
     except OSError as exc:
         print(f"livedetect: cannot listen on {args.host}:{args.port}: {exc.strerror}",
               file=sys.stderr)
         return EXIT_ERROR
+    if sandbox.exposed:
+        print(f"WARNING: the sandbox listens on {args.host}, reachable from other machines. It "
+              "is a test service with simulated scores; bind it to 127.0.0.1 unless you mean "
+              "it.\n警告：沙盒监听在可被其他机器访问的地址上。它只是模拟评分的测试服务；"
+              "除非确有需要，请绑定到 127.0.0.1。", file=sys.stderr, flush=True)
     if not accounts:
         # The sandbox's own throwaway account: printing it is the point.
         acc = sandbox.account

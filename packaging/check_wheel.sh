@@ -33,7 +33,7 @@ psycopg.pq.__impl__)"
 cd "$out"  # away from the source tree: only the installed package can answer
 QT_QPA_PLATFORM=offscreen XDG_DATA_HOME="$out/data" XDG_CONFIG_HOME="$out/config" \
   "$out/clean/bin/livedetect-gui" --self-test 2>/dev/null | tee "$out/self-test.txt"
-grep -qE '^self-test: (pass|fail)' "$out/self-test.txt"
+grep -qE '^self-test ok: sample judged (PASS|FAIL)' "$out/self-test.txt"
 # Exit status 0 (pass) and 1 (fail) are both verdicts; the simulated score decides which.
 status=0
 "$out/clean/bin/livedetect" check --sandbox --no-history --json \

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from bench import pg_cluster
+from bench.photos import make_photo
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.credentials import Credentials
 from livedetect_gui.core.imaging import prepare_file
@@ -41,22 +41,6 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             os.environ[key] = value
 
 
-def make_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A varied, face-free test picture: gradients and shapes, different for every seed."""
-    rnd = random.Random(seed)
-    width, height = size
-    im = Image.new("RGB", size)
-    draw = ImageDraw.Draw(im)
-    base = [rnd.randrange(256) for _ in range(3)]
-    for y in range(0, height, max(1, height // 64)):
-        shade = tuple((c + y * 255 // height) % 256 for c in base)
-        draw.rectangle([0, y, width, y + height // 64], fill=shade)
-    for _ in range(12):
-        x0, y0 = rnd.randrange(width), rnd.randrange(height)
-        box = [x0, y0, x0 + rnd.randrange(20, max(21, width // 3)),
-               y0 + rnd.randrange(20, max(21, height // 3))]
-        draw.ellipse(box, fill=tuple(rnd.randrange(256) for _ in range(3)))
-    return im
 
 
 @pytest.fixture

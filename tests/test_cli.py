@@ -31,7 +31,9 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
 def secret_sandbox(start_sandbox):
     from livedetect_gui.core.signing import Account
 
-    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    # The tests' file servers are on loopback: URL mode may fetch from there.
+    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)],
+                         allow_loopback_urls=True)
 
 
 def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:
@@ -127,14 +129,33 @@ def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
     item = json.loads(proc.stdout)
     assert item["verdict"] in ("pass", "fail") and proc.returncode in (0, 1)
     assert "SIMULATED" in proc.stderr
+    assert item["simulated"] is True
+    # The audit trail keeps it apart from real judgements.
+    simulated = run("history", "--simulated", env={"XDG_DATA_HOME": str(tmp_path)})
+    live = run("history", "--live", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert "face.jpg [simulated]" in simulated.stdout
+    assert "face.jpg" not in live.stdout
+
+
+def test_a_sandbox_process_behind_an_endpoint_is_still_marked_simulated(
+        tmp_path, secret_sandbox) -> None:
+    make_photo(7).save(tmp_path / "a.jpg")
+    proc = run("check", str(tmp_path / "a.jpg"), "--json",
+               env=sandbox_env(secret_sandbox, tmp_path))
+    assert json.loads(proc.stdout)["simulated"] is True
 
 
 def test_prepare_command(tmp_path) -> None:
     source = tmp_path / "big.png"
     make_photo(4, (3000, 2000)).save(source)
     out = tmp_path / "out.jpg"
-    proc = run("prepare", str(source), "-o", str(out))
+    old_umask = os.umask(0o022)
+    try:
+        proc = run("prepare", str(source), "-o", str(out))
+    finally:
+        os.umask(old_umask)
     assert proc.returncode == 0 and out.exists()
+    assert out.stat().st_mode & 0o777 == 0o600  # a face photo: private whatever the umask
     assert "JPEG 1080x720" in proc.stdout and "scaled down" in proc.stdout
     (tmp_path / "anim.gif").write_bytes(b"GIF89a")
     proc = run("prepare", str(tmp_path / "anim.gif"), "-o", str(out))
@@ -238,3 +259,41 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr
     db.rename(tmp_path / "damaged.sqlite3")
     assert len(History(db).entries()) == 5  # the spool went in at the next open
+
+
+def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:
+    make_photo(1).save(tmp_path / "p.jpg")
+    env = {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8", "LANGUAGE": "",
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = run("check", "--sandbox", str(tmp_path / "p.jpg"), env=env)
+    assert "共检测 1 张" in proc.stderr and "沙箱" in proc.stderr
+    assert "未通过" in proc.stdout or "通过" in proc.stdout
+
+
+def test_closed_pipes_end_quietly(tmp_path) -> None:
+    """`livedetect history | head` and `check --json | head -1`: no BrokenPipeError. The
+    reader here (`true`) is gone before the command writes, so every write meets a closed
+    pipe."""
+    for i in range(3):
+        make_photo(i).save(tmp_path / f"p{i}.jpg")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    cli = f"{sys.executable} -m livedetect_gui.cli"
+    subprocess.run(["bash", "-c", f"{cli} check --sandbox {tmp_path} > /dev/null"], env=env,
+                   timeout=120, check=False)
+    for command in (f"{cli} check --sandbox --json --concurrency 1 {tmp_path} | true",
+                    f"{cli} history --limit 3 | true"):
+        proc = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
+def test_gui_without_qt_says_what_to_install() -> None:
+    for args in ([], ["--self-test"]):
+        code = ("import sys; sys.modules['PySide6'] = None\n"
+                "from livedetect_gui.ui.app import main\n"
+                f"sys.exit(main({args!r}))")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        assert "pip install 'livedetect-gui[gui]'" in proc.stderr

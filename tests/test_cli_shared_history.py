@@ -12,8 +12,8 @@ import psycopg
 import pytest
 
 from bench.pg_cluster import PASSWORD_ROLE
+from bench.photos import make_photo
 from livedetect_gui.core.history_url import PASSWORD_SERVICE, DatabasePasswords, parse
-from tests.conftest import make_photo
 
 
 def desk_env(tmp_path: Path, name: str, **extra: str) -> dict[str, str]:

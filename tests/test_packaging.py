@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import configparser
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from livedetect_gui import __version__
@@ -48,3 +53,21 @@ def test_icons_at_the_usual_sizes() -> None:
         assert {(16, 16), (32, 32), (256, 256)} <= set(ico.info["sizes"])
     with Image.open(ICONS / "livedetect-gui.icns") as icns:
         assert icns.size[0] >= 256
+
+
+@pytest.mark.skipif(os.environ.get("SKIP_PACKAGING") == "1", reason="packaging steps skipped")
+def test_building_the_wheel_is_quiet(tmp_path) -> None:
+    """pip's isolated build (as at a first install) raises no setuptools warnings."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    noisy = [line for line in (proc.stdout + proc.stderr).splitlines()
+             if "Warning" in line or line.strip() == "!!"]
+    assert noisy == []
+    with zipfile.ZipFile(next(tmp_path.glob("*.whl"))) as wheel:
+        names = wheel.namelist()
+    for member in ("livedetect_gui/resources/translations/livedetect_zh_CN.qm",
+                   "livedetect_gui/resources/icons/app/livedetect-gui-128.png",
+                   "livedetect_gui/resources/samples/face.jpg"):
+        assert member in names

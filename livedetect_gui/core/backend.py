@@ -37,6 +37,10 @@ class Body:
     content_type: str
 
 
+# Every answer of our sandbox carries this header with the value "simulated".
+SANDBOX_HEADER = "X-Sandbox"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One attempt: what came back, and whether another attempt makes sense."""
@@ -56,6 +60,8 @@ class Outcome:
     # Refused for an expired signature that a new one would fix (legacy code 9): one renewal.
     resign: bool = False
     request_id: str | None = None
+    # The answer said it came from our sandbox (header ``X-Sandbox: simulated``).
+    simulated: bool = False
 
 
 @dataclass(frozen=True)

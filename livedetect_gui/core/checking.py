@@ -18,6 +18,7 @@ from pathlib import Path
 from .client import LiveDetectClient
 from .history import History
 from .imaging import ImageRefused, Limits, PreparedImage, is_image_path, prepare_bytes, prepare_file
+from .recording import internal_error, should_record
 from .result import CheckResult
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,7 @@ def run_check(
         return client.check_image(prepared, source.label, threshold, cancel)
     except Exception as exc:  # a bug must cost one item, never the batch
         log.exception("unexpected error checking %s", source.label)
-        return CheckResult(source=source.label, threshold=threshold, problem_key="internal",
-                           detail=type(exc).__name__, endpoint=client.url)
+        return internal_error(source.label, threshold, exc, client.url)
 
 
 def run_batch(
@@ -130,7 +130,7 @@ def run_batch(
         for future in as_completed(futures):
             index = futures[future]
             result = future.result()  # run_check never raises
-            if history is not None:
+            if history is not None and should_record(result):
                 history.record_safely(result)
             results[index] = result
             if on_result is not None:

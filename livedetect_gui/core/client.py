@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .backend import Backend, BadEndpoint, BadSetting, Body, Outcome
+from .backend import SANDBOX_HEADER, Backend, BadEndpoint, BadSetting, Body, Outcome
 from .backend_legacy import (
     API_PATH,
     CURRENT_HOST,
@@ -100,6 +100,10 @@ class ClientConfig:
     backoff_cap: float = 8.0
     # The operator's language: API 3.0 answers its messages in it (X-TC-Language).
     language: str = "en"
+    # Talking to the sandbox: every result is marked simulated, so the audit trail and the
+    # reports never take an emulator's score for a real judgement. Set by the connection
+    # policy (``Connection.configure``), never by hand.
+    simulated: bool = False
 
 
 def validate_image_url(url: str) -> str:
@@ -194,6 +198,7 @@ class LiveDetectClient:
             sha256=prepared.sha256,
             endpoint=self.url,
             api=self.backend.api.value,
+            simulated=self.config.simulated,
         )
         body = self.backend.image_body(prepared)
         if isinstance(body, Outcome):
@@ -212,6 +217,7 @@ class LiveDetectClient:
             threshold=self.default_threshold() if threshold is None else threshold,
             endpoint=self.url,
             api=self.backend.api.value,
+            simulated=self.config.simulated,
         )
         try:
             url = validate_image_url(url)
@@ -281,6 +287,7 @@ class LiveDetectClient:
             attempts=attempts,
             elapsed_ms=round((time.monotonic() - started) * 1000),
             maybe_billed_twice=maybe_twice,
+            simulated=base.simulated or outcome.simulated,
         )
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -313,7 +320,13 @@ class LiveDetectClient:
                 content = _read_capped(response, deadline)
                 if deadline.fired:  # a cut socket can look like the end of a short answer
                     raise TimeoutError("deadline")
-                return self.backend.read_answer(response.status_code, response.headers, content)
+                outcome = self.backend.read_answer(response.status_code, response.headers,
+                                                   content)
+                # Our own sandbox says so on every answer, also when it runs as its own
+                # process behind LIVEDETECT_ENDPOINT: its scores must never count as real.
+                if response.headers.get(SANDBOX_HEADER, "").lower() == "simulated":
+                    outcome = replace(outcome, simulated=True)
+                return outcome
         except _BadAnswer as exc:
             return Outcome(problem_key=exc.key, detail=exc.detail, answered=True)
         except Exception as exc:  # every failure of the exchange becomes an outcome

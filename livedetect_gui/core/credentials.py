@@ -1,7 +1,10 @@
 """Credentials: profiles kept in the OS keyring, or read from the environment.
 
-Never a plaintext file: when no keyring backend is usable the caller is told so plainly
-(KeyringUnavailable) and may still use the sandbox or session-only credentials.
+Never a plaintext file: only a real operating-system secret store is used (a keyring backend
+that writes files, such as keyrings.alt's, is refused, also inside a chainer). When none is
+usable the caller is told so plainly (KeyringUnavailable, in English and Chinese) and may still
+use the sandbox or session-only credentials. A proxy's password lives in the keyring too, never
+in the settings file.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 SERVICE_NAME = "livedetect-gui"
 _INDEX_KEY = "__profiles__"
@@ -153,17 +157,83 @@ def apply_choice(credentials: Credentials, *, api: str | None = None, region: st
                                    region=region.strip() if region else None, endpoint=endpoint)
 
 
+# Backends that keep secrets in the operating system's own protected store. Anything else
+# (keyrings.alt's plaintext and "encrypted" files, the null and fail backends, backends we have
+# not reviewed) is refused: a file next to the settings is no place for a billing key.
+OS_SECRET_STORES = frozenset({
+    "keyring.backends.SecretService.Keyring",  # GNOME Keyring, KeePassXC (Secret Service)
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",  # KWallet 5/6
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+    "keyring.backends.macOS.Keyring",  # the login keychain
+    "keyring.backends.Windows.WinVaultKeyring",  # Windows Credential Manager
+})
+
+
+def backend_id(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def is_os_secret_store(backend: object) -> bool:
+    return backend_id(backend) in OS_SECRET_STORES
+
+
 class KeyringUnavailable(RuntimeError):
-    """No usable OS keyring: say so, never fall back to a file."""
+    """No usable OS keyring: say so, never fall back to a file. ``message(lang)`` gives the
+    text in English or Simplified Chinese."""
+
+    def __init__(self, english: str, chinese: str = "") -> None:
+        super().__init__(english)
+        self.chinese = chinese or english
+
+    def message(self, lang: str = "en") -> str:
+        return self.chinese if lang.startswith("zh") else str(self)
 
 
-def _keyring_error(exc: BaseException | None = None) -> KeyringUnavailable:
-    detail = f" ({type(exc).__name__}: {exc})" if exc else ""
+def _keyring_error(exc: BaseException | None = None, refused: str = "") -> KeyringUnavailable:
+    detail = f" ({type(exc).__name__}: {str(exc)[:200]})" if exc else ""
+    en_why = zh_why = ""
+    if refused:
+        en_why = (f" The keyring backend in use ({refused}) is not an operating-system secret "
+                  "store: it would keep the secret in a file that is easy to read.")
+        zh_why = (f"当前使用的密钥环后端（{refused}）不是操作系统的安全存储，"
+                  "会把密钥保存在容易被读取的文件中。")
     return KeyringUnavailable(
-        "No usable OS keyring was found, so credentials cannot be saved. Install and unlock a "
-        "keyring service (GNOME Keyring/KWallet on Linux; built in on Windows and macOS), or use "
-        f"credentials for this session only.{detail}"
+        "No usable OS keyring was found, so credentials cannot be saved." + en_why + " Install "
+        "and unlock a keyring service (GNOME Keyring/KWallet on Linux; built in on Windows and "
+        f"macOS), or use credentials for this session only.{detail}",
+        "未找到可用的系统密钥环，无法保存凭据。" + zh_why + "请安装并解锁密钥环服务（Linux 上的 "
+        f"GNOME Keyring/KWallet；Windows 和 macOS 自带），或仅在本次会话中使用凭据。{detail}",
     )
+
+
+def split_proxy(url: str) -> tuple[str, str | None]:
+    """The proxy URL without its password, and the password (None when it has none): the
+    first goes to the settings file, the second to the keyring."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url, None
+    if password is None:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}@{hostport}")), unquote(password)
+
+
+def join_proxy(url: str, password: str | None) -> str:
+    """``url`` with ``password`` put back after its user name (unchanged without either)."""
+    if not password:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.username is None or parts.password is not None:
+        return url
+    user, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{hostport}"))
 
 
 class CredentialStore:
@@ -173,14 +243,25 @@ class CredentialStore:
         self.service = service
 
     def _backend(self):  # noqa: ANN202 - keyring's backend type
+        """The OS secret store keyring chose, or KeyringUnavailable saying why not. A chainer
+        is looked into: its OS stores are used directly (the highest priority first), never its
+        file backends."""
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import chainer, fail
 
         backend = keyring.get_keyring()
-        name = f"{type(backend).__module__}.{type(backend).__name__}".lower()
-        # Plaintext-file backends (keyrings.alt) defeat the point of a keyring: refuse them.
-        if isinstance(backend, fail.Keyring) or "null" in name or "plaintext" in name:
+        if isinstance(backend, chainer.ChainerBackend):
+            members = list(backend.backends)
+            stores = [b for b in members if is_os_secret_store(b)]
+            if stores:
+                return stores[0]
+            if not members:
+                raise _keyring_error()
+            raise _keyring_error(refused=", ".join(backend_id(b) for b in members))
+        if isinstance(backend, fail.Keyring):
             raise _keyring_error()
+        if not is_os_secret_store(backend):
+            raise _keyring_error(refused=backend_id(backend))
         return backend
 
     def available(self) -> bool:
@@ -209,6 +290,34 @@ class CredentialStore:
             raise _keyring_error(exc) from None
         except Exception as exc:  # D-Bus and backend errors vary by platform
             raise _keyring_error(exc) from None
+
+    # -- the proxy's password ---------------------------------------------------------------
+
+    def save_proxy_password(self, proxy: str, password: str) -> None:
+        """Keep the password of ``proxy`` (its URL without the password) in the keyring."""
+        self._call("set_password", _proxy_key(proxy), password)
+
+    def load_proxy_password(self, proxy: str) -> str | None:
+        return self._call("get_password", _proxy_key(proxy)) or None
+
+    def delete_proxy_password(self, proxy: str) -> None:
+        self._call("delete_password", _proxy_key(proxy))
+
+    def proxy_with_password(self, proxy: str) -> str:
+        """The proxy URL to connect with: ``proxy`` as saved, its password from the keyring.
+        Without a keyring (or a user name) the URL is returned as it is."""
+        if not proxy or split_proxy(proxy)[1] is not None:
+            return proxy
+        try:
+            parts = urlsplit(proxy)
+            if parts.username is None:
+                return proxy
+        except ValueError:
+            return proxy
+        try:
+            return join_proxy(proxy, self.load_proxy_password(proxy))
+        except KeyringUnavailable:
+            return proxy
 
     def profiles(self) -> list[str]:
         raw = self._call("get_password", _INDEX_KEY)
@@ -252,9 +361,17 @@ class CredentialStore:
         return existed
 
 
+def valid_profile_name(profile: str) -> bool:
+    return bool(_PROFILE_NAME.match(profile))
+
+
 def _check_name(profile: str) -> None:
-    if not _PROFILE_NAME.match(profile):
+    if not valid_profile_name(profile):
         raise ValueError("profile names use letters, digits, '.', '_' or '-' (at most 64)")
+
+
+def _proxy_key(proxy: str) -> str:
+    return f"proxy:{split_proxy(proxy)[0]}"
 
 
 def _profile_key(profile: str) -> str:

@@ -191,12 +191,8 @@ class History:
         cut = Record(id=new_id(), kind=Kind.CUT.value, at=time.time(), operator=self.operator,
                      os_user=self.os_user, desk=self.desk, cut_seq=keep_from,
                      note=f"retention {days:g} days")
-        if not first:
-            # Everything is old: the cut itself is the first record kept.
-            keep_from = self.store.append([cut])[0].seq
-            self.store.append([dataclasses.replace(cut, id=new_id(), cut_seq=keep_from)])
-        else:
-            self.store.append([cut])
+        # When everything is old, keep_from is the next seq: the cut itself is the first kept.
+        self.store.append([cut])
         return self.store.delete_below(keep_from)
 
     # -- reading -----------------------------------------------------------------------------

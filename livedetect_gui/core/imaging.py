@@ -8,12 +8,20 @@ memory. Anything the service would reject (animations, corrupt files) is refused
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import io
+import mmap
 import os
+import sys
+import threading
 import warnings
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from struct import error as struct_error
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
@@ -33,6 +41,28 @@ warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated photo is refused, never half-sent
 
 SERVICE_BODY_LIMIT = 6_000_000  # the provider's 6 MB, read as decimal to stay on the safe side
+
+# Header-level sanity guard: nothing a camera makes is larger, and a JPEG this big still decodes
+# at 1/8 scale (15 MP) for a few MB. Other formats are bounded by MAX_DECODE_BYTES below.
+MAX_PIXELS = 120_000_000
+# Bytes one decode may take (pixels x bytes per pixel of the mode as decoded; Pillow stores
+# RGB as 4 bytes). 160 MB is a 40 MP RGB or RGBA picture: every phone's default output and a
+# 36 MP camera's PNG/TIFF fit, and with the one working copy some modes need it still stays
+# well under the 500 MB a desk may spend on preparation. A 120 MP PNG (480 MB+) is refused.
+MAX_DECODE_BYTES = 160_000_000
+# What all preparations and thumbnails of one process may hold in decoded pixels at once
+# (CLI batch, desk preparation pool and sandbox alike): a second large photo waits for the
+# first instead of doubling the peak. Two worst-case decodes; small photos run side by side.
+PREPARATION_MEMORY_BYTES = 320_000_000
+# glibc raises its mmap threshold after each large free (up to 32 MB); from then on Pillow's
+# 16 MB image blocks come from per-thread heaps that are not given back, and the process keeps
+# the peak of every thread that ever held a big picture (1013 MB instead of 397 MB for the
+# bench's eight large images). A fixed 1 MB threshold maps each block and unmaps it when freed.
+MALLOC_MMAP_THRESHOLD = 1 << 20
+# A cut-short JPEG that still ends in an end-of-image marker decodes with its missing blocks
+# as flat mid-grey (every coefficient zero). This many trailing grey blocks on the last row
+# means data is missing; a real photo never has that many blocks of exactly neutral 128.
+MISSING_TAIL_BLOCKS = 16
 
 # What Image.open may identify. A whitelist keeps exotic decoders (EPS via Ghostscript...) away.
 Image.init()  # register every plugin so the whitelist below can name them
@@ -75,7 +105,8 @@ class Limits:
     max_body_bytes: int = SERVICE_BODY_LIMIT
     # Room left for the multipart envelope; the client measures the real body before sending.
     envelope_reserve: int = 1024
-    max_pixels: int = 120_000_000
+    max_pixels: int = MAX_PIXELS
+    max_decode_bytes: int = MAX_DECODE_BYTES
     jpeg_quality: int = 90
 
     @property
@@ -89,6 +120,59 @@ class Limits:
         if scale >= 1.0:
             return width, height
         return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _return_large_blocks_to_the_system() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD (glibc's malloc.h)
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
+        pass
+
+
+_return_large_blocks_to_the_system()
+
+
+class MemoryBudget:
+    """Bytes of decoded pixels a process may hold at once; a preparation that would exceed it
+    waits until others finish, in arrival order (small ones never starve a large one). One
+    request larger than the whole budget still runs, alone."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._used = 0
+        self._peak = 0
+        self._waiting: deque[object] = deque()
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def reserve(self, nbytes: int) -> Iterator[None]:
+        nbytes = min(max(0, nbytes), self.total)
+        ticket = object()
+        with self._cond:
+            self._waiting.append(ticket)
+            self._cond.wait_for(
+                lambda: self._waiting[0] is ticket and self._used + nbytes <= self.total)
+            self._waiting.popleft()
+            self._used += nbytes
+            self._peak = max(self._peak, self._used)
+            self._cond.notify_all()  # the next in line may fit too
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._used -= nbytes
+                self._cond.notify_all()
+
+    @property
+    def peak(self) -> int:
+        """The most ever reserved at once (for tests and benchmarks)."""
+        return self._peak
+
+
+PREPARATION_BUDGET = MemoryBudget(PREPARATION_MEMORY_BYTES)
 
 
 class ImageRefused(Exception):
@@ -151,7 +235,7 @@ def prepare_bytes(data: bytes, limits: Limits = Limits()) -> PreparedImage:
 
 
 def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
-                   max_pixels: int = 120_000_000) -> Image.Image:
+                   max_pixels: int = MAX_PIXELS) -> Image.Image:
     """A small upright RGB copy of a file or of image bytes, decoded at reduced scale (JPEG:
     1/8 when that is enough); raises ImageRefused."""
     if isinstance(source, bytes):
@@ -172,9 +256,12 @@ def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
 def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
                ) -> Image.Image:
     im = _open(handle, max_pixels)
-    orientation = _orientation(im)
-    _decode(im, *_fit_box(im.size, box))
-    im = _to_rgb(_upright(im, orientation))[0]
+    _draft(im, *_fit_box(im.size, box))
+    with PREPARATION_BUDGET.reserve(working_bytes(im, MAX_DECODE_BYTES)):
+        _decode(im, handle)
+        orientation = _orientation(im)
+        im = _shrink(im, _fit_box(im.size, box))[0]
+        im = _to_rgb(_upright(im, orientation))[0]
     im.thumbnail((box, box), Image.Resampling.BILINEAR)
     return im
 
@@ -230,15 +317,38 @@ def _stat_size(path: Path) -> int:
     return st.st_size
 
 
+# First bytes of the formats we read: a file that starts like one but cannot be opened is
+# damaged (usually cut short), not "some other kind of file".
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*",
+          b"BM")
+
+
+# What Pillow's decoders raise on damaged data (a malformed header can surface as any of them).
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
+                  struct_error)
+
+
+def _looks_like_image(handle: io.BufferedIOBase | io.BytesIO) -> bool:
+    try:
+        handle.seek(0)
+        head = handle.read(16)
+    except OSError:
+        return False
+    return head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (
+        head[4:8] == b"ftyp")
+
+
 def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Image:
     try:
         im = Image.open(handle, formats=READ_FORMATS)
     except Image.DecompressionBombError as exc:
         raise ImageRefused("too_many_pixels", str(exc)) from None
     except UnidentifiedImageError:
+        if _looks_like_image(handle):  # e.g. a TIFF cut before its directory
+            raise ImageRefused("truncated", "the file ends before the picture") from None
         raise ImageRefused("not_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageRefused("truncated", str(exc) or type(exc).__name__) from None
+    except _DECODE_ERRORS as exc:
+        raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     width, height = im.size
     if width * height > max_pixels:
         raise ImageRefused(
@@ -247,9 +357,53 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
     if width < 1 or height < 1:
         raise ImageRefused("truncated", "zero-sized image")
     # MPO (a JPEG with a second picture appended by some cameras) is a still photo.
-    if im.format != "MPO" and getattr(im, "is_animated", False):
-        raise ImageRefused("animated", f"{im.format} with {getattr(im, 'n_frames', '?')} frames")
+    try:
+        animated = im.format != "MPO" and getattr(im, "is_animated", False)
+        frames = getattr(im, "n_frames", "?") if animated else 1
+    except _DECODE_ERRORS as exc:  # finding the next frame read a broken header
+        raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
+    if animated:
+        raise ImageRefused("animated", f"{im.format} with {frames} frames")
     return im
+
+
+def _pixel_bytes(mode: str) -> int:
+    """Bytes per pixel Pillow uses to hold ``mode`` (every multi-band mode takes 4)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode.startswith("I;16"):
+        return 2
+    return 4
+
+
+# Extra bytes per pixel for the full-size copies a mode needs before it can be shrunk (as
+# measured): the premultiplied copy a resize makes of alpha, the RGB(A) a palette or 1-bit
+# picture becomes, the two 32-bit steps and the grey result of scaling 16 bits to 8.
+_COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "RGBA": 4, "LA": 3,
+               "1": 4, "P": 8, "PA": 8, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9}
+# Decoders that hand Pillow a whole decoded copy of their own (libwebp's RGBA frame, kept
+# while Pillow copies it; libheif's buffer): extra bytes per pixel, as measured.
+_DECODER_COPY_BYTES = {"WEBP": 12, "HEIF": 4, "AVIF": 4}
+
+
+def working_bytes(im: Image.Image, max_decode_bytes: int,
+                   budget: MemoryBudget | None = None) -> int:
+    """What preparing ``im`` (after any draft) holds at its peak. Refuses a decode over
+    ``max_decode_bytes``, or one that could never fit in the process's memory budget."""
+    budget = budget or PREPARATION_BUDGET
+    pixels = im.size[0] * im.size[1]
+    decoded = pixels * _pixel_bytes(im.mode)
+    extra = _COPY_BYTES.get(im.mode, 4)
+    if im.mode == "P" and "transparency" not in im.info:
+        extra = 4  # becomes RGB, no premultiplied copy
+    working = decoded + pixels * (extra + _DECODER_COPY_BYTES.get(im.format or "", 0))
+    if decoded > max_decode_bytes or working > budget.total:
+        raise ImageRefused(
+            "too_many_pixels",
+            f"{im.size[0]}x{im.size[1]} {im.mode} takes {working / 1e6:.0f} MB to decode; "
+            f"the limit is {min(max_decode_bytes, budget.total) / 1e6:.0f} MB",
+        )
+    return working
 
 
 def _orientation(im: Image.Image) -> int:
@@ -265,16 +419,160 @@ def _fit_box(size: tuple[int, int], box: int) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def _decode(im: Image.Image, width: int, height: int) -> None:
-    """Load the pixels, letting JPEG decode at 1/2, 1/4 or 1/8 scale when that is enough."""
+def _draft(im: Image.Image, width: int, height: int) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is enough, as YCbCr so that
+    blocks missing from a cut-short file can be told apart (see _refuse_missing_tail)."""
+    if im.format not in ("JPEG", "MPO"):
+        return
+    mode = im.mode if im.mode in ("L", "CMYK") else None
+    if im.mode == "RGB" and im.info.get("adobe_transform", 1) != 0:
+        mode = "YCbCr"
     try:
-        if im.format in ("JPEG", "MPO") and (width, height) != im.size:
-            im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, (width, height))
+        im.draft(mode, (width, height))
+    except (OSError, ValueError) as exc:
+        raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
+
+
+def _decode(im: Image.Image, handle: io.BufferedIOBase | io.BytesIO) -> None:
+    """Load the pixels (after _draft); a JPEG must prove it is whole."""
+    try:
         im.load()
     except Image.DecompressionBombError as exc:
         raise ImageRefused("too_many_pixels", str(exc)) from None
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
-        raise ImageRefused("truncated", str(exc) or type(exc).__name__) from None
+    except _DECODE_ERRORS as exc:
+        raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
+    except MemoryError:
+        raise ImageRefused("too_many_pixels", "not enough memory to decode") from None
+    if im.format in ("JPEG", "MPO"):
+        _refuse_missing_tail(im)
+        _refuse_missing_scans(handle)
+
+
+def _refuse_missing_tail(im: Image.Image) -> None:
+    """A JPEG cut short and closed with an end-of-image marker decodes its missing blocks as
+    exact mid-grey (128 in every component, as YCbCr or L). Refuse when the last row ends in
+    a run of them; a picture that is all mid-grey is left to the service to judge."""
+    if im.mode not in ("YCbCr", "L"):
+        return
+    scale = im.decoderconfig[0] if getattr(im, "decoderconfig", ()) else 1  # set by draft()
+    block = max(1, 8 // scale)  # pixels per 8x8 block at this decode scale
+    run_needed = min(im.size[0], MISSING_TAIL_BLOCKS * block)
+    bands = len(im.getbands())
+    last_row = im.crop((im.size[0] - run_needed, im.size[1] - 1, im.size[0], im.size[1]))
+    if last_row.tobytes() != b"\x80" * (run_needed * bands):
+        return
+    if all(low == high == 128 for low, high in _extrema(im)):
+        return
+    raise ImageRefused("truncated", "image data ends early (the rest would be sent as grey)")
+
+
+def _extrema(im: Image.Image) -> list[tuple[int, int]]:
+    extrema = im.getextrema()
+    return [extrema] if im.mode == "L" else list(extrema)  # type: ignore[list-item]
+
+
+def _refuse_missing_scans(handle: io.BufferedIOBase | io.BytesIO) -> None:
+    """A progressive JPEG cut short and closed with an end-of-image marker lacks its last
+    scans: refuse unless every coefficient of every component reached full precision."""
+    data = _whole(handle)
+    if data is None:
+        return
+    try:
+        complete = _scans_complete(data)
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+    if not complete:
+        raise ImageRefused("truncated", "image data ends early (scans are missing)")
+
+
+def _whole(handle: io.BufferedIOBase | io.BytesIO) -> bytes | mmap.mmap | None:
+    if isinstance(handle, io.BytesIO):
+        return handle.getvalue()
+    try:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+_PROGRESSIVE_SOF = (0xC2, 0xC6, 0xCA, 0xCE)
+
+
+def _scans_complete(data: bytes | mmap.mmap) -> bool:
+    """Walk the markers; True unless a progressive frame's scans leave coefficients short."""
+    pos, end = 2, len(data)
+    components: list[int] = []
+    progressive = False
+    # Lowest successive-approximation bit reached per (component, coefficient).
+    precision: dict[int, list[int]] = {}
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            return True  # not a marker where one belongs: leave it to the decoder
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker == 0xD9:
+            break
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        segment = data[pos + 4 : pos + 2 + length]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            progressive = marker in _PROGRESSIVE_SOF
+            if not progressive:
+                return True  # one scan holds it all: a cut shows in the pixels instead
+            count = segment[5] if len(segment) > 5 else 0
+            components = [segment[6 + 3 * i] for i in range(count) if 6 + 3 * i < len(segment)]
+            precision = {c: [99] * 64 for c in components}
+        pos += 2 + length
+        if marker == 0xDA and len(segment) >= 1:
+            count = segment[0]
+            if len(segment) < 1 + 2 * count + 3:
+                return False
+            ids = [segment[1 + 2 * i] for i in range(count)]
+            ss, se, approx = segment[1 + 2 * count : 4 + 2 * count]
+            al = approx & 0x0F
+            for cid in ids:
+                levels = precision.get(cid)
+                if levels is not None:
+                    for k in range(ss, min(se, 63) + 1):
+                        levels[k] = min(levels[k], al)
+            pos = _scan_end(data, pos)
+    return not progressive or all(level == 0 for c in components for level in precision.get(c, [0]))
+
+
+def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
+    """Where the entropy-coded data that starts at ``pos`` ends (the next real marker)."""
+    while True:
+        pos = data.find(b"\xff", pos)
+        if pos < 0 or pos + 1 >= len(data):
+            return len(data)
+        following = data[pos + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            pos += 1 if following == 0xFF else 2
+            continue
+        return pos
+
+
+def _shrink(im: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:
+    """Resize to ``size`` (in the stored orientation) before any full-size conversion; grey
+    with alpha is flattened first (cheaper than a premultiplied copy, and Pillow cannot
+    reduce it)."""
+    actions: list[str] = []
+    if im.mode in ("P", "1"):
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif im.mode.startswith("I;16"):  # Pillow cannot reduce it: scale to 8 bits first
+        im, actions = _to_rgb(im)
+    elif im.mode in ("LA", "La", "PA"):
+        if im.mode == "PA":
+            im = im.convert("RGBA")
+        else:
+            flat = Image.new("L", im.size, 255)
+            flat.paste(im.getchannel("L"), mask=im.getchannel("A"))
+            im = flat
+            actions.append("alpha_flattened")
+    if im.size == size:
+        return im, actions
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0), actions
 
 
 def _upright(im: Image.Image, orientation: int) -> Image.Image:
@@ -288,6 +586,8 @@ def _to_rgb(im: Image.Image) -> tuple[Image.Image, list[str]]:
     mode = im.mode
     if mode in ("RGB", "L"):
         return im, actions
+    if mode == "YCbCr" and im.format in ("JPEG", "MPO", None):
+        return im.convert("RGB"), actions  # our own decode mode, not a conversion to report
     if mode == "P":
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")
         mode = im.mode
@@ -313,7 +613,9 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     im = _open(handle, limits.max_pixels)
     fmt, mode = im.format or "?", im.mode
     width, height = im.size
-    orientation = _orientation(im)
+    # Only a JPEG's EXIF is read from its header; Pillow loads every pixel of a PNG to look
+    # for one, so other formats are asked after the budgeted decode.
+    orientation = _orientation(im) if fmt in ("JPEG", "MPO") else 1
     target = limits.fit(width, height)
 
     if (
@@ -324,7 +626,9 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         and size <= limits.max_image_bytes
     ):
         # Already fits: send the original compressed pixels, only without the metadata.
-        _decode(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is not truncated
+        _draft(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is whole
+        with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
+            _decode(im, handle)
         handle.seek(0)
         original = handle.read()
         data = strip_jpeg_metadata(original)
@@ -332,21 +636,25 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         return PreparedImage(data, width, height, width, height, size, fmt, mode, tuple(actions))
 
     actions: list[str] = []
-    _decode(im, *target)
-    icc = im.info.get("icc_profile") if im.mode == "RGB" else None
-    if orientation != 1:
-        im = _upright(im, orientation)
-        actions.append("rotated")
-    im, converted = _to_rgb(im)
-    actions += converted
-    out_size = target if orientation < 5 else (target[1], target[0])
-    if im.size != out_size:
-        im = im.resize(out_size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if out_size != (width, height) and out_size != (height, width):
-        actions.append("downscaled")
-    actions += ["reencoded", "metadata_stripped"]
-
-    data, out_width, out_height = _encode_within(im, limits, icc, actions)
+    _draft(im, *target)
+    # Decoded pixels and every full-size copy live inside this reservation; what leaves it
+    # is at most the service's size.
+    with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
+        _decode(im, handle)
+        if fmt not in ("JPEG", "MPO"):
+            orientation = _orientation(im)
+        icc = im.info.get("icc_profile") if im.mode in ("RGB", "YCbCr") else None
+        im, flattened = _shrink(im, target)
+        actions += flattened
+        if orientation != 1:
+            im = _upright(im, orientation)
+            actions.append("rotated")
+        im, converted = _to_rgb(im)
+        actions += converted
+        if target != (width, height):
+            actions.append("downscaled")
+        actions += ["reencoded", "metadata_stripped"]
+        data, out_width, out_height = _encode_within(im, limits, icc, actions)
     return PreparedImage(
         data, out_width, out_height, width, height, size, fmt, mode, tuple(actions)
     )

@@ -100,4 +100,5 @@ class CheckResult:
             "maybe_billed_twice": self.maybe_billed_twice,
             "api": self.api,
             "request_id": self.request_id,
+            "simulated": self.simulated,
         }

@@ -101,10 +101,11 @@ def serve(handler: _Handler) -> None:
         if not isinstance(url, str):
             error("InvalidParameterValue.UrlIllegal", "Url must be a string.")
             return
-        from .sandbox import _download
+        from .sandbox import fetch_image
 
         try:
-            raw = _download(url, IMAGE_BASE64_LIMIT)
+            raw = fetch_image(url, IMAGE_BASE64_LIMIT,
+                              allow_loopback=sandbox.config.allow_loopback_urls)
         except ValueError as exc:
             error("FailedOperation.ImageDownloadError", f"Image download failed: {exc}")
             return

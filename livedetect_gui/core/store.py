@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .paths import atomic_private, make_private, private_dir
+from .paths import atomic_private, data_dir, make_private, private_dir
 from .trail import (
     FIELDS,
     GENESIS,
@@ -325,7 +325,10 @@ class SQLiteStore(TrailStore):
             db = sqlite3.connect(uri, uri=True, check_same_thread=False,
                                  isolation_level=None, timeout=5)
         else:
-            private_dir(self.path.parent)
+            if self.path.parent == data_dir():
+                private_dir(self.path.parent)  # the desk's own folder: 0700 whatever the umask
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # the user's folder: as is
             if not self.path.exists():
                 # Created 0600 before SQLite opens it, whatever the umask.
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))

@@ -40,8 +40,9 @@ class FormatInfo:
 
 class FrameSource(QObject):
     devicesChanged = Signal()
-    # A sentence for the operator: no camera, busy, permission denied, lost.
-    errorOccurred = Signal(str)
+    # What went wrong, as a key the panel words in the current language ("no_camera",
+    # "denied", "problem", "disconnected"), and the camera's own text for "problem".
+    errorOccurred = Signal(str, str)
     activeChanged = Signal(bool)
 
     def devices(self) -> list[CameraInfo]:
@@ -100,8 +101,7 @@ class CameraFrameSource(FrameSource):
         self.stop()
         device = self._qt_devices().get(device_id)
         if device is None:
-            self.errorOccurred.emit(self.tr("No camera found. Plug one in: the list updates "
-                                            "by itself."))
+            self.errorOccurred.emit("no_camera", "")
             return
         if not self._permitted():
             return
@@ -130,22 +130,19 @@ class CameraFrameSource(FrameSource):
             return True
         status = app.checkPermission(QCameraPermission())
         if status == Qt.PermissionStatus.Denied:
-            self.errorOccurred.emit(self.tr("Camera access was denied. Allow it for LiveDetect "
-                                            "Desk in the system's privacy settings."))
+            self.errorOccurred.emit("denied", "")
             return False
         if status == Qt.PermissionStatus.Undetermined:
             app.requestPermission(QCameraPermission(), self, lambda _p: None)
         return True
 
     def _camera_error(self, _error: object, text: str) -> None:
-        self.errorOccurred.emit(self.tr("The camera reported a problem: %1. If another "
-                                        "program uses it, close that program and try again.")
-                                .replace("%1", text or self.tr("unknown error")))
+        self.errorOccurred.emit("problem", text)
 
     def _inputs_changed(self) -> None:
         if self._device_id is not None and self._device_id not in self._qt_devices():
             self.stop()
-            self.errorOccurred.emit(self.tr("The camera was disconnected."))
+            self.errorOccurred.emit("disconnected", "")
         self.devicesChanged.emit()
 
     def stop(self) -> None:
@@ -190,21 +187,18 @@ class SyntheticFrameSource(FrameSource):
         self._list = [d for d in self._list if d.id != device_id]
         if device_id == self._device_id:
             self.stop()
-            self.errorOccurred.emit(self.tr("The camera was disconnected."))
+            self.errorOccurred.emit("disconnected", "")
         self.devicesChanged.emit()
 
     def start(self, device_id: str, fmt: FormatInfo | None, sink: QVideoSink) -> None:
         self.stop()
         self.starts += 1
         if device_id not in {d.id for d in self._list}:
-            self.errorOccurred.emit(self.tr("No camera found. Plug one in: the list updates "
-                                            "by itself."))
+            self.errorOccurred.emit("no_camera", "")
             return
         if self.fail_next_start is not None:
             reason, self.fail_next_start = self.fail_next_start, None
-            self.errorOccurred.emit(self.tr("The camera reported a problem: %1. If another "
-                                            "program uses it, close that program and try "
-                                            "again.").replace("%1", reason))
+            self.errorOccurred.emit("problem", reason)
             return
         self._sink, self._device_id = sink, device_id
         self.activeChanged.emit(True)

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
 from PySide6.QtCore import QRectF, QSettings, QSizeF, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QKeySequence, QPen, QShortcut, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPen, QShortcut, QTransform
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import (
@@ -23,46 +21,33 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from livedetect_gui.core.paths import capture_name, captures_dir
-from livedetect_gui.core.quality import FrameQuality, assess
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.intake import Captured, save_capture
+from livedetect_gui.core.paths import captures_dir
+from livedetect_gui.core.verdict import Verdict, verdict_word
 
 from . import settings as desk_settings
 from .camera import FormatInfo, FrameSource
 from .preview import VerdictBadge
+from .qimages import to_pil
 from .queue_model import FINAL, QueueItem
 from .tasks import TaskRunner
 
 
-@dataclass(frozen=True)
-class Captured:
-    path: Path
-    quality: FrameQuality
-    width: int
-    height: int
-
-
-def save_capture(frame: QVideoFrame, mirror: bool, folder: Path) -> Captured:
+def capture_frame(frame: QVideoFrame, mirror: bool, folder: Path) -> Captured:
     """On a worker: the frame's pixels (a camera's YUV converted here, not on the GUI
-    thread), optional mirror, quality check, JPEG to the captures folder."""
+    thread), optional mirror; the core assesses and writes it."""
     image = frame.toImage()
     if image.isNull():
         raise ValueError("the camera frame could not be converted")
     if mirror:
         image = image.flipped(Qt.Orientation.Horizontal)
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    width, height = rgb.width(), rgb.height()
-    picture = Image.frombuffer("RGB", (width, height), bytes(rgb.constBits()), "raw", "RGB",
-                               rgb.bytesPerLine(), 1)
-    quality = assess(picture)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / capture_name()
-    picture.save(path, "JPEG", quality=92)
-    return Captured(path, quality, width, height)
+    return save_capture(to_pil(image), folder)
 
 
 class CapturePanel(QWidget):
@@ -72,22 +57,24 @@ class CapturePanel(QWidget):
     checkRequested = Signal(int)  # queue item id to check despite quality warnings
     countingChanged = Signal(bool)  # a countdown started or ended (Esc cancels it)
 
-    def __init__(self, source: FrameSource, tasks: TaskRunner, parent: QWidget | None = None,
-                 folder: Path | None = None, lang: str = "en") -> None:
+    def __init__(self, source: FrameSource, tasks: TaskRunner, pool: QThreadPool,
+                 parent: QWidget | None = None, folder: Path | None = None,
+                 lang: str = "en") -> None:
         super().__init__(parent)
         self.setObjectName("capturePanel")
         self.source = source
         self.tasks = tasks
         self.folder = folder or captures_dir()
         self.lang = lang
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = pool  # the desk's io pool
         self._frame: QVideoFrame | None = None
         self._countdown = 0
         self.tracked: int | None = None  # queue item of the last capture
         self.last_path: Path | None = None
-        self.last_quality: FrameQuality | None = None
         self.busy = False
+        # What the message line says, kept as a way to word it, so a language switch
+        # re-words it (a sentence stored in one language would stay in that language).
+        self._message: tuple[str, tuple[str, ...]] | None = None
 
         self.scene = QGraphicsScene(self)
         self.video = QGraphicsVideoItem()
@@ -106,18 +93,34 @@ class CapturePanel(QWidget):
         self.scene.addItem(self.count_text)
         self.view = QGraphicsView(self.scene)
         self.view.setObjectName("captureView")
-        self.view.setMinimumSize(320, 200)
+        self.view.setMinimumSize(240, 160)
         self.view.setBackgroundBrush(QColor("black"))
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.video.videoSink().videoFrameChanged.connect(self._on_frame)
         self.video.nativeSizeChanged.connect(lambda _s: self._layout_scene())
 
+        # With no camera: a message where the picture would be, not a black box.
+        self.no_camera = QLabel()
+        self.no_camera.setObjectName("noCameraMessage")
+        self.no_camera.setWordWrap(True)
+        self.no_camera.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_camera.setMargin(16)
+        self.no_camera.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.screen_stack = QStackedWidget()
+        self.screen_stack.addWidget(self.view)
+        self.screen_stack.addWidget(self.no_camera)
+
         self.camera_combo = QComboBox()
         self.camera_combo.setObjectName("cameraCombo")
         self.camera_combo.activated.connect(lambda _i: self._camera_chosen())
         self.format_combo = QComboBox()
         self.format_combo.setObjectName("formatCombo")
+        # Long camera names and formats must not widen the window beyond the screen.
+        for combo in (self.camera_combo, self.format_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.format_combo.activated.connect(lambda _i: self._format_chosen())
         self.countdown_combo = QComboBox()
         self.countdown_combo.setObjectName("countdownCombo")
@@ -154,7 +157,7 @@ class CapturePanel(QWidget):
         form.addRow(self.camera_label, self.camera_combo)
         form.addRow(self.format_label, self.format_combo)
         form.addRow(self.countdown_label, self.countdown_combo)
-        checks = QHBoxLayout()
+        checks = QVBoxLayout()
         for box in (self.mirror_check, self.mirror_saved_check, self.check_mode):
             checks.addWidget(box)
         buttons = QHBoxLayout()
@@ -163,7 +166,7 @@ class CapturePanel(QWidget):
         buttons.addWidget(self.check_anyway_button, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.screen_stack, 1)
         layout.addLayout(checks)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -198,11 +201,14 @@ class CapturePanel(QWidget):
         self.mirror_check.setText(self.tr("Mirror preview"))
         self.mirror_saved_check.setText(self.tr("Mirror saved photo"))
         self.check_mode.setText(self.tr("Capture and check"))
-        self.capture_button.setText(self.tr("Capture (Space)"))
+        self.capture_button.setText(self.tr("Capture"))
+        self.capture_button.setToolTip(self.tr("Capture a photo") + " (" + QKeySequence(
+            Qt.Key.Key_Space).toString(QKeySequence.SequenceFormat.NativeText) + ")")
         self.capture_button.setAccessibleName(self.tr("Capture a photo"))
         self.retake_button.setText(self.tr("Retake"))
         self.check_anyway_button.setText(self.tr("Check anyway"))
         self.view.setAccessibleName(self.tr("Live camera preview"))
+        self._render_message()
         self._update_buttons()
 
     # -- cameras -----------------------------------------------------------------------------
@@ -213,8 +219,7 @@ class CapturePanel(QWidget):
         for device in self.source.devices():
             self.camera_combo.addItem(device.name, device.id)
         if not self.source.devices():
-            self.show_message(self.tr("No camera found. Plug one in: the list updates by "
-                                      "itself."))
+            self.say("no_camera")
             self._update_buttons()
             return
         index = self.camera_combo.findData(chosen)
@@ -277,12 +282,12 @@ class CapturePanel(QWidget):
 
     def _active_changed(self, active: bool) -> None:
         if active:
-            self.show_message("")  # whatever went wrong before is over
+            self.say(None)  # whatever went wrong before is over
         self._update_buttons()
 
-    def _source_error(self, text: str) -> None:
+    def _source_error(self, key: str, detail: str) -> None:
         self._frame = None
-        self.show_message(text)
+        self.say(key, detail)
         self._update_buttons()
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
@@ -368,12 +373,12 @@ class CapturePanel(QWidget):
     def _take(self) -> None:
         frame = self._frame
         if frame is None or not self.source.active:
-            self.show_message(self.tr("No picture from the camera yet."))
+            self.say("no_picture")
             return
         self.busy = True
         self._update_buttons()
         mirror, folder = self.mirror_saved_check.isChecked(), self.folder
-        self.tasks.run(self.pool, lambda: save_capture(frame, mirror, folder), self._saved)
+        self.tasks.run(self.pool, lambda: capture_frame(frame, mirror, folder), self._saved)
 
     def _saved(self, future: Future) -> None:
         self.busy = False
@@ -381,21 +386,22 @@ class CapturePanel(QWidget):
             captured: Captured = future.result()
         except ValueError:
             self._update_buttons()
-            self.show_message(self.tr("The camera frame could not be read; try again."))
+            self.say("unreadable_frame")
             return
         except OSError as exc:
             self._update_buttons()
-            self.show_message(self.tr("The photo could not be saved: %1").replace(
-                "%1", exc.strerror or str(exc)))
+            self.say("not_saved", exc.strerror or type(exc).__name__)
             return
-        self.last_path, self.last_quality = captured.path, captured.quality
+        self.last_path = captured.path
         self._update_buttons()
-        warnings = captured.quality.describe(self.lang)
+        warnings = captured.quality.warnings
         self.badge.hide()
         check_now = self.check_mode.isChecked() and not warnings
         self.check_anyway_button.setVisible(self.check_mode.isChecked() and bool(warnings))
-        self.show_message("\n".join(warnings) if warnings else self.tr("Captured %1").replace(
-            "%1", captured.path.name))
+        if warnings:
+            self.say("quality", *warnings)
+        else:
+            self.say("captured", captured.path.name)
         name = self.camera_combo.currentText() or self.tr("camera")
         self.photoCaptured.emit(str(captured.path), f"camera: {name}", check_now)
 
@@ -411,15 +417,14 @@ class CapturePanel(QWidget):
             return
         if self.badge.isVisible() and item.result is not None:
             verdict = item.result.verdict
-            words = {Verdict.PASS: self.tr("PASS"), Verdict.FAIL: self.tr("FAIL"),
-                     Verdict.ERROR: self.tr("ERROR")}
-            text = words[verdict]
+            text = verdict_word(verdict, self.lang)
             if item.result.score is not None:
-                text += f"  {item.result.score}"
+                text += f"  {item.result.score:g}"
             if self.badge.verdict is not verdict or self.badge.text.text() != text:
                 self.badge.show_verdict(verdict, text)
-            if verdict is Verdict.ERROR:
-                self.show_message(item.result.message(self.lang))
+            if verdict is Verdict.ERROR and item.result.problem is not None:
+                self.say("result_problem", item.result.problem_key or "",
+                         str(item.result.code or ""))
 
     def _check_anyway(self) -> None:
         self.check_anyway_button.hide()
@@ -436,17 +441,55 @@ class CapturePanel(QWidget):
         path = self.last_path
         if path is not None:
             self.tasks.run(self.pool, lambda: path.unlink(missing_ok=True))
-        self.tracked, self.last_path, self.last_quality = None, None, None
+        self.tracked, self.last_path = None, None
         self.badge.hide()
         self.check_anyway_button.hide()
-        self.show_message("")
+        self.say(None)
         self._update_buttons()
 
     # -- state -------------------------------------------------------------------------------
 
-    def show_message(self, text: str) -> None:
+    def say(self, key: str | None, *params: str) -> None:
+        """Show message ``key`` (worded now and again at every language switch)."""
+        self._message = None if key is None else (key, params)
+        self._render_message()
+
+    def _wording(self, key: str, params: tuple[str, ...]) -> str:
+        from livedetect_gui.core.errors import LOCAL_PROBLEMS, service_problem
+        from livedetect_gui.core.quality import QUALITY_TEXT
+
+        index = 1 if self.lang.startswith("zh") else 0
+        if key == "quality":
+            return "\n".join(QUALITY_TEXT[w][index] for w in params if w in QUALITY_TEXT)
+        if key == "result_problem":
+            problem_key, code = params
+            problem = (LOCAL_PROBLEMS.get(problem_key) if problem_key
+                       else service_problem(int(code)) if code else None)
+            return problem.message(self.lang) if problem else ""
+        first = params[0] if params else ""
+        return {
+            "no_camera": self.tr("No camera found. Plug one in: the list updates by itself."),
+            "denied": self.tr("Camera access was denied. Allow it for LiveDetect Desk in the "
+                              "system's privacy settings."),
+            "problem": self.tr("The camera reported a problem: %1. If another program uses "
+                               "it, close that program and try again.").replace(
+                "%1", first or self.tr("unknown error")),
+            "disconnected": self.tr("The camera was disconnected."),
+            "no_picture": self.tr("No picture from the camera yet."),
+            "unreadable_frame": self.tr("The camera frame could not be read; try again."),
+            "not_saved": self.tr("The photo could not be saved: %1").replace("%1", first),
+            "captured": self.tr("Captured %1").replace("%1", first),
+        }[key]
+
+    def _render_message(self) -> None:
+        text = "" if self._message is None else self._wording(*self._message)
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        no_camera = not self.source.devices()
+        self.no_camera.setText(text if no_camera else "")
+        self.screen_stack.setCurrentWidget(self.no_camera if no_camera else self.view)
+        if no_camera:
+            self.message.hide()  # said once, where the picture would be
 
     def _update_buttons(self) -> None:
         live = self.source.active

@@ -29,7 +29,7 @@ from livedetect_gui.core.trail import DEFAULT_REASONS, Decision, Reason, is_over
 from livedetect_gui.core.verdict import Verdict
 
 from .history_view import current_lang
-from .look import verdict_color
+from .theme import verdict_color
 
 SHORTCUTS = {Decision.ACCEPT: "Alt+A", Decision.REJECT: "Alt+R", Decision.ESCALATE: "Alt+E"}
 

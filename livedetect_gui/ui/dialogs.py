@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,9 +18,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +31,14 @@ from PySide6.QtWidgets import (
 from livedetect_gui import resource
 from livedetect_gui.core.checking import Source, run_check
 from livedetect_gui.core.client import BadEndpoint, LiveDetectClient
-from livedetect_gui.core.credentials import Credentials, CredentialStore, KeyringUnavailable
+from livedetect_gui.core.credentials import (
+    BadCredentials,
+    Credentials,
+    CredentialStore,
+    KeyringUnavailable,
+    valid_profile_name,
+)
+from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
 
 from .settings import DeskSettings
@@ -39,13 +51,12 @@ class CredentialsDialog(QDialog):
     chosen = Signal(object, str, bool)
 
     def __init__(self, store: CredentialStore, settings: DeskSettings, tasks: TaskRunner,
-                 parent: QWidget | None = None, lang: str = "en") -> None:
+                 pool: QThreadPool, parent: QWidget | None = None, lang: str = "en") -> None:
         super().__init__(parent)
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(self.tr("Credentials"))
         self.store, self.settings, self.tasks, self.lang = store, settings, tasks, lang
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = pool  # the desk's io pool: keyring calls in order, off the GUI thread
         self.keyring_ok = False
 
         self.profile = QComboBox()
@@ -74,15 +85,37 @@ class CredentialsDialog(QDialog):
         key_row.addWidget(self.secret_key, 1)
         key_row.addWidget(self.reveal)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("&Profile"), self.profile)
         form.addRow(self.tr("&AppID"), self.appid)
         form.addRow(self.tr("Secret &ID"), self.secret_id)
-        form.addRow(self.tr("Secret &key"), key_row)
+        # A row holding a layout has no buddy: give the label one, or "&" shows literally.
+        key_label = QLabel(self.tr("Secret &key"))
+        key_label.setBuddy(self.secret_key)
+        form.addRow(key_label, key_row)
         form.addRow(self.tr("&Bucket"), self.bucket)
 
+        # Long messages wrap below the fields, never squash them (the layout keeps the
+        # dialog at least as tall as every row needs); raw detail sits behind a toggle.
         self.status = QLabel()
         self.status.setObjectName("credentialsStatus")
         self.status.setWordWrap(True)
+        self.status.setMinimumWidth(420)
+        self.status.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QToolButton()
+        self.details_button.setObjectName("technicalDetailsButton")
+        self.details_button.setCheckable(True)
+        self.details_button.setText(self.tr("Technical details"))
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details = QLabel()
+        self.details.setObjectName("technicalDetails")
+        self.details.setWordWrap(True)
+        self.details.setMinimumWidth(420)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button.toggled.connect(self._toggle_details)
+        self._show_status("")
         self.test_button = QPushButton(self.tr("&Test connection (spends one billed call)"))
         self.test_button.setObjectName("testConnectionButton")
         self.test_button.clicked.connect(self.test_connection)
@@ -99,17 +132,51 @@ class CredentialsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(self.test_button)
         layout.addWidget(self.status)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
         self.profile.setCurrentText(settings.profile)
-        self.status.setText(self.tr("Looking for the OS keyring…"))
+        self._show_status(self.tr("Looking for the OS keyring…"))
         name, store = settings.profile or "default", self.store  # no widget access off-thread
-        self.tasks.run(self.pool, lambda: (store.profiles(), store.load(name)),
-                       self._profiles_loaded)
+
+        def profiles() -> tuple[list[str], Credentials | None]:
+            # A stored name the core rejects loads nothing (it is reported, not raised).
+            return store.profiles(), store.load(name) if valid_profile_name(name) else None
+
+        self.tasks.run(self.pool, profiles, self._profiles_loaded)
         self.profile.activated.connect(lambda _i: self.load_profile(self.profile.currentText()))
+
+    def _show_status(self, text: str, detail: str = "") -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.details.setText(detail)
+        self.details_button.setVisible(bool(detail))
+        self.details.setVisible(bool(detail) and self.details_button.isChecked())
+        self._fit()
+
+    def _toggle_details(self, shown: bool) -> None:
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown
+                                         else Qt.ArrowType.RightArrow)
+        self.details.setVisible(shown)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show a longer message whole (wrapped text needs its height for the width)."""
+        layout = self.layout()
+        if layout is None:  # still being built
+            return
+        layout.activate()
+        needed = layout.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def _keyring_problem(self, exc: KeyringUnavailable) -> None:
+        self._show_status(message_text("keyring_unavailable", self.lang), str(exc))
 
     # -- keyring, always on the pool -----------------------------------------------------------
 
@@ -119,7 +186,7 @@ class CredentialsDialog(QDialog):
         except KeyringUnavailable as exc:
             self.keyring_ok = False
             self.save_button.setEnabled(False)
-            self.status.setText(str(exc))
+            self._keyring_problem(exc)
             return
         self.keyring_ok = True
         self.save_button.setEnabled(True)
@@ -127,13 +194,13 @@ class CredentialsDialog(QDialog):
         self.profile.clear()
         self.profile.addItems(names)
         self.profile.setCurrentText(text)
-        self.status.setText(self.tr("Credentials are kept in the OS keyring (%1).")
-                            .replace("%1", self.store.backend_name()))
+        self._show_status(self.tr("Credentials are kept in the OS keyring (%1).")
+                          .replace("%1", self.store.backend_name()))
         if current is not None:
             self._fill(current)
 
     def load_profile(self, name: str) -> None:
-        if not self.keyring_ok or not name:
+        if not self.keyring_ok or not name or not valid_profile_name(name):
             return
         self.tasks.run(self.pool, lambda: self.store.load(name), self._profile_loaded)
 
@@ -141,7 +208,7 @@ class CredentialsDialog(QDialog):
         try:
             found = future.result()
         except KeyringUnavailable as exc:
-            self.status.setText(str(exc))
+            self._keyring_problem(exc)
             return
         if found is not None:
             self._fill(found)
@@ -162,15 +229,28 @@ class CredentialsDialog(QDialog):
         credentials = self.credentials()
         missing = credentials.problems()
         if missing:
-            self.status.setText(self.tr("Missing: %1").replace("%1", ", ".join(missing)))
+            self._show_status(self.tr("Missing: %1").replace("%1", ", ".join(missing)))
             return None
-        return credentials
+        try:  # checked where it is typed, by the core's own rule
+            return credentials.validate()
+        except BadCredentials as exc:
+            self._show_status(message_text("bad_credentials", self.lang, problem=exc))
+            return None
+
+    def _profile_name(self) -> str | None:
+        """The profile name, checked here where it is typed, as the core will check it."""
+        name = self.profile.currentText().strip() or "default"
+        if not valid_profile_name(name):
+            self._show_status(message_text("bad_profile_name", self.lang, name=name))
+            self.profile.setFocus()
+            return None
+        return name
 
     def save(self) -> None:
         credentials = self._complete()
-        if credentials is None:
+        profile = self._profile_name()
+        if credentials is None or profile is None:
             return
-        profile = self.profile.currentText().strip() or "default"
         self.save_button.setEnabled(False)
         self.tasks.run(self.pool, lambda: self.store.save(credentials, profile),
                        lambda f: self._saved(f, credentials, profile))
@@ -179,17 +259,18 @@ class CredentialsDialog(QDialog):
         self.save_button.setEnabled(self.keyring_ok)
         try:
             future.result()
-        except (KeyringUnavailable, ValueError) as exc:
-            self.status.setText(str(exc))
+        except KeyringUnavailable as exc:
+            self._keyring_problem(exc)
             return
         self.chosen.emit(credentials, profile, True)
         self.accept()
 
     def use_for_session(self) -> None:
         credentials = self._complete()
-        if credentials is None:
+        profile = self._profile_name()
+        if credentials is None or profile is None:
             return
-        self.chosen.emit(credentials, self.profile.currentText().strip() or "default", False)
+        self.chosen.emit(credentials, profile, False)
         self.accept()
 
     def test_connection(self) -> None:
@@ -199,10 +280,11 @@ class CredentialsDialog(QDialog):
         try:
             client = LiveDetectClient(credentials, self.settings.client_config())
         except BadEndpoint as exc:
-            self.status.setText(str(exc))
+            self._show_status(message_text("bad_endpoint", self.lang,
+                                           endpoint=self.settings.endpoint()), str(exc))
             return
         self.test_button.setEnabled(False)
-        self.status.setText(self.tr("Sending the sample photo once…"))
+        self._show_status(self.tr("Sending the sample photo once…"))
         limits, threshold = self.settings.limits(), self.settings.threshold
 
         def probe() -> CheckResult:
@@ -216,10 +298,15 @@ class CredentialsDialog(QDialog):
         self.test_button.setEnabled(True)
         result: CheckResult = future.result()
         if result.score is not None:
-            self.status.setText(self.tr("Connection works: the service answered (score %1).")
-                                .replace("%1", str(result.score)))
-        else:
-            self.status.setText(f"{result.message(self.lang)}\n→ {result.hint(self.lang)}")
+            self._show_status(self.tr("Connection works: the service answered (score %1).")
+                              .replace("%1", f"{result.score:g}"))
+            return
+        problem = result.problem
+        sentence = problem.message(self.lang) if problem else result.message(self.lang)
+        detail = result.detail
+        if result.code not in (None, 0):
+            detail = f"code {result.code} {detail}".strip()
+        self._show_status(f"{sentence}\n→ {result.hint(self.lang)}", detail)
 
 
 class SettingsDialog(QDialog):
@@ -235,7 +322,12 @@ class SettingsDialog(QDialog):
             self.endpoint.addItem(text, data)
         self.endpoint.setCurrentIndex(max(0, self.endpoint.findData(settings.endpoint_choice)))
         self.custom = QLineEdit(settings.custom_endpoint)
+        self.custom.setObjectName("customEndpointEdit")
         self.custom.setPlaceholderText("https://…")
+        self.custom_problem = QLabel()
+        self.custom_problem.setObjectName("customEndpointProblem")
+        self.custom_problem.setWordWrap(True)
+        self.custom_problem.setStyleSheet("color: #d93025;")
         self.https = QCheckBox(self.tr("Use HTTPS"))
         self.https.setChecked(settings.use_https)
         self.connect_timeout = _spin(QDoubleSpinBox(), 0.5, 120, settings.connect_timeout, " s")
@@ -250,7 +342,6 @@ class SettingsDialog(QDialog):
         ca_row.addWidget(self.ca_bundle, 1)
         ca_row.addWidget(browse)
         self.validity = _spin(QSpinBox(), 10, 7 * 86400, settings.signature_validity, " s")
-        self.threshold = _spin(QDoubleSpinBox(), 0, 100, settings.threshold)
         self.retention = _spin(QSpinBox(), 0, 36500, settings.retention_days, " d")
         self.retention.setSpecialValueText(self.tr("keep forever"))
         self.language = QComboBox()
@@ -260,26 +351,71 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setObjectName("languageCombo")
         form = QFormLayout(self)
-        for label, widget in (
-            (self.tr("&Endpoint"), self.endpoint), (self.tr("Custom &address"), self.custom),
-            ("", self.https), (self.tr("&Connect timeout"), self.connect_timeout),
-            (self.tr("&Read timeout"), self.read_timeout),
-            (self.tr("Con&current checks"), self.concurrency), (self.tr("&Proxy"), self.proxy),
-            (self.tr("CA &bundle"), ca_row), (self.tr("&Signature validity"), self.validity),
-            (self.tr("Default &threshold"), self.threshold),
-            (self.tr("Keep &history for"), self.retention), (self.tr("&Language"), self.language),
+        for label, widget, buddy in (
+            (self.tr("&Endpoint"), self.endpoint, self.endpoint),
+            (self.tr("Custom &address"), self.custom, self.custom),
+            ("", self.custom_problem, None),
+            ("", self.https, None),
+            (self.tr("&Connect timeout"), self.connect_timeout, self.connect_timeout),
+            (self.tr("&Read timeout"), self.read_timeout, self.read_timeout),
+            (self.tr("Con&current checks"), self.concurrency, self.concurrency),
+            (self.tr("&Proxy"), self.proxy, self.proxy),
+            (self.tr("CA &bundle"), ca_row, self.ca_bundle),
+            (self.tr("&Signature validity"), self.validity, self.validity),
+            (self.tr("Keep &history for"), self.retention, self.retention),
+            (self.tr("&Language"), self.language, self.language),
         ):
-            form.addRow(label, widget)
-            if isinstance(widget, QWidget) and label:
-                widget.setAccessibleName(label.replace("&", ""))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+            if not label:
+                form.addRow("", widget)
+                continue
+            # Labels with a buddy: the mnemonic works and no literal "&" is shown.
+            title = QLabel(label)
+            title.setBuddy(buddy)
+            form.addRow(title, widget)
+            buddy.setAccessibleName(label.replace("&", ""))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.custom.textChanged.connect(self._validate)
+        self.endpoint.currentIndexChanged.connect(self._validate)
+        self._validate()
+
+    def endpoint_problem(self) -> str:
+        """Why the custom address cannot be used, checked where it is typed; "" if it can."""
+        if self.endpoint.currentData() != "custom":
+            return ""
+        address = self.custom.text().strip()
+        if not address:
+            return self.tr("Type the service's address, e.g. https://host:port.")
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return self.tr("Use a full address starting with http:// or https:// "
+                           "(for example https://%1).").replace(
+                "%1", address.split("://")[-1] or "host:8765")
+        try:
+            _ = parts.port
+        except ValueError:
+            return self.tr("The port in this address is not a number from 1 to 65535.")
+        return ""
+
+    def _validate(self) -> None:
+        problem = self.endpoint_problem()
+        self.custom.setEnabled(self.endpoint.currentData() == "custom")
+        self.custom_problem.setText(problem)
+        self.custom_problem.setVisible(bool(problem))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def accept(self) -> None:
+        if self.endpoint_problem():
+            return
+        super().accept()
 
     def _browse_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("CA bundle"), "",
+        start = str(Path(self.ca_bundle.text()).parent) if self.ca_bundle.text() else str(
+            Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("CA bundle"), start,
                                               self.tr("Certificates (*.pem *.crt);;All (*)"))
         if path:
             self.ca_bundle.setText(path)
@@ -296,7 +432,6 @@ class SettingsDialog(QDialog):
             proxy=self.proxy.text().strip(),
             ca_bundle=self.ca_bundle.text().strip(),
             signature_validity=self.validity.value(),
-            threshold=self.threshold.value(),
             retention_days=self.retention.value(),
             language=self.language.currentData(),
         )

@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.history import ExportCancelled, History
+from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.store import HistoryError, Query
 from livedetect_gui.core.trail import DEFAULT_REASONS, ChainState, Record
 from livedetect_gui.core.verdict import Verdict
 
-from .checks import SharedHistory
-from .look import verdict_color, verdict_icon
 from .tables import RecordTableModel
 from .tasks import TaskRunner
+from .theme import verdict_color, verdict_icon
 
 _VERDICTS = frozenset(v.value for v in Verdict)
 PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL

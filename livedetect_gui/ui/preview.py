@@ -5,20 +5,31 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from livedetect_gui.core.imaging import ACTION_TEXT
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
 
-from .look import verdict_color, verdict_icon
 from .queue_model import QueueItem, Status, bytes_text
+from .theme import verdict_color, verdict_icon
+
+
+def fit(label: QLabel, pixmap: QPixmap | None) -> None:
+    """The picture as large as the label allows, its proportions kept."""
+    if pixmap is None:
+        label.clear()
+        return
+    label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation))
 
 
 class ScoreBar(QWidget):
@@ -27,12 +38,12 @@ class ScoreBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scoreBar")
-        self.score: int | None = None
-        self.threshold = 87.0
+        self.score: float | None = None
+        self.threshold = default_threshold("legacy")
         self.setMinimumHeight(22)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_values(self, score: int | None, threshold: float) -> None:
+    def set_values(self, score: float | None, threshold: float) -> None:
         self.score, self.threshold = score, threshold
         self.update()
 
@@ -49,7 +60,7 @@ class ScoreBar(QWidget):
         if self.score is not None:
             filled = QRectF(rect)
             filled.setWidth(rect.width() * self.score / 100)
-            verdict = Verdict.PASS if self.score > self.threshold else Verdict.FAIL
+            verdict = judge(self.score, self.threshold)  # the core's rule, not a copy of it
             painter.setBrush(QColor(verdict_color(verdict)))
             painter.drawRoundedRect(filled, 4, 4)
         x = rect.left() + rect.width() * self.threshold / 100
@@ -109,9 +120,23 @@ class PreviewPanel(QWidget):
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
         self.notes = QLabel()
+        self.notes.setObjectName("previewNotes")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.PlainText)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The raw text behind a problem (a library's words): there for support, not in the way.
+        self.details_button = QToolButton()
+        self.details_button.setObjectName("technicalDetailsButton")
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.toggled.connect(self._toggle_details)
+        self.details = QLabel()
+        self.details.setObjectName("technicalDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.badge)
         layout.addWidget(self.score_label)
@@ -119,27 +144,43 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.image, 1)
         layout.addWidget(self.sizes)
         layout.addWidget(self.notes)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.details)
         self._pixmap: QPixmap | None = None
+        self.showing_thumbnail = False
         self.item: QueueItem | None = None
         self.show_item(None)
 
+    def _toggle_details(self, shown: bool) -> None:
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown
+                                         else Qt.ArrowType.RightArrow)
+        self.details.setVisible(shown)
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
     # -- content -------------------------------------------------------------------------------
 
-    def show_item(self, item: QueueItem | None, threshold: float = 87.0) -> None:
+    def show_item(self, item: QueueItem | None, threshold: float | None = None) -> None:
         """Everything but the full preview image, which arrives from a worker."""
-        if item is None or self.item is None or item.id != self.item.id:
+        threshold = default_threshold("legacy") if threshold is None else threshold
+        if item is None or self.item is None or item.id != self.item.id or (
+                self.showing_thumbnail and self._pixmap is None):
             self._pixmap = None
+            self.showing_thumbnail = False
             if item is not None and item.thumbnail is not None:
                 self._pixmap = QPixmap.fromImage(item.thumbnail)
+                self.showing_thumbnail = True
         self.item = item
         self._show_image()
         if item is None:
             self.badge.show_verdict(None, self.tr("No photo selected"))
             self.score_label.setText("")
             self.score_bar.set_values(None, threshold)
-            self.sizes.setText(self.tr("Drop photos or folders here, open them with Ctrl+O, "
-                                       "or paste an image with Ctrl+V."))
+            self.sizes.setText(self.tr("Drop photos or folders here, open them, or paste an "
+                                       "image (the shortcuts are in Help)."))
             self.notes.setText("")
+            self._show_details("")
             return
         self._show_verdict(item, threshold)
         self._show_sizes(item)
@@ -149,15 +190,14 @@ class PreviewPanel(QWidget):
         if self.item is None or self.item.id != item_id or image.isNull():
             return
         self._pixmap = QPixmap.fromImage(image)
+        self.showing_thumbnail = False
         self._show_image()
 
     def _show_verdict(self, item: QueueItem, threshold: float) -> None:
         result: CheckResult | None = item.result
         if item.status in (Status.PASS, Status.FAIL, Status.ERROR):
             verdict = Verdict(item.status.value)
-            words = {Verdict.PASS: self.tr("PASS"), Verdict.FAIL: self.tr("FAIL"),
-                     Verdict.ERROR: self.tr("ERROR")}
-            self.badge.show_verdict(verdict, words[verdict])
+            self.badge.show_verdict(verdict, verdict_word(verdict, self.lang))
         else:
             texts = {Status.PREPARING: self.tr("Preparing…"), Status.QUEUED: self.tr("Ready"),
                      Status.SENDING: self.tr("Checking…")}
@@ -166,10 +206,9 @@ class PreviewPanel(QWidget):
         if score is None:
             self.score_label.setText(self.tr("Threshold %1").replace("%1", f"{threshold:g}"))
         else:
-            relation = ">" if score > threshold else "≤"
             self.score_label.setText(
-                self.tr("Score %1 %2 threshold %3").replace("%1", str(score))
-                .replace("%2", relation).replace("%3", f"{threshold:g}"))
+                self.tr("Score %1 %2 threshold %3").replace("%1", f"{score:g}")
+                .replace("%2", relation(score, threshold)).replace("%3", f"{threshold:g}"))
         self.score_bar.set_values(score, threshold)
 
     def _show_sizes(self, item: QueueItem) -> None:
@@ -188,21 +227,64 @@ class PreviewPanel(QWidget):
         index = 1 if self.lang.startswith("zh") else 0
         lines = [ACTION_TEXT[a][index] for a in item.actions if a in ACTION_TEXT]
         result = item.result
-        if result is not None and result.verdict is Verdict.ERROR:
-            lines = [result.message(self.lang), "→ " + result.hint(self.lang)]
-        elif result is not None and result.maybe_billed_twice:
+        detail = ""
+        if result is not None and result.verdict is Verdict.ERROR and result.problem:
+            # The catalogue's sentence and hint in the desk's language; the raw detail apart.
+            lines = [result.problem.message(self.lang), "→ " + result.hint(self.lang)]
+            if result.code not in (None, 0):
+                detail = self.tr("Service code %1").replace("%1", str(result.code))
+            if result.detail:
+                detail = f"{detail}\n{result.detail}".strip()
+        if result is not None and result.maybe_billed_twice:
             lines.append(self.tr("A retry followed a failure the service may have processed: "
                                  "this photo may have been billed twice."))
         self.notes.setText("\n".join(lines))
+        self._show_details(detail)
+
+    def _show_details(self, detail: str) -> None:
+        self.details.setText(detail)
+        self.details_button.setText(self.tr("Technical details"))
+        self.details_button.setVisible(bool(detail))
+        self.details.setVisible(bool(detail) and self.details_button.isChecked())
 
     def _show_image(self) -> None:
-        if self._pixmap is None:
-            self.image.clear()
-            return
-        self.image.setPixmap(self._pixmap.scaled(
-            self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+        fit(self.image, self._pixmap)
 
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._show_image()
+
+
+class PhotoDialog(QDialog):
+    """One photo, large (double-click in the queue): a look, never a check."""
+
+    def __init__(self, title: str, item_id: int, pixmap: QPixmap | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoDialog")
+        self.item_id = item_id
+        self.setWindowTitle(title)
+        self.label = QLabel()
+        self.label.setObjectName("largePhoto")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setMinimumSize(320, 240)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self._pixmap = pixmap
+        screen = self.screen().availableGeometry()
+        self.resize(min(1000, screen.width() * 3 // 4), min(760, screen.height() * 3 // 4))
+        self._show()
+
+    def show_ready(self, item_id: int, image: QImage) -> None:
+        """Desk.previewReady: the full picture, when it is this dialog's."""
+        if item_id == self.item_id and not image.isNull():
+            self._pixmap = QPixmap.fromImage(image)
+            self._show()
+
+    def _show(self) -> None:
+        fit(self.label, self._pixmap)
+
+    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._show()

@@ -1,7 +1,11 @@
 """The queue of photos: a Qt table model over small QueueItem records.
 
-The model owns the data; views only show it. Thumbnails are small QImages made on workers;
-no full-size picture is kept for the queue.
+The model owns the data; views only show it. Every status change is a method here (nobody
+else assigns ``item.status``); each marks its rows changed, and the views hear of all changes
+made in one burst at once, a short moment later (coalesced: hundreds of results must not
+flood the GUI thread). An idle queue does no work: there is no poll timer.
+
+Thumbnails are small QImages made on workers; no full-size picture is kept for the queue.
 """
 
 from __future__ import annotations
@@ -11,15 +15,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPixmap
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
 from livedetect_gui.core.checking import Source
 from livedetect_gui.core.result import CheckResult, PreparedInfo
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.verdict import Verdict, verdict_word
 
-from .look import verdict_color, verdict_icon
 from .tables import RecordTableModel
+from .theme import verdict_color, verdict_icon
 
 
 class Status(StrEnum):
@@ -46,7 +50,10 @@ class QueueItem:
     result: CheckResult | None = None
     # Set when preparation refused the photo: it is never sent.
     refused: bool = False
-    note: str = ""
+    # The refusal is in the audit trail (it is recorded once, when the operator runs it).
+    recorded: bool = False
+    # Set when a check was cancelled before it was sent: the item is back in the queue.
+    cancelled: bool = False
 
     @property
     def name(self) -> str:
@@ -54,9 +61,35 @@ class QueueItem:
             return self.source.path.name
         return self.source.label
 
-    def set_result(self, result: CheckResult) -> None:
-        self.result = result
-        self.status = Status(result.verdict.value)
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def judged(self) -> bool:
+        """A check was made and answered with a score: re-checking it is a new billed call."""
+        return self.status in (Status.PASS, Status.FAIL)
+
+    @property
+    def retryable(self) -> bool:
+        """An error a new attempt may cure: not a refusal (the same photo is refused again)."""
+        return self.status is Status.ERROR and not self.refused
+
+
+# Thumbnails in the queue: one square size, so every name starts at the same place.
+ROW_ICON = 48
+
+
+def _square(image: QImage, side: int) -> QPixmap:
+    """The thumbnail centred on a transparent square of ``side`` pixels."""
+    scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    canvas = QPixmap(side, side)
+    canvas.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(canvas)
+    painter.drawImage((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
+    painter.end()
+    return canvas
 
 
 def _size_text(size: tuple[int, int, int] | None) -> str:
@@ -73,8 +106,12 @@ def bytes_text(count: int) -> str:
 
 
 class QueueModel(RecordTableModel):
-    COLUMNS = ("name", "original", "prepared", "status", "score", "details")
+    COLUMNS = ("name", "status", "score", "details", "original", "prepared")
+    # Coalesced: emitted once per burst of changes, after the views got their dataChanged.
     countsChanged = Signal()
+    # Item ids whose status, result or note changed in the last burst.
+    itemsChanged = Signal(object)
+    FLUSH_MS = 50
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +121,13 @@ class QueueModel(RecordTableModel):
         self.lang = "en"
         self._pixmaps: dict[Verdict, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
+        self._blank_pixmap: QPixmap | None = None
+        self._dirty: set[int] = set()
+        self._counts_dirty = False
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(self.FLUSH_MS)
+        self._flush.timeout.connect(self.flush)
 
     # -- Qt model interface ---------------------------------------------------------------------
 
@@ -91,8 +135,8 @@ class QueueModel(RecordTableModel):
         return self._items
 
     def headers(self) -> tuple[str, ...]:
-        return (self.tr("Photo"), self.tr("Original"), self.tr("Prepared"), self.tr("Status"),
-                self.tr("Score"), self.tr("Details"))
+        return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Details"),
+                self.tr("Original"), self.tr("Prepared"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -102,11 +146,13 @@ class QueueModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
         if role == Qt.ItemDataRole.DecorationRole:
-            if column == "name" and item.thumbnail is not None:
+            if column == "name":
+                if item.thumbnail is None:  # an empty square keeps every name aligned
+                    return self._blank()
                 # Converted once on the GUI thread, not at every paint.
                 pixmap = self._thumbs.get(item.id)
                 if pixmap is None:
-                    pixmap = self._thumbs[item.id] = QPixmap.fromImage(item.thumbnail)
+                    pixmap = self._thumbs[item.id] = _square(item.thumbnail, ROW_ICON)
                 return pixmap
             if column == "status" and item.status in FINAL:
                 return self._status_pixmap(Verdict(item.status.value))
@@ -132,18 +178,32 @@ class QueueModel(RecordTableModel):
             return _size_text((p.width, p.height, p.bytes))
         if column == "status":
             text = self.status_text(item.status)
-            return f"{text} ({item.note})" if item.note else text
+            return f"{text} ({self.tr('cancelled')})" if item.cancelled else text
         if column == "score":
             if item.result is None or item.result.score is None:
                 return ""
-            return str(item.result.score)
+            return f"{item.result.score:g}"
         if column == "details":
-            if item.result is not None and item.result.verdict is Verdict.ERROR:
-                return item.result.message(self.lang)
-            if item.result is not None and item.result.maybe_billed_twice:
-                return self.tr("may have been billed twice")
-            return ""
+            return " · ".join(self.details(item))
         return ""
+
+    def details(self, item: QueueItem) -> list[str]:
+        """What the operator must know about this item, in the desk's language: the problem
+        (never the raw library text, which goes to the tooltip's technical details), and a
+        possible double charge."""
+        parts = []
+        result = item.result
+        if result is not None and result.verdict is Verdict.ERROR and result.problem:
+            parts.append(result.problem.message(self.lang))
+        if result is not None and result.maybe_billed_twice:
+            parts.append(self.tr("may have been billed twice"))
+        return parts
+
+    def _blank(self) -> QPixmap:
+        if self._blank_pixmap is None:
+            self._blank_pixmap = QPixmap(ROW_ICON, ROW_ICON)
+            self._blank_pixmap.fill(Qt.GlobalColor.transparent)
+        return self._blank_pixmap
 
     def _status_pixmap(self, verdict: Verdict) -> QPixmap:
         # A small fixed size: the view's icon size is for thumbnails.
@@ -158,19 +218,21 @@ class QueueModel(RecordTableModel):
         return screen.devicePixelRatio() if screen is not None else 1.0
 
     def _tooltip(self, item: QueueItem) -> str:
-        lines = [item.source.label]
-        if item.result is not None and item.result.verdict is Verdict.ERROR:
-            lines += [item.result.message(self.lang), item.result.hint(self.lang)]
+        lines = [item.source.label, *self.details(item)]
+        result = item.result
+        if result is not None and result.verdict is Verdict.ERROR:
+            lines.append(result.hint(self.lang))
+            if result.detail:
+                lines.append(self.tr("Technical details: %1").replace("%1", result.detail))
         return "\n".join(line for line in lines if line)
 
     def status_text(self, status: Status) -> str:
+        if status in FINAL:
+            return verdict_word(Verdict(status.value), self.lang)
         return {
             Status.PREPARING: self.tr("preparing"),
             Status.QUEUED: self.tr("queued"),
             Status.SENDING: self.tr("sending"),
-            Status.PASS: self.tr("PASS"),
-            Status.FAIL: self.tr("FAIL"),
-            Status.ERROR: self.tr("ERROR"),
         }[status]
 
     # -- queue operations -------------------------------------------------------------------------
@@ -185,7 +247,8 @@ class QueueModel(RecordTableModel):
             self._items.append(item)
             self._rows[item.id] = first + offset
         self.endInsertRows()
-        self.countsChanged.emit()
+        self._counts_dirty = True
+        self._flush.start()
         return items
 
     def remove(self, ids: set[int]) -> None:
@@ -196,7 +259,9 @@ class QueueModel(RecordTableModel):
         self._rows = {item.id: row for row, item in enumerate(self._items)}
         for item_id in ids:
             self._thumbs.pop(item_id, None)
-        self.countsChanged.emit()
+        self._dirty -= ids
+        self._counts_dirty = True
+        self._flush.start()
 
     def item(self, item_id: int) -> QueueItem | None:
         row = self._rows.get(item_id)
@@ -211,22 +276,82 @@ class QueueModel(RecordTableModel):
     def items(self) -> list[QueueItem]:
         return list(self._items)
 
-    def changed(self, *items: QueueItem) -> None:
-        """Tell the views that these items changed: one signal for the rows they span."""
-        rows = [r for r in (self._rows.get(i.id) for i in items) if r is not None]
+    # -- status transitions: the only places an item's status changes ------------------------
+
+    def _changed(self, *items: QueueItem) -> None:
+        self._dirty.update(i.id for i in items)
+        self._counts_dirty = True
+        if not self._flush.isActive():
+            self._flush.start()
+
+    def flush(self) -> None:
+        """Tell the views what changed since the last flush: one signal for the rows spanned."""
+        self._flush.stop()
+        dirty, self._dirty = self._dirty, set()
+        rows = [r for r in (self._rows.get(i) for i in dirty) if r is not None]
         if rows:  # items removed meanwhile have no row
             self.dataChanged.emit(self.index(min(rows), 0),
                                   self.index(max(rows), len(self.COLUMNS) - 1))
+        if dirty:
+            self.itemsChanged.emit(dirty)
+        if self._counts_dirty:
+            self._counts_dirty = False
+            self.countsChanged.emit()
+
+    def mark_prepared(self, item: QueueItem, thumbnail: QImage | None,
+                      original: tuple[int, int, int] | None, prepared: PreparedInfo | None,
+                      actions: tuple[str, ...]) -> None:
+        item.thumbnail, item.original = thumbnail, original
+        item.prepared, item.actions = prepared, actions
+        self._thumbs.pop(item.id, None)
+        if item.status is Status.PREPARING:
+            item.status = Status.QUEUED
+        self._changed(item)
+
+    def mark_thumbnail(self, item: QueueItem, thumbnail: QImage | None) -> None:
+        item.thumbnail = thumbnail
+        self._thumbs.pop(item.id, None)
+        self._changed(item)
+
+    def mark_ready(self, item: QueueItem) -> None:
+        """Nothing to prepare here (a URL: the service fetches it)."""
+        item.status = Status.QUEUED
+        self._changed(item)
+
+    def mark_refused(self, item: QueueItem, result: CheckResult) -> None:
+        item.refused = True
+        self.mark_result(item, result)
+
+    def mark_recorded(self, item: QueueItem) -> None:
+        item.recorded = True
+        self._changed(item)
+
+    def mark_queued(self, item: QueueItem) -> None:
+        """Taken for checking: the old result goes."""
+        item.status, item.result, item.cancelled = Status.QUEUED, None, False
+        self._changed(item)
+
+    def mark_sending(self, item: QueueItem, prepared: PreparedInfo | None) -> None:
+        item.status = Status.SENDING
+        if prepared is not None:
+            item.prepared = prepared
+        self._changed(item)
+
+    def mark_cancelled(self, item: QueueItem) -> None:
+        item.status, item.cancelled = Status.QUEUED, True
+        self._changed(item)
+
+    def mark_result(self, item: QueueItem, result: CheckResult) -> None:
+        item.result = result
+        item.status = Status(result.verdict.value)
+        self._changed(item)
 
     def rejudge(self, threshold: float) -> None:
         """New threshold: verdicts from the stored scores, no call to the service."""
         for item in self._items:
             if item.result is not None and item.result.score is not None:
-                item.set_result(item.result.with_threshold(threshold))
-        if self._items:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._items) - 1, len(self.COLUMNS) - 1))
-        self.countsChanged.emit()
+                self.mark_result(item, item.result.with_threshold(threshold))
+        self.flush()  # the operator is moving the spin box: show it now
 
     def counts(self) -> dict[Status, int]:
         counts = dict.fromkeys(Status, 0)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.paths import write_private
 from livedetect_gui.core.reports import (
     TABLE_COLUMNS,
@@ -40,11 +41,10 @@ from livedetect_gui.core.reports import (
 from livedetect_gui.core.store import Query
 from livedetect_gui.core.verdict import Verdict
 
-from .checks import SharedHistory
 from .history_view import _describe, _opened, current_lang
-from .look import verdict_color
 from .report_charts import CHARTS, ChartWidget
 from .tasks import TaskRunner
+from .theme import verdict_color
 
 
 class ReportsPanel(QWidget):

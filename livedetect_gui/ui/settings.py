@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
+from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
+from livedetect_gui.core.paths import make_private, private_dir
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
@@ -26,12 +29,15 @@ class DeskSettings:
     proxy: str = ""
     ca_bundle: str = ""
     signature_validity: int = 600
-    threshold: float = DEFAULT_THRESHOLD
+    # The toolbar's threshold, kept across restarts: the one threshold setting.
+    threshold: float = float(DEFAULT_THRESHOLD)
     retention_days: int = 365  # 0 keeps everything
     language: str = "system"  # system | en | zh_CN
     profile: str = "default"
     max_long_side: int = 1280
     max_short_side: int = 720
+    # Where "Open photos" starts: the folder last opened from (the home folder at first).
+    last_folder: str = ""
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
@@ -78,5 +84,20 @@ def load(store: QSettings | None = None) -> DeskSettings:
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:
     store = store or QSettings(ORGANIZATION, APPLICATION)
     for f in fields(DeskSettings):
-        store.setValue(f"desk/{f.name}", getattr(settings, f.name))
+        value = getattr(settings, f.name)
+        if f.name == "proxy":
+            value = split_proxy(value)[0]  # its password goes to the keyring, never this file
+        store.setValue(f"desk/{f.name}", value)
     # No sync(): QSettings writes on its own schedule, keeping file I/O off this call.
+
+
+def write_privately() -> str:
+    """On a worker: write the settings now and make the file 0600 in a 0700 folder (it names
+    folders the operator opened photos from). Qt keeps a file's mode when it rewrites it."""
+    store = QSettings(ORGANIZATION, APPLICATION)
+    store.sync()
+    path = Path(store.fileName())
+    if path.parent.exists():
+        private_dir(path.parent)
+    make_private(path)
+    return str(path)

@@ -5,20 +5,25 @@
 ``concurrent.futures.Future`` (``.result()`` re-raises a worker's exception there, as a value,
 never as a crash on the worker). With ``on_progress``, ``fn`` gets a ``report`` keyword that
 delivers values to ``on_progress`` on the GUI thread while it runs. (After Anki's taskman.)
+
+Failure has a default path, as Anki's ``QueryOp`` has: a task with no ``on_done`` that
+raised, or an ``on_done`` that lets the exception out (by calling ``.result()`` without
+handling it), ends in ``failed`` — the desk shows it to the operator. Nothing is swallowed.
+
+``Pools`` is the small, named set of thread pools the desk owns, shut down in one place.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +89,11 @@ class _Runnable(QRunnable):
 
 
 class TaskRunner(QObject):
+    # A background task failed and nobody handled it: the exception, for the operator's view.
+    failed = Signal(object)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # Busy workers keep the GIL for up to the switch interval (5 ms by default) each time
-        # the GUI thread wants it back; with several workers that adds up to visible stalls.
-        # 1 ms keeps the window responsive at a small cost in worker throughput.
-        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         self._bridge = _Bridge()
         self._bridge.finished.connect(self._finished)
         self._bridge.progress.connect(self._progress)
@@ -98,10 +102,6 @@ class TaskRunner(QObject):
         self._runnables: dict[int, _Runnable] = {}
         self._callbacks: dict[int, tuple[Callable[[Future], None] | None,
                                          Callable[[Any], None] | None]] = {}
-
-    @property
-    def pending(self) -> int:
-        return len(self._callbacks)
 
     def run(
         self,
@@ -145,7 +145,44 @@ class TaskRunner(QObject):
         on_done, _ = self._callbacks.pop(task_id, (None, None))
         if future is None:
             return
-        if on_done is not None:
+        if on_done is None:
+            if future.exception() is not None:
+                self._fail(future.exception())
+            return
+        try:
             on_done(future)
-        elif future.exception() is not None:
-            log.error("background task failed", exc_info=future.exception())
+        except Exception as exc:  # the default failure path: shown, never swallowed
+            self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        log.error("background task failed", exc_info=exc)
+        self.failed.emit(exc)
+
+
+class Pools(QObject):
+    """The desk's thread pools, by kind of work. Widgets borrow them; none creates its own.
+
+    - ``prepare``: decoding and preparing photos (CPU; one worker per core).
+    - ``network``: checks against the service (as many as the concurrency setting).
+    - ``io``: keyring, history, folder scans, captures, settings (one worker: in order).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.prepare = QThreadPool(self)
+        self.prepare.setMaxThreadCount(max(1, QThread.idealThreadCount()))
+        self.network = QThreadPool(self)
+        self.network.setMaxThreadCount(4)
+        self.io = QThreadPool(self)
+        self.io.setMaxThreadCount(1)
+        self.extra: list[QThreadPool] = []  # e.g. a view's own query pool, shut down with ours
+
+    def all(self) -> list[QThreadPool]:
+        return [self.network, self.prepare, self.io, *self.extra]
+
+    def shutdown(self, msecs: int = 15_000) -> None:
+        """Drop what has not started, wait for what runs (sent checks end and are recorded)."""
+        for pool in self.all():
+            pool.clear()
+        for pool in self.all():
+            pool.waitForDone(msecs)

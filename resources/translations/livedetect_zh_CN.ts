@@ -2,270 +2,380 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>CameraFrameSource</name>
+    <name>Actions</name>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="103"/>
-        <source>No camera found. Plug one in: the list updates by itself.</source>
-        <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
+        <location filename="../../livedetect_gui/ui/actions.py" line="33"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="133"/>
-        <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
-        <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
+        <location filename="../../livedetect_gui/ui/actions.py" line="34"/>
+        <source>&amp;Check</source>
+        <translation>检测(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="141"/>
-        <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
-        <translation>摄像头报告问题：%1。如有其他程序正在使用，请关闭后重试。</translation>
+        <location filename="../../livedetect_gui/ui/actions.py" line="35"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="143"/>
-        <source>unknown error</source>
-        <translation>未知错误</translation>
+        <location filename="../../livedetect_gui/ui/actions.py" line="36"/>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="148"/>
-        <source>The camera was disconnected.</source>
-        <translation>摄像头已断开。</translation>
+        <location filename="../../livedetect_gui/ui/actions.py" line="37"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="41"/>
+        <source>&amp;Open photos…</source>
+        <translation>打开照片…(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="43"/>
+        <source>&amp;Paste image</source>
+        <translation>粘贴图片(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="45"/>
+        <source>Add image &amp;URL</source>
+        <translation>添加图片 &amp;URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="47"/>
+        <source>&amp;Export history…</source>
+        <translation>导出历史记录…(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="49"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="51"/>
+        <source>Run &amp;selected</source>
+        <translation>检测所选(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="53"/>
+        <source>Run &amp;all</source>
+        <translation>全部检测(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="56"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="58"/>
+        <source>&amp;Retry failed</source>
+        <translation>重试失败项(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="60"/>
+        <source>Re&amp;move from queue</source>
+        <translation>从队列移除(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <source>C&amp;lear finished</source>
+        <translation>清除已完成(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <source>Show photo &amp;large</source>
+        <translation>放大查看照片(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <source>&amp;Queue</source>
+        <translation>队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <source>&amp;History</source>
+        <translation>历史记录(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <source>&amp;Capture panel</source>
+        <translation>拍摄面板(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <source>&amp;Credentials…</source>
+        <translation>凭据…(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="75"/>
+        <source>&amp;Settings…</source>
+        <translation>设置…(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <source>&amp;Keyboard shortcuts and quick guide</source>
+        <translation>快捷键与快速指南(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
+        <source>&amp;About LiveDetect Desk</source>
+        <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureDock</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
+        <source>Capture</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_dock.py" line="44"/>
+        <source>Camera support is unavailable here (%1).</source>
+        <translation>此处无法使用摄像头功能（%1）。</translation>
     </message>
 </context>
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="190"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="193"/>
         <source>Ca&amp;mera</source>
         <translation>摄像头(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
         <source>&amp;Resolution</source>
         <translation>分辨率(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
         <source>Co&amp;untdown</source>
         <translation>倒计时(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
         <source>3 s</source>
         <translation>3 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
         <source>5 s</source>
         <translation>5 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="201"/>
         <source>Mirror preview</source>
         <translation>镜像预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="202"/>
         <source>Mirror saved photo</source>
         <translation>镜像保存的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="203"/>
         <source>Capture and check</source>
         <translation>拍摄并检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="201"/>
-        <source>Capture (Space)</source>
-        <translation>拍摄（空格）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="207"/>
         <source>Capture a photo</source>
         <translation>拍摄照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="208"/>
         <source>Retake</source>
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="209"/>
         <source>Check anyway</source>
         <translation>仍然检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="210"/>
         <source>Live camera preview</source>
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="471"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="472"/>
+        <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
+        <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
+        <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="477"/>
+        <source>The camera was disconnected.</source>
+        <translation>摄像头已断开连接。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="397"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="399"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="405"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="406"/>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="427"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
+        <source>Capture</source>
+        <translation>拍摄</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="412"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="432"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="414"/>
-        <source>PASS</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="414"/>
-        <source>FAIL</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="415"/>
-        <source>ERROR</source>
-        <translation>错误</translation>
-    </message>
-</context>
-<context>
-    <name>CheckRunner</name>
-    <message>
-        <location filename="../../livedetect_gui/ui/checks.py" line="123"/>
-        <location filename="../../livedetect_gui/ui/checks.py" line="144"/>
-        <source>cancelled</source>
-        <translation>已取消</translation>
     </message>
 </context>
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="45"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="57"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="54"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="65"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="73"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="69"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="89"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="91"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="86"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="109"/>
+        <source>Technical details</source>
+        <translation>技术细节</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="119"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="144"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="197"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="232"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="287"/>
         <source>Sending the sample photo once…</source>
         <translation>正在发送一次示例照片…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="219"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="301"/>
         <source>Connection works: the service answered (score %1).</source>
         <translation>连接正常：服务已应答（分数 %1）。</translation>
     </message>
@@ -316,6 +426,125 @@
         <location filename="../../livedetect_gui/ui/decision_panel.py" line="129"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
+    </message>
+</context>
+<context>
+    <name>Desk</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="126"/>
+        <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
+        <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="129"/>
+        <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
+        <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="154"/>
+        <source>Wait for the running checks or cancel them first.</source>
+        <translation>请等待正在进行的检测完成，或先取消它们。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="162"/>
+        <source>The service address is not valid: use a full address starting with http:// or https://.</source>
+        <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="164"/>
+        <source>These connection settings cannot be used; the technical details say which one.</source>
+        <translation>这些连接设置无法使用；技术细节中说明了是哪一项。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="247"/>
+        <source>%1 files skipped (not images)</source>
+        <translation>已跳过 %1 个文件（不是图片）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="347"/>
+        <source>Starting… the checks begin in a moment.</source>
+        <translation>正在启动……检测即将开始。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="407"/>
+        <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
+        <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="461"/>
+        <source>A file or folder could not be read or written.</source>
+        <translation>无法读取或写入某个文件或文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="463"/>
+        <source>Something went wrong in the background; the desk carries on.</source>
+        <translation>后台任务出错；检测台继续运行。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskStatusBar</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="57"/>
+        <source>%1 photos · %2 pass · %3 fail · %4 error</source>
+        <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
+        <source>Checking %1 of %2</source>
+        <translation>正在检测 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="65"/>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="74"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="76"/>
+        <source>Sandbox (simulated scores)</source>
+        <translation>沙箱（模拟分数）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="77"/>
+        <source>Profile: %1</source>
+        <translation>配置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="78"/>
+        <source>Credentials from LIVEDETECT_* variables</source>
+        <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="79"/>
+        <source>Session credentials (not saved)</source>
+        <translation>会话凭据（未保存）</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/help.py" line="22"/>
+        <source>Keyboard shortcuts and quick guide</source>
+        <translation>快捷键与快速指南</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/help.py" line="24"/>
+        <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/help.py" line="40"/>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/help.py" line="40"/>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
     </message>
 </context>
 <context>
@@ -501,11 +730,6 @@
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
-        <source>✖ The audit trail cannot be verified: %1</source>
-        <translation>✖ 无法校验审计记录：%1</translation>
-    </message>
-    <message>
         <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
@@ -559,6 +783,11 @@
         <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
+        <source>✖ The audit trail cannot be verified: %1</source>
+        <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/history_view.py" line="452"/>
@@ -615,318 +844,90 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="321"/>
-        <source>Camera support is unavailable here (%1).</source>
-        <translation>此处无法使用摄像头功能（%1）。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="354"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="217"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="356"/>
-        <source>&amp;Open photos…</source>
-        <translation>打开照片…(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="357"/>
-        <source>&amp;Paste image</source>
-        <translation>粘贴图片(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="358"/>
-        <source>Run &amp;selected</source>
-        <translation>检测所选(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="359"/>
-        <source>Run &amp;all</source>
-        <translation>全部检测(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="360"/>
-        <source>&amp;Cancel</source>
-        <translation>取消(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="361"/>
-        <source>&amp;Retry failed</source>
-        <translation>重试失败项(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="362"/>
-        <source>Re&amp;move from queue</source>
-        <translation>从队列移除(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="363"/>
-        <source>C&amp;lear finished</source>
-        <translation>清除已完成(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="364"/>
-        <source>&amp;Credentials…</source>
-        <translation>凭据…(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="365"/>
-        <source>&amp;Settings…</source>
-        <translation>设置…(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="366"/>
-        <source>&amp;Export history…</source>
-        <translation>导出历史记录…(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="367"/>
-        <source>Add image &amp;URL</source>
-        <translation>添加图片 &amp;URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="368"/>
-        <source>&amp;History</source>
-        <translation>历史记录(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="369"/>
-        <source>&amp;Queue</source>
-        <translation>队列(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="370"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="371"/>
-        <source>&amp;About LiveDetect Desk</source>
-        <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="378"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="379"/>
-        <source>&amp;Check</source>
-        <translation>检测(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="380"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="381"/>
-        <source>&amp;Settings</source>
-        <translation>设置(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="382"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="383"/>
-        <source>Image URL for the service to fetch (Ctrl+L)</source>
-        <translation>由服务下载的图片 URL（Ctrl+L）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="384"/>
-        <source>Image URL</source>
-        <translation>图片 URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="385"/>
-        <source>Add URL</source>
-        <translation>添加 URL</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="386"/>
-        <source>Run all (Ctrl+Enter)</source>
-        <translation>全部检测（Ctrl+Enter）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="179"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="388"/>
-        <source>Cancel (Esc)</source>
-        <translation>取消（Esc）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="180"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="390"/>
-        <source>&amp;Threshold</source>
-        <translation>阈值(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="391"/>
-        <source>Pass threshold</source>
-        <translation>通过阈值</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="392"/>
-        <source>A photo passes when its score is above this</source>
-        <translation>分数高于此值的照片判为通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="394"/>
-        <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
-        <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="396"/>
-        <source>Use a real profile…</source>
-        <translation>使用正式配置…</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="397"/>
-        <source>Sandbox mode</source>
-        <translation>沙箱模式</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="399"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="184"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="185"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="404"/>
-        <source>Capture</source>
-        <translation>拍摄</translation>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="292"/>
+        <source>Check again?</source>
+        <translation>再次检测？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/main_window.py" line="293"/>
+        <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
+        <translation>
+            <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="405"/>
-        <source>&amp;Capture panel</source>
-        <translation>拍摄面板(&amp;C)</translation>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="297"/>
+        <source>Check again (billed)</source>
+        <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="432"/>
-        <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
-        <translation>没有可用的系统钥匙串：正在沙箱中运行。凭据可仅用于本次会话。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="458"/>
-        <source>Checks are running</source>
-        <translation>检测进行中</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="459"/>
-        <source>Wait for the running checks or cancel them first.</source>
-        <translation>请等待当前检测完成或先取消。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="464"/>
-        <source>Bad endpoint</source>
-        <translation>服务地址无效</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="479"/>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="480"/>
-        <source>Sandbox (simulated scores)</source>
-        <translation>沙箱（模拟分数）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="481"/>
-        <source>Profile: %1</source>
-        <translation>配置：%1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="482"/>
-        <source>Session credentials (not saved)</source>
-        <translation>会话凭据（未保存）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="499"/>
-        <source>%1 files skipped (not images)</source>
-        <translation>已跳过 %1 个文件（非图片）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="548"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="230"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="549"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="231"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="559"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="255"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="567"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="572"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="257"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="582"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="266"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="601"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="277"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="613"/>
-        <source>Starting… the checks begin in a moment.</source>
-        <translation>正在启动…检测即将开始。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="652"/>
-        <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
-        <translation>已取消：未发送的照片留在队列中；已发送的将完成。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="680"/>
-        <source>%1 photos · %2 pass · %3 fail · %4 error</source>
-        <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="685"/>
-        <source>Checking %1 of %2</source>
-        <translation>正在检测 %1 / %2</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="689"/>
-        <source>about %1 left</source>
-        <translation>约剩 %1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="794"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="426"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="795"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -936,137 +937,122 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="177"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="140"/>
-        <source>Drop photos or folders here, open them with Ctrl+O, or paste an image with Ctrl+V.</source>
-        <translation>将照片或文件夹拖到此处，按 Ctrl+O 打开，或按 Ctrl+V 粘贴图片。</translation>
+        <location filename="../../livedetect_gui/ui/preview.py" line="180"/>
+        <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
+        <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="158"/>
-        <source>PASS</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="158"/>
-        <source>FAIL</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="159"/>
-        <source>ERROR</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="207"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="171"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="179"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="218"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="222"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="235"/>
+        <source>Service code %1</source>
+        <translation>服务错误码 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="239"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="246"/>
+        <source>Technical details</source>
+        <translation>技术细节</translation>
     </message>
 </context>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="199"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="226"/>
+        <source>Technical details: %1</source>
+        <translation>技术细节：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="234"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="235"/>
         <source>sending</source>
         <translation>发送中</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="171"/>
-        <source>PASS</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="172"/>
-        <source>FAIL</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="173"/>
-        <source>ERROR</source>
-        <translation>错误</translation>
     </message>
 </context>
 <context>
@@ -1208,129 +1194,175 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>SandboxBanner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="35"/>
+        <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
+        <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="37"/>
+        <source>Use a real profile…</source>
+        <translation>使用正式配置…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="38"/>
+        <source>Sandbox mode</source>
+        <translation>沙箱模式</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="229"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="316"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="232"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="319"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="233"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="320"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="321"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="331"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="339"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="346"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="257"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="348"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="355"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="359"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="360"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="267"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="267"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="362"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="363"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="364"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="269"/>
-        <source>Default &amp;threshold</source>
-        <translation>默认阈值(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="365"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="282"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="391"/>
+        <source>Type the service&apos;s address, e.g. https://host:port.</source>
+        <translation>请输入服务地址，例如 https://host:port。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="394"/>
+        <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
+        <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="400"/>
+        <source>The port in this address is not a number from 1 to 65535.</source>
+        <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="418"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="419"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
-    <name>SyntheticFrameSource</name>
+    <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="193"/>
-        <source>The camera was disconnected.</source>
-        <translation>摄像头已断开。</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="52"/>
+        <source>&amp;Threshold</source>
+        <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="200"/>
-        <source>No camera found. Plug one in: the list updates by itself.</source>
-        <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="53"/>
+        <source>Pass threshold</source>
+        <translation>通过阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/camera.py" line="205"/>
-        <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
-        <translation>摄像头报告问题：%1。如有其他程序正在使用，请关闭后重试。</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="54"/>
+        <source>A photo passes when its score is above this</source>
+        <translation>分数高于此值的照片判为通过</translation>
+    </message>
+</context>
+<context>
+    <name>UrlField</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="28"/>
+        <source>Image URL for the service to fetch</source>
+        <translation>由服务下载的图片 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="30"/>
+        <source>Image URL</source>
+        <translation>图片 URL</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="31"/>
+        <source>Add URL</source>
+        <translation>添加 URL</translation>
     </message>
 </context>
 </TS>

@@ -87,7 +87,8 @@ def test_same_photo_same_score_and_keep_alive(photo, sandbox, make_client) -> No
     assert sandbox.stats["requests"] == 5
 
 
-def test_url_mode_and_download_failure(tmp_path, sandbox, make_client) -> None:
+def test_url_mode_and_download_failure(tmp_path, start_sandbox, make_client) -> None:
+    sandbox = start_sandbox(allow_loopback_urls=True)  # the file server is on loopback
     make_photo(4).save(tmp_path / "face.jpg")
     client = make_client(sandbox)
     with file_server(tmp_path) as base:

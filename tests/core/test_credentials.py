@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import uuid
 
 import keyring
+import keyring.backend
 import pytest
-from keyring.backends import fail
+from keyring.backends import chainer, fail
 
 from livedetect_gui.core.credentials import (
     Credentials,
     CredentialStore,
     KeyringUnavailable,
     from_environment,
+    is_os_secret_store,
+    join_proxy,
     mask,
+    split_proxy,
 )
 
 SECRET = "s3cr3t-key-of-the-tests-" + uuid.uuid4().hex
@@ -83,3 +89,82 @@ def test_environment_credentials() -> None:
     assert creds == Credentials("1", "AKID", SECRET, endpoint="http://127.0.0.1:1")
     assert from_environment({}) is None
     assert from_environment({"LIVEDETECT_APPID": "1"}).problems() == ["secret id", "secret key"]
+
+
+# -- refusing file backends; the proxy's password (issue 9, item 19) ---------------------------
+
+
+class _FileBackend(keyring.backend.KeyringBackend):
+    """What keyrings.alt's PlaintextKeyring does: secrets in a file (here, a test's file)."""
+
+    priority = 1
+    path = None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        with open(self.path, "a") as out:
+            out.write(f"{service} {username} {base64.b64encode(password.encode()).decode()}\n")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+    def delete_password(self, service: str, username: str) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _using(backend: keyring.backend.KeyringBackend):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_file_backends_are_refused_and_say_why_in_both_languages(tmp_path) -> None:
+    _FileBackend.path = tmp_path / "keyring_pass.cfg"
+    chained_files = type("Chain", (chainer.ChainerBackend,), {"backends": [_FileBackend()]})
+    for backend in (_FileBackend(), chained_files()):
+        with _using(backend):
+            store = CredentialStore(service="livedetect-gui-tests")
+            assert not store.available()
+            with pytest.raises(KeyringUnavailable) as info:
+                store.save(Credentials("1", "AKID", SECRET))
+            assert "_FileBackend" in str(info.value) and "not an operating-system" in str(
+                info.value)
+            assert "不是操作系统的安全存储" in info.value.message("zh_CN")
+            assert SECRET not in str(info.value) and SECRET not in info.value.message("zh")
+    assert not _FileBackend.path.exists()  # nothing was ever written to the file
+
+
+def test_a_chainer_uses_only_its_os_store(tmp_path) -> None:
+    real = _real_store()
+    os_store = keyring.get_keyring()
+    if isinstance(os_store, chainer.ChainerBackend):
+        os_store = next(b for b in os_store.backends if is_os_secret_store(b))
+    _FileBackend.path = tmp_path / "keyring_pass.cfg"
+    # The file backend first, as a higher-priority keyrings.alt backend would be.
+    mixed = type("Chain", (chainer.ChainerBackend,), {"backends": [_FileBackend(), os_store]})
+    with _using(mixed()):
+        store = CredentialStore(service=real.service)
+        store.save(Credentials("1", "AKID", SECRET), "chained")
+        try:
+            assert store.load("chained").secret_key == SECRET
+        finally:
+            store.delete("chained")
+    assert not _FileBackend.path.exists()
+
+
+def test_proxy_password_lives_in_the_keyring() -> None:
+    assert split_proxy("http://bob:p%40ss@proxy:3128") == ("http://bob@proxy:3128", "p@ss")
+    assert split_proxy("http://proxy:3128") == ("http://proxy:3128", None)
+    assert join_proxy("http://bob@proxy:3128", "p@ss") == "http://bob:p%40ss@proxy:3128"
+    store = _real_store()
+    store.save_proxy_password("http://bob@proxy:3128", "pr0xy-" + SECRET)
+    try:
+        assert store.proxy_with_password("http://bob@proxy:3128") == (
+            f"http://bob:pr0xy-{SECRET}@proxy:3128")
+        assert store.proxy_with_password("http://proxy:3128") == "http://proxy:3128"
+    finally:
+        store.delete_proxy_password("http://bob@proxy:3128")
+    assert store.proxy_with_password("http://bob@proxy:3128") == "http://bob@proxy:3128"

@@ -310,10 +310,13 @@ def test_busy_database_is_waited_for_not_dropped(tmp_path) -> None:
     assert done and history.count() == 1
 
 
-def test_files_private_under_umask_022(tmp_path) -> None:
+def test_files_private_under_umask_022(tmp_path, monkeypatch) -> None:
+    from livedetect_gui.core.paths import data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     old = os.umask(0o022)
     try:
-        folder = tmp_path / "data" / "livedetect-gui"
+        folder = data_dir()  # the desk's own folder is made 0700; a folder the user names isn't
         history = History(folder / "h.sqlite3")
         history.record(result("a.jpg", 90))
         history.export_file(tmp_path / "e.csv")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import struct
@@ -254,3 +255,191 @@ def test_frame_quality_flags_dark_overexposed_and_blurred() -> None:
     assert "overexposed" in assess(ImageEnhance.Brightness(face).enhance(3)).warnings
     assert assess(face.filter(ImageFilter.GaussianBlur(10))).warnings == ("blurred",)
     assert "retake" in assess(face.filter(ImageFilter.GaussianBlur(10))).describe()[0]
+
+
+# -- hostile and damaged files (issue 9, items 6-8) --------------------------------------------
+
+
+def _jpeg(seed: int, kind: str) -> bytes:
+    im = make_photo(seed, (1200, 900) if seed % 2 else (640, 480))
+    options: dict = {"quality": (70, 85, 95)[seed % 3]}
+    if kind == "progressive":
+        options["progressive"] = True
+    elif kind == "444":
+        options["subsampling"] = 0
+    elif kind == "optimized":
+        options["optimize"] = True
+    elif kind == "grey":
+        im = im.convert("L")
+    elif kind == "restarts":
+        # Re-encoded the way some tools do it: through a full decode, with restart markers.
+        first = io.BytesIO()
+        im.save(first, "JPEG", quality=90)
+        im = Image.open(io.BytesIO(first.getvalue()))
+        options["restart_marker_blocks"] = 4
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", **options)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["baseline", "444", "optimized", "grey", "restarts",
+                                  "progressive"])
+def test_jpegs_cut_short_but_closed_with_eoi_are_refused(kind: str) -> None:
+    import random
+
+    rnd = random.Random(kind)
+    for seed in range(25):
+        whole = _jpeg(seed, kind)
+        prepare_bytes(whole)  # the complete file is accepted
+        scans = [i for i in range(len(whole) - 1) if whole[i:i + 2] == b"\xff\xda"]
+        # Progressive: a cut inside the final refinement scan leaves every pixel present (only
+        # the last bit of precision of the tail is missing); every earlier cut is refused.
+        last = scans[-1] if kind == "progressive" else len(whole) - 200
+        cut = whole[: rnd.randrange(scans[0] + 40, last)] + b"\xff\xd9"
+        with pytest.raises(ImageRefused) as info:
+            prepare_bytes(cut)
+        assert info.value.key == "truncated", (kind, seed)
+
+
+def test_truncated_tiff_is_reported_as_truncated(photo) -> None:
+    whole = photo(size=(400, 300), fmt="TIFF").read_bytes()
+    for length in (10, 200, len(whole) // 2, len(whole) - 50):
+        with pytest.raises(ImageRefused) as info:
+            prepare_bytes(whole[:length])
+        assert info.value.key == "truncated", length
+    with pytest.raises(ImageRefused) as info:
+        prepare_bytes(b"just some text that is not a picture at all")
+    assert info.value.key == "not_image"
+
+
+def _png_header_only(width: int, height: int, colour_type: int, depth: int = 8) -> bytes:
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+
+
+def test_decode_budget_counts_bytes_per_pixel_of_the_decoded_mode(photo) -> None:
+    # The audit's near-guard files: 10950^2 RGBA PNG (480 MB decoded) and 16383x7300 RGB:
+    # refused from the header, before a byte of pixels is decoded.
+    for width, height, colour_type in ((10950, 10950, 6), (16383, 7300, 2)):
+        with pytest.raises(ImageRefused) as info:
+            prepare_bytes(_png_header_only(width, height, colour_type))
+        assert info.value.key == "too_many_pixels" and "MB to decode" in info.value.detail
+    limits = Limits(max_decode_bytes=3_500_000)
+    # 1000x1000 RGBA takes 4 MB: refused; a 12 MP JPEG decodes at 1/4 scale (3 MB): accepted.
+    with pytest.raises(ImageRefused) as info:
+        prepare_file(photo(size=(1000, 1000), fmt="PNG"), limits)
+    assert info.value.key == "too_many_pixels"
+    prepared = prepare_file(photo(seed=4, size=(4000, 3000)), limits)
+    assert (prepared.width, prepared.height) == (960, 720)
+
+
+def test_concurrent_preparations_share_one_memory_budget() -> None:
+    import threading
+    import time
+
+    from livedetect_gui.core.imaging import PREPARATION_BUDGET, MemoryBudget
+
+    budget = MemoryBudget(100)
+    order: list[str] = []
+    first_in = threading.Event()
+
+    def big() -> None:
+        with budget.reserve(80):
+            first_in.set()
+            time.sleep(0.3)
+            order.append("big done")
+
+    def second() -> None:
+        first_in.wait(5)
+        with budget.reserve(50):
+            order.append("second in")
+
+    threads = [threading.Thread(target=big), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert order == ["big done", "second in"]  # the second waited instead of adding up
+    with budget.reserve(10_000):  # larger than the whole budget: runs, alone
+        assert budget.peak == 100
+    # In arrival order: a small request that would fit does not overtake a waiting large one.
+    order.clear()
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with budget.reserve(60):
+            holding.set()
+            release.wait(5)
+
+    def ask(name: str, nbytes: int) -> None:
+        with budget.reserve(nbytes):
+            order.append(name)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    large = threading.Thread(target=ask, args=("large", 80))
+    large.start()
+    time.sleep(0.2)
+    small = threading.Thread(target=ask, args=("small", 10))
+    small.start()
+    time.sleep(0.2)
+    assert order == []
+    release.set()
+    for t in (holder, large, small):
+        t.join(5)
+    assert order == ["large", "small"]
+    # The real preparations reserve from the process-wide budget and stay within it.
+    assert PREPARATION_BUDGET.total <= 320_000_000
+    from concurrent.futures import ThreadPoolExecutor
+
+    datas = []
+    for seed in range(4):
+        buf = io.BytesIO()
+        make_photo(seed, (1600, 1200)).convert("RGBA").save(buf, "PNG", compress_level=1)
+        datas.append(buf.getvalue())
+    with ThreadPoolExecutor(4) as pool:
+        assert all(p.width == 960 for p in pool.map(prepare_bytes, datas))
+    assert 0 < PREPARATION_BUDGET.peak <= PREPARATION_BUDGET.total
+
+
+def test_mutated_files_are_refused_never_crash() -> None:
+    """A malformed-file corpus: flipped bytes, cuts, cuts closed with EOI, insertions, in every
+    format we read. Each ends in ImageRefused (a message for the operator), nothing else."""
+    import random
+
+    from livedetect_gui.core.sandbox import ImageProblem, score_image
+
+    rnd = random.Random(5)
+    bases = []
+    for fmt, options in (("JPEG", {}), ("JPEG", {"progressive": True}), ("PNG", {}),
+                         ("GIF", {}), ("TIFF", {}), ("WEBP", {}), ("BMP", {}),
+                         ("TIFF", {"compression": "tiff_deflate"})):
+        buf = io.BytesIO()
+        make_photo(rnd.randrange(100), (300, 200)).save(buf, fmt, **options)
+        bases.append(buf.getvalue())
+    for _ in range(1500):
+        data = bytearray(rnd.choice(bases))
+        how = rnd.randrange(4)
+        if how == 0:
+            for _ in range(rnd.randrange(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        elif how == 1:
+            data = data[: rnd.randrange(1, len(data))]
+        elif how == 2:
+            data = data[: rnd.randrange(1, len(data))] + b"\xff\xd9"
+        else:
+            at = rnd.randrange(len(data))
+            data[at:at] = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 50)))
+        for attempt in (prepare_bytes, lambda d: load_thumbnail(d, 64)):
+            with contextlib.suppress(ImageRefused):
+                attempt(bytes(data))
+        with contextlib.suppress(ImageProblem):
+            score_image(bytes(data))

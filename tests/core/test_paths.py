@@ -51,3 +51,18 @@ def test_atomic_private_keeps_the_old_file_when_writing_fails(tmp_path):
         raise RuntimeError("disk full")
     assert target.read_text() == "yesterday's audit\n"
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]  # no temporary left behind
+
+
+def test_the_data_folder_is_private_whatever_the_umask(open_umask, tmp_path, monkeypatch) -> None:
+    from livedetect_gui.core.history import History
+    from livedetect_gui.core.paths import data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    (tmp_path / "xdg").mkdir()
+    history = History()
+    history.close()
+    assert stat.S_IMODE(data_dir().stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "xdg").stat().st_mode) == 0o755  # the operator's own
+    other = tmp_path / "elsewhere" / "h.sqlite3"
+    History(other).close()  # a folder the operator chose keeps its mode
+    assert stat.S_IMODE(other.parent.stat().st_mode) == 0o755

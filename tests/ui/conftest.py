@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from livedetect_gui.core.connection import Connection, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore
 from livedetect_gui.core.sandbox import Sandbox
+from livedetect_gui.ui.app import configure_process
 from livedetect_gui.ui.main_window import MainWindow
 from livedetect_gui.ui.queue_model import FINAL, Status
 from livedetect_gui.ui.settings import DeskSettings
 
 WAIT_MS = 30_000
+
+configure_process()  # as the desk does at start-up (GIL switch interval, Qt logging rules)
 
 
 @pytest.fixture
@@ -43,8 +47,8 @@ def window(make_window) -> MainWindow:
 def point_at(window: MainWindow, sandbox: Sandbox) -> None:
     """Switch the window from its own sandbox to a test's sandbox (with faults, latency...)."""
     acc = sandbox.account
-    assert window._set_client(Credentials(acc.appid, acc.secret_id, acc.secret_key),
-                              sandbox.url, "session")
+    assert window.desk.connect(Connection(Mode.SESSION, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), sandbox.url))
 
 
 def wait_prepared(qtbot, window: MainWindow, count: int) -> None:
@@ -53,5 +57,5 @@ def wait_prepared(qtbot, window: MainWindow, count: int) -> None:
 
 
 def wait_final(qtbot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.runner.running and all(
+    qtbot.waitUntil(lambda: not window.desk.runs.running and all(
         i.status in FINAL for i in window.model.items()), timeout=WAIT_MS)

@@ -8,6 +8,7 @@ from keyring.backends import fail
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit
 
+from livedetect_gui.core.connection import Mode
 from livedetect_gui.ui import settings as desk_settings
 from livedetect_gui.ui.dialogs import CredentialsDialog
 from livedetect_gui.ui.settings import DeskSettings
@@ -23,7 +24,7 @@ def fill(dialog: CredentialsDialog, appid: str, secret_id: str, key: str) -> Non
 
 
 def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
-    if not window.store.available():
+    if not window.desk.store.available():
         pytest.skip("no usable keyring backend here; the README test command starts GNOME "
                     "Keyring in a private D-Bus session")
     dialog = window.edit_credentials()
@@ -33,22 +34,22 @@ def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
     dialog.reveal.setChecked(True)
     assert key_edit.echoMode() == QLineEdit.EchoMode.Normal
     dialog.profile.setCurrentText("desk-test")
-    account = window.sandbox.account
+    account = window.desk.sandbox.account
     fill(dialog, account.appid, account.secret_id, account.secret_key)
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     try:
-        stored = window.store.load("desk-test")
+        stored = window.desk.store.load("desk-test")
         assert stored is not None and stored.secret_key == account.secret_key
-        assert window.mode == "profile" and window.settings.profile == "desk-test"
-        assert not window.banner.isVisible() and window.sandbox is None
+        assert window.desk.mode is Mode.PROFILE and window.desk.settings.profile == "desk-test"
+        assert not window.banner.isVisible() and window.desk.sandbox is None
         # A second dialog finds the profile again.
         again = window.edit_credentials()
         qtbot.waitUntil(lambda: again.appid.text() == stored.appid, timeout=WAIT_MS)
         assert "desk-test" in [again.profile.itemText(i) for i in range(again.profile.count())]
         again.reject()
     finally:
-        window.store.delete("desk-test")
+        window.desk.store.delete("desk-test")
 
 
 def test_no_keyring_offers_session_only(qtbot, window) -> None:
@@ -61,16 +62,18 @@ def test_no_keyring_offers_session_only(qtbot, window) -> None:
         fill(dialog, "1", "", "")
         dialog.use_for_session()
         assert "secret id" in dialog.status.text()  # refused: says what is missing
-        fill(dialog, window.sandbox.account.appid, window.sandbox.account.secret_id, SECRET)
+        account = window.desk.sandbox.account
+        fill(dialog, account.appid, account.secret_id, SECRET)
         with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
             qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
-        assert window.mode == "session" and window.credentials.secret_key == SECRET
+        assert window.desk.mode is Mode.SESSION
+        assert window.desk.connection.credentials.secret_key == SECRET
     finally:
         keyring.set_keyring(previous)
 
 
 def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
-    sandbox = window.sandbox
+    sandbox = window.desk.sandbox
     dialog = window.edit_credentials()
     dialog.settings = DeskSettings(endpoint_choice="custom", custom_endpoint=sandbox.url)
     assert "one billed call" in dialog.test_button.text()
@@ -89,16 +92,14 @@ def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
 def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
     dialog = window.edit_settings()
     dialog.concurrency.setValue(3)
-    dialog.threshold.setValue(70)
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("old"))
     dialog.https.setChecked(False)
     dialog.accept()
-    assert window.runner.pool.maxThreadCount() == 3
-    assert window.threshold_spin.value() == 70
+    assert window.desk.runs.pool.maxThreadCount() == 3
     loaded = desk_settings.load()
-    assert loaded.concurrency == 3 and loaded.threshold == 70
+    assert loaded.concurrency == 3
     assert loaded.endpoint() == "http://service.image.myqcloud.com"
-    assert window.mode == "sandbox"  # settings never silently leave the sandbox
+    assert window.desk.mode is Mode.SANDBOX  # settings never silently leave the sandbox
 
 
 def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
@@ -133,10 +134,21 @@ def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None
         dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect 活体检测台")
-        assert window.file_menu.title() == "文件(&F)"
+        assert window.menus["file"].title() == "文件(&F)"
         dialog = window.edit_settings()
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")
     finally:
         window.shutdown()
+
+
+def test_proxy_password_never_reaches_the_settings_file(qtbot, tmp_path) -> None:
+    path = tmp_path / "settings.ini"
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    desk_settings.save(DeskSettings(proxy="http://desk:s3cret-proxy-pw@proxy.example:3128"),
+                       store)
+    store.sync()
+    text = path.read_text()
+    assert "s3cret-proxy-pw" not in text and "proxy.example" in text
+    assert desk_settings.load(store).proxy == "http://desk@proxy.example:3128"

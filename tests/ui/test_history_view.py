@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from livedetect_gui.core.history import History, Query
+from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.sample_trail import fill
-from livedetect_gui.ui.checks import SharedHistory
 from livedetect_gui.ui.history_view import PAGE, HistoryPanel
 from livedetect_gui.ui.tasks import TaskRunner
 

@@ -3,8 +3,9 @@ strict 100 ms target is measured by bench/ui_responsiveness.py, not asserted on 
 
 from __future__ import annotations
 
+from bench.photos import write_photos
+from bench.stalls import measure
 from tests.ui.conftest import point_at
-from tests.ui.responsiveness import measure, write_photos
 
 
 def test_event_loop_never_stalls_long(qtbot, window, start_sandbox, tmp_path) -> None:

@@ -1,7 +1,7 @@
 """How late the GUI event loop gets while a batch is prepared and checked.
 
 A 10 ms precise timer runs on the GUI thread; each tick's delay beyond its interval is a stall
-an operator would feel. Shared by the test (a loose bound) and bench/ui_responsiveness.py.
+an operator would feel. Shared by bench/ui_responsiveness.py and the test (a loose bound).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from livedetect_gui.ui.main_window import MainWindow
 from livedetect_gui.ui.queue_model import FINAL
 
-from ..conftest import make_photo
-
 TICK_MS = 10
 
 
@@ -29,16 +27,6 @@ class Stalls:
     ticks: int
     # (seconds since start, stall ms) of every stall over 50 ms, to find their cause
     long_stalls: tuple[tuple[float, float], ...] = ()
-
-
-def write_photos(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        path = folder / f"photo{i:04}.jpg"
-        make_photo(i, size).save(path, quality=90)
-        paths.append(path)
-    return paths
 
 
 def measure(window: MainWindow, folder: Path, count: int, timeout_s: float = 300) -> Stalls:

@@ -1,0 +1,80 @@
+"""Messages the core produces for people, as keys with parameters; the language is applied
+when they are shown (the desk's current language, or the CLI's LANG/LC_ALL).
+
+The core never formats an English sentence into a value that is stored or passed on: it
+passes a ``Message`` (key + parameters), and each front end renders it with ``text()``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# key -> (English, Simplified Chinese); ``{name}`` fields are filled from the parameters.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "bad_profile_name": (
+        "The profile name {name!r} cannot be used: names use letters, digits, '.', '_' or '-' "
+        "(at most 64).",
+        "配置名 {name!r} 无效：只能使用字母、数字、“.”、“_”或“-”（最多 64 个字符）。"),
+    "no_profile": ("No credentials profile named {name!r} in the keyring (see `livedetect "
+                   "credentials list`).",
+                   "密钥环中没有名为 {name!r} 的凭据配置（见 `livedetect credentials list`）。"),
+    "bad_credentials": ("credentials: {problem}", "凭据无效：{problem}"),
+    "env_incomplete": ("The LIVEDETECT_* environment credentials are incomplete: {missing} "
+                       "missing.",
+                       "LIVEDETECT_* 环境变量中的凭据不完整：缺少 {missing}。"),
+    "no_credentials": ("no credentials: run `livedetect credentials set`, set LIVEDETECT_APPID, "
+                       "LIVEDETECT_SECRET_ID and LIVEDETECT_SECRET_KEY, or try --sandbox.",
+                       "没有凭据：请运行 `livedetect credentials set`，或设置 LIVEDETECT_APPID、"
+                       "LIVEDETECT_SECRET_ID 和 LIVEDETECT_SECRET_KEY，或使用 --sandbox。"),
+    "keyring_unavailable": ("No usable OS keyring was found: credentials cannot be saved. Use "
+                            "credentials for this session only, or the sandbox.",
+                            "未找到可用的系统密钥环，无法保存凭据。可仅在本次会话中使用凭据，"
+                            "或使用沙箱。"),
+    "bad_endpoint": ("The service address {endpoint!r} is not valid: use a full address "
+                     "starting with http:// or https://.",
+                     "服务地址 {endpoint!r} 无效：请使用以 http:// 或 https:// 开头的完整地址。"),
+    "summary": ("{total} checked: {passed} pass, {failed} fail, {errors} error",
+                "共检测 {total} 张：通过 {passed}，未通过 {failed}，错误 {errors}"),
+    "sandbox_notice": ("sandbox: scores are SIMULATED, not a liveness judgement",
+                       "沙箱：分数为模拟值，并非活体判断"),
+    "maybe_billed_twice": ("may have been billed twice", "可能被重复计费"),
+    "self_test_ok": ("self-test ok: sample judged {verdict} (simulated, score {score}, "
+                     "threshold {threshold})",
+                     "自检通过：样张判定为 {verdict}（模拟，分数 {score}，阈值 {threshold}）"),
+    "self_test_failed": ("self-test FAILED: {reason}", "自检失败：{reason}"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return text(self.key, lang, **self.params)
+
+
+def is_chinese(lang: str) -> bool:
+    return lang.lower().startswith("zh")
+
+
+def text(key: str, lang: str = "en", **params: object) -> str:
+    en, zh = CATALOGUE[key]
+    return (zh if is_chinese(lang) else en).format(**params)
+
+
+def environment_language(env: Mapping[str, str] | None = None) -> str:
+    """The language POSIX would pick for messages: LC_ALL, then LC_MESSAGES, then LANG
+    (LANGUAGE, GNU's priority list, first when set). Returns "zh" or "en"."""
+    env = os.environ if env is None else env
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if name == "LANGUAGE":
+            value = value.split(":")[0]
+        if value and value not in ("C", "POSIX"):
+            return "zh" if is_chinese(value) else "en"
+        if value in ("C", "POSIX") and name != "LANGUAGE":
+            return "en"
+    return "en"

@@ -1,0 +1,485 @@
+"""The desk controller: a QObject with no widgets that owns the work of the desk.
+
+It owns the connection (sandbox, keyring profile, LIVEDETECT_* environment or session
+credentials, picked by the core's connection policy), the intake pipeline (folders scanned,
+photos prepared, thumbnails), running, cancelling, retrying and removing checks, running what
+was asked for as soon as it is ready, the threshold, and every background task on a small set
+of named pools. Windows and panels are views over its model and talk to it through signals
+and these methods; it can be driven with no window at all (tests do).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtGui import QImage
+
+from livedetect_gui.core import connection as policy
+from livedetect_gui.core.checking import Source, collect, refused
+from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
+from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
+from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
+from livedetect_gui.core.imaging import Limits
+from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
+from livedetect_gui.core.lazy_history import LazyHistory
+from livedetect_gui.core.recording import internal_error, should_record
+from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
+
+from . import settings as desk_settings
+from .qimages import bytes_preview, image_to_png, prepared_preview, to_qimage
+from .queue_model import QueueItem, QueueModel, Status
+from .runs import CheckRuns
+from .settings import DeskSettings
+from .tasks import Pools, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    photos: int
+    passed: int
+    failed: int
+    errors: int
+    running: bool
+    done: int
+    total: int
+    eta_seconds: float | None
+
+
+class Desk(QObject):
+    connectionChanged = Signal()
+    # A sentence for the operator, already in the desk's language (status bar).
+    notice = Signal(str)
+    # Something went wrong that the operator must see: a sentence, and technical details.
+    failed = Signal(str, str)
+    # Running / cancellable / retryable may have changed.
+    stateChanged = Signal()
+    batchFinished = Signal()
+    # The full preview of an item (as it will be sent, or the fetched URL image).
+    previewReady = Signal(int, QImage)
+
+    def __init__(self, settings: DeskSettings, *, store: CredentialStore | None = None,
+                 history_path: Path | None = None, lang: str = "en",
+                 env: Mapping[str, str] | None = None, persist: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.store = store or CredentialStore()
+        self.lang = lang
+        self.env = os.environ if env is None else env
+        self.persist = persist  # settings written back to QSettings (not in throwaway runs)
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self._task_failed)
+        self.pools = Pools(self)
+        self.model = QueueModel(self)
+        self.model.lang = lang
+        self.model.countsChanged.connect(self.stateChanged)
+        self.history = LazyHistory(history_path)
+        self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
+        self.runs.limits = settings.limits()
+        self.runs.threshold = float(settings.threshold)
+        self.runs.set_concurrency(settings.concurrency)
+        self.runs.finished.connect(self._runs_finished)
+        self.sandbox: Sandbox | None = None
+        self.connection: Connection | None = None
+        self._run_when_ready: set[int] = set()
+        # Folder scans still running, and whether "Run all" was pressed meanwhile: the photos
+        # they find are then run too, as the operator asked.
+        self._scans = 0
+        self._run_scanned = False
+        self._preview_generation = 0
+
+    # -- connection --------------------------------------------------------------------------
+
+    def start(self, force_sandbox: bool = False) -> None:
+        """Connect by the core's policy (keyring on the io pool), then housekeeping."""
+        if force_sandbox:
+            self.use_sandbox()
+        else:
+            store, profile, env = self.store, self.settings.profile, self.env
+            default, proxy = self.settings.endpoint(), self.settings.proxy
+            # The proxy's password lives in the keyring (never the settings file).
+            self.tasks.run(self.pools.io, lambda: (policy.resolve(
+                store=store, profile=profile, default_endpoint=default, env=env),
+                store.available(), store.proxy_with_password(proxy)), self._resolved)
+        if self.settings.retention_days > 0:
+            days, history = self.settings.retention_days, self.history
+            self.tasks.run(self.pools.io,
+                           lambda: (h := history.get()) and h.purge_older_than(days))
+
+    def _resolved(self, future: Future) -> None:
+        found: Connection | None = None
+        try:
+            found, keyring_ok, proxy = future.result()
+            self.settings = replace(self.settings, proxy=proxy)
+        except ConnectionProblem as exc:
+            # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
+            self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
+                "Meanwhile the desk runs in the sandbox; choose credentials under Settings."), "")
+        else:
+            if found is None and not keyring_ok:
+                self.notice.emit(self.tr("No usable OS keyring: running in the sandbox. "
+                                         "Credentials can be used for this session."))
+        if found is None or not self.connect(found):
+            self.use_sandbox()
+
+    def use_sandbox(self) -> bool:
+        if self.sandbox is None:
+            # Loopback, a free port, its own throwaway account.
+            self.sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0)).start()
+        acc = self.sandbox.account
+        return self.connect(policy.sandbox(
+            Credentials(acc.appid, acc.secret_id, acc.secret_key), self.sandbox.url))
+
+    def use_credentials(self, credentials: Credentials, profile: str, saved: bool) -> bool:
+        """From the credentials dialog: a keyring profile just saved, or session-only."""
+        try:
+            chosen = policy.session(credentials, profile if saved else None,
+                                    self.settings.endpoint(), self.env)
+        except ConnectionProblem as exc:
+            self.failed.emit(exc.message.text(self.lang), "")
+            return False
+        return self.connect(replace(chosen, mode=Mode.PROFILE) if saved else chosen)
+
+    def connect(self, chosen: Connection) -> bool:
+        if self.runs.running:
+            self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
+            return False
+        config = chosen.configure(replace(
+            self.settings.client_config(), language="zh" if self.lang.startswith("zh") else "en"))
+        try:
+            client = LiveDetectClient(chosen.credentials, config)
+        except BadSetting as exc:
+            text = (self.tr("The service address is not valid: use a full address starting "
+                            "with http:// or https://.") if isinstance(exc, BadEndpoint)
+                    else self.tr("These connection settings cannot be used; the technical "
+                                 "details say which one."))
+            self.failed.emit(text, str(exc))
+            return False
+        if self.runs.client is not None:
+            self.runs.client.close()
+        self.runs.client = client
+        self.connection = chosen
+        if chosen.mode is Mode.PROFILE and chosen.profile:
+            # Only a profile saved in the keyring is remembered for the next start.
+            self.save_settings(replace(self.settings, profile=chosen.profile))
+        if not chosen.simulated and self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+        self.connectionChanged.emit()
+        self._flush_run_when_ready()
+        self.stateChanged.emit()
+        return True
+
+    @property
+    def mode(self) -> Mode | None:
+        return None if self.connection is None else self.connection.mode
+
+    @property
+    def ready(self) -> bool:
+        return self.runs.client is not None
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def save_settings(self, settings: DeskSettings) -> None:
+        self.settings = settings
+        if self.persist:
+            desk_settings.save(settings)  # without the proxy's password: that is the keyring's
+            self.tasks.run(self.pools.io, desk_settings.write_privately)
+            proxy, password = split_proxy(settings.proxy)
+            if password is not None:
+                store = self.store
+                self.tasks.run(self.pools.io,
+                               lambda: store.save_proxy_password(proxy, password))
+
+    def apply_settings(self, settings: DeskSettings) -> None:
+        old = self.settings
+        self.save_settings(settings)
+        self.runs.limits = settings.limits()
+        self.runs.set_concurrency(settings.concurrency)
+        if self.connection is not None and settings.client_config() != old.client_config():
+            if self.connection.simulated:
+                self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too
+            else:
+                self.connect(policy.with_default_endpoint(self.connection,
+                                                          settings.endpoint(), self.env))
+
+    @property
+    def threshold(self) -> float:
+        return self.runs.threshold
+
+    def set_threshold(self, value: float) -> None:
+        """One threshold: the toolbar's, kept across restarts; verdicts re-judged, no call."""
+        self.runs.threshold = float(value)
+        self.model.rejudge(float(value))
+        if self.settings.threshold != float(value):
+            self.save_settings(replace(self.settings, threshold=float(value)))
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.model.lang = lang
+
+    # -- getting photos in -------------------------------------------------------------------
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Files and folders; folders are walked on the io pool (they can be large or remote)."""
+        if not paths:
+            return
+        self._scans += 1
+        self.tasks.run(self.pools.io, lambda: collect(paths), self._collected)
+
+    def _collected(self, future: Future) -> None:
+        self._scans -= 1
+        run_them = self._run_scanned
+        if self._scans == 0:
+            self._run_scanned = False
+        sources, skipped = future.result()  # a failed scan takes the default failure path
+        if skipped:
+            self.notice.emit(self.tr("%1 files skipped (not images)").replace(
+                "%1", str(len(skipped))))
+        items = self.add_sources(sources)
+        if run_them:
+            self.run(items)
+
+    def add_sources(self, sources: list[Source]) -> list[QueueItem]:
+        items = self.model.add(sources)
+        limits = self.runs.limits
+        for item in items:
+            if item.source.url is not None:
+                # The service fetches the URL; the desk fetches it too, for the thumbnail only.
+                self.model.mark_ready(item)
+                self.tasks.run(self.pools.io, lambda u=item.source.url: _url_thumb(u),
+                               lambda f, item_id=item.id: self._url_thumb(item_id, f))
+                continue
+            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits),
+                           lambda f, item_id=item.id: self._analysed(item_id, f))
+        self.stateChanged.emit()
+        return items
+
+    def _analysed(self, item_id: int, future: Future) -> None:
+        item = self.model.item(item_id)
+        if item is None:
+            return
+        try:
+            intake, thumbnail = future.result()
+        except Exception as exc:  # a decoder bug costs this item, not the queue
+            log.exception("analysis failed")
+            self.model.mark_refused(item, internal_error(item.source.label, self.threshold, exc))
+            return
+        self.model.mark_prepared(item, thumbnail, intake.original, intake.prepared,
+                                 intake.actions)
+        if intake.refusal is not None:
+            endpoint = self.runs.client.url if self.runs.client else ""
+            self.model.mark_refused(item, refused(item.source, intake.refusal, self.threshold,
+                                                  endpoint))
+        if item_id in self._run_when_ready:
+            self._flush_run_when_ready()
+
+    def _url_thumb(self, item_id: int, future: Future) -> None:
+        item = self.model.item(item_id)
+        if item is None or future.exception() is not None:
+            return  # no thumbnail is fine: the service judges the URL, not our copy
+        self.model.mark_thumbnail(item, future.result())
+
+    def add_image(self, image: QImage, label: str) -> bool:
+        """An image from the clipboard or a drop: encoded on a worker, then queued."""
+        if image.isNull():
+            return False
+        self.tasks.run(self.pools.io, lambda: image_to_png(image),
+                       lambda f: self.add_sources([Source(label=label, data=f.result())]))
+        return True
+
+    def add_mime(self, mime: QMimeData, image_label: str) -> bool:
+        """A paste or a drop: local files and folders, image URLs, or an image itself.
+        False when it holds none of these."""
+        local = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        remote = [u.toString() for u in mime.urls() if u.scheme() in ("http", "https")]
+        if not local and not remote and mime.hasText() and self.valid_url(mime.text()):
+            remote = [mime.text().strip()]
+        if local:
+            self.add_paths(local)
+        if remote:
+            self.add_sources([Source.remote(u) for u in remote])
+        if local or remote:
+            return True
+        return mime.hasImage() and self.add_image(QImage(mime.imageData()), image_label)
+
+    @staticmethod
+    def valid_url(url: str) -> bool:
+        parts = urlsplit(url.strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+    def add_url(self, url: str) -> QueueItem | None:
+        if not self.valid_url(url):
+            return None
+        return self.add_sources([Source.remote(url.strip())])[0]
+
+    def add_capture(self, path: str, label: str, check_now: bool) -> QueueItem:
+        item = self.add_sources([Source(label=label, path=Path(path))])[0]
+        if check_now:
+            self.run([item])
+        return item
+
+    def withdraw(self, item_id: int) -> None:
+        """A retaken capture leaves the queue unless it is already on its way."""
+        item = self.model.item(item_id)
+        if item is not None and item.status is not Status.SENDING:
+            self.remove({item_id})
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, items: list[QueueItem]) -> None:
+        """Check these items: those still preparing (or before the connection is ready) as
+        soon as they can be. A refused photo is never sent; it is recorded once, now."""
+        self._record_refusals([i for i in items if i.refused])
+        wanted = [i for i in items if not i.refused]
+        if not self.ready:
+            self._run_when_ready |= {i.id for i in wanted}
+            self.notice.emit(self.tr("Starting… the checks begin in a moment."))
+        else:
+            self._run_when_ready |= {i.id for i in wanted if i.status is Status.PREPARING}
+            self.runs.run([i for i in wanted if i.status is not Status.PREPARING])
+        self.stateChanged.emit()
+
+    def _record_refusals(self, items: list[QueueItem]) -> None:
+        todo = [i for i in items if not i.recorded and i.result is not None]
+        if not todo:
+            return
+        results, history = [i.result for i in todo], self.history
+
+        def record() -> None:
+            stored = history.get()
+            if stored is not None:
+                for result in results:
+                    if should_record(result):
+                        stored.record_safely(result)
+
+        for item in todo:
+            self.model.mark_recorded(item)
+        self.tasks.run(self.pools.io, record)
+
+    def _flush_run_when_ready(self) -> None:
+        if not self.ready:
+            return
+        ready = [item for item_id in list(self._run_when_ready)
+                 if (item := self.model.item(item_id)) is not None
+                 and item.status is not Status.PREPARING]
+        self._run_when_ready -= {i.id for i in ready}
+        self._run_when_ready &= {i.id for i in self.model.items()}
+        if ready:
+            self.run(ready)
+
+    def run_all(self) -> None:
+        """Everything not yet judged; finished items are re-run only when selected."""
+        self._run_scanned = self._scans > 0
+        self.run([i for i in self.model.items()
+                  if i.status in (Status.QUEUED, Status.PREPARING)
+                  or (i.refused and not i.recorded)])
+
+    def retry_failed(self) -> None:
+        self.run([i for i in self.model.items() if i.retryable])
+
+    @staticmethod
+    def billed_again(items: list[QueueItem]) -> list[QueueItem]:
+        """Items that were already judged: checking them again is another billed call."""
+        return [i for i in items if i.judged]
+
+    @property
+    def cancellable(self) -> bool:
+        return self.runs.running or bool(self._run_when_ready) or self._run_scanned
+
+    def cancel(self) -> bool:
+        """Stop unsent work; True if there was any."""
+        had = self.cancellable
+        self._run_when_ready.clear()
+        self._run_scanned = False
+        if self.runs.running:
+            self.runs.cancel()
+            self.notice.emit(self.tr("Cancelled: photos not yet sent stay in the queue; those "
+                                     "already sent finish."))
+        self.stateChanged.emit()
+        return had
+
+    def remove(self, ids: set[int]) -> None:
+        ids = {i for i in ids if (item := self.model.item(i)) is not None
+               and item.status is not Status.SENDING}
+        self._run_when_ready -= ids
+        self.model.remove(ids)
+
+    def clear_finished(self) -> None:
+        self.remove({i.id for i in self.model.items() if i.judged})
+
+    def retryable_count(self) -> int:
+        return sum(i.retryable for i in self.model.items()) if self.ready else 0
+
+    def progress(self) -> Progress:
+        counts = self.model.counts()
+        return Progress(len(self.model.items()), counts[Status.PASS], counts[Status.FAIL],
+                        counts[Status.ERROR], self.runs.running, self.runs.done,
+                        self.runs.total, self.runs.eta_seconds())
+
+    def _runs_finished(self) -> None:
+        self.stateChanged.emit()
+        self.batchFinished.emit()
+
+    # -- preview -----------------------------------------------------------------------------
+
+    def request_preview(self, item: QueueItem) -> None:
+        """The full preview of ``item`` on a worker; ``previewReady`` brings it (the newest
+        request wins)."""
+        self._preview_generation += 1
+        generation = self._preview_generation
+        if item.source.url is not None:
+            url = item.source.url
+            job, pool = (lambda: bytes_preview(fetch_url_image(url))), self.pools.io
+        elif item.refused or item.status is Status.PREPARING:
+            return
+        else:
+            limits = self.runs.limits
+            job, pool = (lambda s=item.source: prepared_preview(s, limits)), self.pools.prepare
+        self.tasks.run(pool, job, lambda f: self._preview_done(generation, item.id, f))
+
+    def _preview_done(self, generation: int, item_id: int, future: Future) -> None:
+        if generation != self._preview_generation or future.exception() is not None:
+            return  # a newer one is coming, or the item shows its refusal instead
+        self.previewReady.emit(item_id, future.result())
+
+    # -- failures and shutdown ---------------------------------------------------------------
+
+    def _task_failed(self, exc: BaseException) -> None:
+        """The default failure path of every background task: shown, never swallowed."""
+        if isinstance(exc, OSError):
+            text = self.tr("A file or folder could not be read or written.")
+        else:
+            text = self.tr("Something went wrong in the background; the desk carries on.")
+        self.failed.emit(text, f"{type(exc).__name__}: {exc}")
+
+    def shutdown(self) -> None:
+        """Stop unsent work, let sent checks finish and be recorded, release everything."""
+        self._run_when_ready.clear()
+        if self.runs.running:
+            self.runs.cancel()
+        self.pools.shutdown()
+        if self.runs.client is not None:
+            self.runs.client.close()
+        self.history.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+def _analyse(source: Source, limits: Limits) -> tuple[Intake, QImage | None]:
+    intake = analyse(source, limits)
+    return intake, (to_qimage(intake.thumbnail) if intake.thumbnail is not None else None)
+
+
+def _url_thumb(url: str) -> QImage:
+    return to_qimage(url_thumbnail(url, THUMB_SIZE)[0])

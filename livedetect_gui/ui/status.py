@@ -1,0 +1,80 @@
+"""What mode the desk is in and how far the work is: the sandbox banner and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar
+
+from livedetect_gui.core.connection import Connection, Mode
+
+from .desk import Progress
+
+
+class SandboxBanner(QFrame):
+    """Unmistakable while scores are simulated."""
+
+    useProfile = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("sandboxBanner")
+        self.setStyleSheet("#sandboxBanner { background: #fff3cd; border: 2px solid #e37400; }"
+                           " #sandboxBanner QLabel { color: #5c3c00; font-weight: bold; }")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.button = QPushButton()
+        self.button.setObjectName("useProfileButton")
+        self.button.clicked.connect(self.useProfile)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr(
+            "SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the "
+            "cloud service and nothing is billed."))
+        self.button.setText(self.tr("Use a real profile…"))
+        self.setAccessibleName(self.tr("Sandbox mode"))
+
+
+class DeskStatusBar(QStatusBar):
+    def __init__(self) -> None:
+        super().__init__()
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setObjectName("progressBar")
+        self.progress_bar.setMaximumWidth(240)
+        self.progress_bar.hide()
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        self.addWidget(self.progress_label, 1)
+        self.addPermanentWidget(self.progress_bar)
+        self.addPermanentWidget(self.mode_label)
+
+    def show_progress(self, p: Progress) -> None:
+        summary = self.tr("%1 photos · %2 pass · %3 fail · %4 error").replace(
+            "%1", str(p.photos)).replace("%2", str(p.passed)).replace(
+            "%3", str(p.failed)).replace("%4", str(p.errors))
+        if p.running:
+            summary = self.tr("Checking %1 of %2").replace("%1", str(p.done)).replace(
+                "%2", str(p.total)) + " · " + summary
+            if p.eta_seconds is not None:
+                minutes, seconds = divmod(round(p.eta_seconds), 60)
+                summary += " · " + self.tr("about %1 left").replace(
+                    "%1", f"{minutes}:{seconds:02d}")
+            self.progress_bar.setRange(0, max(1, p.total))
+            self.progress_bar.setValue(p.done)
+        self.progress_bar.setVisible(p.running)
+        self.progress_label.setText(summary)
+
+    def show_mode(self, connection: Connection | None) -> None:
+        if connection is None:
+            text = self.tr("Starting…")
+        else:
+            text = {Mode.SANDBOX: self.tr("Sandbox (simulated scores)"),
+                    Mode.PROFILE: self.tr("Profile: %1").replace("%1", connection.profile or ""),
+                    Mode.ENVIRONMENT: self.tr("Credentials from LIVEDETECT_* variables"),
+                    Mode.SESSION: self.tr("Session credentials (not saved)")}[connection.mode]
+        self.mode_label.setText(text)

@@ -1,0 +1,31 @@
+"""The recording rule, once in the core: a check cancelled before it was sent is not recorded
+(the CLI's batch and the desk both follow it); a bug becomes one "internal" result."""
+
+from __future__ import annotations
+
+import threading
+
+from livedetect_gui.core.checking import Source, run_batch
+from livedetect_gui.core.history import History
+from livedetect_gui.core.imaging import Limits
+from livedetect_gui.core.recording import internal_error, should_record
+from tests.conftest import make_photo
+
+
+def test_cancelled_batch_records_nothing(tmp_path, sandbox, make_client) -> None:
+    for i in range(3):
+        make_photo(i).save(tmp_path / f"p{i}.jpg")
+    history = History(tmp_path / "h.sqlite3")
+    stop = threading.Event()
+    stop.set()  # e.g. the reader of the results went away before anything was sent
+    results = run_batch([Source.file(tmp_path / f"p{i}.jpg") for i in range(3)],
+                        make_client(sandbox), Limits(), 87, history=history, cancel=stop)
+    assert [r.problem_key for r in results] == ["cancelled"] * 3
+    assert history.entries() == [] and sandbox.stats["requests"] == 0
+    history.close()
+
+
+def test_internal_error_names_the_class_only() -> None:
+    result = internal_error("x.jpg", 87, KeyError("a face photo's name"), "http://e")
+    assert result.problem_key == "internal" and result.detail == "KeyError"
+    assert should_record(result)

@@ -1,0 +1,164 @@
+"""The desk controller alone, with no window: connection policy, intake, runs, failures."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from livedetect_gui.core.checking import Source
+from livedetect_gui.core.connection import Mode
+from livedetect_gui.core.credentials import CredentialStore
+from livedetect_gui.core.history import History
+from livedetect_gui.ui.desk import Desk
+from livedetect_gui.ui.queue_model import FINAL, Status
+from livedetect_gui.ui.settings import DeskSettings
+from tests.conftest import make_photo, photo_with_verdict
+from tests.ui.conftest import WAIT_MS
+
+
+@pytest.fixture
+def make_desk(qtbot, tmp_path: Path):
+    made: list[Desk] = []
+
+    def make(env: dict[str, str] | None = None, force_sandbox: bool = True,
+             **settings: object) -> Desk:
+        desk = Desk(DeskSettings(**settings), history_path=tmp_path / f"h{len(made)}.sqlite3",
+                    store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
+                    env=env or {}, persist=False)
+        made.append(desk)
+        desk.start(force_sandbox=force_sandbox)
+        qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
+        return desk
+
+    yield make
+    for desk in made:
+        desk.shutdown()
+
+
+def test_desk_checks_photos_without_a_window(qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk()
+    assert desk.mode is Mode.SANDBOX and desk.connection.simulated
+    good, bad = tmp_path / "good.jpg", tmp_path / "bad.jpg"
+    photo_with_verdict(good, "pass")
+    photo_with_verdict(bad, "fail")
+    desk.add_paths([str(good), str(bad)])
+    desk.run_all()  # asked while the folder scan and preparation still run
+    qtbot.waitUntil(lambda: len(desk.model.items()) == 2 and all(
+        i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
+    by_name = {i.name: i.status for i in desk.model.items()}
+    assert by_name == {"good.jpg": Status.PASS, "bad.jpg": Status.FAIL}
+    progress = desk.progress()
+    assert (progress.photos, progress.passed, progress.failed, progress.errors) == (2, 1, 1, 0)
+    qtbot.waitUntil(lambda: len(History(desk.history.path).entries()) == 2, timeout=WAIT_MS)
+
+
+def test_desk_honours_the_livedetect_environment(qtbot, make_desk, sandbox) -> None:
+    acc = sandbox.account
+    env = {"LIVEDETECT_APPID": acc.appid, "LIVEDETECT_SECRET_ID": acc.secret_id,
+           "LIVEDETECT_SECRET_KEY": acc.secret_key, "LIVEDETECT_ENDPOINT": sandbox.url}
+    desk = make_desk(env=env, force_sandbox=False)
+    assert desk.mode is Mode.ENVIRONMENT and desk.connection.endpoint == sandbox.url
+    assert desk.sandbox is None  # no simulated scores when real credentials are given
+    items = desk.add_sources([Source.file(Path(__file__).parents[2] / "resources" / "samples"
+                                          / "face.jpg")])
+    desk.run(items)
+    qtbot.waitUntil(lambda: items[0].status in FINAL, timeout=WAIT_MS)
+    assert sandbox.stats["requests"] == 1 and items[0].result.score is not None
+
+
+def test_incomplete_environment_is_reported_and_the_desk_runs_in_the_sandbox(
+        qtbot, make_desk) -> None:
+    failures: list[str] = []
+    desk = Desk(DeskSettings(), env={"LIVEDETECT_APPID": "1"}, persist=False,
+                store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"))
+    desk.failed.connect(lambda text, _detail: failures.append(text))
+    try:
+        desk.start()
+        qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
+        assert desk.mode is Mode.SANDBOX
+        assert failures and "incomplete" in failures[0] and "secret id" in failures[0]
+    finally:
+        desk.shutdown()
+
+
+def test_a_failing_background_task_is_shown_never_swallowed(qtbot, make_desk) -> None:
+    desk = make_desk()
+
+    def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as caught:
+        desk.tasks.run(desk.pools.io, broken)
+    text, detail = caught.args
+    assert "background" in text and "disk on fire" in detail
+    # The same when a callback lets the worker's exception out.
+    with qtbot.waitSignal(desk.failed, timeout=WAIT_MS):
+        desk.tasks.run(desk.pools.io, broken, lambda future: future.result())
+
+
+def test_threshold_is_one_setting_and_rejudges(qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk()
+    make_photo(1).save(tmp_path / "p.jpg")
+    items = desk.add_sources([Source.file(tmp_path / "p.jpg")])
+    desk.run(items)
+    qtbot.waitUntil(lambda: items[0].status in FINAL, timeout=WAIT_MS)
+    desk.set_threshold(0)
+    assert items[0].status is Status.PASS and desk.settings.threshold == 0
+    desk.set_threshold(100)
+    assert items[0].status is Status.FAIL and desk.settings.threshold == 100
+    assert desk.sandbox.stats["requests"] == 1
+
+
+def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
+    from PySide6.QtCore import QTimer
+
+    desk = make_desk()
+    make_photo(2).save(tmp_path / "idle.jpg")
+    desk.add_paths([str(tmp_path / "idle.jpg")])
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 1
+                    and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
+    qtbot.wait(300)
+    assert [t for t in desk.findChildren(QTimer) if t.isActive()] == []
+
+
+def test_settings_file_is_private(qtbot, make_desk) -> None:
+    import os
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    from livedetect_gui.ui import settings as desk_settings
+
+    desk = make_desk()
+    desk.persist = True
+    old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
+    try:
+        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        desk.set_threshold(50)
+        qtbot.waitUntil(lambda: os.path.exists(path)
+                        and stat.S_IMODE(os.stat(path).st_mode) == 0o600, timeout=WAIT_MS)
+        desk.set_threshold(87)
+    finally:
+        os.umask(old)
+
+
+def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    notices: list[str] = []
+    desk = Desk(DeskSettings(), env={}, persist=False,
+                store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"))
+    desk.notice.connect(notices.append)
+    try:
+        desk.start()
+        qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
+        assert desk.mode is Mode.SANDBOX
+        assert any("No usable OS keyring" in n for n in notices)
+    finally:
+        keyring.set_keyring(previous)
+        desk.shutdown()
