@@ -44,6 +44,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "threshold {threshold})",
                      "自检通过：样张判定为 {verdict}（模拟，分数 {score}，阈值 {threshold}）"),
     "self_test_failed": ("self-test FAILED: {reason}", "自检失败：{reason}"),
+    "shared_waiting": ("{count} records waiting to be sent to the shared store",
+                       "{count} 条记录等待发送到共享存储"),
+    "shared_waiting_one": ("1 record waiting to be sent to the shared store",
+                           "1 条记录等待发送到共享存储"),
 }
 
 

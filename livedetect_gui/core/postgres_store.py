@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .history_url import DatabasePasswords, HistoryUrl
+from .messages import text
 from .paths import data_dir
 from .postgres import Connection, StoreUnavailable, migrate
 from .spool import Anchor as Witness
@@ -106,9 +107,7 @@ def waiting_message(count: int, lang: str = "en") -> str:
     """The desk's status while records wait for the shared store; empty when none do."""
     if not count:
         return ""
-    if lang.startswith("zh"):
-        return f"{count} 条记录等待发送到共享存储"
-    return f"{count} record{'s' if count != 1 else ''} waiting to be sent to the shared store"
+    return text("shared_waiting_one" if count == 1 else "shared_waiting", lang, count=count)
 
 
 class PostgresStore(TrailStore):

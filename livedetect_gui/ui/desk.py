@@ -62,6 +62,8 @@ class Desk(QObject):
     failed = Signal(str, str)
     # Running / cancellable / retryable may have changed.
     stateChanged = Signal()
+    # Records waiting to be sent to the shared (PostgreSQL) history; 0 when all are sent.
+    sharedWaiting = Signal(int)
     batchFinished = Signal()
     # The full preview of an item (as it will be sent, or the fetched URL image).
     previewReady = Signal(int, QImage)
@@ -82,7 +84,9 @@ class Desk(QObject):
         self.model = QueueModel(self)
         self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
-        self.history = LazyHistory(history_path)
+        # A shared history's forwarder says, from its own thread, how many records wait.
+        self.history = LazyHistory(history_path, on_pending=self.sharedWaiting.emit,
+                                   env=self.env)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
         self.runs.threshold = float(settings.threshold)

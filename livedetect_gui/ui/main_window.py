@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from livedetect_gui import __version__
 from livedetect_gui.core.checking import Source
 from livedetect_gui.core.credentials import CredentialStore
+from livedetect_gui.core.postgres_store import waiting_message
 
 from . import actions as action_table
 from . import settings as desk_settings
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.lang = lang
+        self._waiting = 0  # records waiting for the shared history
         self.desk = Desk(settings, store=store, history_path=history_path, lang=lang, env=env,
                          persist=persist, parent=self)
         self.model = self.desk.model
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.desk.failed.connect(self.show_failure)
         self.desk.stateChanged.connect(self._show_progress)
         self.desk.connectionChanged.connect(self._show_mode)
+        self.desk.sharedWaiting.connect(self._show_waiting)  # queued: sent from a worker
         self.desk.batchFinished.connect(self._batch_finished)
         self.desk.previewReady.connect(self.preview.set_preview_image)
         self.model.itemsChanged.connect(self._items_changed)
@@ -187,6 +190,7 @@ class MainWindow(QMainWindow):
         self.history_panel.retranslate()
         self.capture_dock.retranslate()
         self._show_mode()
+        self._show_waiting()
         self._show_progress()
         self._refresh_preview()
 
@@ -210,6 +214,11 @@ class MainWindow(QMainWindow):
         connection = self.desk.connection
         self.banner.setVisible(connection is not None and connection.simulated)
         self.status.show_mode(connection)
+
+    def _show_waiting(self, count: int | None = None) -> None:
+        if count is not None:
+            self._waiting = count
+        self.status.show_waiting(waiting_message(self._waiting, self.lang))
 
     def show_failure(self, text: str, detail: str) -> None:
         """Every failure the desk reports: a sentence, technical details behind a button."""

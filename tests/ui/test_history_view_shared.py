@@ -8,8 +8,8 @@ from PySide6.QtCore import QDate
 
 from livedetect_gui.core.history import Query, open_history
 from livedetect_gui.core.history_url import parse
+from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.sample_trail import fill
-from livedetect_gui.ui.checks import SharedHistory
 from livedetect_gui.ui.history_view import PAGE, HistoryPanel
 from livedetect_gui.ui.tasks import TaskRunner
 
@@ -20,8 +20,7 @@ def test_history_view_pages_the_shared_store(qtbot, pg_url, tmp_path) -> None:
     history = open_history(parse(pg_url), spool=tmp_path / "spool.sqlite3", forward=False)
     assert fill(history, COUNT, days=10, seed=11) == COUNT
     assert history.store.flush() == COUNT
-    shared = SharedHistory(None)
-    shared._history = history  # the desk's opened history, here the shared one
+    shared = LazyHistory(url=pg_url, env={})  # as the desk opens it, from its setting
     panel = HistoryPanel(shared, TaskRunner())
     qtbot.addWidget(panel)
     panel.since.setDate(QDate.currentDate().addDays(-30))
@@ -52,3 +51,4 @@ def test_history_view_pages_the_shared_store(qtbot, pg_url, tmp_path) -> None:
     finally:
         panel.pool.waitForDone(30_000)
         shared.close()
+        history.close()
