@@ -154,13 +154,14 @@ class Forwarder:
 
     def __init__(self, spool: Spool, send: Callable[[list[Spooled]], Anchor | None],
                  store_key: str, on_pending: Callable[[int], None] | None = None,
-                 batch: int = 200, max_wait: float = 30.0) -> None:
+                 batch: int = 200, max_wait: float = 30.0, linger: float = 0.05) -> None:
         self.spool = spool
         self._send = send
         self._store_key = store_key
         self._on_pending = on_pending
         self._batch = batch
         self._max_wait = max_wait
+        self._linger = linger
         self._drain_lock = threading.Lock()  # one sender at a time keeps the order
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -214,6 +215,9 @@ class Forwarder:
                 self.last_error = None
                 wait = 1.0
                 self._wake.wait()
+                # Linger a moment so records that end together go in one transaction: the
+                # centre's chain takes one commit per batch, not per record.
+                self._stop.wait(self._linger)
             except Exception as exc:  # the store is away: keep everything, try again later
                 if self.last_error is None:  # once per outage; the desk's status tells users
                     log.info("records stay spooled: %s", exc)
