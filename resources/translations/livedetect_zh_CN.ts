@@ -125,6 +125,64 @@
     </message>
 </context>
 <context>
+    <name>Backend</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="13"/>
+        <source>API 3.0</source>
+        <translation>API 3.0</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="14"/>
+        <source>Legacy API</source>
+        <translation>旧版 API</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="20"/>
+        <source>API 3.0 (DetectLiveFaceAccurate)</source>
+        <translation>API 3.0（DetectLiveFaceAccurate）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="21"/>
+        <source>Legacy API (livedetectpicture)</source>
+        <translation>旧版 API（livedetectpicture）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="27"/>
+        <source>Beijing</source>
+        <translation>北京</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="28"/>
+        <source>Chengdu</source>
+        <translation>成都</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="29"/>
+        <source>Chongqing</source>
+        <translation>重庆</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="30"/>
+        <source>Guangzhou</source>
+        <translation>广州</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="31"/>
+        <source>Nanjing</source>
+        <translation>南京</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="32"/>
+        <source>Shanghai</source>
+        <translation>上海</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="33"/>
+        <source>Singapore</source>
+        <translation>新加坡</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDock</name>
     <message>
         <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
@@ -270,114 +328,185 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="57"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="66"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="75"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="73"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="88"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="94"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="89"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <source>Endpoint</source>
+        <translation>接入地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
+        <source>Custom address</source>
+        <translation>自定义地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
+        <source>Se&amp;rvice</source>
+        <translation>服务(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="132"/>
+        <source>&amp;Region</source>
+        <translation>地域(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <source>&amp;Endpoint</source>
+        <translation>接入地址(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <source>Custom &amp;address</source>
+        <translation>自定义地址(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="151"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="119"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="161"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="168"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="187"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="204"/>
+        <source>Current host (recognition.image.myqcloud.com)</source>
+        <translation>当前域名（recognition.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
+        <source>Old host (service.image.myqcloud.com)</source>
+        <translation>原域名（service.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <source>Default host (iai.tencentcloudapi.com)</source>
+        <translation>默认域名（iai.tencentcloudapi.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <source>International host (iai.intl.tencentcloudapi.com)</source>
+        <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="292"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="232"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="342"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="287"/>
-        <source>Sending the sample photo once…</source>
-        <translation>正在发送一次示例照片…</translation>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="409"/>
+        <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
+        <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="301"/>
-        <source>Connection works: the service answered (score %1).</source>
-        <translation>连接正常：服务已应答（分数 %1）。</translation>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
+        <source>Sending the sample photo once to %1…</source>
+        <translation>正在向%1发送一次样张…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
+        <source>Connection works: %1 answered (score %2).</source>
+        <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
 </context>
 <context>
@@ -431,52 +560,52 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="131"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="154"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="172"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="201"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="164"/>
-        <source>These connection settings cannot be used; the technical details say which one.</source>
-        <translation>这些连接设置无法使用；技术细节中说明了是哪一项。</translation>
+        <location filename="../../livedetect_gui/ui/desk.py" line="203"/>
+        <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
+        <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="283"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="383"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="407"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="443"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="461"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="499"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="463"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -484,42 +613,42 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="57"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="87"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="104"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="106"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="107"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="108"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="109"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -844,90 +973,90 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="174"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="177"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="224"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="179"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="182"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="180"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="186"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="187"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="188"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="299"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="293"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="304"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="230"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="237"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="238"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="262"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="257"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="264"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="277"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="284"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="426"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="433"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="434"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -937,62 +1066,72 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="177"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="178"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="180"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="181"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="204"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="222"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="225"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="238"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="243"/>
+        <source>Checked with %1</source>
+        <translation>检测服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="245"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="246"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="255"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1000,57 +1139,62 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="202"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
@@ -1196,17 +1340,27 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SandboxBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="35"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="37"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="63"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="38"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="64"/>
+        <source>&amp;Simulate:</source>
+        <translation>模拟(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="67"/>
+        <source>Service generation the sandbox simulates</source>
+        <translation>沙箱模拟的服务版本</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="68"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
@@ -1214,117 +1368,117 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="319"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="320"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="321"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="331"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="339"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="472"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="346"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="348"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="359"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="360"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="362"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="363"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="364"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="566"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="569"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="418"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="419"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
@@ -1332,35 +1486,55 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="52"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="82"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="53"/>
-        <source>Pass threshold</source>
-        <translation>通过阈值</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="84"/>
+        <source>Pass threshold (%1)</source>
+        <translation>通过阈值（%1）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="54"/>
-        <source>A photo passes when its score is above this</source>
-        <translation>分数高于此值的照片判为通过</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="85"/>
+        <source>A photo passes when its score is above this (%1 scale)</source>
+        <translation>分数高于此值即通过（%1 的分数标度）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="94"/>
+        <source>%1 (recommended)</source>
+        <translation>%1（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="98"/>
+        <source>Levels</source>
+        <translation>档位</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="99"/>
+        <source>The provider&apos;s threshold levels for %1; any other value can be typed</source>
+        <translation>服务商为%1提供的阈值档位；也可输入其他任意值</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="101"/>
+        <source>Threshold levels</source>
+        <translation>阈值档位</translation>
     </message>
 </context>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="28"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="41"/>
         <source>Image URL for the service to fetch</source>
         <translation>由服务下载的图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="30"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="43"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="31"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="44"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
     </message>
