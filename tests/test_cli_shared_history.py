@@ -31,6 +31,7 @@ def cli(*args: str, env: dict[str, str], stdin: str | None = None,
 
 
 def photos(folder: Path, count: int, start: int = 0) -> Path:
+    """Generated pictures (no faces: the checks below send them with --force)."""
     folder.mkdir(parents=True)
     for n in range(start, start + count):
         make_photo(n, (160, 120)).save(folder / f"p{n:04d}.jpg", "JPEG", quality=85)
@@ -46,7 +47,7 @@ def test_four_desks_at_once_keep_one_chain(pg_url: str, tmp_path: Path) -> None:
         env = desk_env(tmp_path, f"desk{desk}", LIVEDETECT_HISTORY_URL=pg_url,
                        LIVEDETECT_OPERATOR=f"op{desk}")
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "livedetect_gui.cli", "check", "--sandbox", "--json",
+            [sys.executable, "-m", "livedetect_gui.cli", "check", "--sandbox", "--force", "--json",
              str(folder)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outcomes = [p.communicate(timeout=300) for p in procs]
     for proc, (out, err) in zip(procs, outcomes, strict=True):
@@ -67,7 +68,7 @@ def test_four_desks_at_once_keep_one_chain(pg_url: str, tmp_path: Path) -> None:
 def test_push_a_local_history_into_the_shared_store_once(pg_url: str, tmp_path: Path) -> None:
     env = desk_env(tmp_path, "desk")
     folder = photos(tmp_path / "photos", 12)
-    first = cli("check", "--sandbox", str(folder), env=env)
+    first = cli("check", "--sandbox", "--force", str(folder), env=env)
     assert first.returncode in (0, 1), first.stderr
     pushed = cli("history", "push", pg_url, env=env)
     assert pushed.returncode == 0, pushed.stderr
@@ -114,7 +115,7 @@ def test_password_comes_from_the_keyring(pg_server, pg_url: str, tmp_path: Path)
         saved = cli("history", "password", url, env=env, stdin=secret + "\n")
         assert saved.returncode == 0, saved.stderr
         folder = photos(tmp_path / "photos", 3)
-        checked = cli("check", "--sandbox", "--history", url, str(folder), env=env)
+        checked = cli("check", "--sandbox", "--force", "--history", url, str(folder), env=env)
         assert checked.returncode in (0, 1), checked.stderr
         verify = cli("history", "verify", "--history", url, env=env)
         assert verify.stdout.strip() == "3 records, chain intact", verify.stderr
