@@ -180,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = create_window(app, force_sandbox=args.sandbox, lang_choice=args.lang)
     window.show()
+    if not args.startup_probe:
+        window.ask_operator_if_unknown()  # the first start on this machine
     if args.startup_probe:
         from PySide6.QtCore import QTimer
 

@@ -31,6 +31,8 @@ from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_im
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
+from livedetect_gui.core.store import HistoryError
+from livedetect_gui.core.trail import DecisionError, Reason, Record
 
 from . import settings as desk_settings
 from .qimages import bytes_preview, image_to_png, prepared_preview, to_qimage
@@ -65,6 +67,9 @@ class Desk(QObject):
     batchFinished = Signal()
     # The full preview of an item (as it will be sent, or the fetched URL image).
     previewReady = Signal(int, QImage)
+    # The trail refused an operator's decision on this item: why, in the desk's language.
+    decisionRefused = Signal(int, str)
+    operatorChanged = Signal(str)
 
     def __init__(self, settings: DeskSettings, *, store: CredentialStore | None = None,
                  history_path: Path | None = None, lang: str = "en",
@@ -82,7 +87,7 @@ class Desk(QObject):
         self.model = QueueModel(self)
         self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
-        self.history = LazyHistory(history_path)
+        self.history = LazyHistory(history_path, settings.operator)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
         self.runs.threshold = float(settings.threshold)
@@ -223,6 +228,24 @@ class Desk(QObject):
         if self.settings.threshold != float(value):
             self.save_settings(replace(self.settings, threshold=float(value)))
 
+    @property
+    def operator(self) -> str:
+        return self.settings.operator
+
+    def set_operator(self, name: str) -> None:
+        """A new shift: records from now on carry this operator; kept on this machine."""
+        name = " ".join(name.split())
+        if not name or name == self.settings.operator:
+            return
+        self.history.operator = name
+        self.save_settings(replace(self.settings, operator=name))
+        self.operatorChanged.emit(name)
+        self.notice.emit(self.tr("Operator: %1").replace("%1", name))
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.settings.decision_reasons()
+
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.model.lang = lang
@@ -355,16 +378,18 @@ class Desk(QObject):
             return
         results, history = [i.result for i in todo], self.history
 
-        def record() -> None:
-            stored = history.get()
-            if stored is not None:
-                for result in results:
-                    if should_record(result):
-                        stored.record_safely(result)
+        def record() -> list[str | None]:
+            return [history.record_safely(r) if should_record(r) else None for r in results]
+
+        def recorded(future: Future) -> None:
+            for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
+                item = self.model.item(item_id)
+                if item is not None and record_id is not None and item.result is not None:
+                    self.model.mark_result(item, item.result, record_id)
 
         for item in todo:
             self.model.mark_recorded(item)
-        self.tasks.run(self.pools.io, record)
+        self.tasks.run(self.pools.io, record, recorded)
 
     def _flush_run_when_ready(self) -> None:
         if not self.ready:
@@ -429,6 +454,52 @@ class Desk(QObject):
     def _runs_finished(self) -> None:
         self.stateChanged.emit()
         self.batchFinished.emit()
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str = "", note: str = "",
+               reference: str = "") -> bool:
+        """The operator's decision on this item's check, written to the trail on the io pool
+        (the core enforces the rules: a reason for an override, a configured reason). The item
+        shows it when it is recorded; ``decisionRefused`` says why when it is not."""
+        item = self.model.item(item_id)
+        if item is None or item.record_id is None:
+            return False
+        check_id, history, reasons = item.record_id, self.history, self.reasons
+
+        def write() -> Record:
+            stored = history.get()
+            if stored is None:
+                raise DecisionError("history_off", history.error or "")
+            return stored.decide(check_id, decision, reason or None, note, reference,
+                                 reasons=reasons)
+
+        self.tasks.run(self.pools.io, write, lambda f: self._decided(item_id, f))
+        return True
+
+    def _decided(self, item_id: int, future: Future) -> None:
+        try:
+            record: Record = future.result()
+        except DecisionError as exc:
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        except HistoryError as exc:  # the database refused the row: nothing was recorded
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        item = self.model.item(item_id)
+        if item is not None:
+            self.model.mark_decided(item, record)
+
+    def next_undecided(self, after: int | None = None) -> QueueItem | None:
+        """The next photo waiting for a decision after item ``after`` (wrapping round)."""
+        items = self.model.items()
+        start = 0
+        if after is not None and (row := self.model.row_of(after)) is not None:
+            start = row + 1
+        for item in items[start:] + items[:start]:
+            if item.undecided and item.id != after:
+                return item
+        return None
 
     # -- preview -----------------------------------------------------------------------------
 

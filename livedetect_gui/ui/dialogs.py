@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -40,6 +41,7 @@ from livedetect_gui.core.credentials import (
 )
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail import DEFAULT_REASONS
 
 from .settings import DeskSettings
 from .tasks import TaskRunner
@@ -350,6 +352,11 @@ class SettingsDialog(QDialog):
             self.language.addItem(text, data)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setObjectName("languageCombo")
+        self.reasons = QPlainTextEdit(settings.reasons)
+        self.reasons.setObjectName("reasonsEdit")
+        self.reasons.setPlaceholderText("\n".join(r.en for r in DEFAULT_REASONS))
+        self.reasons.setToolTip(self.tr("One reason a line; empty: the standard list."))
+        self.reasons.setMaximumHeight(90)
         form = QFormLayout(self)
         for label, widget, buddy in (
             (self.tr("&Endpoint"), self.endpoint, self.endpoint),
@@ -364,6 +371,7 @@ class SettingsDialog(QDialog):
             (self.tr("&Signature validity"), self.validity, self.validity),
             (self.tr("Keep &history for"), self.retention, self.retention),
             (self.tr("&Language"), self.language, self.language),
+            (self.tr("&Decision reasons"), self.reasons, self.reasons),
         ):
             if not label:
                 form.addRow("", widget)
@@ -434,6 +442,7 @@ class SettingsDialog(QDialog):
             signature_validity=self.validity.value(),
             retention_days=self.retention.value(),
             language=self.language.currentData(),
+            reasons=self.reasons.toPlainText().strip(),
         )
 
 

@@ -69,16 +69,14 @@ class CheckRuns(QObject):
         client, limits, cancel, history = self.client, self.limits, self._cancel, self.history
         threshold = self.threshold
 
-        def work(source: Source, report: Callable[[PreparedImage | None], None]) -> CheckResult:
+        def work(source: Source, report: Callable[[PreparedImage | None], None]
+                 ) -> tuple[CheckResult, str | None]:
             try:
                 result = run_check(source, client, limits, threshold, cancel, on_sending=report)
             except Exception as exc:  # run_check turns failures into results; a bug still must
                 result = internal_error(source.label, threshold, exc, client.url)
-            if should_record(result):
-                stored = history.get()
-                if stored is not None:
-                    stored.record_safely(result)
-            return result
+            # The record id comes back with the result: the operator's decision refers to it.
+            return result, history.record_safely(result) if should_record(result) else None
 
         for item in todo:
             self.model.mark_queued(item)
@@ -115,8 +113,9 @@ class CheckRuns(QObject):
     def _done(self, item_id: int, future: Future) -> None:
         self._active = {t: i for t, i in self._active.items() if i != item_id}
         item = self.model.item(item_id)
+        record_id: str | None = None
         try:
-            result: CheckResult = future.result()
+            result, record_id = future.result()
         except Exception as exc:  # never leave an item at "sending"
             result = internal_error(item.source.label if item else "", self.threshold, exc)
         if result.problem_key == "cancelled":
@@ -126,7 +125,7 @@ class CheckRuns(QObject):
         else:
             self.done += 1
             if item is not None:
-                self.model.mark_result(item, result.with_threshold(self.threshold))
+                self.model.mark_result(item, result.with_threshold(self.threshold), record_id)
         if not self._active:
             self.finished.emit()
 

@@ -12,6 +12,7 @@ from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.paths import make_private, private_dir
+from livedetect_gui.core.trail import Reason, reasons_from_lines
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
@@ -38,6 +39,10 @@ class DeskSettings:
     max_short_side: int = 720
     # Where "Open photos" starts: the folder last opened from (the home folder at first).
     last_folder: str = ""
+    # Who works at this desk (name/ID given at the start of a shift), kept per machine.
+    operator: str = ""
+    # The reasons a decision can give, one a line; empty: the core's default list.
+    reasons: str = ""
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
@@ -57,6 +62,9 @@ class DeskSettings:
             concurrency=self.concurrency,
             signature_validity=self.signature_validity,
         )
+
+    def decision_reasons(self) -> tuple[Reason, ...]:
+        return reasons_from_lines(self.reasons)
 
     def limits(self) -> Limits:
         return Limits(max_long_side=self.max_long_side, max_short_side=self.max_short_side)
