@@ -101,6 +101,7 @@ class Desk(QObject):
         self._scans = 0
         self._run_scanned = False
         self._preview_generation = 0
+        self._deciding: set[int] = set()  # items whose decision is being written
 
     # -- connection --------------------------------------------------------------------------
 
@@ -474,10 +475,12 @@ class Desk(QObject):
             return stored.decide(check_id, decision, reason or None, note, reference,
                                  reasons=reasons)
 
+        self._deciding.add(item_id)
         self.tasks.run(self.pools.io, write, lambda f: self._decided(item_id, f))
         return True
 
     def _decided(self, item_id: int, future: Future) -> None:
+        self._deciding.discard(item_id)
         try:
             record: Record = future.result()
         except DecisionError as exc:
@@ -491,13 +494,14 @@ class Desk(QObject):
             self.model.mark_decided(item, record)
 
     def next_undecided(self, after: int | None = None) -> QueueItem | None:
-        """The next photo waiting for a decision after item ``after`` (wrapping round)."""
+        """The next photo waiting for a decision after item ``after`` (wrapping round to it);
+        one whose decision is being written is not waiting."""
         items = self.model.items()
         start = 0
         if after is not None and (row := self.model.row_of(after)) is not None:
             start = row + 1
         for item in items[start:] + items[:start]:
-            if item.undecided and item.id != after:
+            if item.undecided and item.id not in self._deciding:
                 return item
         return None
 
