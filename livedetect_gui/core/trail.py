@@ -126,9 +126,9 @@ class DecisionError(ValueError):
 DECISION_PROBLEMS: dict[str, tuple[str, str]] = {
     "reason_required": ("This decision goes against the machine's verdict ({detail}): choose "
                         "a reason.",
-                        "此决定与机器判定（{detail}）相反：请选择原因。"),
+                        "此决定与机器判定（{detail}）相反：请选择理由。"),
     "unknown_reason": ("{detail!r} is not one of the configured reasons (see Settings).",
-                       "“{detail}”不在已配置的原因列表中（见设置）。"),
+                       "“{detail}”不在已配置的理由列表中（见设置）。"),
     "unknown_check": ("This photo's check is not in the audit trail (yet): the decision was "
                       "not recorded. Check the history, then decide again.",
                       "此照片的检测记录不在审计记录中（或尚未写入）：决定未记录。请查看历史记录后重新决定。"),
