@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from .result import CheckResult, PreparedInfo
-from .verdict import Verdict
+from .verdict import Verdict, verdict_word
 
 GENESIS = "0" * 64
 
@@ -120,7 +120,10 @@ class DecisionError(ValueError):
     def message(self, lang: str = "en") -> str:
         """What the operator is told, in ``lang`` (the desk shows it beside the panel)."""
         texts = DECISION_PROBLEMS.get(self.key, (self.key, self.key))
-        return texts[1 if lang.lower().startswith("zh") else 0].format(detail=self.detail)
+        detail = self.detail
+        if self.key == "reason_required" and detail in {v.value for v in Verdict}:
+            detail = verdict_word(Verdict(detail), lang)  # the verdict the check was given
+        return texts[1 if lang.lower().startswith("zh") else 0].format(detail=detail)
 
 
 DECISION_PROBLEMS: dict[str, tuple[str, str]] = {

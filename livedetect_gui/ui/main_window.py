@@ -134,7 +134,12 @@ class MainWindow(QMainWindow):
         self.decision_area.decided.connect(self.decide)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("previewSplitter")
-        right.addWidget(self.preview)
+        # The preview scrolls rather than making the window taller than a 640 px screen.
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        preview_scroll.setWidget(self.preview)
+        right.addWidget(preview_scroll)
         right.addWidget(self.decision_area)
         right.setStretchFactor(0, 1)
         right.setCollapsible(1, False)

@@ -231,7 +231,10 @@ class QueueModel(RecordTableModel):
         return screen.devicePixelRatio() if screen is not None else 1.0
 
     def _tooltip(self, item: QueueItem) -> str:
-        lines = [item.source.label, *self.details(item)]
+        lines = [item.source.label, decision_summary(item.decision, self.lang),
+                 *self.details(item)]
+        if item.decision is not None:
+            lines += [item.decision.note, item.decision.reference]
         result = item.result
         if result is not None and result.verdict is Verdict.ERROR:
             lines.append(result.hint(self.lang))
