@@ -198,3 +198,33 @@ def test_lazy_history_spools_when_the_database_cannot_be_opened(tmp_path) -> Non
     assert stored is not None and stored.operator == "ann" and stored.score == 91
     assert history.count(Query()) == 1 and history.verify().intact
     shared.close()
+
+
+def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QDate
+
+    from livedetect_gui.ui.history_view import HistoryPanel
+    from livedetect_gui.ui.tasks import Pools, TaskRunner
+
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    check_id = history.record(CheckResult(
+        source="p.jpg", threshold=87, score=30, code=0, api="legacy", request_id="req-77",
+        simulated=True, endpoint="http://127.0.0.1:9"))
+    history.decide(check_id, "accept", "in_person", "seen at the desk", "APP-9")
+    history.close()
+    shared, pools = LazyHistory(tmp_path / "h.sqlite3"), Pools()
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
+    qtbot.addWidget(panel)
+    panel.since.setDate(QDate.currentDate().addDays(-1))
+    panel.kind.setCurrentIndex(panel.kind.findData("check"))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=WAIT_MS)
+    panel.view.selectRow(0)
+    details = panel.details.toPlainText()
+    for expected in ("Verdict: FAIL", "Score 30, threshold 87", "Mode: Simulated",
+                     "Backend: legacy (http://127.0.0.1:9)", "Request id: req-77",
+                     "Operator: ann", "⚠ Accept · Verified in person · seen at the desk · APP-9"):
+        assert expected in details, expected
+    assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("verdict"))) == "FAIL"
+    pools.shutdown()
+    shared.close()
