@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from livedetect_gui.core.trail import DEFAULT_REASONS, Reason
 
@@ -46,6 +46,11 @@ class DecisionArea(QFrame):
         for shortcut in self.panel.shortcuts.values():
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.panel.decided.connect(self._decided)
+        # Narrow beside the capture dock at 1024 px: labels go above their fields, and the
+        # buttons may shrink, so the queue keeps its width.
+        self.panel.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for button in self.panel.buttons.values():
+            button.setMinimumWidth(72)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.title)
@@ -56,6 +61,8 @@ class DecisionArea(QFrame):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Operator's decision"))
         self.panel.retranslate()
+        for button in self.panel.buttons.values():
+            button.setToolTip(button.text())  # whole, when a narrow window clips it
 
     def set_reasons(self, reasons: Sequence[Reason]) -> None:
         self.panel.reasons = tuple(reasons)

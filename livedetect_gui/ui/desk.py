@@ -28,6 +28,8 @@ from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
+from livedetect_gui.core.history import default_path as default_history_path
+from livedetect_gui.core.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
@@ -93,6 +95,8 @@ class Desk(QObject):
         self.runs.threshold = float(settings.threshold)
         self.runs.set_concurrency(settings.concurrency)
         self.runs.finished.connect(self._runs_finished)
+        self.photos = KeptPhotos.beside(history_path or default_history_path())
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         self.sandbox: Sandbox | None = None
         self.connection: Connection | None = None
         self._run_when_ready: set[int] = set()
@@ -120,6 +124,10 @@ class Desk(QObject):
             days, history = self.settings.retention_days, self.history
             self.tasks.run(self.pools.io,
                            lambda: (h := history.get()) and h.purge_older_than(days))
+        photo_retention = photo_days(self.settings.keep_photos_days, self.settings.retention_days)
+        if photo_retention > 0:
+            photos = self.photos
+            self.tasks.run(self.pools.io, lambda: photos.purge_older_than(photo_retention))
 
     def _resolved(self, future: Future) -> None:
         found: Connection | None = None
@@ -211,6 +219,7 @@ class Desk(QObject):
         self.save_settings(settings)
         self.runs.limits = settings.limits()
         self.runs.set_concurrency(settings.concurrency)
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         if self.connection is not None and settings.client_config() != old.client_config():
             if self.connection.simulated:
                 self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too

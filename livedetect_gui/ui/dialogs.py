@@ -352,6 +352,9 @@ class SettingsDialog(QDialog):
             self.language.addItem(text, data)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setObjectName("languageCombo")
+        self.keep_photos = _spin(QSpinBox(), 0, 3650, settings.keep_photos_days, " d")
+        self.keep_photos.setSpecialValueText(self.tr("not kept"))
+        self.keep_photos.setObjectName("keepPhotosSpin")
         self.reasons = QPlainTextEdit(settings.reasons)
         self.reasons.setObjectName("reasonsEdit")
         self.reasons.setPlaceholderText("\n".join(r.en for r in DEFAULT_REASONS))
@@ -371,6 +374,7 @@ class SettingsDialog(QDialog):
             (self.tr("&Signature validity"), self.validity, self.validity),
             (self.tr("Keep &history for"), self.retention, self.retention),
             (self.tr("&Language"), self.language, self.language),
+            (self.tr("&Keep photos as sent for"), self.keep_photos, self.keep_photos),
             (self.tr("&Decision reasons"), self.reasons, self.reasons),
         ):
             if not label:
@@ -443,6 +447,7 @@ class SettingsDialog(QDialog):
             retention_days=self.retention.value(),
             language=self.language.currentData(),
             reasons=self.reasons.toPlainText().strip(),
+            keep_photos_days=self.keep_photos.value(),
         )
 
 

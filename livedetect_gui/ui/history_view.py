@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.history import ExportCancelled, History
+from livedetect_gui.core.kept_photos import KeptPhotos
 from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.store import HistoryError, Query
 from livedetect_gui.core.trail import (
@@ -255,12 +256,14 @@ class HistoryPanel(QWidget):
     VERIFY_EVERY_S = 30.0
 
     def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, photos: KeptPhotos | None = None) -> None:
         super().__init__(parent)
         self.history = history
         self.tasks = tasks
         self.model = HistoryModel(history, tasks, pool, self)
         self.pool = pool
+        self.photos = photos  # photos kept as sent, when the desk keeps them
+        self._photo_generation = 0
         self.chain: ChainState | None = None
         self.chain_error = ""
         self._verified_at = 0.0
@@ -285,6 +288,11 @@ class HistoryPanel(QWidget):
         self.details = QPlainTextEdit()
         self.details.setObjectName("historyDetails")
         self.details.setReadOnly(True)
+        self.photo = QLabel()
+        self.photo.setObjectName("historyPhoto")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setMinimumSize(160, 120)
+        self.photo.hide()
 
         today = QDate.currentDate()
         self.since = QDateEdit(today.addDays(-30))
@@ -335,7 +343,12 @@ class HistoryPanel(QWidget):
         filters.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
-        split.addWidget(self.details)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.details)
+        below.addWidget(self.photo)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 1)
+        split.addWidget(below)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         bottom = QHBoxLayout()
@@ -468,6 +481,33 @@ class HistoryPanel(QWidget):
     def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = self.model.record(current.row())
         self.details.setPlainText("" if record is None else "\n".join(self.detail_lines(record)))
+        self._show_photo(record)
+
+    def _show_photo(self, record: Record | None) -> None:
+        """The photo as sent, when it was kept: read and decoded on the trail pool."""
+        self._photo_generation += 1
+        generation, photos = self._photo_generation, self.photos
+        self.photo.clear()
+        self.photo.hide()
+        if record is None or photos is None or record.kind == "cut":
+            return
+        record_id = record.check_id or record.id
+
+        def load() -> QImage | None:
+            data = photos.read(record_id)
+            image = QImage.fromData(data) if data else None
+            return image if image is not None and not image.isNull() else None
+
+        def done(future: Future) -> None:
+            image = future.result()
+            if generation == self._photo_generation and image is not None:
+                self.photo.setPixmap(QPixmap.fromImage(image).scaled(
+                    240, 240, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation))
+                self.photo.setToolTip(self.tr("The photo as sent"))
+                self.photo.show()
+
+        self.tasks.run(self.pool, load, done)
 
     def detail_lines(self, record: Record) -> list[str]:
         """Every detail of a record, labelled in the desk's language; messages from their

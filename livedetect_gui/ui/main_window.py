@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
         self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks,
-                                          self.desk.pools.trail)
+                                          self.desk.pools.trail, photos=self.desk.photos)
         # The history's filter row is wide; on a narrow screen it scrolls rather than
         # widening the whole window beyond the screen.
         history_scroll = QScrollArea()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from livedetect_gui.core.checking import Source, run_check
 from livedetect_gui.core.client import LiveDetectClient
 from livedetect_gui.core.imaging import Limits, PreparedImage
+from livedetect_gui.core.kept_photos import KeptPhotos
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.result import CheckResult
@@ -38,6 +39,8 @@ class CheckRuns(QObject):
         self.pool = pool
         self.history = history
         self.client: LiveDetectClient | None = None
+        # Where photos as sent are kept with their records (None: not kept, the default).
+        self.photos: KeptPhotos | None = None
         self.limits = Limits()
         self.threshold = default_threshold("legacy")
         self._cancel = threading.Event()
@@ -67,16 +70,26 @@ class CheckRuns(QObject):
             self.total = self.done = 0
             self._started = time.monotonic()
         client, limits, cancel, history = self.client, self.limits, self._cancel, self.history
-        threshold = self.threshold
+        threshold, photos = self.threshold, self.photos
 
         def work(source: Source, report: Callable[[PreparedImage | None], None]
                  ) -> tuple[CheckResult, str | None]:
+            sent: list[PreparedImage] = []
+
+            def sending(prepared: PreparedImage | None) -> None:
+                if prepared is not None:
+                    sent.append(prepared)
+                report(prepared)
+
             try:
-                result = run_check(source, client, limits, threshold, cancel, on_sending=report)
+                result = run_check(source, client, limits, threshold, cancel, on_sending=sending)
             except Exception as exc:  # run_check turns failures into results; a bug still must
                 result = internal_error(source.label, threshold, exc, client.url)
             # The record id comes back with the result: the operator's decision refers to it.
-            return result, history.record_safely(result) if should_record(result) else None
+            record_id = history.record_safely(result) if should_record(result) else None
+            if record_id is not None and photos is not None and sent:
+                photos.keep(record_id, sent[-1].data)
+            return result, record_id
 
         for item in todo:
             self.model.mark_queued(item)

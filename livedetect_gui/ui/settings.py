@@ -43,6 +43,8 @@ class DeskSettings:
     operator: str = ""
     # The reasons a decision can give, one a line; empty: the core's default list.
     reasons: str = ""
+    # Keep each photo as sent beside its record for this many days; 0: not kept (default).
+    keep_photos_days: int = 0
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():

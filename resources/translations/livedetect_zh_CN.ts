@@ -393,7 +393,7 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decisions.py" line="57"/>
+        <location filename="../../livedetect_gui/ui/decisions.py" line="62"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
@@ -449,57 +449,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="140"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="143"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="168"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="175"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="169"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="177"/>
         <source>These connection settings cannot be used; the technical details say which one.</source>
         <translation>这些连接设置无法使用；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="253"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="279"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="379"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="441"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="544"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="537"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="546"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -573,67 +573,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="186"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -641,219 +641,224 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="373"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="375"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="375"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="377"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="507"/>
+        <source>The photo as sent</source>
+        <translation>发送时的照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="516"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="517"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="520"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="523"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="485"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="491"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="531"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="534"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="537"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="564"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="604"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="438"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="451"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="441"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="454"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="458"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="450"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="463"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="462"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="466"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="479"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="460"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="516"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="556"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="517"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="557"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="540"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="580"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="554"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="594"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="557"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="561"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="597"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="601"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -861,7 +866,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="65"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -869,95 +874,95 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="190"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="240"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="200"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="201"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="205"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="206"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="315"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="311"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="316"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="320"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="253"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="254"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="278"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="275"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="280"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="289"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="415"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="420"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="485"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="490"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="486"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="491"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1122,22 +1127,22 @@ Static-photo liveness checks for review desks.</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="242"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="246"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="249"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="251"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
@@ -1341,87 +1346,97 @@ Static-photo liveness checks for review desks.</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
+        <source>not kept</source>
+        <translation>不保留</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="362"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="365"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="363"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="369"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="370"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="368"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="371"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="372"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="373"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="374"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="372"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="375"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="373"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="376"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="374"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="377"/>
+        <source>&amp;Keep photos as sent for</source>
+        <translation>保留发送的照片(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="378"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="399"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="403"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="402"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="406"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="408"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="412"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="426"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="430"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="427"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>

@@ -228,3 +228,38 @@ def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path)
     assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("verdict"))) == "FAIL"
     pools.shutdown()
     shared.close()
+
+
+def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make_window,
+                                                                     tmp_path) -> None:
+    from livedetect_gui.core.kept_photos import photo_days
+
+    kept = make_window(keep_photos_days=30, operator="ann")
+    off = make_window(operator="ann")  # the default: nothing kept
+    for window, name in ((kept, "k.jpg"), (off, "o.jpg")):
+        photo_with_verdict(tmp_path / name, "pass")
+        window.add_paths([str(tmp_path / name)])
+        wait_prepared(qtbot, window, 1)
+        window.run_all()
+        wait_final(qtbot, window)
+        qtbot.waitUntil(lambda w=window: w.model.items()[0].record_id is not None,
+                        timeout=WAIT_MS)
+    record_id = kept.model.items()[0].record_id
+    path = kept.desk.photos.folder / f"{record_id}.jpg"
+    assert path.read_bytes()[:2] == b"\xff\xd8"  # the JPEG that was sent
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    assert not off.desk.photos.folder.exists()
+
+    kept.show_history()
+    panel = kept.history_panel
+    qtbot.waitUntil(lambda: panel.model.total >= 1, timeout=WAIT_MS)
+    panel.view.selectRow(0)
+    qtbot.waitUntil(lambda: panel.photo.isVisible(), timeout=WAIT_MS)
+    assert not panel.photo.pixmap().isNull()
+
+    assert kept.desk.photos.read("../../etc/passwd") is None  # ids only, never paths
+    os.utime(path, (0, 0))  # as if kept long ago
+    assert kept.desk.photos.purge_older_than(photo_days(30, 365)) == 1
+    assert not path.exists()
+    assert photo_days(30, 7) == 7 and photo_days(0, 365) == 365 and photo_days(30, 0) == 30
