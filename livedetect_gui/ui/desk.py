@@ -26,9 +26,9 @@ from livedetect_gui.core.checking import Source, collect, refused
 from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
+from livedetect_gui.core.history import default_path as default_history_path
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
-from livedetect_gui.core.history import default_path as default_history_path
 from livedetect_gui.core.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
