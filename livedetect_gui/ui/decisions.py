@@ -57,6 +57,7 @@ class DecisionArea(QFrame):
         layout.addWidget(self.panel)
         self.item_id: int | None = None
         self._following: tuple[int, str] | None = None
+        self._source = ""
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Operator's decision"))
@@ -79,6 +80,7 @@ class DecisionArea(QFrame):
         if item is None or key is None:
             self.panel.set_check(None)
         else:
+            self._source = item.name
             self.panel.set_check(item.record_id, item.status.value, item.name)
 
     def show_problem(self, text: str) -> None:
@@ -90,3 +92,5 @@ class DecisionArea(QFrame):
                  reference: str) -> None:
         if self.item_id is not None:
             self.decided.emit(self.item_id, decision, reason, note, reference)
+            # Fresh fields for what comes next (the same photo when nothing else waits).
+            self.panel.set_check(self.panel.check_id, self.panel.verdict, self._source)
