@@ -98,13 +98,13 @@ def reason_label(key: str | None, lang: str = "en",
 
 
 def decision_summary(record: Record | None, lang: str = "en",
-                     reasons: Iterable[Reason] = DEFAULT_REASONS) -> str:
-    """"⚠ Accept · reason": a decision in a line (the desk's queue and preview); ⚠ marks a
-    decision against the machine's verdict."""
+                     reasons: Iterable[Reason] = DEFAULT_REASONS, brief: bool = False) -> str:
+    """"⚠ Accept · reason": a decision in a line (the desk's preview; ``brief``, without the
+    reason, for a narrow column); ⚠ marks a decision against the machine's verdict."""
     if record is None or not record.decision:
         return ""
     text = ("⚠ " if record.override else "") + decision_word(record.decision, lang)
-    if record.reason:
+    if record.reason and not brief:
         text += " · " + reason_label(record.reason, lang, reasons)
     return text
 

@@ -195,7 +195,7 @@ class QueueModel(RecordTableModel):
                 return ""
             return f"{item.result.score:g}"
         if column == "decision":
-            return decision_summary(item.decision, self.lang)
+            return decision_summary(item.decision, self.lang, brief=True)
         if column == "details":
             return " · ".join(self.details(item))
         return ""

@@ -81,7 +81,9 @@ def test_keyboard_decisions_next_undecided_override_and_scanner(qtbot, make_wind
     qtbot.waitUntil(lambda: second.decision is not None, timeout=WAIT_MS)
     assert second.decision.override and second.decision.reference == "APP-2026-0077"
     assert second.decision.reason == "document_verified"
-    assert column_text(window, 1, "decision") == "⚠ Accept · Identity confirmed by document"
+    assert column_text(window, 1, "decision") == "⚠ Accept"
+    tooltip = window.model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "⚠ Accept · Identity confirmed by document" in tooltip and "APP-2026-0077" in tooltip
     assert window.current_item() is third
 
     # Escalate the third; then nothing is left to decide, and the desk says so.
