@@ -246,9 +246,6 @@ def _main(argv: Sequence[str] | None) -> int:
 # -- check ---------------------------------------------------------------------------------------
 
 
-SANDBOX_REGION = "ap-guangzhou"
-
-
 def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:
     """The core's connection policy, the same the desk uses."""
     try:
@@ -284,15 +281,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     sandbox: Sandbox | None = None
     if args.sandbox:
         sandbox = Sandbox().start()
-        account = sandbox.account
         try:
-            sandboxed = creds.apply_choice(creds.Credentials(
-                account.appid, account.secret_id, account.secret_key, region=SANDBOX_REGION),
-                api=args.api, region=args.region).with_choice(endpoint=sandbox.url).validate()
-        except creds.BadCredentials as exc:
+            chosen = connection.sandbox(sandbox.account, sandbox.url, api=args.api,
+                                        region=args.region)
+        except connection.ConnectionProblem as exc:
             sandbox.stop()
-            raise UsageError(message("bad_credentials", lang, problem=exc)) from None
-        chosen = connection.sandbox(sandboxed, sandbox.url)
+            raise UsageError(exc.message.text(lang)) from None
         print(message("sandbox_notice", lang), file=sys.stderr)
     else:
         chosen = _connect(args, lang)

@@ -72,6 +72,38 @@ def _decide(window, out: Path, tag: str) -> None:  # noqa: ANN001
     window.queue_view.selectRow(0)
 
 
+def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
+    """The credentials dialog for each profile kind, then the window in API 3.0 sandbox mode
+    with one more photo checked there (a mixed queue: rows keep their backend)."""
+    from livedetect_gui.core.credentials import Api
+    from livedetect_gui.ui.queue_model import FINAL
+
+    for api in Api:
+        dialog = window.edit_credentials()
+        wait(300)
+        dialog.api.setCurrentIndex(dialog.api.findData(api.value))
+        dialog.appid.setText("1250000001")
+        dialog.secret_id.setText("AKIDexample")
+        dialog.secret_key.setText("example-secret-key")
+        if api is Api.TC3:
+            dialog.region.setCurrentIndex(dialog.region.findData("ap-shanghai"))
+        wait(200)
+        dialog.grab().save(str(out / f"credentials-{api.value}-{tag}.png"))
+        dialog.reject()
+    combo = window.banner.generation
+    combo.setCurrentIndex(combo.findData("tc3"))
+    combo.activated.emit(combo.currentIndex())
+    wait_until(lambda: window.desk.api == "tc3")
+    waiting = window.model.items()[6]  # still queued: checked with API 3.0 now
+    window.desk.run([waiting])
+    wait_until(lambda: waiting.status in FINAL)
+    window.queue_view.selectRow(6)
+    wait(600)
+    window.grab().save(str(out / f"main-api3-{tag}.png"))
+    combo.setCurrentIndex(combo.findData("legacy"))
+    combo.activated.emit(combo.currentIndex())
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -131,8 +163,8 @@ def main() -> None:
 
             dialog = window.edit_credentials()
             wait(300)
-            dialog.settings = DeskSettings(endpoint_choice="custom",
-                                           custom_endpoint="http://127.0.0.1:9/service")
+            dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
+            dialog.custom.setText("http://127.0.0.1:9/service")
             dialog.appid.setText("1250000001")
             dialog.secret_id.setText("AKIDexample")
             dialog.secret_key.setText("example-secret-key")
@@ -142,6 +174,9 @@ def main() -> None:
             wait(200)
             dialog.grab().save(str(out / f"credentials-{tag}.png"))
             dialog.reject()
+
+            if width == 1024:
+                api3_shots(window, out, tag)
 
             window.capture_dock.show()
             wait(400)

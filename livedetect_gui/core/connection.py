@@ -28,6 +28,7 @@ from .credentials import (
     valid_profile_name,
 )
 from .messages import Message
+from .signing import Account
 
 if TYPE_CHECKING:  # the client pulls in requests: not needed to choose a connection
     from .client import ClientConfig
@@ -141,5 +142,20 @@ def session(credentials: Credentials, profile: str | None, default_endpoint: str
                    default_endpoint=default_endpoint, env=env)
 
 
-def sandbox(credentials: Credentials, url: str) -> Connection:
-    return Connection(Mode.SANDBOX, credentials, url)
+# The region the sandbox's API 3.0 side is addressed with unless one is chosen.
+SANDBOX_REGION = "ap-guangzhou"
+
+
+def sandbox(account: Account, url: str, *, api: str | None = None, region: str | None = None,
+            env: Mapping[str, str] | None = None) -> Connection:
+    """The sandbox's own account, for either generation (the same choice rules: a flag or the
+    desk's banner, then ``LIVEDETECT_API``/``_REGION``); always the sandbox's address."""
+    env = os.environ if env is None else env
+    own = Credentials(account.appid, account.secret_id, account.secret_key,
+                      region=SANDBOX_REGION)
+    try:
+        chosen = apply_choice(own, api=api, region=region, env=env).with_choice(
+            endpoint=url).validate()
+    except BadCredentials as exc:
+        raise ConnectionProblem(Message("bad_credentials", {"problem": str(exc)})) from None
+    return Connection(Mode.SANDBOX, chosen, url)

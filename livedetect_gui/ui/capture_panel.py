@@ -463,8 +463,10 @@ class CapturePanel(QWidget):
             return "\n".join(QUALITY_TEXT[w][index] for w in params if w in QUALITY_TEXT)
         if key == "result_problem":
             problem_key, code = params
+            # Legacy codes are numbers ("-4015"), API 3.0's are strings ("AuthFailure...").
+            service_code = int(code) if code.lstrip("-").isdigit() else code
             problem = (LOCAL_PROBLEMS.get(problem_key) if problem_key
-                       else service_problem(int(code)) if code else None)
+                       else service_problem(service_code) if code else None)
             return problem.message(self.lang) if problem else ""
         first = params[0] if params else ""
         return {

@@ -92,7 +92,7 @@ class Desk(QObject):
         self.history = LazyHistory(history_path, settings.operator)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
-        self.runs.threshold = float(settings.threshold)
+        self.runs.thresholds = lambda api: self.settings.threshold_for(api)
         self.runs.set_concurrency(settings.concurrency)
         self.runs.finished.connect(self._runs_finished)
         self.photos = KeptPhotos.beside(history_path or default_history_path())
@@ -106,6 +106,8 @@ class Desk(QObject):
         self._run_scanned = False
         self._preview_generation = 0
         self._deciding: set[int] = set()  # items whose decision is being written
+        # The language changed while checks ran: the client is rebuilt when they end.
+        self._relanguage = False
 
     # -- connection --------------------------------------------------------------------------
 
@@ -145,13 +147,29 @@ class Desk(QObject):
         if found is None or not self.connect(found):
             self.use_sandbox()
 
-    def use_sandbox(self) -> bool:
+    def use_sandbox(self, api: str | None = None) -> bool:
+        """The embedded sandbox, simulating ``api`` (default: the generation last chosen in
+        the sandbox banner); the core's policy builds its credentials per generation."""
+        api = str(api or self.settings.sandbox_api)
         if self.sandbox is None:
             # Loopback, a free port, its own throwaway account.
             self.sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0)).start()
-        acc = self.sandbox.account
-        return self.connect(policy.sandbox(
-            Credentials(acc.appid, acc.secret_id, acc.secret_key), self.sandbox.url))
+        try:
+            chosen = policy.sandbox(self.sandbox.account, self.sandbox.url, api=api,
+                                    env=self.env)
+        except ConnectionProblem as exc:
+            self.failed.emit(exc.message.text(self.lang), "")
+            return False
+        if not self.connect(chosen):
+            return False
+        if api != self.settings.sandbox_api:
+            self.save_settings(replace(self.settings, sandbox_api=api))
+        return True
+
+    @property
+    def api(self) -> str:
+        """The generation checks go to now ("legacy" or "tc3")."""
+        return "legacy" if self.connection is None else self.connection.credentials.api.value
 
     def use_credentials(self, credentials: Credentials, profile: str, saved: bool) -> bool:
         """From the credentials dialog: a keyring profile just saved, or session-only."""
@@ -167,21 +185,18 @@ class Desk(QObject):
         if self.runs.running:
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
-        config = chosen.configure(replace(
-            self.settings.client_config(), language="zh" if self.lang.startswith("zh") else "en"))
         try:
-            client = LiveDetectClient(chosen.credentials, config)
+            client = LiveDetectClient(chosen.credentials,
+                                      self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
-            text = (self.tr("The service address is not valid: use a full address starting "
-                            "with http:// or https://.") if isinstance(exc, BadEndpoint)
-                    else self.tr("These connection settings cannot be used; the technical "
-                                 "details say which one."))
-            self.failed.emit(text, str(exc))
+            self.failed.emit(self.setting_problem(exc), str(exc))
             return False
         if self.runs.client is not None:
             self.runs.client.close()
         self.runs.client = client
         self.connection = chosen
+        self.model.api = self.api
+        self.model.retranslate()  # rows of the other generation say so now
         if chosen.mode is Mode.PROFILE and chosen.profile:
             # Only a profile saved in the keyring is remembered for the next start.
             self.save_settings(replace(self.settings, profile=chosen.profile))
@@ -192,6 +207,14 @@ class Desk(QObject):
         self._flush_run_when_ready()
         self.stateChanged.emit()
         return True
+
+    def setting_problem(self, exc: BadSetting) -> str:
+        """The operator's sentence for connection settings the client refused."""
+        if isinstance(exc, BadEndpoint):
+            return self.tr("The service address is not valid: use a full address starting "
+                           "with http:// or https://.")
+        return self.tr("These connection settings cannot be used (the CA bundle, the proxy, "
+                       "the timeouts or the credentials); the technical details say which one.")
 
     @property
     def mode(self) -> Mode | None:
@@ -229,14 +252,16 @@ class Desk(QObject):
 
     @property
     def threshold(self) -> float:
-        return self.runs.threshold
+        """The toolbar's threshold: the connected generation's."""
+        return self.settings.threshold_for(self.api)
 
     def set_threshold(self, value: float) -> None:
-        """One threshold: the toolbar's, kept across restarts; verdicts re-judged, no call."""
-        self.runs.threshold = float(value)
-        self.model.rejudge(float(value))
-        if self.settings.threshold != float(value):
-            self.save_settings(replace(self.settings, threshold=float(value)))
+        """The connected generation's threshold, kept across restarts; verdicts of that
+        generation's rows re-judged (no call), rows of the other generation left alone."""
+        api = self.api
+        self.model.rejudge(float(value), api)
+        if self.settings.threshold_for(api) != float(value):
+            self.save_settings(self.settings.with_threshold(api, value))
 
     @property
     def operator(self) -> str:
@@ -259,6 +284,17 @@ class Desk(QObject):
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.model.lang = lang
+        # The client answers in the operator's language (API 3.0's X-TC-Language): rebuilt
+        # now, or when the running checks end (their client stays until then).
+        if self.connection is not None:
+            self._relanguage = True
+            if not self.runs.running:
+                self._rebuild_client()
+
+    def _rebuild_client(self) -> None:
+        self._relanguage = False
+        if self.connection is not None:
+            self.connect(self.connection)
 
     # -- getting photos in -------------------------------------------------------------------
 
@@ -311,8 +347,8 @@ class Desk(QObject):
                                  intake.actions)
         if intake.refusal is not None:
             endpoint = self.runs.client.url if self.runs.client else ""
-            self.model.mark_refused(item, refused(item.source, intake.refusal, self.threshold,
-                                                  endpoint))
+            self.model.mark_refused(item, replace(
+                refused(item.source, intake.refusal, self.threshold, endpoint), api=self.api))
         if item_id in self._run_when_ready:
             self._flush_run_when_ready()
 
@@ -462,6 +498,8 @@ class Desk(QObject):
                         self.runs.total, self.runs.eta_seconds())
 
     def _runs_finished(self) -> None:
+        if self._relanguage:
+            self._rebuild_client()
         self.stateChanged.emit()
         self.batchFinished.emit()
 

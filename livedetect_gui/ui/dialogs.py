@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,9 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui import resource
+from livedetect_gui.core import connection as policy
 from livedetect_gui.core.checking import Source, run_check
-from livedetect_gui.core.client import BadEndpoint, LiveDetectClient
+from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
+from livedetect_gui.core.connection import SANDBOX_REGION, ConnectionProblem
 from livedetect_gui.core.credentials import (
+    ENDPOINT_CHOICES,
+    TC3_REGIONS,
+    Api,
     BadCredentials,
     Credentials,
     CredentialStore,
@@ -43,6 +50,7 @@ from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import DEFAULT_REASONS
 
+from .backends import backend_name, backend_title, region_name
 from .settings import DeskSettings
 from .tasks import TaskRunner
 
@@ -53,11 +61,13 @@ class CredentialsDialog(QDialog):
     chosen = Signal(object, str, bool)
 
     def __init__(self, store: CredentialStore, settings: DeskSettings, tasks: TaskRunner,
-                 pool: QThreadPool, parent: QWidget | None = None, lang: str = "en") -> None:
+                 pool: QThreadPool, parent: QWidget | None = None, lang: str = "en",
+                 env: Mapping[str, str] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(self.tr("Credentials"))
         self.store, self.settings, self.tasks, self.lang = store, settings, tasks, lang
+        self.env = os.environ if env is None else env  # the desk's: the connection policy's
         self.pool = pool  # the desk's io pool: keyring calls in order, off the GUI thread
         self.keyring_ok = False
 
@@ -65,6 +75,11 @@ class CredentialsDialog(QDialog):
         self.profile.setObjectName("profileCombo")
         self.profile.setEditable(True)
         self.profile.setAccessibleName(self.tr("Profile name"))
+        # Which service the profile is for: only that generation's fields are shown.
+        self.api = QComboBox()
+        self.api.setObjectName("apiCombo")
+        for api in Api:
+            self.api.addItem(backend_title(api), api.value)
         self.appid = QLineEdit()
         self.appid.setObjectName("appidEdit")
         self.secret_id = QLineEdit()
@@ -77,18 +92,38 @@ class CredentialsDialog(QDialog):
         self.reveal.toggled.connect(lambda on: self.secret_key.setEchoMode(
             QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
         self.bucket = QLineEdit()
+        self.bucket.setObjectName("bucketEdit")
         self.bucket.setPlaceholderText(self.tr("optional; this API needs none"))
+        self.region = QComboBox()
+        self.region.setObjectName("regionCombo")
+        for region in TC3_REGIONS:
+            self.region.addItem(region_name(region), region)
+        # A new profile starts at the region most accounts use (the sandbox's own too).
+        self.region.setCurrentIndex(max(0, self.region.findData(SANDBOX_REGION)))
+        self.endpoint = QComboBox()
+        self.endpoint.setObjectName("profileEndpointCombo")
+        self.custom = QLineEdit()
+        self.custom.setObjectName("profileEndpointEdit")
+        self.custom.setPlaceholderText("https://…")
+        self.custom_problem = QLabel()
+        self.custom_problem.setObjectName("profileEndpointProblem")
+        self.custom_problem.setWordWrap(True)
+        self.custom_problem.setStyleSheet("color: #d93025;")
         for edit, name in ((self.appid, self.tr("AppID")), (self.secret_id, self.tr("Secret ID")),
                            (self.secret_key, self.tr("Secret key")),
-                           (self.bucket, self.tr("Bucket"))):
+                           (self.bucket, self.tr("Bucket")), (self.api, self.tr("Service")),
+                           (self.region, self.tr("Region")),
+                           (self.endpoint, self.tr("Endpoint")),
+                           (self.custom, self.tr("Custom address"))):
             edit.setAccessibleName(name)
 
         key_row = QHBoxLayout()
         key_row.addWidget(self.secret_key, 1)
         key_row.addWidget(self.reveal)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("&Profile"), self.profile)
+        form.addRow(self.tr("Se&rvice"), self.api)
         form.addRow(self.tr("&AppID"), self.appid)
         form.addRow(self.tr("Secret &ID"), self.secret_id)
         # A row holding a layout has no buddy: give the label one, or "&" shows literally.
@@ -96,6 +131,13 @@ class CredentialsDialog(QDialog):
         key_label.setBuddy(self.secret_key)
         form.addRow(key_label, key_row)
         form.addRow(self.tr("&Bucket"), self.bucket)
+        form.addRow(self.tr("&Region"), self.region)
+        form.addRow(self.tr("&Endpoint"), self.endpoint)
+        form.addRow(self.tr("Custom &address"), self.custom)
+        form.addRow("", self.custom_problem)
+        self.api.currentIndexChanged.connect(lambda _i: self._show_kind())
+        self.endpoint.currentIndexChanged.connect(lambda _i: self._check_address())
+        self.custom.textChanged.connect(lambda _t: self._check_address())
 
         # Long messages wrap below the fields, never squash them (the layout keeps the
         # dialog at least as tall as every row needs); raw detail sits behind a toggle.
@@ -142,6 +184,7 @@ class CredentialsDialog(QDialog):
         layout.addWidget(self.details)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
+        self._show_kind()
         self.profile.setCurrentText(settings.profile)
         self._show_status(self.tr("Looking for the OS keyring…"))
         name, store = settings.profile or "default", self.store  # no widget access off-thread
@@ -152,6 +195,57 @@ class CredentialsDialog(QDialog):
 
         self.tasks.run(self.pool, profiles, self._profiles_loaded)
         self.profile.activated.connect(lambda _i: self.load_profile(self.profile.currentText()))
+
+    # -- the profile's kind ----------------------------------------------------------------------
+
+    def kind(self) -> Api:
+        return Api(self.api.currentData())
+
+    def _endpoint_choices(self, api: Api) -> list[tuple[str, str]]:
+        labels = {
+            "current": self.tr("Current host (recognition.image.myqcloud.com)"),
+            "old": self.tr("Old host (service.image.myqcloud.com)"),
+            "default": self.tr("Default host (iai.tencentcloudapi.com)"),
+            "intl": self.tr("International host (iai.intl.tencentcloudapi.com)"),
+        }
+        return [(labels.get(c, c), c) for c in ENDPOINT_CHOICES[api]] + [
+            (self.tr("Custom address"), "custom")]
+
+    def _show_kind(self, endpoint: str | None = None) -> None:
+        """Only the fields of the chosen service, and its endpoint choices (``endpoint``: a
+        profile's own; none: the desk's setting for the legacy API, the default host for 3.0)."""
+        api = self.kind()
+        legacy = api is Api.LEGACY
+        for field_widget in (self.appid, self.bucket):
+            self.form.setRowVisible(field_widget, legacy)
+        self.form.setRowVisible(self.region, not legacy)
+        if endpoint is None and legacy:
+            endpoint = (self.settings.custom_endpoint if self.settings.endpoint_choice == "custom"
+                        else self.settings.endpoint_choice)
+        with QSignalBlocker(self.endpoint):
+            self.endpoint.clear()
+            for text, data in self._endpoint_choices(api):
+                self.endpoint.addItem(text, data)
+            index = self.endpoint.findData(endpoint or ENDPOINT_CHOICES[api][0])
+            if index < 0:  # a full address
+                index = self.endpoint.findData("custom")
+                self.custom.setText(endpoint or "")
+            self.endpoint.setCurrentIndex(index)
+        self._check_address()
+        self._fit(shrink=True)
+
+    def address_problem(self) -> str:
+        """Why the custom address cannot be used ("" if it can, or none is chosen)."""
+        if self.endpoint.currentData() != "custom":
+            return ""
+        return address_problem(self.custom.text())
+
+    def _check_address(self) -> None:
+        custom = self.endpoint.currentData() == "custom"
+        self.form.setRowVisible(self.custom, custom)
+        problem = self.address_problem()
+        self.custom_problem.setText(problem)
+        self.form.setRowVisible(self.custom_problem, bool(problem))
 
     def _show_status(self, text: str, detail: str = "") -> None:
         self.status.setText(text)
@@ -167,14 +261,15 @@ class CredentialsDialog(QDialog):
         self.details.setVisible(shown)
         self._fit()
 
-    def _fit(self) -> None:
-        """Grow to show a longer message whole (wrapped text needs its height for the width)."""
+    def _fit(self, shrink: bool = False) -> None:
+        """Grow to show a longer message whole (wrapped text needs its height for the width);
+        ``shrink``: also give back the height of rows just hidden (another profile kind)."""
         layout = self.layout()
         if layout is None:  # still being built
             return
         layout.activate()
         needed = layout.heightForWidth(self.width())
-        if needed > self.height():
+        if needed > self.height() or (shrink and needed > 0):
             self.resize(self.width(), needed)
 
     def _keyring_problem(self, exc: KeyringUnavailable) -> None:
@@ -216,22 +311,42 @@ class CredentialsDialog(QDialog):
             self._fill(found)
 
     def _fill(self, credentials: Credentials) -> None:
+        """A stored profile, of its own kind."""
+        with QSignalBlocker(self.api):
+            self.api.setCurrentIndex(max(0, self.api.findData(credentials.api.value)))
         self.appid.setText(credentials.appid)
         self.secret_id.setText(credentials.secret_id)
         self.secret_key.setText(credentials.secret_key)
         self.bucket.setText(credentials.bucket)
+        if credentials.region:
+            self.region.setCurrentIndex(max(0, self.region.findData(credentials.region)))
+        self._show_kind(credentials.endpoint)
 
     # -- actions ---------------------------------------------------------------------------
 
     def credentials(self) -> Credentials:
-        return Credentials(self.appid.text().strip(), self.secret_id.text().strip(),
-                           self.secret_key.text(), self.bucket.text().strip())
+        """What the dialog shows, of the chosen kind (the other kind's fields are left out)."""
+        api = self.kind()
+        legacy = api is Api.LEGACY
+        choice = self.endpoint.currentData()
+        endpoint = self.custom.text().strip() if choice == "custom" else choice
+        return Credentials(
+            self.appid.text().strip() if legacy else "", self.secret_id.text().strip(),
+            self.secret_key.text(), self.bucket.text().strip() if legacy else "",
+            # The generation's default host is no choice to keep: the backend knows it.
+            endpoint=None if endpoint == ENDPOINT_CHOICES[Api.TC3][0] else endpoint or None,
+            api=api, region="" if legacy else self.region.currentData())
 
     def _complete(self) -> Credentials | None:
         credentials = self.credentials()
         missing = credentials.problems()
         if missing:
             self._show_status(self.tr("Missing: %1").replace("%1", ", ".join(missing)))
+            return None
+        problem = self.address_problem()
+        if problem:
+            self._show_status(problem)
+            self.custom.setFocus()
             return None
         try:  # checked where it is typed, by the core's own rule
             return credentials.validate()
@@ -280,14 +395,28 @@ class CredentialsDialog(QDialog):
         if credentials is None:
             return
         try:
-            client = LiveDetectClient(credentials, self.settings.client_config())
+            # Chosen by the same policy the desk connects with, then exactly one attempt:
+            # a test spends one call, never a retry.
+            chosen = policy.session(credentials, None, self.settings.endpoint(), self.env)
+            config = self.settings.connection_config(chosen, self.lang)
+            client = LiveDetectClient(chosen.credentials, replace(config, max_attempts=1))
+        except ConnectionProblem as exc:
+            self._show_status(exc.message.text(self.lang))
+            return
         except BadEndpoint as exc:
             self._show_status(message_text("bad_endpoint", self.lang,
-                                           endpoint=self.settings.endpoint()), str(exc))
+                                           endpoint=chosen.endpoint or ""), str(exc))
+            return
+        except BadSetting as exc:  # a missing CA bundle, a bad proxy: said, never raised
+            self._show_status(self.tr("These connection settings cannot be used (the CA "
+                                      "bundle, the proxy or the timeouts under Settings); the "
+                                      "technical details say which one."), str(exc))
             return
         self.test_button.setEnabled(False)
-        self._show_status(self.tr("Sending the sample photo once…"))
-        limits, threshold = self.settings.limits(), self.settings.threshold
+        self._show_status(self.tr("Sending the sample photo once to %1…").replace(
+            "%1", backend_name(credentials.api)))
+        limits = self.settings.limits()
+        threshold = self.settings.threshold_for(chosen.credentials.api)
 
         def probe() -> CheckResult:
             with client:
@@ -299,15 +428,19 @@ class CredentialsDialog(QDialog):
     def _tested(self, future: Future) -> None:
         self.test_button.setEnabled(True)
         result: CheckResult = future.result()
+        request = (self.tr("Request ID: %1").replace("%1", result.request_id)
+                   if result.request_id else "")
         if result.score is not None:
-            self._show_status(self.tr("Connection works: the service answered (score %1).")
-                              .replace("%1", f"{result.score:g}"))
+            self._show_status(self.tr("Connection works: %1 answered (score %2).")
+                              .replace("%1", backend_name(result.api))
+                              .replace("%2", f"{result.score:g}"), request)
             return
         problem = result.problem
         sentence = problem.message(self.lang) if problem else result.message(self.lang)
         detail = result.detail
-        if result.code not in (None, 0):
+        if result.code not in (None, 0):  # an int (legacy) or a string (API 3.0)
             detail = f"code {result.code} {detail}".strip()
+        detail = f"{request}\n{detail}".strip()
         self._show_status(f"{sentence}\n→ {result.hint(self.lang)}", detail)
 
 
@@ -398,19 +531,7 @@ class SettingsDialog(QDialog):
         """Why the custom address cannot be used, checked where it is typed; "" if it can."""
         if self.endpoint.currentData() != "custom":
             return ""
-        address = self.custom.text().strip()
-        if not address:
-            return self.tr("Type the service's address, e.g. https://host:port.")
-        parts = urlsplit(address)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return self.tr("Use a full address starting with http:// or https:// "
-                           "(for example https://%1).").replace(
-                "%1", address.split("://")[-1] or "host:8765")
-        try:
-            _ = parts.port
-        except ValueError:
-            return self.tr("The port in this address is not a number from 1 to 65535.")
-        return ""
+        return address_problem(self.custom.text())
 
     def _validate(self) -> None:
         problem = self.endpoint_problem()
@@ -449,6 +570,25 @@ class SettingsDialog(QDialog):
             reasons=self.reasons.toPlainText().strip(),
             keep_photos_days=self.keep_photos.value(),
         )
+
+
+def address_problem(address: str) -> str:
+    """Why a typed service address cannot be used ("" if it can)."""
+    address = address.strip()
+    translate = QCoreApplication.translate
+    if not address:
+        return translate("SettingsDialog", "Type the service's address, e.g. https://host:port.")
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return translate("SettingsDialog", "Use a full address starting with http:// or "
+                         "https:// (for example https://%1).").replace(
+            "%1", address.split("://")[-1] or "host:8765")
+    try:
+        _ = parts.port
+    except ValueError:
+        return translate("SettingsDialog",
+                         "The port in this address is not a number from 1 to 65535.")
+    return ""
 
 
 def _spin(box: QSpinBox | QDoubleSpinBox, low: float, high: float, value: float,

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.url_field = UrlField()
         self.url_field.submitted.connect(self.add_url)
         self.url_edit = self.url_field.edit
-        self.threshold = ThresholdField(self.desk.threshold)
+        self.threshold = ThresholdField(self.desk.threshold, self.desk.api)
         self.threshold.changed.connect(self.set_threshold)
         self.threshold_spin = self.threshold.spin
         # Menus and toolbar from the action table; the toolbar reads left to right as the flow.
@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
 
         self.banner = SandboxBanner()
         self.banner.useProfile.connect(self.edit_credentials)
+        # A generation the desk cannot switch to now (checks running) shows the current again.
+        self.banner.generationChosen.connect(
+            lambda api: self.desk.use_sandbox(api) or self._show_mode())
 
         self.queue_view = QueueView(self.model)
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -233,6 +236,10 @@ class MainWindow(QMainWindow):
         connection = self.desk.connection
         self.banner.setVisible(connection is not None and connection.simulated)
         self.status.show_mode(connection)
+        self.banner.show_generation(self.desk.api)
+        # The toolbar's threshold is the connected generation's (each has its own scale).
+        self.threshold.show_backend(self.desk.api, self.desk.threshold)
+        self._refresh_preview()
 
     def show_failure(self, text: str, detail: str) -> None:
         """Every failure the desk reports: a sentence, technical details behind a button."""
@@ -460,7 +467,7 @@ class MainWindow(QMainWindow):
 
     def edit_credentials(self) -> CredentialsDialog:
         dialog = CredentialsDialog(self.desk.store, self.desk.settings, self.desk.tasks,
-                                   self.desk.pools.io, self, self.lang)
+                                   self.desk.pools.io, self, self.lang, self.desk.env)
         dialog.chosen.connect(self.desk.use_credentials)
         dialog.setModal(True)
         dialog.show()

@@ -22,6 +22,7 @@ from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import decision_summary
 from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
 
+from .backends import backend_name
 from .queue_model import QueueItem, Status, bytes_text
 from .theme import verdict_color, verdict_icon
 
@@ -214,6 +215,8 @@ class PreviewPanel(QWidget):
                      Status.SENDING: self.tr("Checking…")}
             self.badge.show_verdict(None, texts[item.status])
         score = result.score if result is not None else None
+        if score is not None:
+            threshold = result.threshold  # the threshold of the backend that answered it
         if score is None:
             self.score_label.setText(self.tr("Threshold %1").replace("%1", f"{threshold:g}"))
         else:
@@ -250,14 +253,20 @@ class PreviewPanel(QWidget):
         index = 1 if self.lang.startswith("zh") else 0
         lines = [ACTION_TEXT[a][index] for a in item.actions if a in ACTION_TEXT]
         result = item.result
-        detail = ""
+        details = []
         if result is not None and result.verdict is Verdict.ERROR and result.problem:
             # The catalogue's sentence and hint in the desk's language; the raw detail apart.
             lines = [result.problem.message(self.lang), "→ " + result.hint(self.lang)]
-            if result.code not in (None, 0):
-                detail = self.tr("Service code %1").replace("%1", str(result.code))
+            if result.code not in (None, 0):  # an int (legacy) or a string (API 3.0)
+                details.append(self.tr("Service code %1").replace("%1", str(result.code)))
             if result.detail:
-                detail = f"{detail}\n{result.detail}".strip()
+                details.append(result.detail)
+        if result is not None and not item.refused:  # a refused photo reached no backend
+            # Which backend judged it, and the provider's id of the request (support asks).
+            lines.append(self.tr("Checked with %1").replace("%1", backend_name(result.api)))
+            if result.request_id:
+                details.insert(0, self.tr("Request ID: %1").replace("%1", result.request_id))
+        detail = "\n".join(details)
         if result is not None and result.maybe_billed_twice:
             lines.append(self.tr("A retry followed a failure the service may have processed: "
                                  "this photo may have been billed twice."))

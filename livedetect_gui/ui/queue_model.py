@@ -23,6 +23,7 @@ from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail import Record, decision_summary
 from livedetect_gui.core.verdict import Verdict, verdict_word
 
+from .backends import backend_name
 from .tables import RecordTableModel
 from .theme import verdict_color, verdict_icon
 
@@ -129,6 +130,8 @@ class QueueModel(RecordTableModel):
         self._rows: dict[int, int] = {}
         self._ids = itertools.count(1)
         self.lang = "en"
+        # The generation checks go to now: a row judged by the other one says so.
+        self.api = "legacy"
         self._pixmaps: dict[Verdict, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
         self._blank_pixmap: QPixmap | None = None
@@ -210,6 +213,9 @@ class QueueModel(RecordTableModel):
             parts.append(result.problem.message(self.lang))
         if result is not None and result.maybe_billed_twice:
             parts.append(self.tr("may have been billed twice"))
+        if (result is not None and not item.refused and result.api != self.api):
+            # Its score is on that generation's scale, judged by that generation's threshold.
+            parts.append(backend_name(result.api))
         return parts
 
     def _blank(self) -> QPixmap:
@@ -236,6 +242,10 @@ class QueueModel(RecordTableModel):
         if item.decision is not None:
             lines += [item.decision.note, item.decision.reference]
         result = item.result
+        if result is not None:
+            lines.append(backend_name(result.api) + (
+                " · " + self.tr("Request ID: %1").replace("%1", result.request_id)
+                if result.request_id else ""))
         if result is not None and result.verdict is Verdict.ERROR:
             lines.append(result.hint(self.lang))
             if result.detail:
@@ -372,10 +382,13 @@ class QueueModel(RecordTableModel):
             item.decision = decision
             self._changed(item)
 
-    def rejudge(self, threshold: float) -> None:
-        """New threshold: verdicts from the stored scores, no call to the service."""
+    def rejudge(self, threshold: float, api: str = "legacy") -> None:
+        """New threshold for one service generation: the verdicts of the rows that generation
+        answered, from their stored scores, no call to the service (a row keeps the backend
+        it was checked with; the other generation's scores are on another scale)."""
         for item in self._items:
-            if item.result is not None and item.result.score is not None:
+            if (item.result is not None and item.result.score is not None
+                    and item.result.api == str(api)):
                 self.mark_result(item, item.result.with_threshold(threshold))
         self.flush()  # the operator is moving the spin box: show it now
 

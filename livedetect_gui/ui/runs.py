@@ -42,12 +42,19 @@ class CheckRuns(QObject):
         # Where photos as sent are kept with their records (None: not kept, the default).
         self.photos: KeptPhotos | None = None
         self.limits = Limits()
-        self.threshold = default_threshold("legacy")
+        # The threshold of each service generation (its scores have their own scale): a
+        # result is judged by the threshold of the backend that answered it.
+        self.thresholds: Callable[[str], float] = default_threshold
         self._cancel = threading.Event()
         self._active: dict[int, int] = {}  # task id -> item id
         self.total = 0
         self.done = 0
         self._started = 0.0
+
+    @property
+    def threshold(self) -> float:
+        """The threshold checks sent now are judged by (the connected backend's)."""
+        return self.thresholds(self.client.api.value if self.client else "legacy")
 
     @property
     def running(self) -> bool:
@@ -138,7 +145,8 @@ class CheckRuns(QObject):
         else:
             self.done += 1
             if item is not None:
-                self.model.mark_result(item, result.with_threshold(self.threshold), record_id)
+                self.model.mark_result(
+                    item, result.with_threshold(self.thresholds(result.api)), record_id)
         if not self._active:
             self.finished.emit()
 

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core.client import CURRENT_HOST, OLD_HOST, ClientConfig
+from livedetect_gui.core.connection import Connection
 from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.paths import make_private, private_dir
 from livedetect_gui.core.trail import Reason, reasons_from_lines
-from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
+from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
 APPLICATION = "LiveDetect Desk"
@@ -30,8 +31,12 @@ class DeskSettings:
     proxy: str = ""
     ca_bundle: str = ""
     signature_validity: int = 600
-    # The toolbar's threshold, kept across restarts: the one threshold setting.
+    # The toolbar's threshold, kept across restarts, one per service generation (their scores
+    # are on different scales): ``threshold`` for the legacy API, ``tc3_threshold`` for 3.0.
     threshold: float = float(DEFAULT_THRESHOLD)
+    tc3_threshold: float = float(TC3_DEFAULT_THRESHOLD)
+    # Which generation the sandbox simulates (chosen in the sandbox banner).
+    sandbox_api: str = "legacy"
     retention_days: int = 365  # 0 keeps everything
     language: str = "system"  # system | en | zh_CN
     profile: str = "default"
@@ -68,6 +73,20 @@ class DeskSettings:
     def decision_reasons(self) -> tuple[Reason, ...]:
         return reasons_from_lines(self.reasons)
 
+    def threshold_for(self, api: str) -> float:
+        return self.tc3_threshold if str(api) == "tc3" else self.threshold
+
+    def with_threshold(self, api: str, value: float) -> DeskSettings:
+        field = "tc3_threshold" if str(api) == "tc3" else "threshold"
+        return replace(self, **{field: float(value)})
+
+    def connection_config(self, chosen: Connection, lang: str) -> ClientConfig:
+        """The client's configuration for a chosen connection (its endpoint, simulated or not:
+        the connection policy's), in the operator's language (API 3.0 answers its messages in
+        it: X-TC-Language)."""
+        return chosen.configure(replace(
+            self.client_config(), language="zh" if lang.lower().startswith("zh") else "en"))
+
     def limits(self) -> Limits:
         return Limits(max_long_side=self.max_long_side, max_short_side=self.max_short_side)
 
@@ -88,7 +107,9 @@ def load(store: QSettings | None = None) -> DeskSettings:
         values[f.name] = value
     settings = DeskSettings(**values)
     return replace(settings, concurrency=min(32, max(1, settings.concurrency)),
-                   threshold=min(100.0, max(0.0, settings.threshold)))
+                   threshold=min(100.0, max(0.0, settings.threshold)),
+                   tc3_threshold=min(100.0, max(0.0, settings.tc3_threshold)),
+                   sandbox_api="tc3" if settings.sandbox_api == "tc3" else "legacy")
 
 
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:

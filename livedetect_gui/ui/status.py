@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+)
 
 from livedetect_gui.core.connection import Connection, Mode
+from livedetect_gui.core.credentials import Api
 
+from .backends import backend_name, backend_title
 from .desk import Progress
 
 
 class SandboxBanner(QFrame):
-    """Unmistakable while scores are simulated."""
+    """Unmistakable while scores are simulated; which generation the sandbox simulates."""
 
     useProfile = Signal()
+    # The operator chose the generation to simulate ("legacy" or "tc3").
+    generationChosen = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -22,19 +34,37 @@ class SandboxBanner(QFrame):
                            " #sandboxBanner QLabel { color: #5c3c00; font-weight: bold; }")
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.generation = QComboBox()
+        self.generation.setObjectName("sandboxGeneration")
+        for api in Api:
+            self.generation.addItem("", api.value)
+        self.generation.activated.connect(
+            lambda index: self.generationChosen.emit(self.generation.itemData(index)))
+        self.generation_label = QLabel()
+        self.generation_label.setBuddy(self.generation)
         self.button = QPushButton()
         self.button.setObjectName("useProfileButton")
         self.button.clicked.connect(self.useProfile)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.generation_label)
+        layout.addWidget(self.generation)
         layout.addWidget(self.button)
         self.hide()
+
+    def show_generation(self, api: str) -> None:
+        with QSignalBlocker(self.generation):
+            self.generation.setCurrentIndex(max(0, self.generation.findData(str(api))))
 
     def retranslate(self) -> None:
         self.label.setText(self.tr(
             "SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the "
             "cloud service and nothing is billed."))
         self.button.setText(self.tr("Use a real profile…"))
+        self.generation_label.setText(self.tr("&Simulate:"))
+        for index in range(self.generation.count()):
+            self.generation.setItemText(index, backend_title(self.generation.itemData(index)))
+        self.generation.setAccessibleName(self.tr("Service generation the sandbox simulates"))
         self.setAccessibleName(self.tr("Sandbox mode"))
 
 
@@ -77,4 +107,8 @@ class DeskStatusBar(QStatusBar):
                     Mode.PROFILE: self.tr("Profile: %1").replace("%1", connection.profile or ""),
                     Mode.ENVIRONMENT: self.tr("Credentials from LIVEDETECT_* variables"),
                     Mode.SESSION: self.tr("Session credentials (not saved)")}[connection.mode]
+            credentials = connection.credentials
+            text += " · " + backend_name(credentials.api)
+            if credentials.api is Api.TC3 and credentials.region:
+                text += f" ({credentials.region})"
         self.mode_label.setText(text)

@@ -135,6 +135,64 @@
     </message>
 </context>
 <context>
+    <name>Backend</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="13"/>
+        <source>API 3.0</source>
+        <translation>API 3.0</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="14"/>
+        <source>Legacy API</source>
+        <translation>旧版 API</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="20"/>
+        <source>API 3.0 (DetectLiveFaceAccurate)</source>
+        <translation>API 3.0（DetectLiveFaceAccurate）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="21"/>
+        <source>Legacy API (livedetectpicture)</source>
+        <translation>旧版 API（livedetectpicture）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="27"/>
+        <source>Beijing</source>
+        <translation>北京</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="28"/>
+        <source>Chengdu</source>
+        <translation>成都</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="29"/>
+        <source>Chongqing</source>
+        <translation>重庆</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="30"/>
+        <source>Guangzhou</source>
+        <translation>广州</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="31"/>
+        <source>Nanjing</source>
+        <translation>南京</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="32"/>
+        <source>Shanghai</source>
+        <translation>上海</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/backends.py" line="33"/>
+        <source>Singapore</source>
+        <translation>新加坡</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDock</name>
     <message>
         <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
@@ -211,47 +269,47 @@
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="473"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="482"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="483"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
@@ -280,120 +338,191 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
+        <source>Endpoint</source>
+        <translation>接入地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
+        <source>Custom address</source>
+        <translation>自定义地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <source>Se&amp;rvice</source>
+        <translation>服务(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <source>&amp;Region</source>
+        <translation>地域(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
+        <source>&amp;Endpoint</source>
+        <translation>接入地址(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
+        <source>Custom &amp;address</source>
+        <translation>自定义地址(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="153"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="163"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="189"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <source>Current host (recognition.image.myqcloud.com)</source>
+        <translation>当前域名（recognition.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <source>Old host (service.image.myqcloud.com)</source>
+        <translation>原域名（service.image.myqcloud.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
+        <source>Default host (iai.tencentcloudapi.com)</source>
+        <translation>默认域名（iai.tencentcloudapi.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
+        <source>International host (iai.intl.tencentcloudapi.com)</source>
+        <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="294"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="289"/>
-        <source>Sending the sample photo once…</source>
-        <translation>正在发送一次示例照片…</translation>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="411"/>
+        <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
+        <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="303"/>
-        <source>Connection works: the service answered (score %1).</source>
-        <translation>连接正常：服务已应答（分数 %1）。</translation>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="416"/>
+        <source>Sending the sample photo once to %1…</source>
+        <translation>正在向%1发送一次样张…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="434"/>
+        <source>Connection works: %1 answered (score %2).</source>
+        <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
 </context>
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decisions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/decisions.py" line="63"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
@@ -449,57 +578,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="140"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="142"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="145"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="186"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="175"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="214"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="177"/>
-        <source>These connection settings cannot be used; the technical details say which one.</source>
-        <translation>这些连接设置无法使用；技术细节中说明了是哪一项。</translation>
+        <location filename="../../livedetect_gui/ui/desk.py" line="216"/>
+        <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
+        <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="253"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="278"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="279"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="315"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="415"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="441"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="477"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="544"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="582"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="546"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="584"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -507,42 +636,42 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="57"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="87"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="104"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="106"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="107"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="108"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="109"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -874,95 +1003,95 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="195"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="240"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="247"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="203"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="207"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="208"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="322"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="323"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="320"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="327"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="253"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="254"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="261"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="285"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="280"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="287"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="289"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="307"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="420"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="490"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="497"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="491"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1009,77 +1138,87 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="187"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="190"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="215"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="224"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="228"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="231"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="230"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="233"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="244"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="258"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="261"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
+        <source>Checked with %1</source>
+        <translation>检测服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="268"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="271"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="269"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1087,62 +1226,67 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="152"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="215"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="242"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
+        <source>Request ID: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="252"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="259"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="260"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="251"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="261"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
@@ -1288,17 +1432,27 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SandboxBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="35"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="37"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="63"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="38"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="64"/>
+        <source>&amp;Simulate:</source>
+        <translation>模拟(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="67"/>
+        <source>Service generation the sandbox simulates</source>
+        <translation>沙箱模拟的服务版本</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/status.py" line="68"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
@@ -1306,137 +1460,137 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="318"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="321"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="322"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="323"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="333"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="466"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="474"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="348"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="350"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="483"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
         <source>not kept</source>
         <translation>不保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="361"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="372"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="373"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="374"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="375"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="508"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="509"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="377"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="510"/>
         <source>&amp;Keep photos as sent for</source>
         <translation>保留发送的照片(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="403"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="580"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="406"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="412"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="589"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="430"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="551"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="552"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
@@ -1444,35 +1598,55 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="52"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="82"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="53"/>
-        <source>Pass threshold</source>
-        <translation>通过阈值</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="84"/>
+        <source>Pass threshold (%1)</source>
+        <translation>通过阈值（%1）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="54"/>
-        <source>A photo passes when its score is above this</source>
-        <translation>分数高于此值的照片判为通过</translation>
+        <location filename="../../livedetect_gui/ui/fields.py" line="85"/>
+        <source>A photo passes when its score is above this (%1 scale)</source>
+        <translation>分数高于此值即通过（%1 的分数标度）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="94"/>
+        <source>%1 (recommended)</source>
+        <translation>%1（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="98"/>
+        <source>Levels</source>
+        <translation>档位</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="99"/>
+        <source>The provider&apos;s threshold levels for %1; any other value can be typed</source>
+        <translation>服务商为%1提供的阈值档位；也可输入其他任意值</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/fields.py" line="101"/>
+        <source>Threshold levels</source>
+        <translation>阈值档位</translation>
     </message>
 </context>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="28"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="41"/>
         <source>Image URL for the service to fetch</source>
         <translation>由服务下载的图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="30"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="43"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="31"/>
+        <location filename="../../livedetect_gui/ui/fields.py" line="44"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
     </message>

@@ -8,7 +8,7 @@ import pytest
 
 from livedetect_gui.core import connection
 from livedetect_gui.core.connection import ConnectionProblem, Mode
-from livedetect_gui.core.credentials import Credentials, CredentialStore
+from livedetect_gui.core.credentials import Api, Credentials, CredentialStore
 from livedetect_gui.core.messages import environment_language, text
 
 ENV = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKIDenv", "LIVEDETECT_SECRET_KEY": "k"}
@@ -87,3 +87,25 @@ def test_api_choice_follows_the_credentials_rules() -> None:
     with pytest.raises(ConnectionProblem) as caught:
         connection.resolve(store=None, env={**env, "LIVEDETECT_REGION": "mars-1"})
     assert "unknown region" in caught.value.message.text("en")
+
+
+def test_sandbox_credentials_per_generation() -> None:
+    from livedetect_gui.core.connection import SANDBOX_REGION, sandbox
+    from livedetect_gui.core.signing import Account
+
+    account = Account(appid="1250000", secret_id="AKIDsb", secret_key="sb-key")
+    legacy = sandbox(account, "http://127.0.0.1:1", env={})
+    assert legacy.simulated and legacy.credentials.api is Api.LEGACY
+    assert legacy.credentials.appid == "1250000" and legacy.endpoint == "http://127.0.0.1:1"
+    tc3 = sandbox(account, "http://127.0.0.1:1", api="tc3", env={})
+    assert tc3.credentials.api is Api.TC3 and tc3.credentials.region == SANDBOX_REGION
+    assert tc3.credentials.endpoint == "http://127.0.0.1:1" == tc3.endpoint
+    # The environment's choice applies as for any connection; a flag wins over it.
+    env = {"LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-beijing",
+           "LIVEDETECT_ENDPOINT": "https://elsewhere.example"}
+    from_env = sandbox(account, "http://127.0.0.1:1", env=env)
+    assert from_env.credentials.region == "ap-beijing" and from_env.endpoint.endswith(":1")
+    assert sandbox(account, "http://127.0.0.1:1", api="legacy",
+                   env=env).credentials.api is Api.LEGACY
+    with pytest.raises(ConnectionProblem):
+        sandbox(account, "http://127.0.0.1:1", api="tc3", region="mars-1", env={})

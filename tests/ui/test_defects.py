@@ -102,11 +102,11 @@ def test_4_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
         if "&" in label.text() and label.parentWidget() is dialog and label.buddy() is None:
             pytest.fail(f"label {label.text()!r} shows a literal '&'")
     form = dialog.findChild(QFormLayout)
-    key_label = form.labelForField(form.itemAt(3, QFormLayout.ItemRole.FieldRole).layout())
+    key_label = form.labelForField(form.itemAt(4, QFormLayout.ItemRole.FieldRole).layout())
     assert key_label.buddy() is dialog.secret_key
     # A port nobody listens on: requests' long text must not reach the operator's sentence.
-    dialog.settings = DeskSettings(endpoint_choice="custom",
-                                   custom_endpoint="http://127.0.0.1:9/never")
+    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
+    dialog.custom.setText("http://127.0.0.1:9/never")
     fill(dialog, "1", "AKIDx", "key")
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)

@@ -23,6 +23,12 @@ def fill(dialog: CredentialsDialog, appid: str, secret_id: str, key: str) -> Non
     dialog.findChild(QLineEdit, "secretKeyEdit").setText(key)
 
 
+def use_address(dialog: CredentialsDialog, url: str) -> None:
+    """The profile's own endpoint: a custom address (a test's sandbox, a dead port)."""
+    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
+    dialog.custom.setText(url)
+
+
 def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
     if not window.desk.store.available():
         pytest.skip("no usable keyring backend here; the README test command starts GNOME "
@@ -75,7 +81,7 @@ def test_no_keyring_offers_session_only(qtbot, window) -> None:
 def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
     sandbox = window.desk.sandbox
     dialog = window.edit_credentials()
-    dialog.settings = DeskSettings(endpoint_choice="custom", custom_endpoint=sandbox.url)
+    use_address(dialog, sandbox.url)
     assert "one billed call" in dialog.test_button.text()
     fill(dialog, sandbox.account.appid, sandbox.account.secret_id, "wrong-key")
     before = sandbox.stats["requests"]
