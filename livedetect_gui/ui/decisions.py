@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 from livedetect_gui.core.trail import DEFAULT_REASONS, Reason
 
@@ -49,6 +49,9 @@ class DecisionArea(QFrame):
         # Narrow beside the capture dock at 1024 px: labels go above their fields, and the
         # buttons may shrink, so the queue keeps its width.
         self.panel.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.panel.reason.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.panel.reason.setMinimumContentsLength(12)  # long reasons: the popup shows them
         for button in self.panel.buttons.values():
             button.setMinimumWidth(72)
         layout = QVBoxLayout(self)
