@@ -65,7 +65,17 @@ MALLOC_MMAP_THRESHOLD = 1 << 20
 MISSING_TAIL_BLOCKS = 16
 
 # What Image.open may identify. A whitelist keeps exotic decoders (EPS via Ghostscript...) away.
-Image.init()  # register every plugin so the whitelist below can name them
+# -- start-up (issue 12): import just the whitelist's plugins. Image.init() imported all ~50
+# (PDF, EPS, ICNS...), a tenth of a second of every `livedetect prepare`; with each named
+# format already registered, Image.open(formats=...) never calls it.
+from PIL import (  # noqa: E402, F401, I001
+    BmpImagePlugin, GifImagePlugin, JpegImagePlugin, MpoImagePlugin, PngImagePlugin,
+    TiffImagePlugin, WebPImagePlugin,
+)
+
+with contextlib.suppress(ImportError):  # Pillow 11.3+
+    from PIL import AvifImagePlugin  # noqa: F401
+# -- end start-up
 READ_FORMATS = tuple(
     f for f in ("JPEG", "MPO", "PNG", "WEBP", "BMP", "DIB", "TIFF", "GIF", "HEIF", "AVIF")
     if f in Image.OPEN
@@ -122,7 +132,11 @@ class Limits:
         return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _return_large_blocks_to_the_system() -> None:
+def tune_allocator() -> None:
+    """Process-wide: make glibc give freed image memory back (see MALLOC_MMAP_THRESHOLD).
+
+    Called once by the programs that prepare photos (the CLI's image commands, the desk at
+    start), never on import: a library must not change the process it is imported into."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -130,9 +144,6 @@ def _return_large_blocks_to_the_system() -> None:
         libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD (glibc's malloc.h)
     except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
         pass
-
-
-_return_large_blocks_to_the_system()
 
 
 class MemoryBudget:

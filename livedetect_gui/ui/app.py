@@ -75,6 +75,10 @@ def configure_process() -> None:
     # GUI thread wants it back; with several workers that adds up to visible stalls. 1 ms keeps
     # the window responsive at a small cost in worker throughput.
     sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
+    # Freed photo memory goes back to the system instead of staying at the peak.
+    from livedetect_gui.core.imaging import tune_allocator
+
+    tune_allocator()
 
 
 def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
