@@ -522,7 +522,7 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decisions.py" line="63"/>
+        <location filename="../../livedetect_gui/ui/decisions.py" line="66"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
