@@ -249,6 +249,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.command in ("check", "prepare", "sandbox"):  # the commands that decode photos
+        from .core.imaging import tune_allocator
+
+        tune_allocator()
     handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
                "sandbox": cmd_sandbox, "credentials": cmd_credentials,
                "history": cmd_history, "report": cmd_report}[args.command]

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from livedetect_gui.core.checking import Source, run_check
 from livedetect_gui.core.client import LiveDetectClient
 from livedetect_gui.core.imaging import Limits, PreparedImage
+from livedetect_gui.core.kept_photos import KeptPhotos
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.result import CheckResult
@@ -38,6 +39,8 @@ class CheckRuns(QObject):
         self.pool = pool
         self.history = history
         self.client: LiveDetectClient | None = None
+        # Where photos as sent are kept with their records (None: not kept, the default).
+        self.photos: KeptPhotos | None = None
         self.limits = Limits()
         # The threshold of each service generation (its scores have their own scale): a
         # result is judged by the threshold of the backend that answered it.
@@ -74,18 +77,26 @@ class CheckRuns(QObject):
             self.total = self.done = 0
             self._started = time.monotonic()
         client, limits, cancel, history = self.client, self.limits, self._cancel, self.history
-        threshold = self.threshold
+        threshold, photos = self.threshold, self.photos
 
-        def work(source: Source, report: Callable[[PreparedImage | None], None]) -> CheckResult:
+        def work(source: Source, report: Callable[[PreparedImage | None], None]
+                 ) -> tuple[CheckResult, str | None]:
+            sent: list[PreparedImage] = []
+
+            def sending(prepared: PreparedImage | None) -> None:
+                if prepared is not None:
+                    sent.append(prepared)
+                report(prepared)
+
             try:
-                result = run_check(source, client, limits, threshold, cancel, on_sending=report)
+                result = run_check(source, client, limits, threshold, cancel, on_sending=sending)
             except Exception as exc:  # run_check turns failures into results; a bug still must
                 result = internal_error(source.label, threshold, exc, client.url)
-            if should_record(result):
-                stored = history.get()
-                if stored is not None:
-                    stored.record_safely(result)
-            return result
+            # The record id comes back with the result: the operator's decision refers to it.
+            record_id = history.record_safely(result) if should_record(result) else None
+            if record_id is not None and photos is not None and sent:
+                photos.keep(record_id, sent[-1].data)
+            return result, record_id
 
         for item in todo:
             self.model.mark_queued(item)
@@ -122,8 +133,9 @@ class CheckRuns(QObject):
     def _done(self, item_id: int, future: Future) -> None:
         self._active = {t: i for t, i in self._active.items() if i != item_id}
         item = self.model.item(item_id)
+        record_id: str | None = None
         try:
-            result: CheckResult = future.result()
+            result, record_id = future.result()
         except Exception as exc:  # never leave an item at "sending"
             result = internal_error(item.source.label if item else "", self.threshold, exc)
         if result.problem_key == "cancelled":
@@ -133,7 +145,8 @@ class CheckRuns(QObject):
         else:
             self.done += 1
             if item is not None:
-                self.model.mark_result(item, result.with_threshold(self.thresholds(result.api)))
+                self.model.mark_result(
+                    item, result.with_threshold(self.thresholds(result.api)), record_id)
         if not self._active:
             self.finished.emit()
 

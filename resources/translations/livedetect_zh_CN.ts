@@ -85,41 +85,51 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <source>&amp;Next photo to decide</source>
+        <translation>下一张待决定的照片(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <source>Change &amp;operator…</source>
+        <translation>更换操作员(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="81"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="83"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -203,11 +213,6 @@
         <translation>摄像头(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
-        <source>&amp;Resolution</source>
-        <translation>分辨率(&amp;R)</translation>
-    </message>
-    <message>
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
         <source>Co&amp;untdown</source>
         <translation>倒计时(&amp;U)</translation>
@@ -264,47 +269,47 @@
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="473"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="482"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="483"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
@@ -312,6 +317,11 @@
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="405"/>
         <source>camera</source>
         <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
+        <source>Resolut&amp;ion</source>
+        <translation>分辨率(&amp;I)</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
@@ -328,231 +338,239 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="88"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="153"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="163"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="189"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="294"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="409"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="411"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
         <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="416"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="434"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
 </context>
 <context>
+    <name>DecisionArea</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/decisions.py" line="66"/>
+        <source>Operator&apos;s decision</source>
+        <translation>操作员决定</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
-        <source>Rea&amp;son</source>
-        <translation>理由(&amp;S)</translation>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <source>Reas&amp;on</source>
+        <translation>理由(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <source>Case / a&amp;pplicant reference</source>
+        <translation>案件/申请人编号(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
-        <source>&amp;Case / applicant reference</source>
-        <translation>案件 / 申请人编号(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="99"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="102"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="131"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -560,52 +578,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="142"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="145"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="172"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="186"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="214"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="216"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="278"/>
+        <source>Operator: %1</source>
+        <translation>操作员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="315"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="415"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="443"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="477"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="582"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="584"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -679,98 +702,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="58"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
-        <source>PASS</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
-        <source>Accept</source>
-        <translation>接受</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
-        <source>Reject</source>
-        <translation>拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="180"/>
-        <source>Escalate</source>
-        <translation>上报</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="186"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
-        <source>FAIL</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="219"/>
-        <source>ERROR</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -778,285 +770,328 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
-        <source>Pass</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
-        <source>Fail</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="507"/>
+        <source>The photo as sent</source>
+        <translation>发送时的照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="516"/>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="517"/>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
+        <source>Verdict: %1</source>
+        <translation>判定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="520"/>
+        <source>Score %1, threshold %2</source>
+        <translation>分数 %1，阈值 %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="523"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="531"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="552"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
+        <source>Mode: %1</source>
+        <translation>模式：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="534"/>
+        <source>Backend: %1 (%2)</source>
+        <translation>后端：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
+        <source>Request id: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="537"/>
+        <source>Operator: %1 (login %2, desk %3)</source>
+        <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="604"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="451"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="454"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="458"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="457"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="463"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="469"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="479"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="556"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="505"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="557"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="528"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="580"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="594"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="549"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="597"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="601"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="65"/>
+        <source>en</source>
+        <translation>zh</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="177"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="247"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="203"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="207"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="208"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="322"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="323"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="327"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="261"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="285"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="287"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="307"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="433"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
+        <source>Every checked photo has a decision.</source>
+        <translation>所有已检测的照片都已作出决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="497"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1064,74 +1099,126 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>OperatorButton</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="78"/>
+        <source>Operator: %1</source>
+        <translation>操作员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="79"/>
+        <source>Operator: (not set)</source>
+        <translation>操作员：（未设置）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="80"/>
+        <source>Change the operator at this desk (a new shift)</source>
+        <translation>更换本工作台的操作员（换班）</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="29"/>
+        <source>Who is at the desk?</source>
+        <translation>谁在使用本工作台？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="31"/>
+        <source>Your name or operator ID is recorded with every check and decision you make at this desk. It is remembered on this computer until you change it (click it in the status bar).</source>
+        <translation>您的姓名或操作员编号会随您在本工作台上的每次检测和决定一起记录。它会保存在这台电脑上，直到您更改（点击状态栏中的名字）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="38"/>
+        <location filename="../../livedetect_gui/ui/operator.py" line="39"/>
+        <source>Name or operator ID</source>
+        <translation>姓名或操作员编号</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="178"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="187"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="181"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="190"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="215"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="224"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="231"/>
+        <source>Decision: %1</source>
+        <translation>决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="233"/>
+        <source>by %1 at %2</source>
+        <translation>由 %1 于 %2 作出</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
+        <source>Awaiting the operator&apos;s decision</source>
+        <translation>等待操作员决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="244"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="261"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="268"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="271"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1139,62 +1226,67 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="152"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="215"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="252"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="259"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="260"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="261"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
@@ -1368,117 +1460,137 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="466"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="474"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="483"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <source>not kept</source>
+        <translation>不保留</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <source>One reason a line; empty: the standard list.</source>
+        <translation>每行一个理由；留空则使用标准列表。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="508"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="509"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="566"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="510"/>
+        <source>&amp;Keep photos as sent for</source>
+        <translation>保留发送的照片(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
+        <source>&amp;Decision reasons</source>
+        <translation>决定理由(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="580"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="569"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="589"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="551"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="552"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
