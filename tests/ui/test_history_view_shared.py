@@ -11,7 +11,7 @@ from livedetect_gui.core.history_url import parse
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.sample_trail import fill
 from livedetect_gui.ui.history_view import PAGE, HistoryPanel
-from livedetect_gui.ui.tasks import TaskRunner
+from livedetect_gui.ui.tasks import Pools, TaskRunner
 
 COUNT = 3000
 
@@ -21,7 +21,8 @@ def test_history_view_pages_the_shared_store(qtbot, pg_url, tmp_path) -> None:
     assert fill(history, COUNT, days=10, seed=11) == COUNT
     assert history.store.flush() == COUNT
     shared = LazyHistory(url=pg_url, env={})  # as the desk opens it, from its setting
-    panel = HistoryPanel(shared, TaskRunner())
+    pools = Pools()  # kept for the panel's life: its pools are its children
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
     qtbot.addWidget(panel)
     panel.since.setDate(QDate.currentDate().addDays(-30))
     panel.resize(1200, 700)
