@@ -22,6 +22,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
+from livedetect_gui.core import history_url
 from livedetect_gui.core.checking import Source, collect, refused
 from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
@@ -92,7 +93,9 @@ class Desk(QObject):
         self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
         # A shared history's forwarder says, from its own thread, how many records wait.
+        self.history_passwords = history_url.DatabasePasswords()
         self.history = LazyHistory(history_path, settings.operator,
+                                   url=settings.history_url or None,
                                    on_pending=self.sharedWaiting.emit, env=self.env)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
@@ -240,6 +243,12 @@ class Desk(QObject):
                 store = self.store
                 self.tasks.run(self.pools.io,
                                lambda: store.save_proxy_password(proxy, password))
+
+    def remember_history_password(self, url: str, password: str) -> None:
+        """The shared history's database password, into the OS keyring (on a worker)."""
+        location = history_url.parse(url)
+        passwords = self.history_passwords
+        self.tasks.run(self.pools.io, lambda: passwords.remember(location, password))
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings

@@ -484,10 +484,21 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.desk.settings, self)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def _settings_accepted(self, dialog: SettingsDialog) -> None:
+        settings = dialog.settings()
+        password = dialog.new_history_password()
+        if password is not None and settings.history_url:
+            self.desk.remember_history_password(settings.history_url, password)
+        if settings.history_url != self.desk.settings.history_url:
+            self.statusBar().showMessage(
+                self.tr("The new history location takes effect when the desk starts again."),
+                10000)
+        self.apply_settings(settings)
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old_language = self.desk.settings.language

@@ -50,6 +50,9 @@ class DeskSettings:
     reasons: str = ""
     # Keep each photo as sent beside its record for this many days; 0: not kept (default).
     keep_photos_days: int = 0
+    # A centre's shared history (postgresql://user@host:port/db?sslmode=...), never with a
+    # password (that lives in the keyring); empty: this desk's own SQLite file.
+    history_url: str = ""
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():

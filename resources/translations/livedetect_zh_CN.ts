@@ -338,183 +338,183 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="69"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="78"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="91"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="97"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="118"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="213"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="129"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="137"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="154"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="164"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="168"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="171"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="190"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="295"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="345"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="411"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="412"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy or the timeouts under Settings); the technical details say which one.</source>
         <translation>这些连接设置无法使用（“设置”中的 CA 证书、代理或超时）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="416"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="417"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="431"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="435"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -578,57 +578,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="149"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="145"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="152"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="193"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="221"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="223"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="291"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="328"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="415"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="428"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="490"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="582"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="595"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="584"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="597"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -636,42 +636,42 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="87"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="99"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="104"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="113"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="115"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="116"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="117"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="118"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -1003,95 +1003,100 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="198"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="256"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="206"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="207"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="210"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="211"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="212"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="322"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="331"/>
         <source>Check again?</source>
         <translation>再次检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="323"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="332"/>
         <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="336"/>
         <source>Check again (billed)</source>
         <translation>再次检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="269"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="261"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="270"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="294"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="287"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="305"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="307"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="316"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="427"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="436"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="499"/>
+        <source>The new history location takes effect when the desk starts again.</source>
+        <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="517"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="518"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1460,137 +1465,167 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="457"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="466"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="467"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="475"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="482"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="484"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="490"/>
         <source>not kept</source>
         <translation>不保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <source>empty: this desk&apos;s own history file</source>
+        <translation>留空：使用本工作台自己的历史文件</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
+        <source>A review centre&apos;s shared history, e.g. postgresql://desk@db.example:5432/audit?sslmode=require (no password here). Takes effect when the desk starts again.</source>
+        <translation>审核中心的共享历史记录，例如 postgresql://desk@db.example:5432/audit?sslmode=require（此处不要写密码）。工作台重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
+        <source>unchanged (kept in the OS keyring)</source>
+        <translation>不变（保存在系统密钥环中）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="514"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="515"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="518"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="519"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="520"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="521"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="522"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="523"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="508"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="524"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="509"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="525"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="510"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="526"/>
         <source>&amp;Keep photos as sent for</source>
         <translation>保留发送的照片(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="527"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="580"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="528"/>
+        <source>Shared histor&amp;y</source>
+        <translation>共享历史记录(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="529"/>
+        <source>Database pass&amp;word</source>
+        <translation>数据库密码(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="565"/>
+        <source>This history address cannot be used: %1</source>
+        <translation>无法使用此历史记录地址：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="623"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="626"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="589"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="632"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="551"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="593"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="552"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="594"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>

@@ -45,3 +45,59 @@ def test_the_desk_spools_while_the_server_is_away(qtbot, pg_server, pg_url, tmp_
         stored = conn.execute("SELECT count(*), count(DISTINCT id) FROM records").fetchone()
     assert stored == (3, 3)
     window.shutdown()
+
+
+def test_the_shared_history_is_chosen_in_settings(qtbot, pg_url, tmp_path) -> None:
+    """Issue 14: the desk's setting names the shared history (no environment needed)."""
+    window = MainWindow(DeskSettings(history_url=pg_url), force_sandbox=True,
+                        store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
+                        env={})
+    qtbot.addWidget(window)
+    window.show()
+    photo_with_verdict(tmp_path / "a.jpg", "pass")
+    window.add_paths([str(tmp_path / "a.jpg")])
+    wait_prepared(qtbot, window, 1)
+    qtbot.mouseClick(window.findChild(QToolButton, "runButton"), Qt.MouseButton.LeftButton)
+    wait_final(qtbot, window)
+
+    def stored() -> int:
+        with psycopg.connect(pg_url) as conn:
+            return conn.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    qtbot.waitUntil(lambda: stored() == 1, timeout=WAIT_MS)
+    window.shutdown()
+
+
+def test_settings_refuse_a_history_url_with_a_password_and_keep_it_in_the_keyring(
+        qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    from livedetect_gui.core import history_url
+    from livedetect_gui.ui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(DeskSettings())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    edit = dialog.findChild(QLineEdit, "historyUrlEdit")
+    edit.setText("postgresql://desk:hunter2@db.example:5432/audit")
+    problem = dialog.findChild(QLabel, "historyUrlProblem")
+    assert not ok.isEnabled() and "password" in problem.text()
+    assert "hunter2" not in problem.text()  # the refusal never repeats the secret
+    url = "postgresql://desk@db.example:5432/audit?sslmode=require"
+    edit.setText(url)
+    assert ok.isEnabled() and not problem.isVisible()
+    dialog.findChild(QLineEdit, "historyPasswordEdit").setText("s3cret-db")
+    assert dialog.settings().history_url == url
+    assert dialog.new_history_password() == "s3cret-db"
+
+    passwords = history_url.DatabasePasswords(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}")
+    if not passwords.available():
+        return  # the README's test command provides a keyring; the rest was checked above
+    window = MainWindow(DeskSettings(), force_sandbox=True, env={})
+    qtbot.addWidget(window)
+    window.desk.history_passwords = passwords
+    window.desk.remember_history_password(url, "s3cret-db")
+    location = history_url.parse(url)
+    qtbot.waitUntil(lambda: passwords.lookup(location) == "s3cret-db", timeout=WAIT_MS)
+    passwords.forget(location)
+    window.shutdown()
