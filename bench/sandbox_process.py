@@ -9,11 +9,12 @@ import sys
 APPID, SECRET_ID, SECRET_KEY = "1000001", "AKIDbench", "bench-secret-key"
 
 
-def start(latency_ms: int = 0) -> tuple[subprocess.Popen, str]:
+def start(latency_ms: int = 0, rate_limit: float = 0.0) -> tuple[subprocess.Popen, str]:
     """Returns the process and its base URL once it listens; terminate() it when done."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", APPID, "--secret-id",
-         SECRET_ID, "--secret-key", SECRET_KEY, "--latency-ms", str(latency_ms)],
+         SECRET_ID, "--secret-key", SECRET_KEY, "--latency-ms", str(latency_ms),
+         "--rate-limit", str(rate_limit)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     line = proc.stdout.readline().strip()

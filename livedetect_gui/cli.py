@@ -7,39 +7,28 @@ item could not be checked, 64 usage error. A user error never prints a traceback
 from __future__ import annotations
 
 import argparse
-import contextlib
-import getpass
-import json
-import logging
 import os
-import signal
 import sys
-import threading
-import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from . import __version__
-from .core import connection
-from .core import credentials as creds
-from .core.backend_tc3 import ACTION as TC3_ACTION
-from .core.backend_tc3 import DEFAULT_HOST as TC3_HOST
-from .core.backend_tc3 import VERSION as TC3_VERSION
-from .core.checking import Source, collect, run_batch
-from .core.client import CURRENT_HOST, BadEndpoint, BadSetting, ClientConfig, LiveDetectClient
-from .core.history import History, HistoryError, Query, Recorder
-from .core.imaging import ImageRefused, Limits, prepare_file
-from .core.messages import environment_language
-from .core.messages import text as message
-from .core.paths import write_private
-from .core.result import CheckResult
-from .core.sandbox import Faults, Sandbox, SandboxConfig
-from .core.signing import Account, sign
-from .core.signing_tc3 import authorization as tc3_authorization
-from .core.verdict import Verdict, default_threshold, verdict_word
+from .core.verdict import default_threshold
+
+# Not typing.TYPE_CHECKING: importing typing alone costs a few milliseconds of every start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .core import connection
+    from .core.checking import BatchStop
+    from .core.history import History, Query, Recorder
+    from .core.result import CheckResult
+
+# Every command imports what it needs when it runs: `livedetect --version` must not pay for
+# requests, Pillow and the keyring (issue 12: start-up within 3x a bare interpreter). So the
+# parser names no constant from the heavy modules: defaults that need one are filled in later.
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
+EXIT_INTERRUPTED = 130
 EXIT_PIPE = 141  # as a shell reports a writer stopped by SIGPIPE
 
 
@@ -57,6 +46,8 @@ def _lang(value: str | None) -> str:
     """--lang, else the locale's message language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)."""
     if value:
         return "zh" if value.lower().startswith("zh") else "en"
+    from .core.messages import environment_language
+
     return environment_language()
 
 
@@ -79,8 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--region", help="API 3.0 region, e.g. ap-guangzhou (default: "
                        "$LIVEDETECT_REGION or the profile's)")
     check.add_argument("--endpoint", help="legacy: 'current', 'old' or a base URL (default "
-                       f"{CURRENT_HOST}); tc3: 'default', 'intl' or a base URL "
-                       f"(default {TC3_HOST})")
+                       "'current'); tc3: 'default', 'intl' or a base URL (default 'default')")
     check.add_argument("--threshold", type=float, default=None,
                        help="pass when the score is above this (default: "
                        f"{default_threshold('legacy'):g} legacy, {default_threshold('tc3'):g} tc3)")
@@ -100,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
                        "LC_ALL or LANG)")
+    check.add_argument("--recheck", action="store_true",
+                       help="send every photo again, even one judged before (billed)")
+    check.add_argument("--reuse-days", type=float, default=30.0, metavar="DAYS",
+                       help="reuse a judgement of the same photo made within DAYS "
+                       "(default %(default)g; 0: never)")
+    check.add_argument("--force", action="store_true",
+                       help="send photos the pre-checks hold (too small, dark, blurred, no face, "
+                       "several faces)")
+    check.add_argument("--yes", action="store_true",
+                       help="do not ask before a large batch (the cost line is still printed)")
+    check.add_argument("--confirm-over", type=int, default=20, metavar="N",
+                       help="print the cost line, and ask on a terminal, before a batch of more "
+                       "than N photos (default %(default)s)")
+    check.add_argument("--rate", type=float, metavar="CALLS_PER_S",
+                       help="the account's allowed calls per second (default: the profile's, "
+                       "else learned from the service's throttling)")
 
     sign_p = sub.add_parser("sign", help="print a signature (for debugging signature errors)",
                             description="Print the signature and nothing else: the legacy "
@@ -112,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     sign_p.add_argument("--timestamp", type=int, metavar="UNIX", help="tc3: default now")
     sign_p.add_argument("--region", default="", help="tc3 (may be empty)")
     sign_p.add_argument("--host", default="iai.tencentcloudapi.com", help="tc3")
-    sign_p.add_argument("--action", default=TC3_ACTION, help="tc3")
-    sign_p.add_argument("--version", dest="api_version", default=TC3_VERSION, help="tc3")
+    sign_p.add_argument("--action", help="tc3 (default: the liveness action)")
+    sign_p.add_argument("--version", dest="api_version", help="tc3 (default: the API version)")
     sign_p.add_argument("--body", default="", help="tc3: the exact JSON body")
     sign_p.add_argument("--expires-in", type=int, default=30, metavar="SECONDS")
     sign_p.add_argument("--now", type=int, metavar="UNIX", help="fixed time (default: the clock)")
@@ -151,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     cr_sub = cr.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser,
                                required=True)
     cr_set = cr_sub.add_parser("set", help="save a profile (the key is asked for, not echoed)")
-    cr_set.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+    cr_set.add_argument("--profile", help="profile name (default: 'default')")
     cr_set.add_argument("--api", choices=("legacy", "tc3"), default="legacy")
     cr_set.add_argument("--appid", default="", help="legacy profiles")
     cr_set.add_argument("--region", default="", help="tc3 profiles, e.g. ap-guangzhou")
@@ -159,9 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     cr_set.add_argument("--secret-key", help="avoid: visible to other users; asked if missing")
     cr_set.add_argument("--bucket", default="")
     cr_set.add_argument("--endpoint")
+    cr_set.add_argument("--calls-per-second", type=float, metavar="N",
+                        help="the account's allowed call rate, if known")
     for name, text in (("show", "show a profile (the key masked)"), ("delete", "delete a profile")):
         p = cr_sub.add_parser(name, help=text)
-        p.add_argument("--profile", default=creds.DEFAULT_PROFILE)
+        p.add_argument("--profile", help="profile name (default: 'default')")
     cr_sub.add_parser("list", help="list profiles")
 
     hist = sub.add_parser("history", help="list, export or verify the audit trail",
@@ -205,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
+        import contextlib
+
         # The reader went away (`livedetect history | head`): not an error worth a traceback.
         # stdout is pointed at /dev/null so the interpreter's last flush stays quiet too.
         with contextlib.suppress(OSError):
@@ -215,7 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --version and --help end here, before the heavy imports
+    import logging
+
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if args.command is None:
@@ -229,15 +241,24 @@ def _main(argv: Sequence[str] | None) -> int:
     except UsageError as exc:
         print(f"livedetect: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except creds.BadCredentials as exc:  # e.g. LIVEDETECT_API naming no generation
-        print(f"livedetect: credentials: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except creds.KeyringUnavailable as exc:
-        print(f"livedetect: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except HistoryError as exc:  # a damaged, locked or unreadable history: one clear line
-        print(f"livedetect: {exc.message(_lang(getattr(args, 'lang', None)))}", file=sys.stderr)
-        return EXIT_ERROR
+    except BrokenPipeError:
+        raise
+    except Exception as exc:
+        # Imported here, not for every command: whoever raised these has imported them.
+        from .core.credentials import BadCredentials, KeyringUnavailable
+        from .core.history import HistoryError
+
+        if isinstance(exc, BadCredentials):  # e.g. LIVEDETECT_API naming no generation
+            print(f"livedetect: credentials: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, KeyringUnavailable):
+            print(f"livedetect: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if isinstance(exc, HistoryError):  # a damaged, locked or unreadable history
+            print(f"livedetect: {exc.message(_lang(getattr(args, 'lang', None)))}",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        raise
     except KeyboardInterrupt:
         print("livedetect: interrupted", file=sys.stderr)
         return 130
@@ -248,6 +269,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:
     """The core's connection policy, the same the desk uses."""
+    from .core import connection
+    from .core import credentials as creds
+    from .core.messages import text as message
+
     try:
         found = connection.resolve(store=creds.CredentialStore(), profile=args.profile,
                                    profile_required=bool(args.profile), endpoint=args.endpoint,
@@ -266,8 +291,34 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("--threshold must be between 0 and 100")
     if args.max_long_side < 16 or args.max_short_side < 16:
         raise UsageError("--max-long-side and --max-short-side must be at least 16")
+    if args.reuse_days < 0 or args.confirm_over < 0 or (args.rate is not None and args.rate <= 0):
+        raise UsageError("--reuse-days and --confirm-over must be 0 or more, --rate above 0")
     if not args.paths and not args.url:
         raise UsageError("nothing to check: give image files, folders or --url")
+    import json
+    from collections import Counter
+
+    from .core import connection
+    from .core import credentials as creds
+    from .core.checking import (
+        BatchStop,
+        CheckOptions,
+        Source,
+        StopReason,
+        collect,
+        estimate,
+        plan_batch,
+        run_batch,
+    )
+    from .core.client import BadEndpoint, BadSetting, ClientConfig, LiveDetectClient
+    from .core.duplicates import Reuse
+    from .core.imaging import Limits
+    from .core.messages import text as message
+    from .core.pacing import pacer_for
+    from .core.prechecks import PrecheckPolicy
+    from .core.sandbox import Sandbox
+    from .core.verdict import Verdict
+
     lang = _lang(args.lang)
     sources, skipped = collect(args.paths)
     sources += [Source.remote(u) for u in args.url]
@@ -308,41 +359,79 @@ def cmd_check(args: argparse.Namespace) -> int:
             sandbox.stop()
         prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
         raise UsageError(f"{prefix}{exc}") from None
+    # Issue 12: one pacer per account, learning the limit unless told it.
+    client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
+                             args.rate or credentials.calls_per_second)
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
-    progress = _Progress(len(sources)) if sys.stderr.isatty() else None
-    stop = threading.Event()
-
-    def report(_index: int, result: CheckResult) -> None:
-        if progress:
-            progress.clear()
-        try:
-            if args.json:
-                print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
-            else:
-                print(_human_line(result, lang), flush=True)
-        except BrokenPipeError:
-            stop.set()  # nobody reads the results any more: send nothing else (it is billed)
-            raise
-        if progress:
-            progress.add(result)
-
+    judged = history.history if history is not None else None  # None: the history is broken
+    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox)
+             if judged is not None and not args.recheck and args.reuse_days > 0 else None)
+    options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
+                           simulated=args.sandbox)
+    stop = BatchStop()
+    restore = _interrupt_handlers(stop)
     try:
-        results = run_batch(sources, client, limits, threshold,
-                            concurrency=args.concurrency, history=history, on_result=report,
-                            cancel=stop)
+        items: list = list(sources)
+        if len(sources) > args.confirm_over:
+            plans = plan_batch(sources, client.preparation_limits(limits), threshold,
+                               client.url, options, stop=stop)
+            items = plans
+            if not stop.stopped:
+                print(estimate(plans).line(lang), file=sys.stderr, flush=True)
+            if not args.yes and not stop.stopped and sys.stdin.isatty() and sys.stderr.isatty():
+                restore()  # at the prompt, Ctrl+C simply quits: nothing has been sent
+                if not _confirm(lang):
+                    print(f"livedetect: {message('nothing_sent', lang)}", file=sys.stderr)
+                    return EXIT_OK
+                restore = _interrupt_handlers(stop)
+        progress = _Progress(len(sources)) if sys.stderr.isatty() else None
+
+        def report(_index: int, result: CheckResult) -> None:
+            if progress:
+                progress.clear()
+            try:
+                if args.json:
+                    print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+                else:
+                    print(_human_line(result, lang), flush=True)
+            except BrokenPipeError:
+                # Nobody reads the results any more: send nothing else (it is billed).
+                stop.stop(StopReason.INTERRUPTED)
+                raise
+            if progress:
+                progress.add(result)
+
+        try:
+            results = run_batch(items, client, limits, threshold,
+                                concurrency=args.concurrency, history=history,
+                                on_result=report, stop=stop, options=options)
+        finally:
+            if progress:
+                progress.clear()
     finally:
-        if progress:
-            progress.clear()
+        restore()
         client.close()
         if history:
             history.close()
         if sandbox:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
-    if not args.json:
-        print(message("summary", lang, total=len(results), passed=counts[Verdict.PASS],
-                   failed=counts[Verdict.FAIL], errors=counts[Verdict.ERROR]), file=sys.stderr)
+    lines = []
+    if not args.json or stop.reason is not None:
+        lines.append(message("summary", lang, total=len(results), passed=counts[Verdict.PASS],
+                             failed=counts[Verdict.FAIL], errors=counts[Verdict.ERROR])
+                     + " " + message("summary_saved", lang,
+                                     reused=sum(r.reused_from is not None for r in results),
+                                     held=sum(r.held for r in results)))
+    if stop.reason is StopReason.CREDENTIALS:
+        lines.append(message("stopped_credentials", lang))
+    elif stop.reason is StopReason.INTERRUPTED:
+        lines.append(message("stopped_interrupted", lang))
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
+    if stop.reason is StopReason.INTERRUPTED:
+        return EXIT_INTERRUPTED
     unrecorded = history.summary(lang) if history else ""
     if unrecorded:
         print(f"livedetect: {unrecorded}", file=sys.stderr)
@@ -351,8 +440,43 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
 
 
+def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
+    """Ctrl+C / SIGTERM: the first stops sending (calls in flight finish and are recorded), a
+    second exits at once. Returns what puts the previous handlers back."""
+    import signal
+
+    from .core.checking import StopReason
+
+    def handle(signum: int, _frame: object) -> None:
+        if not stop.stop(StopReason.INTERRUPTED):
+            os.write(2, b"\nlivedetect: interrupted again, exiting now\n")
+            os._exit(EXIT_INTERRUPTED)
+        os.write(2, b"\nlivedetect: stopping: nothing new is sent, waiting for the calls in "
+                    b"flight (Ctrl+C again to quit at once)\n")
+
+    saved = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+
+    return restore
+
+
+def _confirm(lang: str) -> bool:
+    from .core.messages import text as message
+
+    # On stderr, not input()'s stdout: stdout carries the results (JSON lines with --json).
+    sys.stderr.write(message("cost_prompt", lang) + " ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()  # "" at end of input: no
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
 def _open_history(path: str | None, lang: str) -> Recorder:
     """A broken history never stops the checks: one message, and the rows go to the spool."""
+    from .core.history import Recorder
+
     recorder = Recorder(path)
     if recorder.error is not None:
         print(f"livedetect: {recorder.error.message(lang)}", file=sys.stderr)
@@ -360,9 +484,18 @@ def _open_history(path: str | None, lang: str) -> Recorder:
 
 
 def _human_line(result: CheckResult, lang: str) -> str:
+    from .core.messages import text as message
+    from .core.verdict import Verdict, verdict_word
+
     verdict = result.verdict
-    word = verdict_word(verdict, lang)
+    word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
     extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
+    if result.reused_from is not None:
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
+            timespec="seconds")
+        extra += f"  ({message('checked_before', lang, when=when)})"
     if verdict is Verdict.ERROR:
         line = f"{word}  {result.source}: {result.message(lang)}{extra}"
         hint = result.hint(lang)
@@ -378,8 +511,14 @@ class _Progress:
     """One self-overwriting status line on a terminal's stderr."""
 
     def __init__(self, total: int) -> None:
+        import threading
+        from collections import Counter
+
+        from .core.verdict import Verdict
+
         self.total = total
         self.counts: Counter[Verdict] = Counter()
+        self._pass, self._fail, self._error = Verdict.PASS, Verdict.FAIL, Verdict.ERROR
         self._lock = threading.Lock()
 
     def add(self, result: CheckResult) -> None:
@@ -387,8 +526,8 @@ class _Progress:
             self.counts[result.verdict] += 1
             done = sum(self.counts.values())
             sys.stderr.write(
-                f"\r[{done}/{self.total}] pass {self.counts[Verdict.PASS]}  fail "
-                f"{self.counts[Verdict.FAIL]}  error {self.counts[Verdict.ERROR]}"
+                f"\r[{done}/{self.total}] pass {self.counts[self._pass]}  fail "
+                f"{self.counts[self._fail]}  error {self.counts[self._error]}"
             )
             sys.stderr.flush()
 
@@ -411,6 +550,14 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 def _signature(args: argparse.Namespace) -> str:
     if args.api == "tc3":
+        import time
+
+        from .core.backend_tc3 import ACTION as TC3_ACTION
+        from .core.backend_tc3 import VERSION as TC3_VERSION
+        from .core.signing_tc3 import authorization as tc3_authorization
+
+        args.action = args.action or TC3_ACTION
+        args.api_version = args.api_version or TC3_VERSION
         timestamp = int(time.time()) if args.timestamp is None else args.timestamp
         if timestamp < 0:
             raise UsageError("--timestamp must be a unix time in seconds")
@@ -420,11 +567,17 @@ def _signature(args: argparse.Namespace) -> str:
         raise UsageError("--appid is required for a legacy signature")
     if args.expires_in < 1:
         raise UsageError("--expires-in must be at least 1 second")
+    from .core.signing import sign
+
     return sign(args.appid, args.secret_id, args.secret_key, bucket=args.bucket,
                 expires_in=args.expires_in, now=args.now, rand=args.rand)
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
+    from .core.imaging import ImageRefused, Limits, prepare_file
+    from .core.paths import write_private
+    from .core.result import CheckResult
+
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
         prepared = prepare_file(args.path, limits)
@@ -448,6 +601,13 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from .core import credentials as creds
+    from .core.sandbox import Faults, Sandbox, SandboxConfig
+    from .core.signing import Account
+
     given = [args.appid, args.secret_id, args.secret_key]
     if any(given) and not all(given):
         raise UsageError("give all of --appid, --secret-id and --secret-key, or none")
@@ -492,7 +652,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
+    from .core import credentials as creds
+
     store = creds.CredentialStore()
+    args.profile = getattr(args, "profile", None) or creds.DEFAULT_PROFILE
     if args.action == "list":
         names = store.profiles()
         print("\n".join(names) if names else "no profiles")
@@ -501,9 +664,11 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         secret = args.secret_key or _ask_secret()
         if not secret:
             raise UsageError("the secret key is empty")
+        if args.calls_per_second is not None and args.calls_per_second <= 0:
+            raise UsageError("--calls-per-second must be above 0")
         profile = creds.Credentials(args.appid, args.secret_id, secret, args.bucket,
                                     args.endpoint, api=creds.parse_api(args.api),
-                                    region=args.region)
+                                    region=args.region, calls_per_second=args.calls_per_second)
         try:
             profile.validate()
         except creds.BadCredentials as exc:
@@ -528,6 +693,8 @@ def cmd_credentials(args: argparse.Namespace) -> int:
 
 
 def _ask_secret() -> str:
+    import getpass
+
     if sys.stdin.isatty():
         return getpass.getpass("secret key: ")
     return sys.stdin.readline().strip()
@@ -566,12 +733,18 @@ def _day(text: str | None, end: bool = False) -> float | None:
 
 
 def _history_query(args: argparse.Namespace) -> Query:
+    from .core.history import Query
+
     return Query(since=_day(args.since), until=_day(args.until, end=True), verdicts=args.verdict,
                  operators=args.operator, kinds=args.kind, simulated=args.simulated)
 
 
 def _open_for_reading(path: str | None) -> History:
     """The history for a reading command; a damaged or missing file is one clear message."""
+    from pathlib import Path
+
+    from .core.history import History, HistoryError
+
     if path is not None and not Path(path).exists():
         raise HistoryError("unreadable", path, "no such file")
     return History(path)

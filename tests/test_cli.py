@@ -53,12 +53,12 @@ def test_version_and_help_for_every_command() -> None:
 def test_usage_errors_exit_64() -> None:
     assert run().returncode == 64
     assert run("check").returncode == 64  # nothing to check
-    assert run("check", "--bogus").returncode == 64
-    assert run("check", "x.jpg", "--threshold", "abc").returncode == 64
-    assert run("check", "x.jpg", "--concurrency", "0", "--sandbox").returncode == 64
-    proc = run("check", "x.jpg", env={"LIVEDETECT_APPID": "", "HOME": "/nonexistent"})
+    assert run("check", "--force", "--bogus").returncode == 64
+    assert run("check", "--force", "x.jpg", "--threshold", "abc").returncode == 64
+    assert run("check", "--force", "x.jpg", "--concurrency", "0", "--sandbox").returncode == 64
+    proc = run("check", "--force", "x.jpg", env={"LIVEDETECT_APPID": "", "HOME": "/nonexistent"})
     assert proc.returncode == 64 and "no credentials" in proc.stderr
-    proc = run("check", "x.jpg", "--endpoint", "ftp://nope",
+    proc = run("check", "--force", "x.jpg", "--endpoint", "ftp://nope",
                env={"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k",
                     "LIVEDETECT_SECRET_KEY": "s"})
     assert proc.returncode == 64 and "bad endpoint" in proc.stderr
@@ -82,12 +82,12 @@ def test_exit_codes_pass_fail_error(tmp_path, secret_sandbox) -> None:
     photo_with_verdict(good, "pass")
     photo_with_verdict(bad, "fail")
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
-    assert run("check", str(good), env=env).returncode == 0
-    assert run("check", str(good), str(bad), env=env).returncode == 1
-    proc = run("check", str(good), str(bad), str(tmp_path / "broken.jpg"), env=env)
+    assert run("check", "--force", str(good), env=env).returncode == 0
+    assert run("check", "--force", str(good), str(bad), env=env).returncode == 1
+    proc = run("check", "--force", str(good), str(bad), str(tmp_path / "broken.jpg"), env=env)
     assert proc.returncode == 2
     assert "truncated or corrupt" in proc.stdout
-    proc = run("check", str(good), "--threshold", "100", env=env)
+    proc = run("check", "--force", str(good), "--threshold", "100", env=env)
     assert proc.returncode == 1
 
 
@@ -98,7 +98,7 @@ def test_json_lines_and_folders(tmp_path, secret_sandbox) -> None:
     make_photo(1, (2000, 1500)).save(folder / "a.jpg")
     make_photo(2).save(folder / "sub" / "b.png")
     (folder / "readme.txt").write_text("not a photo")
-    proc = run("check", str(folder), "--json", env=env)
+    proc = run("check", "--force", str(folder), "--json", env=env)
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert sorted(Path(item["source"]).name for item in lines) == ["a.jpg", "b.png"]
     assert "skipped (not an image)" in proc.stderr
@@ -115,7 +115,7 @@ def test_url_mode_from_the_cli(tmp_path, secret_sandbox) -> None:
 
     make_photo(3).save(tmp_path / "u.jpg")
     with file_server(tmp_path) as base:
-        proc = run("check", "--url", f"{base}/u.jpg", "--json",
+        proc = run("check", "--force", "--url", f"{base}/u.jpg", "--json",
                    env=sandbox_env(secret_sandbox, tmp_path))
     item = json.loads(proc.stdout)
     assert item["code"] == 0 and item["prepared"] is None
@@ -124,7 +124,7 @@ def test_url_mode_from_the_cli(tmp_path, secret_sandbox) -> None:
 def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
     from livedetect_gui import resource
 
-    proc = run("check", "--sandbox", str(resource("samples/face.jpg")), "--json",
+    proc = run("check", "--force", "--sandbox", str(resource("samples/face.jpg")), "--json",
                env={"XDG_DATA_HOME": str(tmp_path)})
     item = json.loads(proc.stdout)
     assert item["verdict"] in ("pass", "fail") and proc.returncode in (0, 1)
@@ -174,7 +174,7 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     (tmp_path / "bad.jpg").write_text("nope")
     outputs = []
     for extra_env in ({}, {"LIVEDETECT_SECRET_KEY": SECRET[::-1]}):
-        proc = run("-v", "check", str(tmp_path), "--json", env={**env, **extra_env})
+        proc = run("-v", "check", "--force", str(tmp_path), "--json", env={**env, **extra_env})
         outputs += [proc.stdout, proc.stderr]
     export = tmp_path / "export.csv"
     proc = run("history", "--export", str(export), env=env)
@@ -219,7 +219,7 @@ def test_credentials_commands_in_real_keyring(tmp_path) -> None:
 def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) -> None:
     env = sandbox_env(secret_sandbox, tmp_path)
     make_photo(9).save(tmp_path / "h.jpg")
-    run("check", str(tmp_path / "h.jpg"), env=env)
+    run("check", "--force", str(tmp_path / "h.jpg"), env=env)
     assert (Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3").exists()
     assert default_path().name == "history.sqlite3"
 
@@ -265,7 +265,7 @@ def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:
     make_photo(1).save(tmp_path / "p.jpg")
     env = {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8", "LANGUAGE": "",
            "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = run("check", "--sandbox", str(tmp_path / "p.jpg"), env=env)
+    proc = run("check", "--force", "--sandbox", str(tmp_path / "p.jpg"), env=env)
     assert "共检测 1 张" in proc.stderr and "沙箱" in proc.stderr
     assert "未通过" in proc.stdout or "通过" in proc.stdout
 
@@ -278,9 +278,9 @@ def test_closed_pipes_end_quietly(tmp_path) -> None:
         make_photo(i).save(tmp_path / f"p{i}.jpg")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     cli = f"{sys.executable} -m livedetect_gui.cli"
-    subprocess.run(["bash", "-c", f"{cli} check --sandbox {tmp_path} > /dev/null"], env=env,
+    subprocess.run(["bash", "-c", f"{cli} check --force --sandbox {tmp_path} > /dev/null"], env=env,
                    timeout=120, check=False)
-    for command in (f"{cli} check --sandbox --json --concurrency 1 {tmp_path} | true",
+    for command in (f"{cli} check --force --sandbox --json --concurrency 1 {tmp_path} | true",
                     f"{cli} history --limit 3 | true"):
         proc = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
                               timeout=120)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import random
 import socket
@@ -65,6 +66,8 @@ _CHUNK = 16 * 1024
 # Longer URLs are refused before any call: no browser or CDN link needs more.
 MAX_URL_LENGTH = 2048
 _REDIRECTS = (301, 302, 303, 307, 308)
+# Issue 12: after a renewed signature expired too, other workers skip their renewal this long.
+RENEWAL_FAILURE_MEMORY = 30.0
 
 
 class Pacer(Protocol):
@@ -146,6 +149,9 @@ class LiveDetectClient:
         )
         self.url = self.backend.url
         self.pacer = pacer
+        # Issue 12: one renewal probe at a time after an expired signature (see _renewal_turn).
+        self._renewal_lock = threading.Lock()
+        self._renewal_failed_at = -math.inf
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
         self.session = requests.Session()
@@ -237,6 +243,7 @@ class LiveDetectClient:
         ambiguous_before = False
         headers: dict[str, str] | None = None
         outcome = Outcome(problem_key="cancelled")
+        probing = False  # issue 12: this worker holds the renewal turn
         while True:
             if cancel is not None and cancel.is_set():
                 outcome = Outcome(problem_key="cancelled") if attempts == 0 else outcome
@@ -253,6 +260,9 @@ class LiveDetectClient:
             stale = headers if outcome.resign else None
             headers = self.backend.headers(body, stale)
             outcome = self._attempt(headers, body, min(cfg.attempt_deadline, remaining))
+            if probing:  # issue 12
+                probing = False
+                self._renewal_done(failed=outcome.resign)
             if self.pacer is not None:
                 if outcome.throttled:
                     self.pacer.throttled(outcome.retry_after)
@@ -264,6 +274,11 @@ class LiveDetectClient:
             if outcome.resign and not resigned:
                 # Expired (clock skew, or a long pause): the service did no work; renew once.
                 resigned = True
+                # -- issue 12: one worker at a time tries a renewed signature -----------------
+                if not self._renewal_turn():
+                    break  # a renewed signature expired too: keep this answer, pay no more
+                probing = True
+                # -- end issue 12 ------------------------------------------------------------
                 continue
             if not outcome.retry or attempts >= cfg.max_attempts:
                 break
@@ -277,6 +292,8 @@ class LiveDetectClient:
                     break  # keep the last real outcome: the operator sees why it stopped
             else:
                 time.sleep(delay)
+        if probing:  # issue 12: left before the renewed attempt (cancelled, deadline)
+            self._renewal_done(failed=False)
         return replace(
             base,
             code=outcome.code,
@@ -289,6 +306,26 @@ class LiveDetectClient:
             maybe_billed_twice=maybe_twice,
             simulated=base.simulated or outcome.simulated,
         )
+
+    # -- issue 12 (engineer bill): a bounded renewal after an expired signature --------------
+
+    def _renewal_turn(self) -> bool:
+        """Wait for this worker's turn to try a renewed signature. False when a renewed one
+        has just expired too (this computer's clock is wrong): the other workers then give up
+        at once instead of each paying one more refused call, so a batch of any size reaches
+        the service at most concurrency + 1 times. True: call ``_renewal_done`` after."""
+        self._renewal_lock.acquire()
+        if time.monotonic() - self._renewal_failed_at < RENEWAL_FAILURE_MEMORY:
+            self._renewal_lock.release()
+            return False
+        return True
+
+    def _renewal_done(self, failed: bool) -> None:
+        if failed:
+            self._renewal_failed_at = time.monotonic()
+        self._renewal_lock.release()
+
+    # -- end issue 12 ----------------------------------------------------------------------------
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))

@@ -73,6 +73,9 @@ class Credentials:
     # The profile's kind: legacy (appid, ids, optional bucket) or tc3 (ids and a region).
     api: Api = Api.LEGACY
     region: str = ""
+    # The account's allowed calls per second, when the operator knows it (issue 12: the
+    # pacer starts there and never goes above it); None: learned from the service's throttling.
+    calls_per_second: float | None = None
 
     def masked_key(self) -> str:
         return mask(self.secret_key)
@@ -126,6 +129,14 @@ class Credentials:
             region=self.region if region is None else region,
             endpoint=endpoint or (None if switched else self.endpoint),
         )
+
+
+def _positive(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def mask(secret: str) -> str:
@@ -342,6 +353,7 @@ class CredentialStore:
                 # Profiles saved before API 3.0 existed are legacy ones.
                 api=parse_api(data.get("api")),
                 region=str(data.get("region") or ""),
+                calls_per_second=_positive(data.get("calls_per_second")),
             )
         except (ValueError, TypeError, KeyError):
             return None

@@ -6,7 +6,7 @@ response, a refused image) get string keys. Each entry says what happened and wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,10 @@ class Problem:
     hint_zh: str
     # What kind of trouble: decides retrying and how the UI groups it.
     group: str
+    # Every further call with the same credentials would be refused the same way: a batch
+    # stops sending (issue 12). Marked below for the legacy codes; the API 3.0 catalogue marks
+    # its own entries with ``tc3_rejects_credentials``.
+    rejects_credentials: bool = False
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang.startswith("zh") else self.message_en
@@ -355,6 +359,57 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
                     ("Lower the maximum image size in the settings.",
                      "请在设置中调小图片尺寸上限。"), "image"),
 }
+
+
+# -- Credentials or account rejected (issue 12, engineer bill) ------------------------------------
+# Legacy: 3 (account in arrears), the signature/appid/secret codes, and 9 (expired) because the
+# client renews an expired signature once before a result carries code 9.
+CREDENTIALS_REJECTED_CODES = frozenset({3, 4, 5, 6, 9, 10, 11, 12, 14})
+for _code in CREDENTIALS_REJECTED_CODES:
+    SERVICE_CODES[_code] = replace(SERVICE_CODES[_code], rejects_credentials=True)
+TC3_CREDENTIALS_REJECTED = ("AuthFailure.", "UnauthorizedOperation", "ResourceUnavailable.")
+
+
+def tc3_rejects_credentials(code: str) -> bool:
+    """API 3.0 error codes after which no call with these credentials can succeed."""
+    return code.startswith(TC3_CREDENTIALS_REJECTED)
+
+
+for _name in TC3_CODES:
+    if tc3_rejects_credentials(_name) or _name == "ResourceUnavailable":
+        TC3_CODES[_name] = replace(TC3_CODES[_name], rejects_credentials=True)
+
+
+_HOLD_HINT = ("Not sent, nothing billed. Retake or choose another photo, or send it anyway "
+              "(`--force`).", "未发送、未计费。请重拍或换一张照片，或强制发送（`--force`）。")
+# Results of photos that were never sent (a batch stopped) or held back by the pre-checks.
+LOCAL_PROBLEMS.update({
+    "not_sent_credentials": Problem(
+        "Not sent: the service rejected the credentials — fix them and run again",
+        "未发送：服务拒绝了凭据——请修正后重新运行",
+        "Check the appid, secret id, secret key and the account's billing status, then run "
+        "again; photos already judged are not sent twice.",
+        "请检查 appid、secret id、secret key 以及账号是否欠费，然后重新运行；已判定的照片不会重复发送。",
+        "not_sent"),
+    "not_sent_interrupted": _p("Not sent (interrupted)", "未发送（已中断）",
+                               ("Run the same command again: only photos without a result are "
+                                "sent.", "重新运行同一命令：只发送尚无结果的照片。"), "not_sent"),
+    "held_small": _p("Held: the photo is too small for a reliable check",
+                     "已暂缓：照片太小，无法可靠检测", _HOLD_HINT, "held"),
+    "held_small_face": _p("Held: the face is too small for this service",
+                          "已暂缓：人脸太小，不符合该服务的要求", _HOLD_HINT, "held"),
+    "held_aspect": _p("Held: extreme aspect ratio (over 2.5:1) — not a face photo",
+                      "已暂缓：宽高比过于极端（超过 2.5:1），不像人脸照片", _HOLD_HINT, "held"),
+    "held_dark": _p("Held: the photo is very dark", "已暂缓：照片过暗", _HOLD_HINT, "held"),
+    "held_overexposed": _p("Held: the photo is overexposed", "已暂缓：照片曝光过度", _HOLD_HINT,
+                           "held"),
+    "held_blurred": _p("Held: the photo is blurred", "已暂缓：照片模糊", _HOLD_HINT, "held"),
+    "held_no_face": _p("Held: no face found in the photo", "已暂缓：照片中未发现人脸", _HOLD_HINT,
+                       "held"),
+    "held_faces": _p("Held: more than one face in the photo", "已暂缓：照片中有多张人脸",
+                     _HOLD_HINT, "held"),
+})
+# -- end of issue 12 additions ---------------------------------------------------------------------
 
 
 def service_problem(code: int | str) -> Problem:

@@ -44,6 +44,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "threshold {threshold})",
                      "自检通过：样张判定为 {verdict}（模拟，分数 {score}，阈值 {threshold}）"),
     "self_test_failed": ("self-test FAILED: {reason}", "自检失败：{reason}"),
+    # Issue 12: what was not paid for, and why a batch stopped.
+    "summary_saved": ("({reused} reused, {held} held)", "（复用 {reused}，暂缓 {held}）"),
+    "checked_before": ("checked before on {when}, not sent again",
+                       "已于 {when} 检测过，未重复发送"),
+    "held_word": ("HELD", "暂缓"),
+    "stopped_credentials": ("stopped: the service rejected the credentials — fix them and run "
+                            "again", "已停止：服务拒绝了凭据——请修正后重新运行"),
+    "stopped_interrupted": ("interrupted: run the same command again to send what has no "
+                            "result yet", "已中断：重新运行同一命令，只发送尚无结果的照片"),
+    "cost_prompt": ("Run? [y/N]", "开始检测？[y/N]"),
+    "nothing_sent": ("nothing sent", "未发送任何照片"),
 }
 
 

@@ -1,6 +1,7 @@
 """What goes into the audit trail, decided once for the CLI and the desk.
 
-- A check that was cancelled before it was sent is not a check: it is never recorded.
+- A check that was cancelled before it was sent is not a check: it is never recorded; nor is
+  a photo a stopped batch never sent.
 - Everything else that ends is recorded once, as it ends: a judgement, a service error, a
   network failure, and a photo refused at preparation (refused when the operator ran it: the
   audit shows every photo the operator asked to check, billed or not).
@@ -11,9 +12,13 @@ from __future__ import annotations
 
 from .result import CheckResult
 
+# Issue 12: a photo a stopped batch never sent (interrupted, credentials rejected) is no more
+# a check than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
+NOT_CHECKS = frozenset({"cancelled", "not_sent_interrupted", "not_sent_credentials"})
+
 
 def should_record(result: CheckResult) -> bool:
-    return result.problem_key != "cancelled"
+    return result.problem_key not in NOT_CHECKS
 
 
 def internal_error(source: str, threshold: float, exc: BaseException,

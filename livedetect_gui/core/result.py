@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, local_problem, service_problem
 from .verdict import Verdict, judge
+
+if TYPE_CHECKING:
+    from .errors import Problem
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,32 @@ class CheckResult:
 
     @property
     def problem(self) -> Problem | None:
+        # The bilingual catalogue is imported when first needed: `livedetect prepare` of a
+        # good photo never needs it (issue 12: start-up).
+        from .errors import local_problem, service_problem
+
         if self.problem_key is not None:
             return local_problem(self.problem_key)
         if self.code not in (None, 0):
             return service_problem(self.code)
         return None
+
+    @property
+    def judged(self) -> bool:
+        """The service gave a score: the only kind of result that may be reused."""
+        return self.verdict is not Verdict.ERROR
+
+    @property
+    def credentials_rejected(self) -> bool:
+        """The service refused the credentials or the account: a batch stops sending."""
+        problem = self.problem
+        return problem is not None and problem.rejects_credentials
+
+    @property
+    def held(self) -> bool:
+        """Held back by a pre-check: never sent, the operator may send it anyway."""
+        problem = self.problem
+        return problem is not None and problem.group == "held"
 
     def message(self, lang: str = "en") -> str:
         problem = self.problem
@@ -101,4 +124,15 @@ class CheckResult:
             "api": self.api,
             "request_id": self.request_id,
             "simulated": self.simulated,
+            "reused": self.reused_from is not None,
+            # The original check's time (UTC, ISO 8601) when this result reuses it.
+            "reused_from": _iso(self.reused_from) if self.reused_from is not None else None,
+            "held": self.held,
+            "checked_at": _iso(self.checked_at),
         }
+
+
+def _iso(moment: float) -> str:
+    from datetime import UTC, datetime  # not at import: `livedetect prepare` never needs it
+
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from livedetect_gui.core.checking import Source, run_batch
+from livedetect_gui.core.checking import BatchStop, Source, StopReason, run_batch
 from livedetect_gui.core.history import History
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.recording import internal_error, should_record
@@ -16,11 +14,11 @@ def test_cancelled_batch_records_nothing(tmp_path, sandbox, make_client) -> None
     for i in range(3):
         make_photo(i).save(tmp_path / f"p{i}.jpg")
     history = History(tmp_path / "h.sqlite3")
-    stop = threading.Event()
-    stop.set()  # e.g. the reader of the results went away before anything was sent
+    stop = BatchStop()
+    stop.stop(StopReason.INTERRUPTED)  # e.g. the reader of the results went away
     results = run_batch([Source.file(tmp_path / f"p{i}.jpg") for i in range(3)],
-                        make_client(sandbox), Limits(), 87, history=history, cancel=stop)
-    assert [r.problem_key for r in results] == ["cancelled"] * 3
+                        make_client(sandbox), Limits(), 87, history=history, stop=stop)
+    assert [r.problem_key for r in results] == ["not_sent_interrupted"] * 3
     assert history.entries() == [] and sandbox.stats["requests"] == 0
     history.close()
 

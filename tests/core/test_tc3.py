@@ -405,7 +405,7 @@ def test_cli_check_api_tc3_json(tmp_path) -> None:
 
     path = tmp_path / "p.jpg"
     make_photo(1).save(path, "JPEG")
-    proc = run("check", "--sandbox", "--api", "tc3", "--json", "--no-history", str(path))
+    proc = run("check", "--force", "--sandbox", "--api", "tc3", "--json", "--no-history", str(path))
     line = json.loads(proc.stdout.splitlines()[0])
     assert line["api"] == "tc3" and line["threshold"] == 40 and len(line["request_id"]) == 36
     assert isinstance(line["score"], float) and proc.returncode in (0, 1)
@@ -503,7 +503,7 @@ def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])
     path = tmp_path / "p.jpg"
     make_photo(4).save(path, "JPEG")
-    common = ["--no-history", "--json", "--endpoint", sandbox.url, str(path)]
+    common = ["--force", "--no-history", "--json", "--endpoint", sandbox.url, str(path)]
     # The environment chooses the generation and region; no appid is needed.
     env = {"LIVEDETECT_SECRET_ID": "AKIDcli3", "LIVEDETECT_SECRET_KEY": "cli3-secret",
            "LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-chengdu"}
