@@ -299,7 +299,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     from collections import Counter
 
     from .core import connection
-    from .core import credentials as creds
     from .core.checking import (
         BatchStop,
         CheckOptions,
