@@ -272,6 +272,10 @@ class Desk(QObject):
         self.runs.limits = settings.limits()
         self.runs.set_concurrency(settings.concurrency)
         self.runs.reuse_days = settings.reuse_days
+        if old.prechecks and not settings.prechecks:  # the operator turned the holds off
+            for item in self.model.items():
+                if item.status is Status.HELD:
+                    self.model.mark_forced(item)
         if self.connection is not None and settings.client_config() != old.client_config():
             if self.connection.simulated:
                 self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too
@@ -554,6 +558,7 @@ class Desk(QObject):
         if turn != self._cost_turn:
             return  # the operator asked for another batch meanwhile
         cost: Cost = future.result()
+        self.notice.emit("")  # the "working out" line has had its say: the dialog shows it
         self.costReady.emit(cost.line(self.lang))
 
     def confirm_cost(self, run: bool) -> None:

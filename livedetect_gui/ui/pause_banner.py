@@ -3,6 +3,8 @@ where (the credentials dialog), and one click to resume."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
@@ -49,11 +51,8 @@ class PauseBanner(QFrame):
         # The service's reason in the catalogue's words, then what to do and where.
         self.label.setText("<b>" + self.tr("Queue paused: the service rejected the "
                                            "credentials.") + "</b> "
-                           + _escape(self.result.message(self.lang)) + "<br>" + self.tr(
+                           + html.escape(self.result.message(self.lang)) + "<br>" + self.tr(
             "Nothing more is sent until you resume. Fix the appid, secret id and secret key "
             "(or the account's billing) under Credentials, then Resume: the photos not sent "
             "are sent then."))
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -144,8 +145,12 @@ class PreviewPanel(QWidget):
         self.image = QLabel()
         self.image.setObjectName("previewView")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(240, 180)
+        # Small enough that the texts below never overlap it in a 640 px high window.
+        self.image.setMinimumSize(160, 100)
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        # The picture follows its label's size: texts below it that grow or shrink (a hold
+        # reason, a longer note) resize the label without resizing the panel.
+        self.image.installEventFilter(self)
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
         self.notes = QLabel()
@@ -169,7 +174,8 @@ class PreviewPanel(QWidget):
         self.hold_label = QLabel()
         self.hold_label.setObjectName("holdReason")
         self.hold_label.setWordWrap(True)
-        self.hold_label.setStyleSheet("#holdReason { color: #8a4b00; font-weight: bold; }")
+        self.hold_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hold_label.setStyleSheet("#holdReason { color: #8a4b00; }")
         self.send_anyway_button = QPushButton()
         self.send_anyway_button.setObjectName("sendAnywayButton")
         self.send_anyway_button.clicked.connect(self.sendAnyway)
@@ -239,19 +245,20 @@ class PreviewPanel(QWidget):
         one_face = (item is not None and item.precheck is not None
                     and len(item.precheck.faces) == 1 and item.status in (
                         Status.HELD, Status.QUEUED, Status.PASS, Status.FAIL, Status.ERROR))
+        lines = []
         if held:
-            reasons = [local_problem(key).message(self.lang) for key in item.precheck.holds]
-            text = "\n".join(reasons)
-            if item.precheck.detail:
-                text += f" ({item.precheck.detail})"
-            text += "\n" + self.tr("Not sent, nothing billed. Send it anyway, retake it, or "
-                                   "remove it.")
-        else:
-            text = ""
+            reasons = "<br>".join(html.escape(local_problem(key).message(self.lang))
+                                  for key in item.precheck.holds)
+            if item.precheck.detail and not self.lang.startswith("zh"):  # the core's English
+                reasons += f" ({html.escape(item.precheck.detail)})"
+            lines.append(f"<b>{reasons}</b>")
+            lines.append(self.tr("Not sent, nothing billed. Send it anyway, retake it, or "
+                                 "remove it."))
         if one_face:
-            text += ("\n" if text else "") + self.tr(
-                "The provider advises a 3:4 portrait with the face in the middle: Crop to the "
-                "face adds such a copy to the queue (the original stays).")
+            lines.append(self.tr("The provider advises a 3:4 portrait with the face in the "
+                                 "middle: Crop to the face adds such a copy to the queue (the "
+                                 "original stays)."))
+        text = "<br>".join(lines)
         self.hold_label.setText(text)
         self.hold_label.setVisible(bool(text))
         self.send_anyway_button.setText(self.tr("Send anyway (billed)"))
@@ -340,6 +347,11 @@ class PreviewPanel(QWidget):
         super().resizeEvent(event)
         self._show_image()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.image and event.type() == QEvent.Type.Resize:
+            self._show_image()
+        return super().eventFilter(watched, event)
+
 
 class PhotoDialog(QDialog):
     """One photo, large (double-click in the queue): a look, never a check."""
@@ -374,3 +386,4 @@ class PhotoDialog(QDialog):
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._show()
+

@@ -74,52 +74,67 @@
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <source>Check a&amp;gain (billed)…</source>
+        <translation>重新检测（计费）(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <source>Send a&amp;nyway</source>
+        <translation>仍然发送(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <source>Crop to the &amp;face</source>
+        <translation>裁剪到人脸(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="76"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="78"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="80"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="83"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="85"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="87"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -180,6 +195,46 @@
         <location filename="../../livedetect_gui/ui/backends.py" line="33"/>
         <source>Singapore</source>
         <translation>新加坡</translation>
+    </message>
+</context>
+<context>
+    <name>BillingControls</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="61"/>
+        <source>Check again?</source>
+        <translation>重新检测？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="62"/>
+        <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
+        <translation>
+            <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="66"/>
+        <source>Check again (billed)</source>
+        <translation>重新检测（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="85"/>
+        <source>Crop to the face needs a photo with exactly one face found.</source>
+        <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="103"/>
+        <source>Close while checking?</source>
+        <translation>检测进行中，确定关闭？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="104"/>
+        <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
+        <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="108"/>
+        <source>Close anyway</source>
+        <translation>仍然关闭</translation>
     </message>
 </context>
 <context>
@@ -264,47 +319,47 @@
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="473"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="482"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="483"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
@@ -323,6 +378,29 @@
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="432"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
+    </message>
+</context>
+<context>
+    <name>CostDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="12"/>
+        <source>Run this batch?</source>
+        <translation>运行这批检测？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="13"/>
+        <source>This batch will cost:</source>
+        <translation>这批检测的费用：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="21"/>
+        <source>Every call to the service is billed. Photos judged before are reused, refused ones are never sent, held ones wait for Send anyway.</source>
+        <translation>每次调用服务都会计费。已判定过的照片复用原结果，被拒绝的照片不会发送，被暂缓的照片等待“仍然发送”。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="26"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
     </message>
 </context>
 <context>
@@ -560,52 +638,81 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="165"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="168"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="172"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="209"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="243"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="245"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="330"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="437"/>
+        <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
+        <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="446"/>
+        <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
+        <translation>
+            <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="451"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="443"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="518"/>
+        <source>%1 (face)</source>
+        <translation>%1（人脸）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="530"/>
+        <source>Working out what %n photo(s) will cost…</source>
+        <translation>
+            <numerusform>正在计算 %n 张照片的费用…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="575"/>
+        <source>Nothing sent.</source>
+        <translation>未发送任何照片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="609"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="665"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="667"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -973,90 +1080,73 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="177"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="180"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="228"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="185"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="186"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="190"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="191"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="192"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="299"/>
-        <source>Check again?</source>
-        <translation>再次检测？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
-        <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
-        <translation>
-            <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="304"/>
-        <source>Check again (billed)</source>
-        <translation>再次检测（计费）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="241"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="242"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="266"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="268"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="277"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="288"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="433"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="432"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="434"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="433"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1064,74 +1154,132 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>PauseBanner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="44"/>
+        <source>&amp;Credentials…</source>
+        <translation>凭据(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="45"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="46"/>
+        <source>Queue paused</source>
+        <translation>队列已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="50"/>
+        <source>Queue paused: the service rejected the credentials.</source>
+        <translation>队列已暂停：服务拒绝了凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="53"/>
+        <source>Nothing more is sent until you resume. Fix the appid, secret id and secret key (or the account&apos;s billing) under Credentials, then Resume: the photos not sent are sent then.</source>
+        <translation>在您继续之前不会再发送任何照片。请在“凭据”中修正 appid、secret id 和 secret key（或账号的欠费状态），然后点“继续”：未发送的照片届时再发送。</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="178"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="222"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="181"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="225"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="247"/>
+        <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
+        <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="253"/>
+        <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
+        <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="257"/>
+        <source>Send anyway (billed)</source>
+        <translation>仍然发送（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="259"/>
+        <source>Crop to the face</source>
+        <translation>裁剪到人脸</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="275"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="275"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
+        <source>Held</source>
+        <translation>已暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="282"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="285"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="293"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="297"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="310"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="315"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="317"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="321"/>
+        <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
+        <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="325"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="332"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1139,64 +1287,74 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="159"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="160"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="142"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="160"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="159"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="159"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="159"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="224"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="233"/>
+        <source>checked before on %1 (reused, not billed)</source>
+        <translation>已于 %1 检测过（复用，未计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="264"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="269"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="276"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="277"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="278"/>
         <source>sending</source>
         <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="279"/>
+        <source>held</source>
+        <translation>已暂缓</translation>
     </message>
 </context>
 <context>
@@ -1366,6 +1524,29 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>SavedQueue</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="85"/>
+        <source>The queue could not be saved to disk (is it full?). The desk carries on; photos added now may not come back after a restart.</source>
+        <translation>队列无法保存到磁盘（磁盘是否已满？）。程序继续运行，但现在添加的照片在重启后可能无法恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="121"/>
+        <source>The saved queue could not be read; it was set aside and the desk starts with an empty queue.</source>
+        <translation>无法读取已保存的队列；该文件已另存，程序以空队列启动。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="125"/>
+        <source>The saved queue could not be read.</source>
+        <translation>无法读取已保存的队列。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="147"/>
+        <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
+        <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
@@ -1404,81 +1585,106 @@ Static-photo liveness checks for review desks.</source>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/dialogs.py" line="481"/>
+        <source>Hold photos the service would refuse or score meaninglessly (pre-checks)</source>
+        <translation>暂缓服务会拒绝或评分无意义的照片（预检）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <source>never ask</source>
+        <translation>从不询问</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="496"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="508"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="509"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
+        <source>Reuse a &amp;judgement for</source>
+        <translation>判定结果复用期限(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="512"/>
+        <source>Show the cost of batches &amp;over</source>
+        <translation>批量超过此数时显示费用(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="513"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="566"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="583"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="569"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="586"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="592"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="553"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="554"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
