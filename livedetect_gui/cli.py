@@ -233,6 +233,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.command in ("check", "prepare", "sandbox"):  # the commands that decode photos
+        from .core.imaging import tune_allocator
+
+        tune_allocator()
     handler = {"check": cmd_check, "sign": cmd_sign, "prepare": cmd_prepare,
                "sandbox": cmd_sandbox, "credentials": cmd_credentials,
                "history": cmd_history, "report": cmd_report}[args.command]
@@ -364,7 +368,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     judged = history.history if history is not None else None  # None: the history is broken
-    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox)
+    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, endpoint=client.url)
              if judged is not None and not args.recheck and args.reuse_days > 0 else None)
     options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
                            simulated=args.sandbox)

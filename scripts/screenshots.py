@@ -50,6 +50,28 @@ def _passing(path: Path) -> None:
             return
 
 
+def _decide(window, out: Path, tag: str) -> None:  # noqa: ANN001
+    """Decisions in the queue (one an override with its reason), the panel on a photo still
+    to decide with a scanned reference, then a decided photo in the preview."""
+    items = window.model.items()
+    wait_until(lambda: all(i.record_id for i in items[:4]))
+    window.desk.decide(items[3].id, "accept")
+    window.desk.decide(items[0].id, "reject", "suspected_spoof", "", "APP-2026-0042")
+    window.desk.decide(items[1].id, "accept", "document_verified", "passport checked",
+                       "APP-2026-0043")
+    wait_until(lambda: all(items[i].decision is not None for i in (0, 1, 3)))
+    window.queue_view.selectRow(2)
+    panel = window.decision_area.panel
+    panel.note.setText("glare on the left cheek")
+    panel.reference.setText("APP-2026-0044")
+    wait(600)
+    window.grab().save(str(out / f"decisions-{tag}.png"))
+    window.queue_view.selectRow(1)
+    wait(600)
+    window.grab().save(str(out / f"decided-{tag}.png"))
+    window.queue_view.selectRow(0)
+
+
 def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     """The credentials dialog for each profile kind, then the window in API 3.0 sandbox mode
     with one more photo checked there (a mixed queue: rows keep their backend)."""
@@ -116,7 +138,8 @@ def main() -> None:
             languages.apply(lang)
             # Pre-checks off: these shots are about verdicts and refusals, and the generated
             # photos have no face (scripts/billing_screenshots.py shows the holds).
-            window = MainWindow(DeskSettings(prechecks=False), force_sandbox=True, lang=lang,
+            window = MainWindow(DeskSettings(operator="Ann Lee", prechecks=False),
+                                force_sandbox=True, lang=lang,
                                 store=CredentialStore(f"livedetect-shots-{uuid.uuid4().hex[:6]}"),
                                 history_path=scratch / f"h-{lang}-{width}.sqlite3",
                                 frame_source=SyntheticFrameSource(devices=[]),
@@ -139,6 +162,7 @@ def main() -> None:
             wait(600)
             tag = f"{lang}-{width}x{height}"
             window.grab().save(str(out / f"main-{tag}.png"))
+            _decide(window, out, tag)
 
             dialog = window.edit_credentials()
             wait(300)

@@ -140,7 +140,7 @@ def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
 def test_a_sandbox_process_behind_an_endpoint_is_still_marked_simulated(
         tmp_path, secret_sandbox) -> None:
     make_photo(7).save(tmp_path / "a.jpg")
-    proc = run("check", str(tmp_path / "a.jpg"), "--json",
+    proc = run("check", "--force", str(tmp_path / "a.jpg"), "--json",
                env=sandbox_env(secret_sandbox, tmp_path))
     assert json.loads(proc.stdout)["simulated"] is True
 
@@ -182,7 +182,11 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     listing = run("history", "--limit", "100", env=env).stdout
     db_path = Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3"
     rows = sqlite3.connect(db_path).execute("SELECT * FROM records").fetchall()
-    assert len(rows) == 14
+    # The first run records all 7; the second (wrong key) records what it reused or sent:
+    # the photos a stopped batch never sent are not checks and are not recorded.
+    second = [json.loads(line) for line in outputs[2].splitlines()]
+    assert len(second) == 7
+    assert len(rows) == 7 + sum(not i["message"].startswith("Not sent") for i in second)
     haystacks = [*outputs, export.read_text(), listing, repr(rows)]
     haystacks += [p.read_bytes().decode("latin-1") for p in db_path.parent.iterdir()]
     for text in haystacks:
@@ -236,8 +240,9 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
         for i in range(4):
             make_photo(run_no * 10 + i, (200, 160)).save(folder / f"p{i}.jpg")
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "livedetect_gui.cli", "check", "--sandbox", "--history",
-             str(db), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            [sys.executable, "-m", "livedetect_gui.cli", "check", "--force", "--sandbox",
+             "--history", str(db), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True))
     for proc in procs:
         _out, err = proc.communicate(timeout=180)
         assert proc.returncode in (0, 1), err
@@ -253,7 +258,7 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     db.write_bytes(b"not a database at all" * 50)
     for i in range(5):
         make_photo(i, (200, 160)).save(tmp_path / f"p{i}.jpg")
-    proc = run("check", "--sandbox", "--history", str(db), *(str(tmp_path / f"p{i}.jpg")
+    proc = run("check", "--force", "--sandbox", "--history", str(db), *(str(tmp_path / f"p{i}.jpg")
                                                              for i in range(5)))
     assert proc.returncode in (0, 1)
     assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr

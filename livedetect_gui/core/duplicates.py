@@ -49,8 +49,12 @@ class Reuse:
 
     store: JudgedStore
     window_days: float = DEFAULT_WINDOW_DAYS
-    # A sandbox (simulated) judgement is never reused for a real check, nor the reverse.
+    # A sandbox (simulated) judgement is never reused for a real check, nor the reverse:
+    # ``simulated`` says whether this run is known to be one (the desk's sandbox mode, the
+    # CLI's --sandbox). A sandbox found only by its answers (an endpoint that says so) is
+    # recognised by ``endpoint``: its own simulated judgements are reused there, nowhere else.
     simulated: bool = False
+    endpoint: str | None = None
 
     def lookup(self, digests: list[str | None], source: str, threshold: float
                ) -> CheckResult | None:
@@ -64,7 +68,11 @@ class Reuse:
             found = self.store.find_judged(wanted, since)
         except Exception:  # a broken history costs the saving, never the check
             return None
-        if found is None or found.simulated != self.simulated or not found.judged:
+        if found is None or not found.judged:
+            return None
+        same_sandbox = found.simulated and self.endpoint is not None and (
+            found.endpoint == self.endpoint)
+        if found.simulated != self.simulated and not same_sandbox:
             return None
         return reused_copy(found, source, threshold)
 

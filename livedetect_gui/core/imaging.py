@@ -132,7 +132,11 @@ class Limits:
         return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _return_large_blocks_to_the_system() -> None:
+def tune_allocator() -> None:
+    """Process-wide: make glibc give freed image memory back (see MALLOC_MMAP_THRESHOLD).
+
+    Called once by the programs that prepare photos (the CLI's image commands, the desk at
+    start), never on import: a library must not change the process it is imported into."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -140,9 +144,6 @@ def _return_large_blocks_to_the_system() -> None:
         libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD (glibc's malloc.h)
     except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
         pass
-
-
-_return_large_blocks_to_the_system()
 
 
 class MemoryBudget:

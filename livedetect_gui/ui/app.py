@@ -75,6 +75,10 @@ def configure_process() -> None:
     # GUI thread wants it back; with several workers that adds up to visible stalls. 1 ms keeps
     # the window responsive at a small cost in worker throughput.
     sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
+    # Freed photo memory goes back to the system instead of staying at the peak.
+    from livedetect_gui.core.imaging import tune_allocator
+
+    tune_allocator()
 
 
 def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
@@ -186,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = create_window(app, force_sandbox=args.sandbox, lang_choice=args.lang)
     window.show()
+    if not args.startup_probe:
+        window.ask_operator_if_unknown()  # the first start on this machine
     if args.startup_probe:
         from PySide6.QtCore import QTimer
 

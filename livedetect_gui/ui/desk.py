@@ -42,14 +42,18 @@ from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
 from livedetect_gui.core.duplicates import Reuse
 from livedetect_gui.core.face_crop import crop_source
+from livedetect_gui.core.history import default_path as default_history_path
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
+from livedetect_gui.core.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.pacing import pacer_for
 from livedetect_gui.core.prechecks import PrecheckPolicy
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
+from livedetect_gui.core.store import HistoryError
+from livedetect_gui.core.trail import DecisionError, Reason, Record
 
 from . import settings as desk_settings
 from .qimages import bytes_preview, image_to_png, prepared_preview, to_qimage
@@ -90,6 +94,9 @@ class Desk(QObject):
     # A batch over the configured size: its cost line, for the operator to run or cancel
     # (answer with ``confirm_cost``).
     costReady = Signal(str)
+    # The trail refused an operator's decision on this item: why, in the desk's language.
+    decisionRefused = Signal(int, str)
+    operatorChanged = Signal(str)
 
     def __init__(self, settings: DeskSettings, *, store: CredentialStore | None = None,
                  history_path: Path | None = None, lang: str = "en",
@@ -107,7 +114,7 @@ class Desk(QObject):
         self.model = QueueModel(self)
         self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
-        self.history = LazyHistory(history_path)
+        self.history = LazyHistory(history_path, settings.operator)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
@@ -123,6 +130,8 @@ class Desk(QObject):
         self._cost_turn = 0
         # The queue kept on disk (issue 12); None: not kept (tests, the self-test).
         self.saved = SavedQueue(self, queue_path) if queue_path is not None else None
+        self.photos = KeptPhotos.beside(history_path or default_history_path())
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         self.sandbox: Sandbox | None = None
         self.connection: Connection | None = None
         self._run_when_ready: set[int] = set()
@@ -131,6 +140,7 @@ class Desk(QObject):
         self._scans = 0
         self._run_scanned = False
         self._preview_generation = 0
+        self._deciding: set[int] = set()  # items whose decision is being written
         # The language changed while checks ran: the client is rebuilt when they end.
         self._relanguage = False
 
@@ -153,6 +163,10 @@ class Desk(QObject):
             days, history = self.settings.retention_days, self.history
             self.tasks.run(self.pools.io,
                            lambda: (h := history.get()) and h.purge_older_than(days))
+        photo_retention = photo_days(self.settings.keep_photos_days, self.settings.retention_days)
+        if photo_retention > 0:
+            photos = self.photos
+            self.tasks.run(self.pools.io, lambda: photos.purge_older_than(photo_retention))
 
     def _resolved(self, future: Future) -> None:
         found: Connection | None = None
@@ -276,6 +290,7 @@ class Desk(QObject):
             for item in self.model.items():
                 if item.status is Status.HELD:
                     self.model.mark_forced(item)
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         if self.connection is not None and settings.client_config() != old.client_config():
             if self.connection.simulated:
                 self.use_sandbox()  # timeouts and concurrency apply to the sandbox client too
@@ -295,6 +310,24 @@ class Desk(QObject):
         self.model.rejudge(float(value), api)
         if self.settings.threshold_for(api) != float(value):
             self.save_settings(self.settings.with_threshold(api, value))
+
+    @property
+    def operator(self) -> str:
+        return self.settings.operator
+
+    def set_operator(self, name: str) -> None:
+        """A new shift: records from now on carry this operator; kept on this machine."""
+        name = " ".join(name.split())
+        if not name or name == self.settings.operator:
+            return
+        self.history.operator = name
+        self.save_settings(replace(self.settings, operator=name))
+        self.operatorChanged.emit(name)
+        self.notice.emit(self.tr("Operator: %1").replace("%1", name))
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.settings.decision_reasons()
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -460,16 +493,18 @@ class Desk(QObject):
             return
         results, history = [i.result for i in todo], self.history
 
-        def record() -> None:
-            stored = history.get()
-            if stored is not None:
-                for result in results:
-                    if should_record(result):
-                        stored.record_safely(result)
+        def record() -> list[str | None]:
+            return [history.record_safely(r) if should_record(r) else None for r in results]
+
+        def recorded(future: Future) -> None:
+            for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
+                item = self.model.item(item_id)
+                if item is not None and record_id is not None and item.result is not None:
+                    self.model.mark_result(item, item.result, record_id)
 
         for item in todo:
             self.model.mark_recorded(item)
-        self.tasks.run(self.pools.io, record)
+        self.tasks.run(self.pools.io, record, recorded)
 
     def _flush_run_when_ready(self) -> None:
         if not self.ready:
@@ -545,7 +580,7 @@ class Desk(QObject):
             for sources, force, recheck in groups:
                 if not sources:
                     continue
-                reuse = (Reuse(stored, days, simulated=simulated)
+                reuse = (Reuse(stored, days, simulated=simulated, endpoint=endpoint)
                          if stored is not None and days and not recheck else None)
                 plans += plan_batch(sources, limits, threshold, endpoint, CheckOptions(
                     reuse=reuse, prechecks=policy, force=force, simulated=simulated),
@@ -635,6 +670,55 @@ class Desk(QObject):
             self._rebuild_client()
         self.stateChanged.emit()
         self.batchFinished.emit()
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str = "", note: str = "",
+               reference: str = "") -> bool:
+        """The operator's decision on this item's check, written to the trail on the io pool
+        (the core enforces the rules: a reason for an override, a configured reason). The item
+        shows it when it is recorded; ``decisionRefused`` says why when it is not."""
+        item = self.model.item(item_id)
+        if item is None or item.record_id is None:
+            return False
+        check_id, history, reasons = item.record_id, self.history, self.reasons
+
+        def write() -> Record:
+            stored = history.get()
+            if stored is None:
+                raise DecisionError("history_off", history.error or "")
+            return stored.decide(check_id, decision, reason or None, note, reference,
+                                 reasons=reasons)
+
+        self._deciding.add(item_id)
+        self.tasks.run(self.pools.io, write, lambda f: self._decided(item_id, f))
+        return True
+
+    def _decided(self, item_id: int, future: Future) -> None:
+        self._deciding.discard(item_id)
+        try:
+            record: Record = future.result()
+        except DecisionError as exc:
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        except HistoryError as exc:  # the database refused the row: nothing was recorded
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        item = self.model.item(item_id)
+        if item is not None:
+            self.model.mark_decided(item, record)
+
+    def next_undecided(self, after: int | None = None) -> QueueItem | None:
+        """The next photo waiting for a decision after item ``after`` (wrapping round to it);
+        one whose decision is being written is not waiting."""
+        items = self.model.items()
+        start = 0
+        if after is not None and (row := self.model.row_of(after)) is not None:
+            start = row + 1
+        for item in items[start:] + items[:start]:
+            if item.undecided and item.id not in self._deciding:
+                return item
+        return None
 
     # -- preview -----------------------------------------------------------------------------
 

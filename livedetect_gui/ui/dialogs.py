@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -47,6 +48,7 @@ from livedetect_gui.core.credentials import (
 )
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail import DEFAULT_REASONS
 
 from .backends import backend_name, backend_title, region_name
 from .settings import DeskSettings
@@ -494,6 +496,14 @@ class SettingsDialog(QDialog):
             self.language.addItem(text, data)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setObjectName("languageCombo")
+        self.keep_photos = _spin(QSpinBox(), 0, 3650, settings.keep_photos_days, " d")
+        self.keep_photos.setSpecialValueText(self.tr("not kept"))
+        self.keep_photos.setObjectName("keepPhotosSpin")
+        self.reasons = QPlainTextEdit(settings.reasons)
+        self.reasons.setObjectName("reasonsEdit")
+        self.reasons.setPlaceholderText("\n".join(r.en for r in DEFAULT_REASONS))
+        self.reasons.setToolTip(self.tr("One reason a line; empty: the standard list."))
+        self.reasons.setMaximumHeight(90)
         form = QFormLayout(self)
         for label, widget, buddy in (
             (self.tr("&Endpoint"), self.endpoint, self.endpoint),
@@ -511,6 +521,8 @@ class SettingsDialog(QDialog):
             (self.tr("Reuse a &judgement for"), self.reuse_days, self.reuse_days),
             (self.tr("Show the cost of batches &over"), self.confirm_over, self.confirm_over),
             (self.tr("&Language"), self.language, self.language),
+            (self.tr("&Keep photos as sent for"), self.keep_photos, self.keep_photos),
+            (self.tr("&Decision reasons"), self.reasons, self.reasons),
         ):
             if not label:
                 form.addRow("", widget)
@@ -572,6 +584,8 @@ class SettingsDialog(QDialog):
             reuse_days=self.reuse_days.value(),
             confirm_over=self.confirm_over.value(),
             language=self.language.currentData(),
+            reasons=self.reasons.toPlainText().strip(),
+            keep_photos_days=self.keep_photos.value(),
         )
 
 

@@ -34,11 +34,13 @@ from . import actions as action_table
 from . import settings as desk_settings
 from .billing_controls import BillingControls
 from .capture_dock import CaptureDock
+from .decisions import DecisionArea
 from .desk import Desk
 from .dialogs import CredentialsDialog, SettingsDialog
 from .fields import ThresholdField, UrlField
 from .help import HelpDialog
 from .history_view import HistoryPanel
+from .operator import OperatorButton, OperatorDialog
 from .preview import PhotoDialog, PreviewPanel
 from .queue_model import QueueItem, Status
 from .queue_view import QueueView
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self.desk.batchFinished.connect(self._batch_finished)
         self.desk.previewReady.connect(self.preview.set_preview_image)
         self.model.itemsChanged.connect(self._items_changed)
+        self.desk.decisionRefused.connect(self._decision_refused)
+        self.desk.operatorChanged.connect(self.operator_button.show_operator)
         self.desk.start(force_sandbox)
 
     # -- building ----------------------------------------------------------------------------
@@ -111,8 +115,8 @@ class MainWindow(QMainWindow):
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
-        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks)
-        self.desk.pools.extra.append(self.history_panel.pool)
+        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks,
+                                          self.desk.pools.trail, photos=self.desk.photos)
         # The history's filter row is wide; on a narrow screen it scrolls rather than
         # widening the whole window beyond the screen.
         history_scroll = QScrollArea()
@@ -130,7 +134,20 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(self.preview)
+        self.decision_area = DecisionArea(self.desk.reasons)
+        self.decision_area.decided.connect(self.decide)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("previewSplitter")
+        # The preview scrolls rather than making the window taller than a 640 px screen.
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        preview_scroll.setWidget(self.preview)
+        right.addWidget(preview_scroll)
+        right.addWidget(self.decision_area)
+        right.setStretchFactor(0, 1)
+        right.setCollapsible(1, False)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -145,6 +162,10 @@ class MainWindow(QMainWindow):
 
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
+        self.operator_button = OperatorButton()
+        self.operator_button.clicked.connect(self.change_operator)
+        self.operator_button.show_operator(self.desk.operator)
+        self.status.addPermanentWidget(self.operator_button)
 
     def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
         self.capture_dock = CaptureDock(frame_source, self.desk.tasks, self.desk.pools.io,
@@ -193,6 +214,8 @@ class MainWindow(QMainWindow):
         self.model.retranslate()
         self.history_panel.retranslate()
         self.capture_dock.retranslate()
+        self.decision_area.retranslate()
+        self.operator_button.retranslate()
         self._show_mode()
         self._show_progress()
         self._refresh_preview()
@@ -370,6 +393,7 @@ class MainWindow(QMainWindow):
         item = self.current_item()
         self._shown = None if item is None else (item.id, item.status)
         self.preview.show_item(item, self.desk.threshold)
+        self.decision_area.follow(item)
         if load_image and item is not None:
             self.desk.request_preview(item)
 
@@ -385,6 +409,45 @@ class MainWindow(QMainWindow):
             self.desk.request_preview(item)
         dialog.show()
         self.photo_dialog = dialog
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str, note: str,
+               reference: str) -> None:
+        """Recorded by the desk on a worker; meanwhile on to the next photo to decide."""
+        if self.desk.decide(item_id, decision, reason, note, reference):
+            self.next_undecided(after=item_id)
+
+    def next_undecided(self, after: int | None = None) -> None:
+        current = self.current_item()
+        item = self.desk.next_undecided(after if after is not None
+                                        else current.id if current else None)
+        if item is None:
+            self.statusBar().showMessage(self.tr("Every checked photo has a decision."), 5000)
+            return
+        self.show_queue()
+        self.queue_view.selectRow(self.model.row_of(item.id) or 0)
+
+    def _decision_refused(self, item_id: int, text: str) -> None:
+        """Back to the photo whose decision the trail refused, with the reason why."""
+        row = self.model.row_of(item_id)
+        if row is not None:
+            self.queue_view.selectRow(row)
+        self.decision_area.show_problem(text)
+        self.statusBar().showMessage(text, 10_000)
+
+    def ask_operator_if_unknown(self) -> OperatorDialog | None:
+        """At the first start on this machine: who is at the desk? (The app calls it once
+        the window shows; embedded windows, benchmarks and tests are not asked.)"""
+        return None if self.desk.operator else self.change_operator()
+
+    def change_operator(self) -> OperatorDialog:
+        dialog = OperatorDialog(self.desk.operator, self)
+        dialog.chosen.connect(self.desk.set_operator)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.operator_dialog = dialog
+        return dialog
 
     def show_queue(self) -> None:
         self.tabs.setCurrentWidget(self.queue_view)
@@ -419,6 +482,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: DeskSettings) -> None:
         old_language = self.desk.settings.language
         self.desk.apply_settings(settings)
+        self.decision_area.set_reasons(self.desk.reasons)
         if settings.language != old_language:
             self.languageRequested.emit(settings.language)
 

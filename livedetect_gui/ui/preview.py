@@ -23,6 +23,7 @@ from livedetect_gui.core.errors import local_problem
 from livedetect_gui.core.imaging import ACTION_TEXT
 from livedetect_gui.core.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail import decision_summary
 from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
 
 from .backends import backend_name
@@ -142,6 +143,11 @@ class PreviewPanel(QWidget):
         self.score_label = QLabel()
         self.score_label.setObjectName("scoreLabel")
         self.score_bar = ScoreBar()
+        # The operator's latest decision on this photo (a new one replaces it on screen only).
+        self.decision = QLabel()
+        self.decision.setObjectName("previewDecision")
+        self.decision.setWordWrap(True)
+        self.decision.setTextFormat(Qt.TextFormat.PlainText)
         self.image = QLabel()
         self.image.setObjectName("previewView")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -190,6 +196,7 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.badge)
         layout.addWidget(self.score_label)
         layout.addWidget(self.score_bar)
+        layout.addWidget(self.decision)
         layout.addWidget(self.image, 1)
         layout.addWidget(self.hold_label)
         layout.addLayout(hold_row)
@@ -231,10 +238,12 @@ class PreviewPanel(QWidget):
             self.sizes.setText(self.tr("Drop photos or folders here, open them, or paste an "
                                        "image (the shortcuts are in Help)."))
             self.notes.setText("")
+            self.decision.hide()
             self._show_details("")
             self._show_hold(None)
             return
         self._show_verdict(item, threshold)
+        self._show_decision(item)
         self._show_sizes(item)
         self._show_notes(item)
         self._show_hold(item)
@@ -292,6 +301,18 @@ class PreviewPanel(QWidget):
                 self.tr("Score %1 %2 threshold %3").replace("%1", f"{score:g}")
                 .replace("%2", relation(score, threshold)).replace("%3", f"{threshold:g}"))
         self.score_bar.set_values(score, threshold)
+
+    def _show_decision(self, item: QueueItem) -> None:
+        record = item.decision
+        if record is not None:
+            lines = [self.tr("Decision: %1").replace("%1", decision_summary(record, self.lang))]
+            lines += [p for p in (record.note, record.reference) if p]
+            lines.append(self.tr("by %1 at %2").replace("%1", record.operator or record.os_user)
+                         .replace("%2", datetime.fromtimestamp(record.at).strftime("%H:%M")))
+            self.decision.setText("\n".join(lines))
+        else:
+            self.decision.setText(self.tr("Awaiting the operator's decision"))
+        self.decision.setVisible(item.record_id is not None)
 
     def _show_sizes(self, item: QueueItem) -> None:
         parts = []

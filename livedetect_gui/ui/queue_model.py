@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 from livedetect_gui.core.checking import Source
 from livedetect_gui.core.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
+from livedetect_gui.core.trail import Record, decision_summary
 from livedetect_gui.core.verdict import Verdict, verdict_word
 
 from .backends import backend_name
@@ -68,6 +69,15 @@ class QueueItem:
     # The queue on disk knows the item by this (ids are per run of the desk).
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
     added_at: float = field(default_factory=time.time)
+    # The check's record in the audit trail (what a decision refers to), and the operator's
+    # latest decision on it (a record too: changing one's mind adds one, the latest shows).
+    record_id: str | None = None
+    decision: Record | None = None
+
+    @property
+    def undecided(self) -> bool:
+        """Recorded and waiting for the operator's decision."""
+        return self.record_id is not None and self.decision is None
 
     @property
     def name(self) -> str:
@@ -125,7 +135,7 @@ def bytes_text(count: int) -> str:
 
 
 class QueueModel(RecordTableModel):
-    COLUMNS = ("name", "status", "score", "details", "original", "prepared")
+    COLUMNS = ("name", "status", "score", "decision", "details", "original", "prepared")
     # Coalesced: emitted once per burst of changes, after the views got their dataChanged.
     countsChanged = Signal()
     # Item ids whose status, result or note changed in the last burst.
@@ -156,7 +166,8 @@ class QueueModel(RecordTableModel):
         return self._items
 
     def headers(self) -> tuple[str, ...]:
-        return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Details"),
+        return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Decision"),
+                self.tr("Details"),
                 self.tr("Original"), self.tr("Prepared"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -204,6 +215,8 @@ class QueueModel(RecordTableModel):
             if item.result is None or item.result.score is None:
                 return ""
             return f"{item.result.score:g}"
+        if column == "decision":
+            return decision_summary(item.decision, self.lang, brief=True)
         if column == "details":
             return " · ".join(self.details(item))
         return ""
@@ -257,7 +270,10 @@ class QueueModel(RecordTableModel):
         return screen.devicePixelRatio() if screen is not None else 1.0
 
     def _tooltip(self, item: QueueItem) -> str:
-        lines = [item.source.label, *self.details(item)]
+        lines = [item.source.label, decision_summary(item.decision, self.lang),
+                 *self.details(item)]
+        if item.decision is not None:
+            lines += [item.decision.note, item.decision.reference]
         result = item.result
         if result is not None:
             lines.append(backend_name(result.api) + (
@@ -389,6 +405,7 @@ class QueueModel(RecordTableModel):
     def mark_queued(self, item: QueueItem) -> None:
         """Taken for checking: the old result goes."""
         item.status, item.result, item.cancelled = Status.QUEUED, None, False
+        item.record_id, item.decision = None, None  # a new check gets its own decision
         self._changed(item)
 
     def mark_sending(self, item: QueueItem, prepared: PreparedInfo | None) -> None:
@@ -401,10 +418,19 @@ class QueueModel(RecordTableModel):
         item.status, item.cancelled = (Status.HELD if item.held else Status.QUEUED), True
         self._changed(item)
 
-    def mark_result(self, item: QueueItem, result: CheckResult) -> None:
+    def mark_result(self, item: QueueItem, result: CheckResult,
+                    record_id: str | None = None) -> None:
         item.result = result
         item.status = Status(result.verdict.value)
+        if record_id is not None:
+            item.record_id = record_id
         self._changed(item)
+
+    def mark_decided(self, item: QueueItem, decision: Record) -> None:
+        """The operator's decision is in the trail: the latest one shows."""
+        if decision.check_id == item.record_id:  # not one for a check since replaced
+            item.decision = decision
+            self._changed(item)
 
     def rejudge(self, threshold: float, api: str = "legacy") -> None:
         """New threshold for one service generation: the verdicts of the rows that generation

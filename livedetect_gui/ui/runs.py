@@ -31,6 +31,7 @@ from livedetect_gui.core.checking import (
 from livedetect_gui.core.client import LiveDetectClient
 from livedetect_gui.core.duplicates import DEFAULT_WINDOW_DAYS, Reuse
 from livedetect_gui.core.imaging import Limits, PreparedImage
+from livedetect_gui.core.kept_photos import KeptPhotos
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.recording import internal_error, should_record
 from livedetect_gui.core.result import CheckResult
@@ -41,7 +42,7 @@ from .tasks import TaskRunner
 
 
 class CheckRuns(QObject):
-    """Sends queue items through the core's run_check; results land in the model and history."""
+    """Sends queue items through the core's steps; results land in the model and history."""
 
     finished = Signal()  # the last running check ended (or was taken back)
     # The service rejected the credentials: the run stopped (issue 12). The result that said so.
@@ -55,6 +56,8 @@ class CheckRuns(QObject):
         self.pool = pool
         self.history = history
         self.client: LiveDetectClient | None = None
+        # Where photos as sent are kept with their records (None: not kept, the default).
+        self.photos: KeptPhotos | None = None
         self.limits = Limits()
         # The threshold of each service generation (its scores have their own scale): a
         # result is judged by the threshold of the backend that answered it.
@@ -99,16 +102,16 @@ class CheckRuns(QObject):
             self.total = self.done = 0
             self._started = time.monotonic()
         client, limits, stop, history = self.client, self.limits, self._stop, self.history
-        threshold, days, same = self.threshold, self.reuse_days, self._same
+        threshold, days, same, photos = self.threshold, self.reuse_days, self._same, self.photos
 
-        def work(source: Source, recheck: bool,
-                 report: Callable[[PreparedImage | None], None]) -> CheckResult:
+        def work(source: Source, recheck: bool, report: Callable[[PreparedImage | None], None]
+                 ) -> tuple[CheckResult, str | None]:
             try:
-                result = _check(source, client, limits, threshold, stop, history,
-                                None if recheck else days, same, report)
+                return _check(source, client, limits, threshold, stop, history,
+                              None if recheck else days, same, photos, report)
             except Exception as exc:  # the core turns failures into results; a bug still must
                 result = internal_error(source.label, threshold, exc, client.url)
-            return result
+                return result, _record(history, result)
 
         for item in todo:
             recheck = item.recheck
@@ -147,8 +150,9 @@ class CheckRuns(QObject):
     def _done(self, item_id: int, future: Future) -> None:
         self._active = {t: i for t, i in self._active.items() if i != item_id}
         item = self.model.item(item_id)
+        record_id: str | None = None
         try:
-            result: CheckResult = future.result()
+            result, record_id = future.result()
         except Exception as exc:  # never leave an item at "sending"
             result = internal_error(item.source.label if item else "", self.threshold, exc)
         if result.problem_key in ("cancelled", "not_sent_interrupted"):
@@ -160,7 +164,8 @@ class CheckRuns(QObject):
                 self.credentialsRejected.emit(result)
             self.done += 1
             if item is not None:
-                self.model.mark_result(item, result.with_threshold(self.thresholds(result.api)))
+                self.model.mark_result(
+                    item, result.with_threshold(self.thresholds(result.api)), record_id)
         if not self._active:
             self.finished.emit()
 
@@ -191,11 +196,13 @@ class _OneAtATime:
 
 def _check(source: Source, client: LiveDetectClient, limits: Limits, threshold: float,
            stop: BatchStop, history: LazyHistory, reuse_days: float | None,
-           same: _OneAtATime, report: Callable[[PreparedImage | None], None]) -> CheckResult:
-    """One queue item on a worker, by the core's steps; recorded here as it ends."""
+           same: _OneAtATime, photos: KeptPhotos | None,
+           report: Callable[[PreparedImage | None], None]) -> tuple[CheckResult, str | None]:
+    """One queue item on a worker, by the core's steps; recorded here as it ends (the record
+    id comes back with the result: the operator's decision refers to it)."""
     stored = history.get()
     simulated = client.config.simulated
-    reuse = (Reuse(stored, reuse_days, simulated=simulated)
+    reuse = (Reuse(stored, reuse_days, simulated=simulated, endpoint=client.url)
              if stored is not None and reuse_days else None)
     # Pre-checks ran at intake (the item is not sent while they hold it): none here.
     options = CheckOptions(reuse=reuse, simulated=simulated)
@@ -203,25 +210,23 @@ def _check(source: Source, client: LiveDetectClient, limits: Limits, threshold: 
     planned = plan_one(source, limits, threshold, client.url, options)
     if planned.outcome is not None:  # reused, or refused at preparation
         result = planned.outcome
-    else:
-        with same.hold(planned.sent_sha256 or planned.source_sha256):
-            # A copy of this photo may have been judged while this one waited.
-            found = reuse.lookup([planned.source_sha256, planned.sent_sha256], source.label,
-                                 threshold) if reuse is not None else None
-            if found is not None:
-                result = found
-            else:
-                if stop.reason is None:
-                    report(planned.prepared)
-                result = send_planned(planned, client, limits, threshold, stop, options)
-                _record(history, result)
-                return result
-    _record(history, result)
-    return result
+        return result, _record(history, result)
+    with same.hold(planned.sent_sha256 or planned.source_sha256):
+        # A copy of this photo may have been judged while this one waited.
+        found = reuse.lookup([planned.source_sha256, planned.sent_sha256], source.label,
+                             threshold) if reuse is not None else None
+        if found is not None:
+            return found, _record(history, found)
+        prepared = planned.prepared
+        if stop.reason is None:
+            report(prepared)
+        result = send_planned(planned, client, limits, threshold, stop, options)
+        record_id = _record(history, result)
+    if record_id is not None and photos is not None and prepared is not None and (
+            result.attempts > 0):
+        photos.keep(record_id, prepared.data)
+    return result, record_id
 
 
-def _record(history: LazyHistory, result: CheckResult) -> None:
-    if should_record(result):
-        stored = history.get()
-        if stored is not None:
-            stored.record_safely(result)
+def _record(history: LazyHistory, result: CheckResult) -> str | None:
+    return history.record_safely(result) if should_record(result) else None
