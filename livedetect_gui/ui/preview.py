@@ -196,10 +196,12 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.badge)
         layout.addWidget(self.score_label)
         layout.addWidget(self.score_bar)
-        layout.addWidget(self.decision)
-        layout.addWidget(self.image, 1)
+        # A held photo's reason and the ways on come first: they are what the operator must
+        # act on (the column scrolls at 640 px).
         layout.addWidget(self.hold_label)
         layout.addLayout(hold_row)
+        layout.addWidget(self.decision)
+        layout.addWidget(self.image, 1)
         layout.addWidget(self.sizes)
         layout.addWidget(self.notes)
         layout.addWidget(self.details_button)
@@ -270,6 +272,7 @@ class PreviewPanel(QWidget):
         text = "<br>".join(lines)
         self.hold_label.setText(text)
         self.hold_label.setVisible(bool(text))
+        self._fit_hold_text()
         self.send_anyway_button.setText(self.tr("Send anyway (billed)"))
         self.send_anyway_button.setVisible(held)
         self.crop_button.setText(self.tr("Crop to the face"))
@@ -364,8 +367,16 @@ class PreviewPanel(QWidget):
     def _show_image(self) -> None:
         fit(self.image, self._pixmap, self.item.precheck if self.item is not None else None)
 
+    def _fit_hold_text(self) -> None:
+        # A wrapped rich-text label under-reports its height inside the scrolling column, and
+        # the picture would be drawn over it: ask for the wrapped height.
+        width = max(120, self.width() - 24)
+        self.hold_label.setMinimumHeight(self.hold_label.heightForWidth(width)
+                                         if self.hold_label.text() else 0)
+
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._fit_hold_text()
         self._show_image()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -1256,117 +1256,117 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="240"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
         <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
         <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="267"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="269"/>
         <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
         <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
         <source>Send anyway (billed)</source>
         <translation>仍然发送（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="275"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
         <source>Crop to the face</source>
         <translation>裁剪到人脸</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
         <source>Held</source>
         <translation>已暂缓</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="301"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="304"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="308"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="311"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="313"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="317"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="321"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="324"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="325"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="328"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="341"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="343"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="346"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="348"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="349"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="352"/>
         <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
         <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="356"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="360"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="363"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
