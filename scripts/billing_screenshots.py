@@ -11,42 +11,23 @@ face photos are scikit-image's sample photos (a test-only dependency).
 from __future__ import annotations
 
 import sys
-import tempfile
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
 
 from bench.photos import make_photo  # noqa: E402
+from scripts.screenshots import scratch_folder, wait, wait_until  # noqa: E402
 
 SIZE = (1024, 640)
-
-
-def wait(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_until(predicate, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
-    for _ in range(timeout_ms // 50):
-        if predicate():
-            return
-        wait(50)
 
 
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
-    import os
-
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    scratch = scratch_folder()
     import skimage
     from PIL import Image
 

@@ -104,15 +104,21 @@ def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     combo.activated.emit(combo.currentIndex())
 
 
+def scratch_folder() -> Path:
+    """Throwaway settings and data folders: screenshots never touch the operator's own."""
+    import os
+
+    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    return scratch
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
-    import os
-
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    scratch = scratch_folder()
     from livedetect_gui.core.checking import Source
     from livedetect_gui.core.credentials import CredentialStore
     from livedetect_gui.ui.app import Languages, create_app
