@@ -633,13 +633,16 @@ class Desk(QObject):
 
     @property
     def cancellable(self) -> bool:
-        return self.runs.running or bool(self._run_when_ready) or self._run_scanned
+        return (self.runs.running or bool(self._run_when_ready) or self._run_scanned
+                or bool(self._cost_pending))
 
     def cancel(self) -> bool:
         """Stop unsent work; True if there was any."""
         had = self.cancellable
         self._run_when_ready.clear()
         self._run_scanned = False
+        self._cost_pending = []  # a batch whose cost is being worked out is not run
+        self._cost_turn += 1
         if self.runs.running:
             self.runs.cancel()
             self.notice.emit(self.tr("Cancelled: photos not yet sent stay in the queue; those "

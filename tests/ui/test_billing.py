@@ -302,3 +302,15 @@ def test_closing_with_checks_in_flight_asks_first(qtbot, make_window, start_sand
     assert box is not None and box.isVisible() and window.isVisible()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert window.isVisible()
+
+
+def test_settings_dialog_keeps_the_issue_12_settings(qtbot, window) -> None:
+    dialog = window.edit_settings()
+    assert dialog.prechecks.isChecked() is False  # the test windows run without pre-checks
+    assert dialog.reuse_days.value() == 30 and dialog.confirm_over.value() == 20
+    dialog.prechecks.setChecked(True)
+    dialog.reuse_days.setValue(0)
+    dialog.confirm_over.setValue(5)
+    chosen = dialog.settings()
+    assert (chosen.prechecks, chosen.reuse_days, chosen.confirm_over) == (True, 0, 5)
+    dialog.reject()
