@@ -104,15 +104,21 @@ def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     combo.activated.emit(combo.currentIndex())
 
 
+def scratch_folder() -> Path:
+    """Throwaway settings and data folders: screenshots never touch the operator's own."""
+    import os
+
+    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    return scratch
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
-    import os
-
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    scratch = scratch_folder()
     from livedetect_gui.core.checking import Source
     from livedetect_gui.core.credentials import CredentialStore
     from livedetect_gui.ui.app import Languages, create_app
@@ -136,7 +142,10 @@ def main() -> None:
     for lang in ("en", "zh_CN"):
         for width, height in ((1024, 640), (1600, 1000)):
             languages.apply(lang)
-            window = MainWindow(DeskSettings(operator="Ann Lee"), force_sandbox=True, lang=lang,
+            # Pre-checks off: these shots are about verdicts and refusals, and the generated
+            # photos have no face (scripts/billing_screenshots.py shows the holds).
+            window = MainWindow(DeskSettings(operator="Ann Lee", prechecks=False),
+                                force_sandbox=True, lang=lang,
                                 store=CredentialStore(f"livedetect-shots-{uuid.uuid4().hex[:6]}"),
                                 history_path=scratch / f"h-{lang}-{width}.sqlite3",
                                 frame_source=SyntheticFrameSource(devices=[]),

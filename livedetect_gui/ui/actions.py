@@ -57,6 +57,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "process-stop", toolbar=True),
     ActionSpec("retry", QT_TRANSLATE_NOOP("Actions", "&Retry failed"), "retry_failed", "check",
                ("Ctrl+Shift+R",), "view-refresh", toolbar=True),
+    # Issue 12: a new billed call even for a photo judged before (asked first); a photo the
+    # pre-checks hold sent anyway; a copy cropped to the face (an explicit choice).
+    ActionSpec("checkAgain", QT_TRANSLATE_NOOP("Actions", "Check a&gain (billed)…"),
+               "check_again", "check", ("Ctrl+Shift+G",)),
+    ActionSpec("sendAnyway", QT_TRANSLATE_NOOP("Actions", "Send a&nyway"), "send_anyway",
+               "check", ("Ctrl+Shift+Y",)),
+    ActionSpec("cropFace", QT_TRANSLATE_NOOP("Actions", "Crop to the &face"), "crop_to_face",
+               "check", ("Ctrl+Shift+F",)),
     ActionSpec("remove", QT_TRANSLATE_NOOP("Actions", "Re&move from queue"), "remove_selected",
                "check", (Key.Delete,), "list-remove", separator_before=True),
     ActionSpec("clear", QT_TRANSLATE_NOOP("Actions", "C&lear finished"), "clear_finished",

@@ -480,6 +480,17 @@ class SettingsDialog(QDialog):
         self.validity = _spin(QSpinBox(), 10, 7 * 86400, settings.signature_validity, " s")
         self.retention = _spin(QSpinBox(), 0, 36500, settings.retention_days, " d")
         self.retention.setSpecialValueText(self.tr("keep forever"))
+        # Issue 12: what is never paid for.
+        self.prechecks = QCheckBox(self.tr("Hold photos the service would refuse or score "
+                                           "meaninglessly (pre-checks)"))
+        self.prechecks.setObjectName("precheckBox")
+        self.prechecks.setChecked(settings.prechecks)
+        self.reuse_days = _spin(QSpinBox(), 0, 3650, settings.reuse_days, " d")
+        self.reuse_days.setSpecialValueText(self.tr("never"))
+        self.reuse_days.setObjectName("reuseDaysSpin")
+        self.confirm_over = _spin(QSpinBox(), 0, 100_000, settings.confirm_over)
+        self.confirm_over.setSpecialValueText(self.tr("never ask"))
+        self.confirm_over.setObjectName("confirmOverSpin")
         self.language = QComboBox()
         for text, data in ((self.tr("Follow the system"), "system"), ("English", "en"),
                            ("简体中文", "zh_CN")):
@@ -522,6 +533,9 @@ class SettingsDialog(QDialog):
             (self.tr("CA &bundle"), ca_row, self.ca_bundle),
             (self.tr("&Signature validity"), self.validity, self.validity),
             (self.tr("Keep &history for"), self.retention, self.retention),
+            ("", self.prechecks, None),
+            (self.tr("Reuse a &judgement for"), self.reuse_days, self.reuse_days),
+            (self.tr("Show the cost of batches &over"), self.confirm_over, self.confirm_over),
             (self.tr("&Language"), self.language, self.language),
             (self.tr("&Keep photos as sent for"), self.keep_photos, self.keep_photos),
             (self.tr("&Decision reasons"), self.reasons, self.reasons),
@@ -608,6 +622,9 @@ class SettingsDialog(QDialog):
             ca_bundle=self.ca_bundle.text().strip(),
             signature_validity=self.validity.value(),
             retention_days=self.retention.value(),
+            prechecks=self.prechecks.isChecked(),
+            reuse_days=self.reuse_days.value(),
+            confirm_over=self.confirm_over.value(),
             language=self.language.currentData(),
             reasons=self.reasons.toPlainText().strip(),
             keep_photos_days=self.keep_photos.value(),

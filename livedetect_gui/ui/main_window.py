@@ -33,6 +33,7 @@ from livedetect_gui.core.postgres_store import waiting_message
 
 from . import actions as action_table
 from . import settings as desk_settings
+from .billing_controls import BillingControls
 from .capture_dock import CaptureDock
 from .decisions import DecisionArea
 from .desk import Desk
@@ -59,14 +60,14 @@ class MainWindow(QMainWindow):
                  store: CredentialStore | None = None, history_path: Path | None = None,
                  lang: str = "en", frame_source: FrameSource | None = None,
                  captures_folder: Path | None = None, env: Mapping[str, str] | None = None,
-                 persist: bool = True) -> None:
+                 persist: bool = True, queue_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.lang = lang
         self._waiting = 0  # records waiting for the shared history
         self.desk = Desk(settings, store=store, history_path=history_path, lang=lang, env=env,
-                         persist=persist, parent=self)
+                         persist=persist, queue_path=queue_path, parent=self)
         self.model = self.desk.model
         self._shown: tuple[int, Status] | None = None
         self._build()
@@ -157,6 +158,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
+        self.billing = BillingControls(self)  # issue 12: pause banner, cost, holds, closing
+        layout.addWidget(self.billing.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setAccessibleName(self.tr("Cancel checks"))
         self.threshold.retranslate()
         self.banner.retranslate()
+        self.billing.retranslate(self.lang)
         self.tabs.setTabText(0, self.tr("Queue"))
         self.tabs.setTabText(1, self.tr("History"))
         self.queue_view.setAccessibleName(self.tr("Photo queue"))
@@ -322,23 +326,17 @@ class MainWindow(QMainWindow):
         return self.queue_view.selected_items()
 
     def run_selected(self) -> None:
-        """Selected photos; re-checking one already judged is a new billed call: asked first."""
-        items = self.selected_items()
-        again = self.desk.billed_again(items)
-        if not again:
-            self.desk.run(items)
-            return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Check again?"), self.tr(
-            "%n photo(s) already have a verdict. Checking again sends them to the service "
-            "once more, and every check is billed.", "", len(again)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("recheckBox")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Check again (billed)"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(lambda: self.desk.run(items))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.recheck_box = box
+        """Selected photos; one judged before is reused, not paid again (Check again is)."""
+        self.desk.run(self.selected_items())
+
+    def check_again(self) -> None:
+        self.billing.check_again()
+
+    def send_anyway(self) -> None:
+        self.billing.send_anyway()
+
+    def crop_to_face(self) -> None:
+        self.billing.crop_to_face()
 
     def run_all(self) -> None:
         self.desk.run_all()
@@ -379,6 +377,7 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(has_items)
         self.actions["retry"].setEnabled(self.desk.retryable_count() > 0)
         self.actions["clear"].setEnabled(any(i.judged for i in self.model.items()))
+        self.billing.update_actions()
 
     # -- preview -----------------------------------------------------------------------------
 
@@ -535,6 +534,8 @@ class MainWindow(QMainWindow):
             self.restoreState(docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.billing.close_needs_answer(event):
+            return  # checks in flight: the operator is asked first
         store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())

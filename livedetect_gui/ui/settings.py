@@ -53,6 +53,12 @@ class DeskSettings:
     # A centre's shared history (postgresql://user@host:port/db?sslmode=...), never with a
     # password (that lives in the keyring); empty: this desk's own SQLite file.
     history_url: str = ""
+    # Issue 12: hold photos the service would refuse or score meaninglessly (pre-checks); reuse
+    # a judgement of the same photo this many days back (0: never); show the cost of a batch
+    # larger than this before it starts (0: never).
+    prechecks: bool = True
+    reuse_days: int = 30
+    confirm_over: int = 20
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
@@ -112,7 +118,9 @@ def load(store: QSettings | None = None) -> DeskSettings:
     return replace(settings, concurrency=min(32, max(1, settings.concurrency)),
                    threshold=min(100.0, max(0.0, settings.threshold)),
                    tc3_threshold=min(100.0, max(0.0, settings.tc3_threshold)),
-                   sandbox_api="tc3" if settings.sandbox_api == "tc3" else "legacy")
+                   sandbox_api="tc3" if settings.sandbox_api == "tc3" else "legacy",
+                   reuse_days=max(0, settings.reuse_days),
+                   confirm_over=max(0, settings.confirm_over))
 
 
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:

@@ -74,62 +74,77 @@
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <source>Check a&amp;gain (billed)…</source>
+        <translation>重新检测（计费）(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <source>Send a&amp;nyway</source>
+        <translation>仍然发送(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <source>Crop to the &amp;face</source>
+        <translation>裁剪到人脸(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
         <source>&amp;Next photo to decide</source>
         <translation>下一张待决定的照片(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="76"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="78"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="80"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="82"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="85"/>
         <source>Change &amp;operator…</source>
         <translation>更换操作员(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="87"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="89"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="91"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -190,6 +205,46 @@
         <location filename="../../livedetect_gui/ui/backends.py" line="33"/>
         <source>Singapore</source>
         <translation>新加坡</translation>
+    </message>
+</context>
+<context>
+    <name>BillingControls</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="61"/>
+        <source>Check again?</source>
+        <translation>重新检测？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="62"/>
+        <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
+        <translation>
+            <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="66"/>
+        <source>Check again (billed)</source>
+        <translation>重新检测（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="85"/>
+        <source>Crop to the face needs a photo with exactly one face found.</source>
+        <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="103"/>
+        <source>Close while checking?</source>
+        <translation>检测进行中，确定关闭？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="104"/>
+        <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
+        <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="108"/>
+        <source>Close anyway</source>
+        <translation>仍然关闭</translation>
     </message>
 </context>
 <context>
@@ -333,6 +388,29 @@
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="432"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
+    </message>
+</context>
+<context>
+    <name>CostDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="12"/>
+        <source>Run this batch?</source>
+        <translation>运行这批检测？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="13"/>
+        <source>This batch will cost:</source>
+        <translation>这批检测的费用：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="21"/>
+        <source>Every call to the service is billed. Photos judged before are reused, refused ones are never sent, held ones wait for Send anyway.</source>
+        <translation>每次调用服务都会计费。已判定过的照片复用原结果，被拒绝的照片不会发送，被暂缓的照片等待“仍然发送”。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="26"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
     </message>
 </context>
 <context>
@@ -578,57 +656,86 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="190"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="193"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="234"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="268"/>
         <source>The service address is not valid: use a full address starting with http:// or https://.</source>
         <translation>服务地址无效：请使用以 http:// 或 https:// 开头的完整地址。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="270"/>
         <source>These connection settings cannot be used (the CA bundle, the proxy, the timeouts or the credentials); the technical details say which one.</source>
         <translation>这些连接设置无法使用（CA 证书、代理、超时或凭据）；技术细节中说明了是哪一项。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="343"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="380"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="428"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="487"/>
+        <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
+        <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="496"/>
+        <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
+        <translation>
+            <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="501"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="490"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="570"/>
+        <source>%1 (face)</source>
+        <translation>%1（人脸）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="582"/>
+        <source>Working out what %n photo(s) will cost…</source>
+        <translation>
+            <numerusform>正在计算 %n 张照片的费用…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="628"/>
+        <source>Nothing sent.</source>
+        <translation>未发送任何照片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="665"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="595"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="770"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="597"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="772"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1003,100 +1110,83 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="201"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="256"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="210"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="214"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="215"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="216"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="331"/>
-        <source>Check again?</source>
-        <translation>再次检测？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="332"/>
-        <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
-        <translation>
-            <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="336"/>
-        <source>Check again (billed)</source>
-        <translation>再次检测（计费）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="269"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="274"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="298"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="305"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="309"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="320"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="436"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="435"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
         <source>The new history location takes effect when the desk starts again.</source>
         <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="517"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="516"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="518"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="517"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1141,89 +1231,147 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>PauseBanner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="46"/>
+        <source>&amp;Credentials…</source>
+        <translation>凭据(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="47"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="48"/>
+        <source>Queue paused</source>
+        <translation>队列已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="52"/>
+        <source>Queue paused: the service rejected the credentials.</source>
+        <translation>队列已暂停：服务拒绝了凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="55"/>
+        <source>Nothing more is sent until you resume. Fix the appid, secret id and secret key (or the account&apos;s billing) under Credentials, then Resume: the photos not sent are sent then.</source>
+        <translation>在您继续之前不会再发送任何照片。请在“凭据”中修正 appid、secret id 和 secret key（或账号的欠费状态），然后点“继续”：未发送的照片届时再发送。</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="190"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="240"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
+        <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
+        <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="269"/>
+        <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
+        <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
+        <source>Send anyway (billed)</source>
+        <translation>仍然发送（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
+        <source>Crop to the face</source>
+        <translation>裁剪到人脸</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
+        <source>Held</source>
+        <translation>已暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="301"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="304"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="311"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="233"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="313"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="317"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="324"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="328"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="261"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="341"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="346"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="348"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="352"/>
+        <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
+        <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="356"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="363"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1231,69 +1379,79 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="171"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="171"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="169"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="170"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="237"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="246"/>
+        <source>checked before on %1 (reused, not billed)</source>
+        <translation>已于 %1 检测过（复用，未计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="280"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="252"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="285"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="292"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="260"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="293"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="261"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="294"/>
         <source>sending</source>
         <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="295"/>
+        <source>held</source>
+        <translation>已暂缓</translation>
     </message>
 </context>
 <context>
@@ -1463,6 +1621,29 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>SavedQueue</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="85"/>
+        <source>The queue could not be saved to disk (is it full?). The desk carries on; photos added now may not come back after a restart.</source>
+        <translation>队列无法保存到磁盘（磁盘是否已满？）。程序继续运行，但现在添加的照片在重启后可能无法恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="121"/>
+        <source>The saved queue could not be read; it was set aside and the desk starts with an empty queue.</source>
+        <translation>无法读取已保存的队列；该文件已另存，程序以空队列启动。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="125"/>
+        <source>The saved queue could not be read.</source>
+        <translation>无法读取已保存的队列。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="147"/>
+        <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
+        <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
@@ -1501,131 +1682,156 @@ Static-photo liveness checks for review desks.</source>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/dialogs.py" line="484"/>
+        <source>Hold photos the service would refuse or score meaninglessly (pre-checks)</source>
+        <translation>暂缓服务会拒绝或评分无意义的照片（预检）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="492"/>
+        <source>never ask</source>
+        <translation>从不询问</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="490"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
         <source>not kept</source>
         <translation>不保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="495"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="510"/>
         <source>empty: this desk&apos;s own history file</source>
         <translation>留空：使用本工作台自己的历史文件</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="512"/>
         <source>A review centre&apos;s shared history, e.g. postgresql://desk@db.example:5432/audit?sslmode=require (no password here). Takes effect when the desk starts again.</source>
         <translation>审核中心的共享历史记录，例如 postgresql://desk@db.example:5432/audit?sslmode=require（此处不要写密码）。工作台重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="507"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="518"/>
         <source>unchanged (kept in the OS keyring)</source>
         <translation>不变（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="514"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="525"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="515"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="526"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="518"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="529"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="519"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="530"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="520"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="531"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="521"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="532"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="522"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="533"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="523"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="534"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="524"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="535"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="525"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="537"/>
+        <source>Reuse a &amp;judgement for</source>
+        <translation>判定结果复用期限(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="538"/>
+        <source>Show the cost of batches &amp;over</source>
+        <translation>批量超过此数时显示费用(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="526"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
         <source>&amp;Keep photos as sent for</source>
         <translation>保留发送的照片(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="527"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="541"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="528"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="542"/>
         <source>Shared histor&amp;y</source>
         <translation>共享历史记录(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="529"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="543"/>
         <source>Database pass&amp;word</source>
         <translation>数据库密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="565"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="579"/>
         <source>This history address cannot be used: %1</source>
         <translation>无法使用此历史记录地址：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="623"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="640"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="626"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="643"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="632"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="649"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="593"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="607"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="594"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="608"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
