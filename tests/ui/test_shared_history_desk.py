@@ -20,7 +20,8 @@ from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 def test_the_desk_spools_while_the_server_is_away(qtbot, pg_server, pg_url, tmp_path) -> None:
     pg_server.stop()
     try:
-        window = MainWindow(DeskSettings(), force_sandbox=True,
+        # Generated photos have no face: pre-checks would hold them (tested elsewhere).
+        window = MainWindow(DeskSettings(prechecks=False), force_sandbox=True,
                             store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
                             env={ENV_HISTORY_URL: pg_url})
         qtbot.addWidget(window)
@@ -49,7 +50,7 @@ def test_the_desk_spools_while_the_server_is_away(qtbot, pg_server, pg_url, tmp_
 
 def test_the_shared_history_is_chosen_in_settings(qtbot, pg_url, tmp_path) -> None:
     """Issue 14: the desk's setting names the shared history (no environment needed)."""
-    window = MainWindow(DeskSettings(history_url=pg_url), force_sandbox=True,
+    window = MainWindow(DeskSettings(history_url=pg_url, prechecks=False), force_sandbox=True,
                         store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
                         env={})
     qtbot.addWidget(window)
