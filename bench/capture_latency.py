@@ -62,7 +62,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sandbox, url = sandbox_process.start(args.latency_ms)
         source = SyntheticFrameSource()
-        window = MainWindow(DeskSettings(), force_sandbox=True, frame_source=source,
+        window = MainWindow(DeskSettings(prechecks=False, confirm_over=0), force_sandbox=True,
+                            frame_source=source,
                             history_path=Path(tmp) / "h.sqlite3",
                             captures_folder=Path(tmp) / "captures")
         window.show()

@@ -60,12 +60,13 @@ elif which == "view":
     from PySide6.QtCore import QDate, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from livedetect_gui.ui.checks import SharedHistory
+    from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
     from livedetect_gui.ui.history_view import HistoryPanel
-    from livedetect_gui.ui.tasks import TaskRunner
+    from livedetect_gui.ui.tasks import Pools, TaskRunner
     history.close()
     started = time.perf_counter()
-    panel = HistoryPanel(SharedHistory(path), TaskRunner())
+    pools = Pools()
+    panel = HistoryPanel(SharedHistory(path), TaskRunner(), pools.trail)
     panel.since.setDate(QDate(2000, 1, 1))
     panel.show()
     loop = QEventLoop()

@@ -50,7 +50,7 @@ def main() -> None:
             (folder / f"src{i}.jpg").unlink()
         from livedetect_gui.ui.settings import DeskSettings
 
-        window = MainWindow(DeskSettings(), force_sandbox=True,
+        window = MainWindow(DeskSettings(prechecks=False, confirm_over=0), force_sandbox=True,
                             history_path=Path(tmp) / "history.sqlite3")
         window.show()
         app.processEvents()

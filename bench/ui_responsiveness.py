@@ -42,7 +42,7 @@ def main() -> None:
         folder = Path(tmp) / "photos"
         write_photos(folder, args.photos, (width, height))
         sandbox, url = sandbox_process.start(args.latency_ms)
-        window = MainWindow(DeskSettings(), force_sandbox=True,
+        window = MainWindow(DeskSettings(prechecks=False, confirm_over=0), force_sandbox=True,
                             history_path=Path(tmp) / "history.sqlite3")
         window.show()
         window.desk.connect(Connection(Mode.SESSION, Credentials(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .core import connection
     from .core.checking import BatchStop
     from .core.history import History, Query, Recorder
+    from .core.history_url import HistoryUrl
     from .core.result import CheckResult
 
 # Every command imports what it needs when it runs: `livedetect --version` must not pay for
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="most seconds one check may take, retries included (default 120)")
     check.add_argument("--max-long-side", type=int, default=1280)
     check.add_argument("--max-short-side", type=int, default=720)
-    check.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    check.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
                        "LC_ALL or LANG)")
@@ -179,8 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     verify = hist_sub.add_parser("verify", help="check that no record was edited, inserted or "
                                  "deleted", description="Exit 0 and say 'N records, chain "
                                  "intact', or exit 1 naming the first record that does not match.")
-    verify.add_argument("--history", metavar="FILE", default=argparse.SUPPRESS,
-                        help="history database (default: user data)")
+    verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
+                        help=_HISTORY_HELP)
+    push = hist_sub.add_parser(
+        "push", help="send this desk's local history into a shared store, once",
+        description="Append every record of the local history (the user's, or --history FILE) "
+        "to the shared PostgreSQL history URL (default $LIVEDETECT_HISTORY_URL), in order. "
+        "Records already there are skipped, so running it again is harmless. A local trail "
+        "that does not verify is refused.")
+    push.add_argument("target", nargs="?", metavar="URL", help="postgresql://user@host:port/db")
+    push.add_argument("--history", metavar="FILE", default=argparse.SUPPRESS,
+                      help="the local history to send (default: user data)")
+    password = hist_sub.add_parser(
+        "password", help="keep a shared history's database password in the keyring",
+        description="Ask for the password of URL's database user (not echoed; read from stdin "
+        "when it is not a terminal) and keep it in the OS keyring. A URL never holds it.")
+    password.add_argument("target", nargs="?", metavar="URL", help="postgresql://user@host/db")
+    password.add_argument("--forget", action="store_true", help="remove the saved password")
     hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
                       "('-' for stdout)")
     hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
@@ -444,6 +460,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
 
 
+def _history_location(given: str | None) -> HistoryUrl:
+    """``--history``, else $LIVEDETECT_HISTORY_URL, else the user's own SQLite file."""
+    from .core import history_url
+
+    try:
+        return history_url.resolve(given)
+    except history_url.BadHistoryUrl as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
     """Ctrl+C / SIGTERM: the first stops sending (calls in flight finish and are recorded), a
     second exits at once. Returns what puts the previous handlers back."""
@@ -477,11 +503,11 @@ def _confirm(lang: str) -> bool:
     return answer.strip().lower() in ("y", "yes", "是")
 
 
-def _open_history(path: str | None, lang: str) -> Recorder:
+def _open_history(given: str | None, lang: str) -> Recorder:
     """A broken history never stops the checks: one message, and the rows go to the spool."""
     from .core.history import Recorder
 
-    recorder = Recorder(path)
+    recorder = Recorder(_history_location(given))
     if recorder.error is not None:
         print(f"livedetect: {recorder.error.message(lang)}", file=sys.stderr)
     return recorder
@@ -509,6 +535,21 @@ def _human_line(result: CheckResult, lang: str) -> str:
     sign_ = ">" if verdict is Verdict.PASS else "<="
     return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
             f"{result.source}{extra}")
+
+
+class _Counter:
+    """A self-overwriting "N things" line on a terminal's stderr."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, count: int) -> None:
+        sys.stderr.write(f"\r{count} {self.what}")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
 
 
 class _Progress:
@@ -704,8 +745,13 @@ def _ask_secret() -> str:
     return sys.stdin.readline().strip()
 
 
+# Spelled out, not read from core.history_url: the parser is built on every start.
+_HISTORY_HELP = ("history: a SQLite file, sqlite:///path or postgresql://user@host:port/db "
+                 "(default: $LIVEDETECT_HISTORY_URL, else the user's own file)")
+
+
 def _history_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--history", metavar="FILE", help="history database (default: user data)")
+    parser.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
 
 
 def _filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -743,15 +789,14 @@ def _history_query(args: argparse.Namespace) -> Query:
                  operators=args.operator, kinds=args.kind, simulated=args.simulated)
 
 
-def _open_for_reading(path: str | None) -> History:
+def _open_for_reading(given: str | None) -> History:
     """The history for a reading command; a damaged or missing file is one clear message."""
-    from pathlib import Path
+    from .core.history import HistoryError, open_history
 
-    from .core.history import History, HistoryError
-
-    if path is not None and not Path(path).exists():
-        raise HistoryError("unreadable", path, "no such file")
-    return History(path)
+    location = _history_location(given)
+    if given is not None and location.path is not None and not location.path.exists():
+        raise HistoryError("unreadable", str(location.path), "no such file")
+    return open_history(location)
 
 
 def _write(path: str, write: Callable[[str], object]) -> bool:
@@ -766,6 +811,10 @@ def _write(path: str, write: Callable[[str], object]) -> bool:
 
 def cmd_history(args: argparse.Namespace) -> int:
     lang = _lang(None)
+    if args.action == "password":
+        return _history_password(args)
+    if args.action == "push":
+        return _history_push(args, lang)
     history = _open_for_reading(args.history)
     try:
         if args.action == "verify":
@@ -794,6 +843,72 @@ def cmd_history(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         history.close()
+
+
+def _shared_target(given: str | None) -> HistoryUrl:
+    from .core import history_url
+
+    text = given or os.environ.get(history_url.ENV_HISTORY_URL)
+    if not text:
+        raise UsageError("name the shared history: postgresql://user@host:port/db (or set "
+                         f"${history_url.ENV_HISTORY_URL})")
+    try:
+        target = history_url.parse(text)
+    except history_url.BadHistoryUrl as exc:
+        raise UsageError(str(exc)) from None
+    if not target.shared:
+        raise UsageError("the target must be a shared history: postgresql://user@host:port/db")
+    return target
+
+
+def _history_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .core import history_url
+
+    target = _shared_target(args.target)
+    passwords = history_url.DatabasePasswords()
+    if args.forget:
+        passwords.forget(target)
+        print(f"forgot the password of {target}")
+        return EXIT_OK
+    if sys.stdin.isatty():
+        secret = getpass.getpass(f"password of {target.user or 'the user'} at {target}: ")
+    else:
+        secret = sys.stdin.readline().rstrip("\n")
+    if not secret:
+        raise UsageError("the password is empty")
+    passwords.remember(target, secret)
+    print(f"saved the password of {target} in {passwords.backend_name()}")
+    return EXIT_OK
+
+
+def _history_push(args: argparse.Namespace, lang: str) -> int:
+    from .core.history import default_path
+    from .core.postgres_store import PostgresStore, PushRefused, push
+
+    target = _shared_target(args.target)
+    # The source is a local file: --history, else the user's own (never $LIVEDETECT_HISTORY_URL,
+    # which may well name the target).
+    source_file = getattr(args, "history", None) or str(default_path())
+    if _history_location(source_file).shared:
+        raise UsageError("--history names the local history to send: a SQLite file")
+    source = _open_for_reading(source_file)
+    store = PostgresStore(target, forward=False)
+    progress = _Counter("records read") if sys.stderr.isatty() else None
+    try:
+        done = push(source, store, progress=progress)
+    except PushRefused as exc:
+        print(f"livedetect: not pushed: the local trail does not verify: "
+              f"{exc.state.message(lang)}", file=sys.stderr)
+        return EXIT_FAIL
+    finally:
+        if progress:
+            progress.clear()
+        source.close()
+        store.close()
+    print(f"pushed {done.sent} records to {target} ({done.already} were there already)")
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:

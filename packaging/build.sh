@@ -21,6 +21,9 @@ case "$out" in
   "self-test ok: sample judged"*) echo "build: self-test of the bundle reported a verdict" ;;
   *) echo "build: FAILED: the bundle's self-test reported no verdict" >&2; exit 1 ;;
 esac
+# The shared-history driver and its own libpq travel with the bundle (see the spec).
+[ -n "$(find dist/livedetect-gui -path '*psycopg_binary*' -name 'libpq*.so*')" ] \
+  || { echo "build: FAILED: psycopg's binary part is missing from the bundle" >&2; exit 1; }
 version=$("$bin" --version)
 echo "build: $version, bundle size $(du -sh dist/livedetect-gui | cut -f1)"
 # Desktop integration files, checked by the freedesktop tools where they are installed

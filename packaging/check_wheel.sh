@@ -28,7 +28,10 @@ grep -q "resources/translations/livedetect_zh_CN.qm" "$out/sdist.txt" \
 echo "wheel-check: $(basename "$wheel") and $(basename "$sdist") carry resources and translations"
 
 python3 -m venv "$out/clean"
-"$out/clean/bin/python" -m pip install -q "${wheel}[gui]"
+"$out/clean/bin/python" -m pip install -q "${wheel}[gui,postgres]"
+# The postgres extra brings a working driver (its own libpq) for a centre's shared history.
+"$out/clean/bin/python" -c "import psycopg; print('wheel-check: psycopg', psycopg.__version__, \
+psycopg.pq.__impl__)"
 "$out/clean/bin/livedetect" --version
 "$out/clean/bin/livedetect-gui" --version
 cd "$out"  # away from the source tree: only the installed package can answer

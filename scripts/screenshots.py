@@ -50,6 +50,28 @@ def _passing(path: Path) -> None:
             return
 
 
+def _decide(window, out: Path, tag: str) -> None:  # noqa: ANN001
+    """Decisions in the queue (one an override with its reason), the panel on a photo still
+    to decide with a scanned reference, then a decided photo in the preview."""
+    items = window.model.items()
+    wait_until(lambda: all(i.record_id for i in items[:4]))
+    window.desk.decide(items[3].id, "accept")
+    window.desk.decide(items[0].id, "reject", "suspected_spoof", "", "APP-2026-0042")
+    window.desk.decide(items[1].id, "accept", "document_verified", "passport checked",
+                       "APP-2026-0043")
+    wait_until(lambda: all(items[i].decision is not None for i in (0, 1, 3)))
+    window.queue_view.selectRow(2)
+    panel = window.decision_area.panel
+    panel.note.setText("glare on the left cheek")
+    panel.reference.setText("APP-2026-0044")
+    wait(600)
+    window.grab().save(str(out / f"decisions-{tag}.png"))
+    window.queue_view.selectRow(1)
+    wait(600)
+    window.grab().save(str(out / f"decided-{tag}.png"))
+    window.queue_view.selectRow(0)
+
+
 def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     """The credentials dialog for each profile kind, then the window in API 3.0 sandbox mode
     with one more photo checked there (a mixed queue: rows keep their backend)."""
@@ -82,15 +104,21 @@ def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     combo.activated.emit(combo.currentIndex())
 
 
+def scratch_folder() -> Path:
+    """Throwaway settings and data folders: screenshots never touch the operator's own."""
+    import os
+
+    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
+    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    return scratch
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="livedetect-shots-"))
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
-    import os
-
-    os.environ["XDG_DATA_HOME"] = str(scratch / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(scratch / "config")
+    scratch = scratch_folder()
     from livedetect_gui.core.checking import Source
     from livedetect_gui.core.credentials import CredentialStore
     from livedetect_gui.ui.app import Languages, create_app
@@ -114,7 +142,10 @@ def main() -> None:
     for lang in ("en", "zh_CN"):
         for width, height in ((1024, 640), (1600, 1000)):
             languages.apply(lang)
-            window = MainWindow(DeskSettings(), force_sandbox=True, lang=lang,
+            # Pre-checks off: these shots are about verdicts and refusals, and the generated
+            # photos have no face (scripts/billing_screenshots.py shows the holds).
+            window = MainWindow(DeskSettings(operator="Ann Lee", prechecks=False),
+                                force_sandbox=True, lang=lang,
                                 store=CredentialStore(f"livedetect-shots-{uuid.uuid4().hex[:6]}"),
                                 history_path=scratch / f"h-{lang}-{width}.sqlite3",
                                 frame_source=SyntheticFrameSource(devices=[]),
@@ -137,6 +168,7 @@ def main() -> None:
             wait(600)
             tag = f"{lang}-{width}x{height}"
             window.grab().save(str(out / f"main-{tag}.png"))
+            _decide(window, out, tag)
 
             dialog = window.edit_credentials()
             wait(300)

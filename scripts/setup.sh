@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 # Qt offscreen/xcb + QtMultimedia (libpulse0), a real window under Xvfb, a CJK font for the
 # Chinese UI, GNOME Keyring + D-Bus for a real keyring backend in tests, and the freedesktop
-# validators for the desktop entry and AppStream file.
+# validators for the desktop entry and AppStream file; the PostgreSQL server programs, from
+# which the tests start a throwaway server of their own (never the system's cluster).
 APT_PACKAGES=(
   python3-venv
   libpulse0 libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 libdbus-1-3
@@ -16,6 +17,7 @@ APT_PACKAGES=(
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
   fonts-wqy-microhei gnome-keyring dbus-x11
   desktop-file-utils appstream
+  postgresql
 )
 
 missing=()

@@ -1,15 +1,18 @@
-"""Shared fixtures: a real sandbox on 127.0.0.1, generated photos, a private data directory."""
+"""Shared fixtures: a real sandbox on 127.0.0.1, generated photos, a private data directory,
+a real PostgreSQL server on loopback."""
 
 from __future__ import annotations
 
 import io
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from bench import pg_cluster
 from devsupport.photos import make_photo
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.credentials import Credentials
@@ -116,3 +119,36 @@ def make_client() -> Iterator[Callable[..., LiveDetectClient]]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg_cluster.Cluster]:
+    """One throwaway PostgreSQL server for the session, started on first use.
+
+    Stopped and removed at the end of the session whatever the tests did. Under CI a missing
+    server is an error, never a skip: the shared store must be tested for real.
+    """
+    try:
+        cluster = pg_cluster.create()
+    except pg_cluster.ClusterUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def pg_url(pg_server: pg_cluster.Cluster) -> Iterator[str]:
+    """A fresh, empty database on the session's server for one test; dropped afterwards."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield pg_server.url(name)
+    if pg_server.running():
+        with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from .csv_cells import safe_cell
+from .history_url import HistoryUrl
 from .paths import atomic_private, history_path
 from .result import CheckResult
 from .store import (
@@ -48,10 +49,10 @@ from .trail import (
     is_override,
     new_id,
     row_values,
-    verify_chain,
 )
 
-__all__ = ["SCHEMA_VERSION", "History", "HistoryError", "Query", "Recorder", "default_path"]
+__all__ = ["SCHEMA_VERSION", "History", "HistoryError", "Query", "Recorder", "default_path",
+           "open_history"]
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,8 @@ class History:
     def purge_older_than(self, days: float) -> int:
         """Retention: delete records older than ``days`` and append a cut record saying from
         which record the chain now starts (so ``verify`` knows the gap is on purpose)."""
+        if self.store.shared:
+            return 0  # a centre's trail: retention is set on the server, not by one desk
         cutoff = time.time() - days * 86400
         first = self.store.page(Query(since=cutoff, sort="seq", descending=False), 0, 1)
         newest = self.store.page(Query(sort="seq"), 0, 1)
@@ -229,9 +232,7 @@ class History:
         committing at that moment can cause (the anchor is written just before the commit)."""
         state = ChainState(0, True)
         for attempt in range(3):
-            anchor = self.store.anchor()
-            state = verify_chain(self.store.stream(Query(sort="seq", descending=False)),
-                                 anchor, self.store.chain_start())
+            state = self.store.verify(self.store.chain_start())
             if state.intact or state.problem not in ("newest_missing", "beyond_anchor",
                                                      "head_changed"):
                 return state
@@ -267,6 +268,17 @@ class History:
         file is replaced whole or left as it was."""
         with atomic_private(path, "w", newline="", encoding="utf-8") as out:
             return self.export_csv(out, query, lang, progress, cancelled)
+
+
+def open_history(url: HistoryUrl, operator: str | None = None, **options: object) -> History:
+    """The history a URL names (see core/history_url.py): the local SQLite file, or a
+    centre's PostgreSQL server (``options`` go to its store: spool, forwarding, on_pending).
+    Opening a shared history never waits for the server: records spool until it answers."""
+    if url.shared:
+        from .postgres_store import PostgresStore
+
+        return History(None, operator, store=PostgresStore(url, **options))  # type: ignore[arg-type]
+    return History(url.path, operator, **options)  # type: ignore[arg-type]
 
 
 class ExportCancelled(Exception):
@@ -319,13 +331,18 @@ class Recorder:
     a history that cannot be opened, not one traceback per photo.
     """
 
-    def __init__(self, path: str | Path | None = None, operator: str | None = None) -> None:
+    def __init__(self, path: str | Path | HistoryUrl | None = None,
+                 operator: str | None = None) -> None:
+        url = path if isinstance(path, HistoryUrl) else None
+        if url is not None:
+            path = url.path  # None for a shared store: the fallback spool stays in user data
         self.path = Path(path) if path is not None else default_path()
         self.spool_path = self.path.with_name(self.path.name + ".spool")
         self.error: HistoryError | None = None
         self.history: History | None = None
         try:
-            self.history = History(self.path, operator)
+            self.history = (open_history(url, operator) if url is not None
+                            else History(self.path, operator))
             if self.history.read_only:
                 raise HistoryError("read_only", str(self.path))
         except HistoryError as exc:
@@ -359,7 +376,7 @@ class Recorder:
 
     def summary(self, lang: str = "en") -> str:
         """Empty when every result was recorded."""
-        if not (self.spooled or self.lost):
+        if not (self.spooled or self.lost or (self.history and self.history.store.pending)):
             return ""
         zh = lang.startswith("zh")
         late = self.error is not None and self.error is not self.open_error
@@ -368,6 +385,13 @@ class Recorder:
             parts.append(f"{self.spooled} 条结果暂存于 {self.spool_path}，下次打开历史记录时写入"
                          if zh else f"{self.spooled} results kept in {self.spool_path}; they are "
                          "written to the history when it next opens")
+        waiting = self.history.store.pending if self.history is not None else 0
+        if waiting:
+            from .postgres_store import waiting_message
+
+            why = self.history.store.forward_error  # type: ignore[attr-defined]
+            parts.append(waiting_message(waiting, lang) + (f" ({why})" if why else "") + (
+                "；下次启动时发送" if zh else "; they are sent at the next start"))
         if self.lost:
             parts.append(f"{self.lost} 条结果未能记录" if zh
                          else f"{self.lost} results could not be recorded")

@@ -18,6 +18,7 @@ from PIL import Image
 from .checking import Source, prepare
 from .imaging import READ_FORMATS, ImageRefused, Limits, load_thumbnail
 from .paths import capture_name, private_dir, write_private
+from .prechecks import Precheck, PrecheckPolicy, precheck
 from .quality import FrameQuality, assess
 from .result import PreparedInfo
 
@@ -37,10 +38,14 @@ class Intake:
     prepared: PreparedInfo | None
     actions: tuple[str, ...]
     refusal: ImageRefused | None
+    # Issue 12: what the pre-checks found (None when they were not asked for); a held photo
+    # is not sent unless the operator says so. Faces are in ``precheck.size`` pixels.
+    precheck: Precheck | None = None
 
 
-def analyse(source: Source, limits: Limits) -> Intake:
-    """Prepare the photo once to learn what will be sent; keep only its thumbnail."""
+def analyse(source: Source, limits: Limits, policy: PrecheckPolicy | None = None) -> Intake:
+    """Prepare the photo once to learn what will be sent; keep only its thumbnail. With a
+    ``policy``, the pre-checks (face detector included) run here too: on the caller's worker."""
     try:
         prepared = prepare(source, limits)
     except ImageRefused as refusal:
@@ -53,6 +58,7 @@ def analyse(source: Source, limits: Limits) -> Intake:
         prepared=prepared.info,
         actions=prepared.actions,
         refusal=None,
+        precheck=precheck(prepared, policy) if policy is not None else None,
     )
 
 

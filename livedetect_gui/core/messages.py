@@ -72,6 +72,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "result yet", "已中断：重新运行同一命令，只发送尚无结果的照片"),
     "cost_prompt": ("Run? [y/N]", "开始检测？[y/N]"),
     "nothing_sent": ("nothing sent", "未发送任何照片"),
+    # Issue 14: records a desk keeps until the shared history takes them.
+    "shared_waiting": ("{count} records waiting to be sent to the shared store",
+                       "{count} 条记录等待发送到共享存储"),
+    "shared_waiting_one": ("1 record waiting to be sent to the shared store",
+                           "1 条记录等待发送到共享存储"),
 }
 
 

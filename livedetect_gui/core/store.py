@@ -23,7 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from .paths import atomic_private, data_dir, make_private, private_dir
-from .trail import FIELDS, GENESIS, Anchor, Kind, Record, chained, from_row, row_tuple
+from .trail import (
+    FIELDS,
+    GENESIS,
+    Anchor,
+    ChainState,
+    Kind,
+    Record,
+    chained,
+    from_row,
+    row_tuple,
+    verify_chain,
+)
 
 # Schema of the records table: types both SQLite and PostgreSQL accept (DOUBLE PRECISION, not
 # REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers). ``code`` is TEXT: the
@@ -110,6 +121,8 @@ HISTORY_PROBLEMS: dict[str, tuple[str, str]] = {
                   "历史记录 {path} 在此处只读：可以查看，不能写入。"),
     "unwritable": ("The history database {path} cannot be written ({detail}).",
                    "无法写入历史数据库 {path}（{detail}）。"),
+    "unavailable": ("The shared history {path} cannot be used now: {detail}",
+                    "共享历史记录 {path} 暂时无法使用：{detail}"),
     "unreadable": ("The history database {path} cannot be opened ({detail}).",
                    "无法打开历史数据库 {path}（{detail}）。"),
 }
@@ -168,6 +181,16 @@ class TrailStore(ABC):
 
     location: str
     read_only: bool
+    # A store many desks share (PostgreSQL): retention is the centre's, not a desk's.
+    shared: bool = False
+    # Records written here and not yet in the store (a shared store's spool).
+    pending: int = 0
+
+    def verify(self, start: int) -> ChainState:
+        """Walk the chain from ``start`` against the anchor. A store that can read the anchor
+        and the records in one snapshot overrides this."""
+        return verify_chain(self.stream(Query(sort="seq", descending=False)), self.anchor(),
+                            start)
 
     @abstractmethod
     def append(self, records: Sequence[Record]) -> list[Record]:

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from .result import CheckResult, PreparedInfo
-from .verdict import Verdict
+from .verdict import Verdict, verdict_word
 
 GENESIS = "0" * 64
 
@@ -65,6 +65,50 @@ DEFAULT_REASONS: tuple[Reason, ...] = (
 )
 
 
+DECISION_WORDS: dict[str, tuple[str, str]] = {
+    "accept": ("Accept", "接受"), "reject": ("Reject", "拒绝"), "escalate": ("Escalate", "上报")}
+
+
+def decision_word(decision: str, lang: str = "en") -> str:
+    en, zh = DECISION_WORDS.get(decision, (decision, decision))
+    return zh if lang.lower().startswith("zh") else en
+
+
+def reasons_from_lines(text: str) -> tuple[Reason, ...]:
+    """A centre's reason list, one reason a line (the desk's Settings); empty: the default
+    list. A line naming a default reason (key or label) keeps its two languages; any other
+    line is a reason of its own, shown as written."""
+    known = {name.casefold(): r for r in DEFAULT_REASONS for name in (r.key, r.en, r.zh)}
+    reasons: dict[str, Reason] = {}
+    for line in text.splitlines():
+        name = line.strip()[:200]
+        if name:
+            reason = known.get(name.casefold(), Reason(name, name, name))
+            reasons.setdefault(reason.key, reason)
+    return tuple(reasons.values()) or DEFAULT_REASONS
+
+
+def reason_label(key: str | None, lang: str = "en",
+                 reasons: Iterable[Reason] = DEFAULT_REASONS) -> str:
+    """A reason's label in ``lang``; a reason no longer configured, as it was written."""
+    for reason in (*reasons, *DEFAULT_REASONS):
+        if reason.key == key:
+            return reason.label(lang)
+    return key or ""
+
+
+def decision_summary(record: Record | None, lang: str = "en",
+                     reasons: Iterable[Reason] = DEFAULT_REASONS, brief: bool = False) -> str:
+    """"⚠ Accept · reason": a decision in a line (the desk's preview; ``brief``, without the
+    reason, for a narrow column); ⚠ marks a decision against the machine's verdict."""
+    if record is None or not record.decision:
+        return ""
+    text = ("⚠ " if record.override else "") + decision_word(record.decision, lang)
+    if record.reason and not brief:
+        text += " · " + reason_label(record.reason, lang, reasons)
+    return text
+
+
 class DecisionError(ValueError):
     """A decision the trail refuses: an override with no reason, an unknown reason or check."""
 
@@ -72,6 +116,29 @@ class DecisionError(ValueError):
         super().__init__(f"{key}: {detail}" if detail else key)
         self.key = key
         self.detail = detail
+
+    def message(self, lang: str = "en") -> str:
+        """What the operator is told, in ``lang`` (the desk shows it beside the panel)."""
+        texts = DECISION_PROBLEMS.get(self.key, (self.key, self.key))
+        detail = self.detail
+        if self.key == "reason_required" and detail in {v.value for v in Verdict}:
+            detail = verdict_word(Verdict(detail), lang)  # the verdict the check was given
+        return texts[1 if lang.lower().startswith("zh") else 0].format(detail=detail)
+
+
+DECISION_PROBLEMS: dict[str, tuple[str, str]] = {
+    "reason_required": ("This decision goes against the machine's verdict ({detail}): choose "
+                        "a reason.",
+                        "此决定与机器判定（{detail}）相反：请选择理由。"),
+    "unknown_reason": ("{detail!r} is not one of the configured reasons (see Settings).",
+                       "“{detail}”不在已配置的理由列表中（见设置）。"),
+    "unknown_check": ("This photo's check is not in the audit trail (yet): the decision was "
+                      "not recorded. Check the history, then decide again.",
+                      "此照片的检测记录不在审计记录中（或尚未写入）：决定未记录。请查看历史记录后重新决定。"),
+    "history_off": ("The history cannot be opened, so decisions cannot be recorded now: "
+                    "{detail}",
+                    "无法打开历史记录，暂时不能记录决定：{detail}"),
+}
 
 
 def is_override(decision: Decision, verdict: str) -> bool:

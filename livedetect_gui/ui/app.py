@@ -108,6 +108,11 @@ def create_window(app, *, force_sandbox: bool = False, lang_choice: str | None =
     settings = desk_settings.load()
     languages = Languages(app)
     lang = languages.apply(lang_choice or settings.language)
+    if window_options.get("persist", True):
+        # The queue is kept in the data folder (issue 12); throwaway runs keep none.
+        from livedetect_gui.core.queue_store import QueueStore
+
+        window_options.setdefault("queue_path", QueueStore().path)
     window = MainWindow(settings, force_sandbox=force_sandbox, lang=lang, **window_options)
 
     def switch(choice: str) -> None:
@@ -141,7 +146,8 @@ def self_test() -> int:
     desk.batchFinished.connect(app.quit)
     desk.failed.connect(lambda sentence, _detail: app.quit())
     items = desk.add_sources([Source.file(resource("samples/face.jpg"))])
-    desk.run(items)
+    # The sample is a drawing, which the pre-checks hold: sent anyway, as the operator may.
+    desk.send_anyway(items)
     QTimer.singleShot(60_000, app.quit)  # never hang a build pipeline
     app.exec()
     window.shutdown()
@@ -184,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     window = create_window(app, force_sandbox=args.sandbox, lang_choice=args.lang)
     window.show()
+    if not args.startup_probe:
+        window.ask_operator_if_unknown()  # the first start on this machine
     if args.startup_probe:
         from PySide6.QtCore import QTimer
 

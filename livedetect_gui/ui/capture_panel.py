@@ -191,7 +191,7 @@ class CapturePanel(QWidget):
 
     def retranslate(self) -> None:
         self.camera_label.setText(self.tr("Ca&mera"))
-        self.format_label.setText(self.tr("&Resolution"))
+        self.format_label.setText(self.tr("Resolut&ion"))
         self.countdown_label.setText(self.tr("Co&untdown"))
         current = max(0, self.countdown_combo.currentIndex())
         self.countdown_combo.clear()

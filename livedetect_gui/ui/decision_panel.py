@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.trail import DEFAULT_REASONS, Decision, Reason, is_override
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.verdict import Verdict, verdict_word
 
 from .history_view import current_lang
 from .theme import verdict_color
 
+VERDICTS = frozenset(v.value for v in Verdict)
 SHORTCUTS = {Decision.ACCEPT: "Alt+A", Decision.REJECT: "Alt+R", Decision.ESCALATE: "Alt+E"}
 
 
@@ -92,9 +93,9 @@ class DecisionPanel(QWidget):
         self.buttons[Decision.ACCEPT].setText(self.tr("Accept (Alt+A)"))
         self.buttons[Decision.REJECT].setText(self.tr("Reject (Alt+R)"))
         self.buttons[Decision.ESCALATE].setText(self.tr("Escalate (Alt+E)"))
-        self.reason_label.setText(self.tr("Rea&son"))
+        self.reason_label.setText(self.tr("Reas&on"))
         self.note_label.setText(self.tr("&Note"))
-        self.reference_label.setText(self.tr("&Case / applicant reference"))
+        self.reference_label.setText(self.tr("Case / a&pplicant reference"))
         self.reference.setPlaceholderText(self.tr("Type or scan"))
         current = self.reason.currentIndex()
         self.reason.clear()
@@ -112,7 +113,8 @@ class DecisionPanel(QWidget):
         self.note.clear()
         self.reference.clear()
         self.problem.clear()
-        self.summary.setText(f"{source} — {verdict.upper()}" if check_id else "")
+        word = verdict_word(Verdict(verdict), current_lang()) if verdict in VERDICTS else verdict
+        self.summary.setText(f"{source} — {word}" if check_id else "")
 
     def _reference_done(self) -> None:
         self.buttons[Decision.ACCEPT if self.verdict == Verdict.PASS.value

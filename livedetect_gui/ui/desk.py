@@ -6,6 +6,12 @@ photos prepared, thumbnails), running, cancelling, retrying and removing checks,
 was asked for as soon as it is ready, the threshold, and every background task on a small set
 of named pools. Windows and panels are views over its model and talk to it through signals
 and these methods; it can be driven with no window at all (tests do).
+
+Issue 12 (never pay for a call that cannot help), by the core's rules: an earlier judgement of
+the same photo is reused; the pre-checks hold a photo at intake (on the preparation pool) until
+the operator sends it anyway; a rejection of the credentials pauses the queue; one pacer per
+account paces every worker; a batch over the configured size shows its cost first; the queue
+is kept on disk (``SavedQueue``).
 """
 
 from __future__ import annotations
@@ -22,7 +28,16 @@ from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core import connection as policy
-from livedetect_gui.core.checking import Source, collect, refused
+from livedetect_gui.core import history_url
+from livedetect_gui.core.checking import (
+    CheckOptions,
+    Cost,
+    Source,
+    collect,
+    estimate,
+    plan_batch,
+    refused,
+)
 from livedetect_gui.core.client import (
     BadEndpoint,
     BadSetting,
@@ -31,17 +46,27 @@ from livedetect_gui.core.client import (
 )
 from livedetect_gui.core.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.credentials import Credentials, CredentialStore, split_proxy
+from livedetect_gui.core.duplicates import Reuse
+from livedetect_gui.core.face_crop import crop_source
+from livedetect_gui.core.history import default_path as default_history_path
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.intake import THUMB_SIZE, Intake, analyse, fetch_url_image, url_thumbnail
+from livedetect_gui.core.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.messages import text as message_text
+from livedetect_gui.core.pacing import pacer_for
+from livedetect_gui.core.prechecks import PrecheckPolicy
 from livedetect_gui.core.recording import internal_error, should_record
+from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.sandbox import Sandbox, SandboxConfig
+from livedetect_gui.core.store import HistoryError
+from livedetect_gui.core.trail import DecisionError, Reason, Record
 
 from . import settings as desk_settings
 from .qimages import bytes_preview, image_to_png, prepared_preview, to_qimage
 from .queue_model import QueueItem, QueueModel, Status
 from .runs import CheckRuns
+from .saved_queue import SavedQueue
 from .settings import DeskSettings
 from .tasks import Pools, TaskRunner
 
@@ -72,14 +97,24 @@ class Desk(QObject):
     failed = Signal(str, str)
     # Running / cancellable / retryable may have changed.
     stateChanged = Signal()
+    # Records waiting to be sent to the shared (PostgreSQL) history; 0 when all are sent.
+    sharedWaiting = Signal(int)
     batchFinished = Signal()
     # The full preview of an item (as it will be sent, or the fetched URL image).
     previewReady = Signal(int, QImage)
+    # Issue 12: the queue paused (the service rejected the credentials) or resumed.
+    pauseChanged = Signal()
+    # A batch over the configured size: its cost line, for the operator to run or cancel
+    # (answer with ``confirm_cost``).
+    costReady = Signal(str)
+    # The trail refused an operator's decision on this item: why, in the desk's language.
+    decisionRefused = Signal(int, str)
+    operatorChanged = Signal(str)
 
     def __init__(self, settings: DeskSettings, *, store: CredentialStore | None = None,
                  history_path: Path | None = None, lang: str = "en",
                  env: Mapping[str, str] | None = None, persist: bool = True,
-                 parent: QObject | None = None) -> None:
+                 queue_path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.store = store or CredentialStore()
@@ -92,12 +127,28 @@ class Desk(QObject):
         self.model = QueueModel(self)
         self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
-        self.history = LazyHistory(history_path)
+        # A shared history's forwarder says, from its own thread, how many records wait.
+        self.history_passwords = history_url.DatabasePasswords()
+        self.history = LazyHistory(history_path, settings.operator,
+                                   url=settings.history_url or None,
+                                   on_pending=self.sharedWaiting.emit, env=self.env)
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
         self.runs.limits = settings.limits()
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
         self.runs.set_concurrency(settings.concurrency)
+        self.runs.reuse_days = settings.reuse_days
         self.runs.finished.connect(self._runs_finished)
+        self.runs.credentialsRejected.connect(self._credentials_rejected)
+        # The result that paused the queue (the service rejected the credentials); None: not
+        # paused.
+        self.paused: CheckResult | None = None
+        # Items waiting for the operator's answer to the cost dialog, and its planning's turn.
+        self._cost_pending: list[QueueItem] = []
+        self._cost_turn = 0
+        # The queue kept on disk (issue 12); None: not kept (tests, the self-test).
+        self.saved = SavedQueue(self, queue_path) if queue_path is not None else None
+        self.photos = KeptPhotos.beside(history_path or default_history_path())
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         self.sandbox: Sandbox | None = None
         self.connection: Connection | None = None
         self._run_when_ready: set[int] = set()
@@ -106,6 +157,7 @@ class Desk(QObject):
         self._scans = 0
         self._run_scanned = False
         self._preview_generation = 0
+        self._deciding: set[int] = set()  # items whose decision is being written
         # The language or settings changed while checks ran: the client is rebuilt when
         # they end.
         self._rebuild_pending = False
@@ -121,6 +173,8 @@ class Desk(QObject):
 
     def start(self, force_sandbox: bool = False) -> None:
         """Connect by the core's policy (keyring on the io pool), then housekeeping."""
+        if self.saved is not None:
+            self.saved.restore()
         if force_sandbox:
             self.use_sandbox()
         else:
@@ -134,6 +188,10 @@ class Desk(QObject):
             days, history = self.settings.retention_days, self.history
             self.tasks.run(self.pools.io,
                            lambda: (h := history.get()) and h.purge_older_than(days))
+        photo_retention = photo_days(self.settings.keep_photos_days, self.settings.retention_days)
+        if photo_retention > 0:
+            photos = self.photos
+            self.tasks.run(self.pools.io, lambda: photos.purge_older_than(photo_retention))
 
     def _resolved(self, future: Future) -> None:
         found: Connection | None = None
@@ -193,11 +251,17 @@ class Desk(QObject):
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
         try:
-            client = LiveDetectClient(chosen.credentials,
+            credentials = chosen.credentials
+            client = LiveDetectClient(credentials,
                                       self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
             self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
             return False
+        # One pacer per account (at the address the client calls), shared by every worker and
+        # every batch, as the CLI's (issue 12): the profile's calls per second when it has
+        # one, else learned from the service's throttling.
+        client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
+                                 credentials.calls_per_second)
         if self.runs.client is not None:
             self.runs.client.close()
         self.runs.client = client
@@ -251,11 +315,23 @@ class Desk(QObject):
             self._proxy_saved = (proxy, password)
             self.tasks.run(self.pools.io, lambda: store.save_proxy_password(proxy, password))
 
+    def remember_history_password(self, url: str, password: str) -> None:
+        """The shared history's database password, into the OS keyring (on a worker)."""
+        location = history_url.parse(url)
+        passwords = self.history_passwords
+        self.tasks.run(self.pools.io, lambda: passwords.remember(location, password))
+
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings
         self.save_settings(settings)
         self.runs.limits = settings.limits()
         self.runs.set_concurrency(settings.concurrency)
+        self.runs.reuse_days = settings.reuse_days
+        if old.prechecks and not settings.prechecks:  # the operator turned the holds off
+            for item in self.model.items():
+                if item.status is Status.HELD:
+                    self.model.mark_forced(item)
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
         if self.connection is not None and settings.client_config() != old.client_config():
             if settings.endpoint() != old.endpoint():  # a legacy profile's default host
                 self.connection = policy.with_default_endpoint(self.connection,
@@ -277,6 +353,24 @@ class Desk(QObject):
         self.model.rejudge(float(value), api)
         if self.settings.threshold_for(api) != float(value):
             self.save_settings(self.settings.with_threshold(api, value))
+
+    @property
+    def operator(self) -> str:
+        return self.settings.operator
+
+    def set_operator(self, name: str) -> None:
+        """A new shift: records from now on carry this operator; kept on this machine."""
+        name = " ".join(name.split())
+        if not name or name == self.settings.operator:
+            return
+        self.history.operator = name
+        self.save_settings(replace(self.settings, operator=name))
+        self.operatorChanged.emit(name)
+        self.notice.emit(self.tr("Operator: %1").replace("%1", name))
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.settings.decision_reasons()
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -319,7 +413,17 @@ class Desk(QObject):
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
         items = self.model.add(sources)
-        limits = self.runs.limits
+        self.analyse(items)
+        self.stateChanged.emit()
+        return items
+
+    def precheck_policy(self) -> PrecheckPolicy | None:
+        return PrecheckPolicy() if self.settings.prechecks else None
+
+    def analyse(self, items: list[QueueItem]) -> None:
+        """Prepare (and pre-check) on the preparation pool: the face detector never runs on
+        the GUI thread."""
+        limits, policy = self.runs.limits, self.precheck_policy()
         for item in items:
             if item.source.url is not None:
                 # The service fetches the URL; the desk fetches it too, for the thumbnail only.
@@ -329,10 +433,8 @@ class Desk(QObject):
                 self.tasks.run(self.pools.network, lambda u=item.source.url: _url_thumb(u),
                                lambda f, item_id=item.id: self._url_thumb(item_id, f))
                 continue
-            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits),
+            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits, policy),
                            lambda f, item_id=item.id: self._analysed(item_id, f))
-        self.stateChanged.emit()
-        return items
 
     def _analysed(self, item_id: int, future: Future) -> None:
         item = self.model.item(item_id)
@@ -345,7 +447,7 @@ class Desk(QObject):
             self.model.mark_refused(item, internal_error(item.source.label, self.threshold, exc))
             return
         self.model.mark_prepared(item, thumbnail, intake.original, intake.prepared,
-                                 intake.actions)
+                                 intake.actions, intake.precheck)
         if intake.refusal is not None:
             endpoint = self.runs.client.url if self.runs.client else ""
             self.model.mark_refused(item, replace(
@@ -411,11 +513,24 @@ class Desk(QObject):
 
     # -- running -----------------------------------------------------------------------------
 
-    def run(self, items: list[QueueItem]) -> None:
+    def run(self, items: list[QueueItem], *, confirmed: bool = False) -> None:
         """Check these items: those still preparing (or before the connection is ready) as
-        soon as they can be. A refused photo is never sent; it is recorded once, now."""
+        soon as they can be. A refused photo is never sent; it is recorded once, now. A photo
+        the pre-checks hold waits for "Send anyway". While the queue is paused nothing new is
+        sent. A batch over the configured size shows its cost first (``costReady``)."""
+        if self.paused is not None:
+            self.notice.emit(self.tr("Paused: the service rejected the credentials. Fix them, "
+                                     "then resume."))
+            return
+        if not confirmed and 0 < self.settings.confirm_over < len(items):
+            self._plan_cost(items)
+            return
         self._record_refusals([i for i in items if i.refused])
-        wanted = [i for i in items if not i.refused]
+        held = [i for i in items if i.status is Status.HELD]
+        if held:
+            self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
+                                     "then Send anyway or remove them.", "", len(held)))
+        wanted = [i for i in items if not i.refused and i.status is not Status.HELD]
         if not self.ready:
             self._run_when_ready |= {i.id for i in wanted}
             self.notice.emit(self.tr("Starting… the checks begin in a moment."))
@@ -430,16 +545,18 @@ class Desk(QObject):
             return
         results, history = [i.result for i in todo], self.history
 
-        def record() -> None:
-            stored = history.get()
-            if stored is not None:
-                for result in results:
-                    if should_record(result):
-                        stored.record_safely(result)
+        def record() -> list[str | None]:
+            return [history.record_safely(r) if should_record(r) else None for r in results]
+
+        def recorded(future: Future) -> None:
+            for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
+                item = self.model.item(item_id)
+                if item is not None and record_id is not None and item.result is not None:
+                    self.model.mark_result(item, item.result, record_id)
 
         for item in todo:
             self.model.mark_recorded(item)
-        self.tasks.run(self.pools.io, record)
+        self.tasks.run(self.pools.io, record, recorded)
 
     def _flush_run_when_ready(self) -> None:
         if not self.ready:
@@ -450,13 +567,15 @@ class Desk(QObject):
         self._run_when_ready -= {i.id for i in ready}
         self._run_when_ready &= {i.id for i in self.model.items()}
         if ready:
-            self.run(ready)
+            self.run(ready, confirmed=True)  # asked for (and its cost shown) already
 
     def run_all(self) -> None:
         """Everything not yet judged; finished items are re-run only when selected."""
         self._run_scanned = self._scans > 0
+        # Held photos are part of the batch asked for: the cost line counts them, and the
+        # operator hears they wait for Send anyway.
         self.run([i for i in self.model.items()
-                  if i.status in (Status.QUEUED, Status.PREPARING)
+                  if i.status in (Status.QUEUED, Status.PREPARING, Status.HELD)
                   or (i.refused and not i.recorded)])
 
     def retryable(self) -> list[QueueItem]:
@@ -465,20 +584,120 @@ class Desk(QObject):
     def retry_failed(self) -> None:
         self.run(self.retryable())
 
-    @staticmethod
-    def billed_again(items: list[QueueItem]) -> list[QueueItem]:
-        """Items that were already judged: checking them again is another billed call."""
-        return [i for i in items if i.judged]
+    # -- issue 12: holds, check again, cost, pause -----------------------------------------
+
+    def send_anyway(self, items: list[QueueItem]) -> None:
+        """The operator overrides the pre-checks for these photos and sends them."""
+        for item in items:
+            self.model.mark_forced(item)
+        self.run(items, confirmed=True)
+
+    def check_again(self, items: list[QueueItem]) -> None:
+        """A new billed call for each, even for a photo judged before (the window asked)."""
+        for item in items:
+            self.model.mark_recheck(item, True)
+        self.run(items, confirmed=True)
+
+    def crop_to_face(self, item: QueueItem) -> bool:
+        """A copy of the photo cropped to its one face at the provider's advised 3:4, added to
+        the queue beside it (the original stays: the operator chooses). False when the photo
+        has not exactly one face found."""
+        precheck = item.precheck
+        if precheck is None or len(precheck.faces) != 1 or item.source.url is not None:
+            return False
+        source, limits, label = item.source, self.runs.limits, self.tr("%1 (face)").replace(
+            "%1", item.name)
+        self.tasks.run(self.pools.prepare, lambda: crop_source(source, precheck, limits, label),
+                       lambda f: self.add_sources([f.result()]))
+        return True
+
+    def _plan_cost(self, items: list[QueueItem]) -> None:
+        """The core plans the batch (reuse, refusals, holds) on the preparation pool; the
+        window shows the cost line with Run and Cancel."""
+        self._cost_turn += 1
+        turn = self._cost_turn
+        self._cost_pending = list(items)
+        self.notice.emit(self.tr("Working out what %n photo(s) will cost…", "", len(items)))
+        threshold, endpoint = self.threshold, self.runs.client.url if self.runs.client else ""
+        limits = self.runs.limits
+        if self.runs.client is not None:
+            limits = self.runs.client.preparation_limits(limits)
+        history, days = self.history, self.settings.reuse_days
+        simulated = self.connection is not None and self.connection.simulated
+        policy = self.precheck_policy()
+        groups = [([i.source for i in items if not i.forced and not i.recheck], False, False),
+                  ([i.source for i in items if i.forced and not i.recheck], True, False),
+                  ([i.source for i in items if i.recheck], True, True)]
+
+        def plan() -> Cost:
+            stored = history.get()
+            plans = []
+            for sources, force, recheck in groups:
+                if not sources:
+                    continue
+                reuse = (Reuse(stored, days, simulated=simulated, endpoint=endpoint)
+                         if stored is not None and days and not recheck else None)
+                plans += plan_batch(sources, limits, threshold, endpoint, CheckOptions(
+                    reuse=reuse, prechecks=policy, force=force, simulated=simulated),
+                    keep_bytes=0)
+            return estimate(plans)
+
+        self.tasks.run(self.pools.prepare, plan, lambda f: self._cost_planned(turn, f))
+
+    def _cost_planned(self, turn: int, future: Future) -> None:
+        if turn != self._cost_turn:
+            return  # the operator asked for another batch meanwhile
+        cost: Cost = future.result()
+        self.notice.emit("")  # the "working out" line has had its say: the dialog shows it
+        self.costReady.emit(cost.line(self.lang))
+
+    def confirm_cost(self, run: bool) -> None:
+        """The operator's answer to the cost line: run the batch, or send nothing."""
+        items, self._cost_pending = self._cost_pending, []
+        self._cost_turn += 1
+        alive = [i for i in items if self.model.item(i.id) is i]
+        if run:
+            self.run(alive, confirmed=True)
+        else:
+            self._run_scanned = False
+            for item in alive:
+                if item.recheck:
+                    self.model.mark_recheck(item, False)
+            self.notice.emit(self.tr("Nothing sent."))
+
+    def _credentials_rejected(self, result: CheckResult) -> None:
+        """The core stopped the run: nothing new starts until the operator resumes."""
+        if self.paused is None:
+            self.paused = result
+            self._run_when_ready.clear()
+            self._run_scanned = False
+            self.pauseChanged.emit()
+            self.stateChanged.emit()
+
+    def resume(self) -> None:
+        """One click after fixing the credentials: the photos the stop left unsent (and the
+        one the service rejected) are sent again."""
+        if self.paused is None:
+            return
+        self.paused = None
+        self.pauseChanged.emit()
+        again = [i for i in self.model.items() if i.result is not None and (
+            i.result.problem_key == "not_sent_credentials" or i.result.credentials_rejected)]
+        self.run(again, confirmed=True)
+        self.stateChanged.emit()
 
     @property
     def cancellable(self) -> bool:
-        return self.runs.running or bool(self._run_when_ready) or self._run_scanned
+        return (self.runs.running or bool(self._run_when_ready) or self._run_scanned
+                or bool(self._cost_pending))
 
     def cancel(self) -> bool:
         """Stop unsent work; True if there was any."""
         had = self.cancellable
         self._run_when_ready.clear()
         self._run_scanned = False
+        self._cost_pending = []  # a batch whose cost is being worked out is not run
+        self._cost_turn += 1
         if self.runs.running:
             self.runs.cancel()
             self.notice.emit(self.tr("Cancelled: photos not yet sent stay in the queue; those "
@@ -509,6 +728,55 @@ class Desk(QObject):
             self._rebuild_client()
         self.stateChanged.emit()
         self.batchFinished.emit()
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str = "", note: str = "",
+               reference: str = "") -> bool:
+        """The operator's decision on this item's check, written to the trail on the io pool
+        (the core enforces the rules: a reason for an override, a configured reason). The item
+        shows it when it is recorded; ``decisionRefused`` says why when it is not."""
+        item = self.model.item(item_id)
+        if item is None or item.record_id is None:
+            return False
+        check_id, history, reasons = item.record_id, self.history, self.reasons
+
+        def write() -> Record:
+            stored = history.get()
+            if stored is None:
+                raise DecisionError("history_off", history.error or "")
+            return stored.decide(check_id, decision, reason or None, note, reference,
+                                 reasons=reasons)
+
+        self._deciding.add(item_id)
+        self.tasks.run(self.pools.io, write, lambda f: self._decided(item_id, f))
+        return True
+
+    def _decided(self, item_id: int, future: Future) -> None:
+        self._deciding.discard(item_id)
+        try:
+            record: Record = future.result()
+        except DecisionError as exc:
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        except HistoryError as exc:  # the database refused the row: nothing was recorded
+            self.decisionRefused.emit(item_id, exc.message(self.lang))
+            return
+        item = self.model.item(item_id)
+        if item is not None:
+            self.model.mark_decided(item, record)
+
+    def next_undecided(self, after: int | None = None) -> QueueItem | None:
+        """The next photo waiting for a decision after item ``after`` (wrapping round to it);
+        one whose decision is being written is not waiting."""
+        items = self.model.items()
+        start = 0
+        if after is not None and (row := self.model.row_of(after)) is not None:
+            start = row + 1
+        for item in items[start:] + items[:start]:
+            if item.undecided and item.id not in self._deciding:
+                return item
+        return None
 
     # -- preview -----------------------------------------------------------------------------
 
@@ -553,6 +821,8 @@ class Desk(QObject):
         if self.runs.running:
             self.runs.cancel()
         self.pools.shutdown()
+        if self.saved is not None:
+            self.saved.save_last()
         if self.runs.client is not None:
             self.runs.client.close()
         self.history.close()
@@ -563,8 +833,9 @@ class Desk(QObject):
             self.sandbox = None
 
 
-def _analyse(source: Source, limits: Limits) -> tuple[Intake, QImage | None]:
-    intake = analyse(source, limits)
+def _analyse(source: Source, limits: Limits, policy: PrecheckPolicy | None = None
+             ) -> tuple[Intake, QImage | None]:
+    intake = analyse(source, limits, policy)
     return intake, (to_qimage(intake.thumbnail) if intake.thumbnail is not None else None)
 
 

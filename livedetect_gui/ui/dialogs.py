@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from livedetect_gui import resource
 from livedetect_gui.core import connection as policy
+from livedetect_gui.core import history_url
 from livedetect_gui.core.checking import Source, run_check
 from livedetect_gui.core.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.connection import SANDBOX_REGION, ConnectionProblem
@@ -49,6 +51,7 @@ from livedetect_gui.core.credentials import (
 )
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail import DEFAULT_REASONS
 
 from .backends import backend_name, backend_title, region_name
 from .settings import DeskSettings
@@ -482,12 +485,46 @@ class SettingsDialog(QDialog):
         self.validity = _spin(QSpinBox(), 10, 7 * 86400, settings.signature_validity, " s")
         self.retention = _spin(QSpinBox(), 0, 36500, settings.retention_days, " d")
         self.retention.setSpecialValueText(self.tr("keep forever"))
+        # Issue 12: what is never paid for.
+        self.prechecks = QCheckBox(self.tr("Hold photos the service would refuse or score "
+                                           "meaninglessly (pre-checks)"))
+        self.prechecks.setObjectName("precheckBox")
+        self.prechecks.setChecked(settings.prechecks)
+        self.reuse_days = _spin(QSpinBox(), 0, 3650, settings.reuse_days, " d")
+        self.reuse_days.setSpecialValueText(self.tr("never"))
+        self.reuse_days.setObjectName("reuseDaysSpin")
+        self.confirm_over = _spin(QSpinBox(), 0, 100_000, settings.confirm_over)
+        self.confirm_over.setSpecialValueText(self.tr("never ask"))
+        self.confirm_over.setObjectName("confirmOverSpin")
         self.language = QComboBox()
         for text, data in ((self.tr("Follow the system"), "system"), ("English", "en"),
                            ("简体中文", "zh_CN")):
             self.language.addItem(text, data)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language.setObjectName("languageCombo")
+        self.keep_photos = _spin(QSpinBox(), 0, 3650, settings.keep_photos_days, " d")
+        self.keep_photos.setSpecialValueText(self.tr("not kept"))
+        self.keep_photos.setObjectName("keepPhotosSpin")
+        self.reasons = QPlainTextEdit(settings.reasons)
+        self.reasons.setObjectName("reasonsEdit")
+        self.reasons.setPlaceholderText("\n".join(r.en for r in DEFAULT_REASONS))
+        self.reasons.setToolTip(self.tr("One reason a line; empty: the standard list."))
+        self.reasons.setMaximumHeight(90)
+        self.history_url = QLineEdit(settings.history_url)
+        self.history_url.setObjectName("historyUrlEdit")
+        self.history_url.setPlaceholderText(self.tr("empty: this desk's own history file"))
+        self.history_url.setToolTip(self.tr(
+            "A review centre's shared history, e.g. "
+            "postgresql://desk@db.example:5432/audit?sslmode=require (no password here). "
+            "Takes effect when the desk starts again."))
+        self.history_password = QLineEdit()
+        self.history_password.setObjectName("historyPasswordEdit")
+        self.history_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.history_password.setPlaceholderText(self.tr("unchanged (kept in the OS keyring)"))
+        self.history_problem = QLabel()
+        self.history_problem.setObjectName("historyUrlProblem")
+        self.history_problem.setWordWrap(True)
+        self.history_problem.setStyleSheet("color: #d93025;")
         form = QFormLayout(self)
         for label, widget, buddy in (
             (self.tr("&Endpoint"), self.endpoint, self.endpoint),
@@ -502,7 +539,15 @@ class SettingsDialog(QDialog):
             (self.tr("CA &bundle"), ca_row, self.ca_bundle),
             (self.tr("&Signature validity"), self.validity, self.validity),
             (self.tr("Keep &history for"), self.retention, self.retention),
+            ("", self.prechecks, None),
+            (self.tr("Reuse a &judgement for"), self.reuse_days, self.reuse_days),
+            (self.tr("Show the cost of batches &over"), self.confirm_over, self.confirm_over),
             (self.tr("&Language"), self.language, self.language),
+            (self.tr("&Keep photos as sent for"), self.keep_photos, self.keep_photos),
+            (self.tr("&Decision reasons"), self.reasons, self.reasons),
+            (self.tr("Shared histor&y"), self.history_url, self.history_url),
+            (self.tr("Database pass&word"), self.history_password, self.history_password),
+            ("", self.history_problem, None),
         ):
             if not label:
                 form.addRow("", widget)
@@ -519,6 +564,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.buttons)
         self.custom.textChanged.connect(self._validate)
         self.endpoint.currentIndexChanged.connect(self._validate)
+        self.history_url.textChanged.connect(self._validate)
         self._validate()
 
     def endpoint_problem(self) -> str:
@@ -527,17 +573,39 @@ class SettingsDialog(QDialog):
             return ""
         return address_problem(self.custom.text())
 
+    def history_problem_text(self) -> str:
+        """Why the shared history's address cannot be used (the core's rule: a URL with a
+        password is refused, so none reaches the settings file); "" if it can."""
+        text = self.history_url.text().strip()
+        if not text:
+            return ""
+        try:
+            history_url.parse(text)
+        except history_url.BadHistoryUrl as exc:
+            return self.tr("This history address cannot be used: %1").replace("%1", str(exc))
+        return ""
+
     def _validate(self) -> None:
         problem = self.endpoint_problem()
         self.custom.setEnabled(self.endpoint.currentData() == "custom")
         self.custom_problem.setText(problem)
         self.custom_problem.setVisible(bool(problem))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+        history_problem = self.history_problem_text()
+        self.history_problem.setText(history_problem)
+        self.history_problem.setVisible(bool(history_problem))
+        self.history_password.setEnabled(bool(self.history_url.text().strip())
+                                          and not history_problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            not problem and not history_problem)
 
     def accept(self) -> None:
-        if self.endpoint_problem():
+        if self.endpoint_problem() or self.history_problem_text():
             return
         super().accept()
+
+    def new_history_password(self) -> str | None:
+        """The database password typed for the shared history; None: leave the saved one."""
+        return self.history_password.text() or None
 
     def _browse_ca(self) -> None:
         start = str(Path(self.ca_bundle.text()).parent) if self.ca_bundle.text() else str(
@@ -560,7 +628,13 @@ class SettingsDialog(QDialog):
             ca_bundle=self.ca_bundle.text().strip(),
             signature_validity=self.validity.value(),
             retention_days=self.retention.value(),
+            prechecks=self.prechecks.isChecked(),
+            reuse_days=self.reuse_days.value(),
+            confirm_over=self.confirm_over.value(),
             language=self.language.currentData(),
+            reasons=self.reasons.toPlainText().strip(),
+            keep_photos_days=self.keep_photos.value(),
+            history_url=self.history_url.text().strip(),
         )
 
 

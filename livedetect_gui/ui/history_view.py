@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -40,10 +40,17 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.history import ExportCancelled, History
+from livedetect_gui.core.kept_photos import KeptPhotos
 from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.store import HistoryError, Query
-from livedetect_gui.core.trail import DEFAULT_REASONS, ChainState, Record
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.trail import (
+    ChainState,
+    Record,
+    decision_summary,
+    decision_word,
+    reason_label,
+)
+from livedetect_gui.core.verdict import Verdict, verdict_word
 
 from .tables import RecordTableModel
 from .tasks import TaskRunner
@@ -54,8 +61,8 @@ PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL
 
 
 def current_lang() -> str:
-    """The language the Qt layer speaks now: Chinese when the zh catalogue is installed."""
-    return "zh" if QCoreApplication.translate("HistoryModel", "PASS") != "PASS" else "en"
+    """The language the Qt layer speaks now: the installed catalogue names itself ("zh")."""
+    return "zh" if QCoreApplication.translate("Language", "en") == "zh" else "en"
 
 
 class HistoryModel(RecordTableModel):
@@ -70,15 +77,14 @@ class HistoryModel(RecordTableModel):
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, history: SharedHistory, tasks: TaskRunner,
+    def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.history = history
         self.tasks = tasks
-        # Pages, the chain walk and an export may run side by side: a long export never
-        # holds up scrolling. Results of a superseded query are dropped by generation.
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(3)
+        # The desk's trail pool: pages, the chain walk and an export side by side. Results
+        # of a superseded query are dropped by generation.
+        self.pool = pool
         self.query = Query()
         self.rows: list[Record] = []
         self.decisions: dict[str, Record] = {}
@@ -176,18 +182,13 @@ class HistoryModel(RecordTableModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def decision_text(self, record: Record) -> str:
-        names = {"accept": self.tr("Accept"), "reject": self.tr("Reject"),
-                 "escalate": self.tr("Escalate")}
-        if record.kind == "decision":
-            text = names.get(record.decision or "", record.decision or "")
-            return "⚠ " + text if record.override else text
         if record.kind == "cut":
             return self.tr("Retention cut")
-        latest = self.decisions.get(record.id)
-        if latest is None:
+        decision = record if record.kind == "decision" else self.decisions.get(record.id)
+        if decision is None or not decision.decision:
             return ""
-        text = names.get(latest.decision or "", latest.decision or "")
-        return "⚠ " + text if latest.override else text
+        text = decision_word(decision.decision, self.lang)
+        return "⚠ " + text if decision.override else text
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -195,7 +196,7 @@ class HistoryModel(RecordTableModel):
         record = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(record, column)
+            return self.text_of(record, column)
         if column == "verdict" and record.kind == "check" and record.verdict in _VERDICTS:
             if role == Qt.ItemDataRole.DecorationRole:
                 return verdict_icon(Verdict(record.verdict))
@@ -204,10 +205,10 @@ class HistoryModel(RecordTableModel):
         if column == "mode" and record.simulated and role == Qt.ItemDataRole.ForegroundRole:
             return QColor("#8a5a00")
         if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message", "backend"):
-            return self._display(record, column) if column != "backend" else record.endpoint
+            return self.text_of(record, column) if column != "backend" else record.endpoint
         return None
 
-    def _display(self, record: Record, column: str) -> str:
+    def text_of(self, record: Record, column: str) -> str:
         if column == "time":
             return datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
         if column == "score":
@@ -215,8 +216,8 @@ class HistoryModel(RecordTableModel):
         if column == "threshold":
             return "" if record.threshold is None else f"{record.threshold:g}"
         if column == "verdict":
-            return {"pass": self.tr("PASS"), "fail": self.tr("FAIL"),
-                    "error": self.tr("ERROR")}.get(record.verdict, record.verdict)
+            return (verdict_word(Verdict(record.verdict), self.lang)
+                    if record.verdict in _VERDICTS else record.verdict)
         if column == "decision":
             return self.decision_text(record)
         if column == "mode":
@@ -231,14 +232,6 @@ class HistoryModel(RecordTableModel):
                                               record.note, record.reference) if p)
             return record.message(self.lang)
         return str(getattr(record, column))
-
-
-def reason_label(key: str | None, lang: str) -> str:
-    """A configured reason's label in the desk's language; a custom reason as written."""
-    for reason in DEFAULT_REASONS:
-        if reason.key == key:
-            return reason.label(lang)
-    return key or ""
 
 
 def _opened(history: SharedHistory) -> History:
@@ -262,13 +255,15 @@ class HistoryPanel(QWidget):
     # takes about a second on a worker).
     VERIFY_EVERY_S = 30.0
 
-    def __init__(self, history: SharedHistory, tasks: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
+                 parent: QWidget | None = None, photos: KeptPhotos | None = None) -> None:
         super().__init__(parent)
         self.history = history
         self.tasks = tasks
-        self.model = HistoryModel(history, tasks, self)
-        self.pool = self.model.pool  # the main window waits for it at shutdown
+        self.model = HistoryModel(history, tasks, pool, self)
+        self.pool = pool
+        self.photos = photos  # photos kept as sent, when the desk keeps them
+        self._photo_generation = 0
         self.chain: ChainState | None = None
         self.chain_error = ""
         self._verified_at = 0.0
@@ -293,6 +288,11 @@ class HistoryPanel(QWidget):
         self.details = QPlainTextEdit()
         self.details.setObjectName("historyDetails")
         self.details.setReadOnly(True)
+        self.photo = QLabel()
+        self.photo.setObjectName("historyPhoto")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setMinimumSize(160, 120)
+        self.photo.hide()
 
         today = QDate.currentDate()
         self.since = QDateEdit(today.addDays(-30))
@@ -343,7 +343,12 @@ class HistoryPanel(QWidget):
         filters.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
-        split.addWidget(self.details)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.details)
+        below.addWidget(self.photo)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 1)
+        split.addWidget(below)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         bottom = QHBoxLayout()
@@ -377,8 +382,9 @@ class HistoryPanel(QWidget):
         self.model.lang = current_lang()
         self.since_label.setText(self.tr("&From"))
         self.until_label.setText(self.tr("&To"))
-        self._fill(self.verdict, ((self.tr("All verdicts"), None), (self.tr("Pass"), "pass"),
-                                  (self.tr("Fail"), "fail"), (self.tr("Error"), "error")))
+        lang = self.model.lang
+        self._fill(self.verdict, ((self.tr("All verdicts"), None),
+                                  *((verdict_word(v, lang), v.value) for v in Verdict)))
         self._fill(self.mode, ((self.tr("Live and simulated"), None), (self.tr("Live"), False),
                                (self.tr("Simulated"), True)))
         self._fill(self.kind, ((self.tr("Checks and decisions"), None),
@@ -474,23 +480,69 @@ class HistoryPanel(QWidget):
 
     def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = self.model.record(current.row())
-        if record is None:
-            self.details.clear()
+        self.details.setPlainText("" if record is None else "\n".join(self.detail_lines(record)))
+        self._show_photo(record)
+
+    def _show_photo(self, record: Record | None) -> None:
+        """The photo as sent, when it was kept: read and decoded on the trail pool."""
+        self._photo_generation += 1
+        generation, photos = self._photo_generation, self.photos
+        self.photo.clear()
+        self.photo.hide()
+        if record is None or photos is None or record.kind == "cut":
             return
+        record_id = record.check_id or record.id
+
+        def load() -> QImage | None:
+            data = photos.read(record_id)
+            image = QImage.fromData(data) if data else None
+            return image if image is not None and not image.isNull() else None
+
+        def done(future: Future) -> None:
+            image = future.result()
+            if generation == self._photo_generation and image is not None:
+                self.photo.setPixmap(QPixmap.fromImage(image).scaled(
+                    240, 240, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation))
+                self.photo.setToolTip(self.tr("The photo as sent"))
+                self.photo.show()
+
+        self.tasks.run(self.pool, load, done)
+
+    def detail_lines(self, record: Record) -> list[str]:
+        """Every detail of a record, labelled in the desk's language; messages from their
+        keys (old rows read in today's language), the raw fields after them."""
+        lang, model = self.model.lang, self.model
+        lines = [self.tr("Time: %1").replace("%1", record.time_text),
+                 self.tr("Source: %1").replace("%1", record.source)]
         if record.kind == "check":
-            lines = [self.tr("Message: %1").replace("%1", record.message(self.model.lang))]
-        else:
-            lines = [self.tr("Decision: %1").replace("%1", self.model.decision_text(record))]
-        latest = self.model.decisions.get(record.id)
+            lines += [self.tr("Verdict: %1").replace("%1", model.text_of(record, "verdict")),
+                      self.tr("Score %1, threshold %2").replace(
+                          "%1", model.text_of(record, "score") or "—").replace(
+                          "%2", model.text_of(record, "threshold") or "—"),
+                      self.tr("Message: %1").replace("%1", record.message(lang))]
+        elif record.kind == "decision":
+            lines.append(self.tr("Decision: %1").replace("%1", decision_summary(record, lang)))
+        latest = model.decisions.get(record.id)
         if latest is not None:
-            said = (f"{self.model.decision_text(latest)} ({latest.operator or latest.os_user}, "
-                    f"{latest.time_text}) {reason_label(latest.reason, self.model.lang)} "
-                    f"{latest.note} {latest.reference}").rstrip()
+            said = " · ".join(p for p in (decision_summary(latest, lang), latest.note,
+                                          latest.reference, latest.operator or latest.os_user,
+                                          latest.time_text) if p)
             lines.append(self.tr("Latest decision: %1").replace("%1", said))
+        lines += [
+            self.tr("Mode: %1").replace("%1", model.text_of(record, "mode")),
+            self.tr("Backend: %1 (%2)").replace("%1", record.api or "—").replace(
+                "%2", record.endpoint or "—"),
+            self.tr("Request id: %1").replace("%1", record.request_id or "—"),
+            self.tr("Operator: %1 (login %2, desk %3)").replace(
+                "%1", record.operator or "—").replace("%2", record.os_user).replace(
+                "%3", record.desk),
+            "",
+        ]
         for name, value in vars(record).items():
             if value not in (None, ""):
                 lines.append(f"{name}: {record.time_text if name == 'at' else value}")
-        self.details.setPlainText("\n".join(lines))
+        return lines
 
     # -- export ------------------------------------------------------------------------------
 

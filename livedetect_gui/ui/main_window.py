@@ -29,15 +29,19 @@ from PySide6.QtWidgets import (
 from livedetect_gui import __version__
 from livedetect_gui.core.checking import Source
 from livedetect_gui.core.credentials import CredentialStore
+from livedetect_gui.core.postgres_store import waiting_message
 
 from . import actions as action_table
 from . import settings as desk_settings
+from .billing_controls import BillingControls
 from .capture_dock import CaptureDock
+from .decisions import DecisionArea
 from .desk import Desk
 from .dialogs import CredentialsDialog, SettingsDialog
 from .fields import ThresholdField, UrlField
 from .help import HelpDialog
 from .history_view import HistoryPanel
+from .operator import OperatorButton, OperatorDialog
 from .preview import PhotoDialog, PreviewPanel
 from .queue_model import QueueItem, Status
 from .queue_view import QueueView
@@ -56,13 +60,14 @@ class MainWindow(QMainWindow):
                  store: CredentialStore | None = None, history_path: Path | None = None,
                  lang: str = "en", frame_source: FrameSource | None = None,
                  captures_folder: Path | None = None, env: Mapping[str, str] | None = None,
-                 persist: bool = True) -> None:
+                 persist: bool = True, queue_path: Path | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.lang = lang
+        self._waiting = 0  # records waiting for the shared history
         self.desk = Desk(settings, store=store, history_path=history_path, lang=lang, env=env,
-                         persist=persist, parent=self)
+                         persist=persist, queue_path=queue_path, parent=self)
         self.model = self.desk.model
         self._shown: tuple[int, Status] | None = None
         self._build()
@@ -74,9 +79,12 @@ class MainWindow(QMainWindow):
         self.desk.failed.connect(self.show_failure)
         self.desk.stateChanged.connect(self._show_progress)
         self.desk.connectionChanged.connect(self._show_mode)
+        self.desk.sharedWaiting.connect(self._show_waiting)  # queued: sent from a worker
         self.desk.batchFinished.connect(self._batch_finished)
         self.desk.previewReady.connect(self.preview.set_preview_image)
         self.model.itemsChanged.connect(self._items_changed)
+        self.desk.decisionRefused.connect(self._decision_refused)
+        self.desk.operatorChanged.connect(self.operator_button.show_operator)
         self.desk.start(force_sandbox)
 
     # -- building ----------------------------------------------------------------------------
@@ -110,8 +118,8 @@ class MainWindow(QMainWindow):
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
-        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks)
-        self.desk.pools.extra.append(self.history_panel.pool)
+        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks,
+                                          self.desk.pools.trail, photos=self.desk.photos)
         # The history's filter row is wide; on a narrow screen it scrolls rather than
         # widening the whole window beyond the screen.
         history_scroll = QScrollArea()
@@ -129,7 +137,20 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(self.preview)
+        self.decision_area = DecisionArea(self.desk.reasons)
+        self.decision_area.decided.connect(self.decide)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("previewSplitter")
+        # The preview scrolls rather than making the window taller than a 640 px screen.
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        preview_scroll.setWidget(self.preview)
+        right.addWidget(preview_scroll)
+        right.addWidget(self.decision_area)
+        right.setStretchFactor(0, 1)
+        right.setCollapsible(1, False)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -137,11 +158,17 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
+        self.billing = BillingControls(self)  # issue 12: pause banner, cost, holds, closing
+        layout.addWidget(self.billing.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
+        self.operator_button = OperatorButton()
+        self.operator_button.clicked.connect(self.change_operator)
+        self.operator_button.show_operator(self.desk.operator)
+        self.status.addPermanentWidget(self.operator_button)
 
     def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
         self.capture_dock = CaptureDock(frame_source, self.desk.tasks, self.desk.pools.io,
@@ -183,13 +210,17 @@ class MainWindow(QMainWindow):
         self.cancel_button.setAccessibleName(self.tr("Cancel checks"))
         self.threshold.retranslate()
         self.banner.retranslate()
+        self.billing.retranslate(self.lang)
         self.tabs.setTabText(0, self.tr("Queue"))
         self.tabs.setTabText(1, self.tr("History"))
         self.queue_view.setAccessibleName(self.tr("Photo queue"))
         self.model.retranslate()
         self.history_panel.retranslate()
         self.capture_dock.retranslate()
+        self.decision_area.retranslate()
+        self.operator_button.retranslate()
         self._show_mode()
+        self._show_waiting()
         self._show_progress()
         self._refresh_preview()
 
@@ -217,6 +248,11 @@ class MainWindow(QMainWindow):
         # The toolbar's threshold is the connected generation's (each has its own scale).
         self.threshold.show_backend(self.desk.api, self.desk.threshold)
         self._refresh_preview()
+
+    def _show_waiting(self, count: int | None = None) -> None:
+        if count is not None:
+            self._waiting = count
+        self.status.show_waiting(waiting_message(self._waiting, self.lang))
 
     def show_failure(self, text: str, detail: str) -> None:
         """Every failure the desk reports: a sentence, technical details behind a button."""
@@ -290,27 +326,17 @@ class MainWindow(QMainWindow):
         return self.queue_view.selected_items()
 
     def run_selected(self) -> None:
-        """Selected photos; re-checking one already judged is a new billed call: asked first."""
-        items = self.selected_items()
-        again = self.desk.billed_again(items)
-        if not again:
-            self.desk.run(items)
-            return
-        self._confirm_billed(items, self.tr(
-            "%n photo(s) already have a verdict. Checking again sends them to the service "
-            "once more, and every check is billed.", "", len(again)))
+        """Selected photos; one judged before is reused, not paid again (Check again is)."""
+        self.desk.run(self.selected_items())
 
-    def _confirm_billed(self, items: list[QueueItem], text: str) -> None:
-        """Ask before sending ``items`` again (a billed call); run them on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Check again?"), text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("recheckBox")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Check again (billed)"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(lambda: self.desk.run(items))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.recheck_box = box
+    def check_again(self) -> None:
+        self.billing.check_again()
+
+    def send_anyway(self) -> None:
+        self.billing.send_anyway()
+
+    def crop_to_face(self) -> None:
+        self.billing.crop_to_face()
 
     def run_all(self) -> None:
         self.desk.run_all()
@@ -322,10 +348,18 @@ class MainWindow(QMainWindow):
         if not billed:
             self.desk.run(items)
             return
-        self._confirm_billed(items, self.tr(
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Retry?"), self.tr(
             "%n photo(s) may already have been billed (the service may have processed a "
             "request whose answer was lost). Retrying sends them again, and every check is "
-            "billed.", "", len(billed)))
+            "billed.", "", len(billed)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("retryBox")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Retry (billed)"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.accepted.connect(lambda: self.desk.run(items))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.retry_box = box
 
     def cancel(self) -> None:
         if self.capture_panel is not None and self.capture_panel.cancel_countdown():
@@ -360,6 +394,7 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(has_items)
         self.actions["retry"].setEnabled(self.desk.retryable_count() > 0)
         self.actions["clear"].setEnabled(any(i.judged for i in self.model.items()))
+        self.billing.update_actions()
 
     # -- preview -----------------------------------------------------------------------------
 
@@ -384,6 +419,7 @@ class MainWindow(QMainWindow):
         item = self.current_item()
         self._shown = None if item is None else (item.id, item.status)
         self.preview.show_item(item, self.desk.threshold)
+        self.decision_area.follow(item)
         if load_image and item is not None:
             self.desk.request_preview(item)
 
@@ -399,6 +435,45 @@ class MainWindow(QMainWindow):
             self.desk.request_preview(item)
         dialog.show()
         self.photo_dialog = dialog
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str, note: str,
+               reference: str) -> None:
+        """Recorded by the desk on a worker; meanwhile on to the next photo to decide."""
+        if self.desk.decide(item_id, decision, reason, note, reference):
+            self.next_undecided(after=item_id)
+
+    def next_undecided(self, after: int | None = None) -> None:
+        current = self.current_item()
+        item = self.desk.next_undecided(after if after is not None
+                                        else current.id if current else None)
+        if item is None:
+            self.statusBar().showMessage(self.tr("Every checked photo has a decision."), 5000)
+            return
+        self.show_queue()
+        self.queue_view.selectRow(self.model.row_of(item.id) or 0)
+
+    def _decision_refused(self, item_id: int, text: str) -> None:
+        """Back to the photo whose decision the trail refused, with the reason why."""
+        row = self.model.row_of(item_id)
+        if row is not None:
+            self.queue_view.selectRow(row)
+        self.decision_area.show_problem(text)
+        self.statusBar().showMessage(text, 10_000)
+
+    def ask_operator_if_unknown(self) -> OperatorDialog | None:
+        """At the first start on this machine: who is at the desk? (The app calls it once
+        the window shows; embedded windows, benchmarks and tests are not asked.)"""
+        return None if self.desk.operator else self.change_operator()
+
+    def change_operator(self) -> OperatorDialog:
+        dialog = OperatorDialog(self.desk.operator, self)
+        dialog.chosen.connect(self.desk.set_operator)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.operator_dialog = dialog
+        return dialog
 
     def show_queue(self) -> None:
         self.tabs.setCurrentWidget(self.queue_view)
@@ -425,14 +500,26 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.desk.settings, self)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
         dialog.setModal(True)
         dialog.show()
         return dialog
 
+    def _settings_accepted(self, dialog: SettingsDialog) -> None:
+        settings = dialog.settings()
+        password = dialog.new_history_password()
+        if password is not None and settings.history_url:
+            self.desk.remember_history_password(settings.history_url, password)
+        if settings.history_url != self.desk.settings.history_url:
+            self.statusBar().showMessage(
+                self.tr("The new history location takes effect when the desk starts again."),
+                10000)
+        self.apply_settings(settings)
+
     def apply_settings(self, settings: DeskSettings) -> None:
         old_language = self.desk.settings.language
         self.desk.apply_settings(settings)
+        self.decision_area.set_reasons(self.desk.reasons)
         if settings.language != old_language:
             self.languageRequested.emit(settings.language)
 
@@ -464,6 +551,8 @@ class MainWindow(QMainWindow):
             self.restoreState(docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.billing.close_needs_answer(event):
+            return  # checks in flight: the operator is asked first
         store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())

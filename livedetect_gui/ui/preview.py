@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+import html
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from livedetect_gui.core.errors import local_problem
 from livedetect_gui.core.imaging import ACTION_TEXT
+from livedetect_gui.core.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail import decision_summary
 from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
 
 from .backends import backend_name
@@ -24,13 +31,32 @@ from .queue_model import QueueItem, Status, bytes_text
 from .theme import verdict_color, verdict_icon
 
 
-def fit(label: QLabel, pixmap: QPixmap | None) -> None:
-    """The picture as large as the label allows, its proportions kept."""
+def fit(label: QLabel, pixmap: QPixmap | None, precheck: Precheck | None = None) -> None:
+    """The picture as large as the label allows, its proportions kept; the faces the
+    pre-checks found boxed on it."""
     if pixmap is None:
         label.clear()
         return
-    label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.SmoothTransformation))
+    scaled = pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                           Qt.TransformationMode.SmoothTransformation)
+    if precheck is not None and precheck.faces and precheck.size[0]:
+        draw_faces(scaled, precheck)
+    label.setPixmap(scaled)
+
+
+FACE_COLOUR = "#1a73e8"
+
+
+def draw_faces(pixmap: QPixmap, precheck: Precheck) -> None:
+    """Boxes around the faces (they are in the analysed copy's pixels, same proportions)."""
+    scale = pixmap.width() / precheck.size[0]
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(FACE_COLOUR), max(2, round(pixmap.width() / 160))))
+    for face in precheck.faces:
+        painter.drawRect(QRectF(face.left * scale, face.top * scale, face.width * scale,
+                                face.height * scale))
+    painter.end()
 
 
 class ScoreBar(QWidget):
@@ -106,6 +132,10 @@ class VerdictBadge(QFrame):
 
 
 class PreviewPanel(QWidget):
+    # Issue 12: the operator sends a held photo anyway, or adds a copy cropped to its face.
+    sendAnyway = Signal()
+    cropFace = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = "en"
@@ -113,11 +143,20 @@ class PreviewPanel(QWidget):
         self.score_label = QLabel()
         self.score_label.setObjectName("scoreLabel")
         self.score_bar = ScoreBar()
+        # The operator's latest decision on this photo (a new one replaces it on screen only).
+        self.decision = QLabel()
+        self.decision.setObjectName("previewDecision")
+        self.decision.setWordWrap(True)
+        self.decision.setTextFormat(Qt.TextFormat.PlainText)
         self.image = QLabel()
         self.image.setObjectName("previewView")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(240, 180)
+        # Small enough that the texts below never overlap it in a 640 px high window.
+        self.image.setMinimumSize(160, 100)
         self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        # The picture follows its label's size: texts below it that grow or shrink (a hold
+        # reason, a longer note) resize the label without resizing the panel.
+        self.image.installEventFilter(self)
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
         self.notes = QLabel()
@@ -138,10 +177,30 @@ class PreviewPanel(QWidget):
         self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.hide()
+        self.hold_label = QLabel()
+        self.hold_label.setObjectName("holdReason")
+        self.hold_label.setWordWrap(True)
+        self.hold_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hold_label.setStyleSheet("#holdReason { color: #8a4b00; }")
+        self.send_anyway_button = QPushButton()
+        self.send_anyway_button.setObjectName("sendAnywayButton")
+        self.send_anyway_button.clicked.connect(self.sendAnyway)
+        self.crop_button = QPushButton()
+        self.crop_button.setObjectName("cropFaceButton")
+        self.crop_button.clicked.connect(self.cropFace)
+        hold_row = QHBoxLayout()
+        hold_row.addWidget(self.send_anyway_button)
+        hold_row.addWidget(self.crop_button)
+        hold_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.badge)
         layout.addWidget(self.score_label)
         layout.addWidget(self.score_bar)
+        # A held photo's reason and the ways on come first: they are what the operator must
+        # act on (the column scrolls at 640 px).
+        layout.addWidget(self.hold_label)
+        layout.addLayout(hold_row)
+        layout.addWidget(self.decision)
         layout.addWidget(self.image, 1)
         layout.addWidget(self.sizes)
         layout.addWidget(self.notes)
@@ -181,11 +240,43 @@ class PreviewPanel(QWidget):
             self.sizes.setText(self.tr("Drop photos or folders here, open them, or paste an "
                                        "image (the shortcuts are in Help)."))
             self.notes.setText("")
+            self.decision.hide()
             self._show_details("")
+            self._show_hold(None)
             return
         self._show_verdict(item, threshold)
+        self._show_decision(item)
         self._show_sizes(item)
         self._show_notes(item)
+        self._show_hold(item)
+
+    def _show_hold(self, item: QueueItem | None) -> None:
+        """Why the pre-checks hold the photo, and the operator's ways on (issue 12)."""
+        held = item is not None and item.status is Status.HELD and item.precheck is not None
+        one_face = (item is not None and item.precheck is not None
+                    and len(item.precheck.faces) == 1 and item.status in (
+                        Status.HELD, Status.QUEUED, Status.PASS, Status.FAIL, Status.ERROR))
+        lines = []
+        if held:
+            reasons = "<br>".join(html.escape(local_problem(key).message(self.lang))
+                                  for key in item.precheck.holds)
+            if item.precheck.detail and not self.lang.startswith("zh"):  # the core's English
+                reasons += f" ({html.escape(item.precheck.detail)})"
+            lines.append(f"<b>{reasons}</b>")
+            lines.append(self.tr("Not sent, nothing billed. Send it anyway, retake it, or "
+                                 "remove it."))
+        if one_face:
+            lines.append(self.tr("The provider advises a 3:4 portrait with the face in the "
+                                 "middle: Crop to the face adds such a copy to the queue (the "
+                                 "original stays)."))
+        text = "<br>".join(lines)
+        self.hold_label.setText(text)
+        self.hold_label.setVisible(bool(text))
+        self._fit_hold_text()
+        self.send_anyway_button.setText(self.tr("Send anyway (billed)"))
+        self.send_anyway_button.setVisible(held)
+        self.crop_button.setText(self.tr("Crop to the face"))
+        self.crop_button.setVisible(one_face)
 
     def set_preview_image(self, item_id: int, image: QImage) -> None:
         if self.item is None or self.item.id != item_id or image.isNull():
@@ -201,7 +292,7 @@ class PreviewPanel(QWidget):
             self.badge.show_verdict(verdict, verdict_word(verdict, self.lang))
         else:
             texts = {Status.PREPARING: self.tr("Preparing…"), Status.QUEUED: self.tr("Ready"),
-                     Status.SENDING: self.tr("Checking…")}
+                     Status.SENDING: self.tr("Checking…"), Status.HELD: self.tr("Held")}
             self.badge.show_verdict(None, texts[item.status])
         score = result.score if result is not None else None
         if score is not None:
@@ -213,6 +304,18 @@ class PreviewPanel(QWidget):
                 self.tr("Score %1 %2 threshold %3").replace("%1", f"{score:g}")
                 .replace("%2", relation(score, threshold)).replace("%3", f"{threshold:g}"))
         self.score_bar.set_values(score, threshold)
+
+    def _show_decision(self, item: QueueItem) -> None:
+        record = item.decision
+        if record is not None:
+            lines = [self.tr("Decision: %1").replace("%1", decision_summary(record, self.lang))]
+            lines += [p for p in (record.note, record.reference) if p]
+            lines.append(self.tr("by %1 at %2").replace("%1", record.operator or record.os_user)
+                         .replace("%2", datetime.fromtimestamp(record.at).strftime("%H:%M")))
+            self.decision.setText("\n".join(lines))
+        else:
+            self.decision.setText(self.tr("Awaiting the operator's decision"))
+        self.decision.setVisible(item.record_id is not None)
 
     def _show_sizes(self, item: QueueItem) -> None:
         parts = []
@@ -244,6 +347,11 @@ class PreviewPanel(QWidget):
             if result.request_id:
                 details.insert(0, self.tr("Request ID: %1").replace("%1", result.request_id))
         detail = "\n".join(details)
+        if result is not None and result.reused_from is not None:
+            when = datetime.fromtimestamp(result.reused_from).strftime("%Y-%m-%d %H:%M")
+            lines.append(self.tr("Checked before on %1: that judgement is reused, nothing was "
+                                 "sent or billed. Check again makes a new, billed call.")
+                         .replace("%1", when))
         if result is not None and result.maybe_billed_twice:
             lines.append(self.tr("A retry followed a failure the service may have processed: "
                                  "this photo may have been billed twice."))
@@ -257,11 +365,24 @@ class PreviewPanel(QWidget):
         self.details.setVisible(bool(detail) and self.details_button.isChecked())
 
     def _show_image(self) -> None:
-        fit(self.image, self._pixmap)
+        fit(self.image, self._pixmap, self.item.precheck if self.item is not None else None)
+
+    def _fit_hold_text(self) -> None:
+        # A wrapped rich-text label under-reports its height inside the scrolling column, and
+        # the picture would be drawn over it: ask for the wrapped height.
+        width = max(120, self.width() - 24)
+        self.hold_label.setMinimumHeight(self.hold_label.heightForWidth(width)
+                                         if self.hold_label.text() else 0)
 
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._fit_hold_text()
         self._show_image()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.image and event.type() == QEvent.Type.Resize:
+            self._show_image()
+        return super().eventFilter(watched, event)
 
 
 class PhotoDialog(QDialog):
@@ -297,3 +418,4 @@ class PhotoDialog(QDialog):
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._show()
+

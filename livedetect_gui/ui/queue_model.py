@@ -11,7 +11,10 @@ Thumbnails are small QImages made on workers; no full-size picture is kept for t
 from __future__ import annotations
 
 import itertools
+import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +22,9 @@ from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
 from livedetect_gui.core.checking import Source
+from livedetect_gui.core.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
+from livedetect_gui.core.trail import Record, decision_summary
 from livedetect_gui.core.verdict import Verdict, verdict_word
 
 from .backends import backend_name
@@ -31,6 +36,7 @@ class Status(StrEnum):
     PREPARING = "preparing"
     QUEUED = "queued"
     SENDING = "sending"
+    HELD = "held"  # held by a pre-check (issue 12): not sent unless the operator says so
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
@@ -58,6 +64,23 @@ class QueueItem:
     # A URL item's image as the desk downloaded it for the thumbnail, kept for the preview
     # (downloaded once). Never sent: the service fetches the URL itself.
     fetched: bytes | None = field(default=None, repr=False)
+    # Issue 12: what the pre-checks found; ``forced`` once the operator chose "Send anyway".
+    precheck: Precheck | None = None
+    forced: bool = False
+    # The operator asked for a new billed call ("Check again"): no earlier judgement reused.
+    recheck: bool = False
+    # The queue on disk knows the item by this (ids are per run of the desk).
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    added_at: float = field(default_factory=time.time)
+    # The check's record in the audit trail (what a decision refers to), and the operator's
+    # latest decision on it (a record too: changing one's mind adds one, the latest shows).
+    record_id: str | None = None
+    decision: Record | None = None
+
+    @property
+    def undecided(self) -> bool:
+        """Recorded and waiting for the operator's decision."""
+        return self.record_id is not None and self.decision is None
 
     @property
     def name(self) -> str:
@@ -73,6 +96,11 @@ class QueueItem:
     def judged(self) -> bool:
         """A check was made and answered with a score: re-checking it is a new billed call."""
         return self.status in (Status.PASS, Status.FAIL)
+
+    @property
+    def held(self) -> bool:
+        """The pre-checks hold it (the core's rule) and the operator has not overridden."""
+        return self.precheck is not None and self.precheck.held and not self.forced
 
     @property
     def retryable(self) -> bool:
@@ -112,7 +140,7 @@ def bytes_text(count: int) -> str:
 
 
 class QueueModel(RecordTableModel):
-    COLUMNS = ("name", "status", "score", "details", "original", "prepared")
+    COLUMNS = ("name", "status", "score", "decision", "details", "original", "prepared")
     # Coalesced: emitted once per burst of changes, after the views got their dataChanged.
     countsChanged = Signal()
     # Item ids whose status, result or note changed in the last burst.
@@ -143,7 +171,8 @@ class QueueModel(RecordTableModel):
         return self._items
 
     def headers(self) -> tuple[str, ...]:
-        return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Details"),
+        return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Decision"),
+                self.tr("Details"),
                 self.tr("Original"), self.tr("Prepared"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -193,6 +222,8 @@ class QueueModel(RecordTableModel):
             if item.result is None or item.result.score is None:
                 return ""
             return f"{item.result.score:g}"
+        if column == "decision":
+            return decision_summary(item.decision, self.lang, brief=True)
         if column == "details":
             return " · ".join(self.details(item))
         return ""
@@ -205,12 +236,27 @@ class QueueModel(RecordTableModel):
         result = item.result
         if result is not None and result.verdict is Verdict.ERROR and result.problem:
             parts.append(result.problem.message(self.lang))
+        if result is not None and result.reused_from is not None:
+            parts.append(self.reused_text(result.reused_from))
+        if item.status is Status.HELD and item.precheck is not None:
+            parts.append(self.hold_text(item.precheck))
         if result is not None and result.maybe_billed_twice:
             parts.append(self.tr("may have been billed twice"))
         if (result is not None and not item.refused and result.api != self.api):
             # Its score is on that generation's scale, judged by that generation's threshold.
             parts.append(backend_name(result.api))
         return parts
+
+    def reused_text(self, moment: float) -> str:
+        """A reused judgement: no call was made (issue 12)."""
+        when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
+        return self.tr("checked before on %1 (reused, not billed)").replace("%1", when)
+
+    def hold_text(self, precheck: Precheck) -> str:
+        """Why the pre-checks hold a photo, in the desk's language (the core's catalogue)."""
+        from livedetect_gui.core.errors import local_problem
+
+        return "; ".join(local_problem(key).message(self.lang) for key in precheck.holds)
 
     def _blank(self) -> QPixmap:
         if self._blank_pixmap is None:
@@ -231,7 +277,10 @@ class QueueModel(RecordTableModel):
         return screen.devicePixelRatio() if screen is not None else 1.0
 
     def _tooltip(self, item: QueueItem) -> str:
-        lines = [item.source.label, *self.details(item)]
+        lines = [item.source.label, decision_summary(item.decision, self.lang),
+                 *self.details(item)]
+        if item.decision is not None:
+            lines += [item.decision.note, item.decision.reference]
         result = item.result
         if result is not None:
             lines.append(backend_name(result.api) + (
@@ -250,15 +299,20 @@ class QueueModel(RecordTableModel):
             Status.PREPARING: self.tr("preparing"),
             Status.QUEUED: self.tr("queued"),
             Status.SENDING: self.tr("sending"),
+            Status.HELD: self.tr("held"),
         }[status]
 
     # -- queue operations -------------------------------------------------------------------------
 
-    def add(self, sources: list[Source]) -> list[QueueItem]:
+    def add(self, sources: list[Source],
+            keys: list[tuple[str, float]] | None = None) -> list[QueueItem]:
+        """New items; ``keys`` (key, time added) for items restored from the saved queue."""
         if not sources:
             return []
         first = len(self._items)
         items = [QueueItem(next(self._ids), s) for s in sources]
+        for item, (key, added_at) in zip(items, keys or (), strict=False):
+            item.key, item.added_at = key, added_at
         self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
         for offset, item in enumerate(items):
             self._items.append(item)
@@ -317,12 +371,24 @@ class QueueModel(RecordTableModel):
 
     def mark_prepared(self, item: QueueItem, thumbnail: QImage | None,
                       original: tuple[int, int, int] | None, prepared: PreparedInfo | None,
-                      actions: tuple[str, ...]) -> None:
+                      actions: tuple[str, ...], precheck: Precheck | None = None) -> None:
         item.thumbnail, item.original = thumbnail, original
         item.prepared, item.actions = prepared, actions
+        item.precheck = precheck
         self._thumbs.pop(item.id, None)
         if item.status is Status.PREPARING:
+            item.status = Status.HELD if item.held else Status.QUEUED
+        self._changed(item)
+
+    def mark_forced(self, item: QueueItem) -> None:
+        """The operator sends a held photo anyway."""
+        item.forced = True
+        if item.status is Status.HELD:
             item.status = Status.QUEUED
+        self._changed(item)
+
+    def mark_recheck(self, item: QueueItem, recheck: bool) -> None:
+        item.recheck = recheck
         self._changed(item)
 
     def mark_thumbnail(self, item: QueueItem, thumbnail: QImage | None) -> None:
@@ -346,6 +412,7 @@ class QueueModel(RecordTableModel):
     def mark_queued(self, item: QueueItem) -> None:
         """Taken for checking: the old result goes."""
         item.status, item.result, item.cancelled = Status.QUEUED, None, False
+        item.record_id, item.decision = None, None  # a new check gets its own decision
         self._changed(item)
 
     def mark_sending(self, item: QueueItem, prepared: PreparedInfo | None) -> None:
@@ -355,13 +422,22 @@ class QueueModel(RecordTableModel):
         self._changed(item)
 
     def mark_cancelled(self, item: QueueItem) -> None:
-        item.status, item.cancelled = Status.QUEUED, True
+        item.status, item.cancelled = (Status.HELD if item.held else Status.QUEUED), True
         self._changed(item)
 
-    def mark_result(self, item: QueueItem, result: CheckResult) -> None:
+    def mark_result(self, item: QueueItem, result: CheckResult,
+                    record_id: str | None = None) -> None:
         item.result = result
         item.status = Status(result.verdict.value)
+        if record_id is not None:
+            item.record_id = record_id
         self._changed(item)
+
+    def mark_decided(self, item: QueueItem, decision: Record) -> None:
+        """The operator's decision is in the trail: the latest one shows."""
+        if decision.check_id == item.record_id:  # not one for a check since replaced
+            item.decision = decision
+            self._changed(item)
 
     def rejudge(self, threshold: float, api: str = "legacy") -> None:
         """New threshold for one service generation: the verdicts of the rows that generation

@@ -13,6 +13,7 @@ from livedetect_gui.core.connection import Connection
 from livedetect_gui.core.credentials import split_proxy
 from livedetect_gui.core.imaging import Limits
 from livedetect_gui.core.paths import make_private, open_private, private_dir
+from livedetect_gui.core.trail import Reason, reasons_from_lines
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
@@ -43,6 +44,21 @@ class DeskSettings:
     max_short_side: int = 720
     # Where "Open photos" starts: the folder last opened from (the home folder at first).
     last_folder: str = ""
+    # Who works at this desk (name/ID given at the start of a shift), kept per machine.
+    operator: str = ""
+    # The reasons a decision can give, one a line; empty: the core's default list.
+    reasons: str = ""
+    # Keep each photo as sent beside its record for this many days; 0: not kept (default).
+    keep_photos_days: int = 0
+    # A centre's shared history (postgresql://user@host:port/db?sslmode=...), never with a
+    # password (that lives in the keyring); empty: this desk's own SQLite file.
+    history_url: str = ""
+    # Issue 12: hold photos the service would refuse or score meaninglessly (pre-checks); reuse
+    # a judgement of the same photo this many days back (0: never); show the cost of a batch
+    # larger than this before it starts (0: never).
+    prechecks: bool = True
+    reuse_days: int = 30
+    confirm_over: int = 20
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():
@@ -62,6 +78,9 @@ class DeskSettings:
             concurrency=self.concurrency,
             signature_validity=self.signature_validity,
         )
+
+    def decision_reasons(self) -> tuple[Reason, ...]:
+        return reasons_from_lines(self.reasons)
 
     def threshold_for(self, api: str) -> float:
         return self.tc3_threshold if str(api) == "tc3" else self.threshold
@@ -99,7 +118,9 @@ def load(store: QSettings | None = None) -> DeskSettings:
     return replace(settings, concurrency=min(32, max(1, settings.concurrency)),
                    threshold=min(100.0, max(0.0, settings.threshold)),
                    tc3_threshold=min(100.0, max(0.0, settings.tc3_threshold)),
-                   sandbox_api="tc3" if settings.sandbox_api == "tc3" else "legacy")
+                   sandbox_api="tc3" if settings.sandbox_api == "tc3" else "legacy",
+                   reuse_days=max(0, settings.reuse_days),
+                   confirm_over=max(0, settings.confirm_over))
 
 
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:

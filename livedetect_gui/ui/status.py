@@ -79,8 +79,12 @@ class DeskStatusBar(QStatusBar):
         self.progress_bar.hide()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
+        self.waiting_label = QLabel()
+        self.waiting_label.setObjectName("sharedWaitingLabel")
+        self.waiting_label.hide()
         self.addWidget(self.progress_label, 1)
         self.addPermanentWidget(self.progress_bar)
+        self.addPermanentWidget(self.waiting_label)
         self.addPermanentWidget(self.mode_label)
 
     def show_progress(self, p: Progress) -> None:
@@ -98,6 +102,11 @@ class DeskStatusBar(QStatusBar):
             self.progress_bar.setValue(p.done)
         self.progress_bar.setVisible(p.running)
         self.progress_label.setText(summary)
+
+    def show_waiting(self, text: str) -> None:
+        """Records waiting for the shared store (the core words it); hidden when none do."""
+        self.waiting_label.setText(text)
+        self.waiting_label.setVisible(bool(text))
 
     def show_mode(self, connection: Connection | None) -> None:
         if connection is None:

@@ -166,6 +166,8 @@ class Pools(QObject):
     - ``prepare``: decoding and preparing photos (CPU; one worker per core).
     - ``network``: checks against the service (as many as the concurrency setting).
     - ``io``: keyring, history, folder scans, captures, settings (one worker: in order).
+    - ``trail``: reading the audit trail — pages, the chain walk, exports, reports (three:
+      a long export never holds up scrolling or the recording on ``io``).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -176,10 +178,11 @@ class Pools(QObject):
         self.network.setMaxThreadCount(4)
         self.io = QThreadPool(self)
         self.io.setMaxThreadCount(1)
-        self.extra: list[QThreadPool] = []  # e.g. a view's own query pool, shut down with ours
+        self.trail = QThreadPool(self)
+        self.trail.setMaxThreadCount(3)
 
     def all(self) -> list[QThreadPool]:
-        return [self.network, self.prepare, self.io, *self.extra]
+        return [self.network, self.prepare, self.io, self.trail]
 
     def shutdown(self, msecs: int = 15_000) -> None:
         """Drop what has not started, wait for what runs (sent checks end and are recorded),

@@ -74,52 +74,77 @@
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <source>Check a&amp;gain (billed)…</source>
+        <translation>重新检测（计费）(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <source>Send a&amp;nyway</source>
+        <translation>仍然发送(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <source>Crop to the &amp;face</source>
+        <translation>裁剪到人脸(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <source>&amp;Next photo to decide</source>
+        <translation>下一张待决定的照片(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="76"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="78"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="80"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="82"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="85"/>
+        <source>Change &amp;operator…</source>
+        <translation>更换操作员(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/actions.py" line="87"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="89"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/actions.py" line="91"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -183,6 +208,46 @@
     </message>
 </context>
 <context>
+    <name>BillingControls</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="61"/>
+        <source>Check again?</source>
+        <translation>重新检测？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="62"/>
+        <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
+        <translation>
+            <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="66"/>
+        <source>Check again (billed)</source>
+        <translation>重新检测（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="85"/>
+        <source>Crop to the face needs a photo with exactly one face found.</source>
+        <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="103"/>
+        <source>Close while checking?</source>
+        <translation>检测进行中，确定关闭？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="104"/>
+        <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
+        <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="108"/>
+        <source>Close anyway</source>
+        <translation>仍然关闭</translation>
+    </message>
+</context>
+<context>
     <name>CaptureDock</name>
     <message>
         <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
@@ -201,11 +266,6 @@
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="193"/>
         <source>Ca&amp;mera</source>
         <translation>摄像头(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
-        <source>&amp;Resolution</source>
-        <translation>分辨率(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
@@ -314,6 +374,11 @@
         <translation>摄像头</translation>
     </message>
     <message>
+        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
+        <source>Resolut&amp;ion</source>
+        <translation>分辨率(&amp;I)</translation>
+    </message>
+    <message>
         <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
         <source>Capture</source>
         <translation>拍摄</translation>
@@ -326,228 +391,259 @@
     </message>
 </context>
 <context>
+    <name>CostDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="12"/>
+        <source>Run this batch?</source>
+        <translation>运行这批检测？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="13"/>
+        <source>This batch will cost:</source>
+        <translation>这批检测的费用：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="21"/>
+        <source>Every call to the service is billed. Photos judged before are reused, refused ones are never sent, held ones wait for Send anyway.</source>
+        <translation>每次调用服务都会计费。已判定过的照片复用原结果，被拒绝的照片不会发送，被暂缓的照片等待“仍然发送”。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="26"/>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+</context>
+<context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="71"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="99"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="118"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="119"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="120"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="215"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="129"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="137"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="138"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="139"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="156"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="166"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="173"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="192"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="211"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="297"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="347"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="417"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="429"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="435"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
 </context>
 <context>
+    <name>DecisionArea</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/decisions.py" line="66"/>
+        <source>Operator&apos;s decision</source>
+        <translation>操作员决定</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
-        <source>Rea&amp;son</source>
-        <translation>理由(&amp;S)</translation>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <source>Reas&amp;on</source>
+        <translation>理由(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <source>Case / a&amp;pplicant reference</source>
+        <translation>案件/申请人编号(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
-        <source>&amp;Case / applicant reference</source>
-        <translation>案件 / 申请人编号(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="99"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="102"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/decision_panel.py" line="131"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -555,42 +651,76 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="207"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="210"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="251"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="369"/>
+        <source>Operator: %1</source>
+        <translation>操作员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="408"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="421"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="522"/>
+        <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
+        <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="531"/>
+        <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
+        <translation>
+            <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="536"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="484"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="608"/>
+        <source>%1 (face)</source>
+        <translation>%1（人脸）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/desk.py" line="620"/>
+        <source>Working out what %n photo(s) will cost…</source>
+        <translation>
+            <numerusform>正在计算 %n 张照片的费用…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="666"/>
+        <source>Nothing sent.</source>
+        <translation>未发送任何照片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk.py" line="703"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="543"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="811"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="813"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -598,42 +728,42 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="87"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="99"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="104"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="113"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="115"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="116"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="117"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/status.py" line="118"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -664,98 +794,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="58"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
-        <source>PASS</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
-        <source>Accept</source>
-        <translation>接受</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="179"/>
-        <source>Reject</source>
-        <translation>拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="180"/>
-        <source>Escalate</source>
-        <translation>上报</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="186"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="218"/>
-        <source>FAIL</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="219"/>
-        <source>ERROR</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -763,292 +862,333 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="380"/>
-        <source>Pass</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
-        <source>Fail</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="381"/>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="507"/>
+        <source>The photo as sent</source>
+        <translation>发送时的照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="516"/>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="517"/>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
+        <source>Verdict: %1</source>
+        <translation>判定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="520"/>
+        <source>Score %1, threshold %2</source>
+        <translation>分数 %1，阈值 %2</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="523"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="531"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="552"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
+        <source>Mode: %1</source>
+        <translation>模式：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="534"/>
+        <source>Backend: %1 (%2)</source>
+        <translation>后端：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
+        <source>Request id: %1</source>
+        <translation>请求 ID：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="537"/>
+        <source>Operator: %1 (login %2, desk %3)</source>
+        <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="604"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="451"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="448"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="454"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="458"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="457"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="463"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="469"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="479"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="556"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="505"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="557"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="528"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="580"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="542"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="594"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="545"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="549"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="597"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="601"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="65"/>
+        <source>en</source>
+        <translation>zh</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="177"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="210"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="214"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="215"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="216"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="305"/>
-        <source>Check again?</source>
-        <translation>再次检测？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
-        <source>%n photo(s) already have a verdict. Checking again sends them to the service once more, and every check is billed.</source>
-        <translation>
-            <numerusform>%n 张照片已有判定结果。再次检测会把它们再发送一次给服务，每次检测都会计费。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="308"/>
-        <source>Check again (billed)</source>
-        <translation>再次检测（计费）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="274"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="298"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="309"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="320"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="351"/>
+        <source>Retry?</source>
+        <translation>重试？</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="326"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="352"/>
         <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="446"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="357"/>
+        <source>Retry (billed)</source>
+        <translation>重试（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="452"/>
+        <source>Every checked photo has a decision.</source>
+        <translation>所有已检测的照片都已作出决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="515"/>
+        <source>The new history location takes effect when the desk starts again.</source>
+        <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="533"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="447"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="534"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1
@@ -1056,74 +1196,184 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>OperatorButton</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="78"/>
+        <source>Operator: %1</source>
+        <translation>操作员：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="79"/>
+        <source>Operator: (not set)</source>
+        <translation>操作员：（未设置）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="80"/>
+        <source>Change the operator at this desk (a new shift)</source>
+        <translation>更换本工作台的操作员（换班）</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="29"/>
+        <source>Who is at the desk?</source>
+        <translation>谁在使用本工作台？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="31"/>
+        <source>Your name or operator ID is recorded with every check and decision you make at this desk. It is remembered on this computer until you change it (click it in the status bar).</source>
+        <translation>您的姓名或操作员编号会随您在本工作台上的每次检测和决定一起记录。它会保存在这台电脑上，直到您更改（点击状态栏中的名字）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/operator.py" line="38"/>
+        <location filename="../../livedetect_gui/ui/operator.py" line="39"/>
+        <source>Name or operator ID</source>
+        <translation>姓名或操作员编号</translation>
+    </message>
+</context>
+<context>
+    <name>PauseBanner</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="46"/>
+        <source>&amp;Credentials…</source>
+        <translation>凭据(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="47"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="48"/>
+        <source>Queue paused</source>
+        <translation>队列已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="52"/>
+        <source>Queue paused: the service rejected the credentials.</source>
+        <translation>队列已暂停：服务拒绝了凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/pause_banner.py" line="55"/>
+        <source>Nothing more is sent until you resume. Fix the appid, secret id and secret key (or the account&apos;s billing) under Credentials, then Resume: the photos not sent are sent then.</source>
+        <translation>在您继续之前不会再发送任何照片。请在“凭据”中修正 appid、secret id 和 secret key（或账号的欠费状态），然后点“继续”：未发送的照片届时再发送。</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="178"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="181"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="240"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
+        <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
+        <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="269"/>
+        <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
+        <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
+        <source>Send anyway (billed)</source>
+        <translation>仍然发送（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
+        <source>Crop to the face</source>
+        <translation>裁剪到人脸</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
+        <source>Held</source>
+        <translation>已暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="301"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="304"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="311"/>
+        <source>Decision: %1</source>
+        <translation>决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="313"/>
+        <source>by %1 at %2</source>
+        <translation>由 %1 于 %2 作出</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="317"/>
+        <source>Awaiting the operator&apos;s decision</source>
+        <translation>等待操作员决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="324"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="328"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="341"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="346"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="245"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="348"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="352"/>
+        <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
+        <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/preview.py" line="356"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/preview.py" line="363"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1131,69 +1381,84 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="176"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="176"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="175"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="220"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="253"/>
+        <source>checked before on %1 (reused, not billed)</source>
+        <translation>已于 %1 检测过（复用，未计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="287"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="292"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="250"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="299"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="251"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="300"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="252"/>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="301"/>
         <source>sending</source>
         <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue_model.py" line="302"/>
+        <source>held</source>
+        <translation>已暂缓</translation>
     </message>
 </context>
 <context>
@@ -1363,124 +1628,222 @@ Static-photo liveness checks for review desks.</source>
     </message>
 </context>
 <context>
+    <name>SavedQueue</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="85"/>
+        <source>The queue could not be saved to disk (is it full?). The desk carries on; photos added now may not come back after a restart.</source>
+        <translation>队列无法保存到磁盘（磁盘是否已满？）。程序继续运行，但现在添加的照片在重启后可能无法恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="121"/>
+        <source>The saved queue could not be read; it was set aside and the desk starts with an empty queue.</source>
+        <translation>无法读取已保存的队列；该文件已另存，程序以空队列启动。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="125"/>
+        <source>The saved queue could not be read.</source>
+        <translation>无法读取已保存的队列。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/saved_queue.py" line="147"/>
+        <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
+        <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="449"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="453"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="457"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="467"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="480"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="484"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="487"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="486"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <source>Hold photos the service would refuse or score meaninglessly (pre-checks)</source>
+        <translation>暂缓服务会拒绝或评分无意义的照片（预检）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <source>never ask</source>
+        <translation>从不询问</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="493"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
+        <source>not kept</source>
+        <translation>不保留</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
+        <source>One reason a line; empty: the standard list.</source>
+        <translation>每行一个理由；留空则使用标准列表。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="515"/>
+        <source>empty: this desk&apos;s own history file</source>
+        <translation>留空：使用本工作台自己的历史文件</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="517"/>
+        <source>A review centre&apos;s shared history, e.g. postgresql://desk@db.example:5432/audit?sslmode=require (no password here). Takes effect when the desk starts again.</source>
+        <translation>审核中心的共享历史记录，例如 postgresql://desk@db.example:5432/audit?sslmode=require（此处不要写密码）。工作台重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="523"/>
+        <source>unchanged (kept in the OS keyring)</source>
+        <translation>不变（保存在系统密钥环中）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="530"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="531"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="534"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="498"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="535"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="499"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="536"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="537"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="501"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="538"/>
         <source>Proxy pass&amp;word</source>
         <translation>代理密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="502"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="503"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="504"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="541"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="505"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="543"/>
+        <source>Reuse a &amp;judgement for</source>
+        <translation>判定结果复用期限(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="544"/>
+        <source>Show the cost of batches &amp;over</source>
+        <translation>批量超过此数时显示费用(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="545"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="572"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="546"/>
+        <source>&amp;Keep photos as sent for</source>
+        <translation>保留发送的照片(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="547"/>
+        <source>&amp;Decision reasons</source>
+        <translation>决定理由(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="548"/>
+        <source>Shared histor&amp;y</source>
+        <translation>共享历史记录(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="549"/>
+        <source>Database pass&amp;word</source>
+        <translation>数据库密码(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="585"/>
+        <source>This history address cannot be used: %1</source>
+        <translation>无法使用此历史记录地址：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="646"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="575"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="649"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="581"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="655"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="613"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="546"/>
+        <location filename="../../livedetect_gui/ui/dialogs.py" line="614"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>

@@ -48,7 +48,8 @@ def station(qtbot, tmp_path):
     def make(source: SyntheticFrameSource | None = None) -> tuple[MainWindow,
                                                                    SyntheticFrameSource]:
         source = source if source is not None else SyntheticFrameSource()
-        window = MainWindow(DeskSettings(), force_sandbox=True,
+        # Synthetic frames have no face: the pre-checks would hold every capture.
+        window = MainWindow(DeskSettings(prechecks=False), force_sandbox=True,
                             store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:6]}"),
                             history_path=tmp_path / "history.sqlite3", frame_source=source,
                             captures_folder=tmp_path / "captures")

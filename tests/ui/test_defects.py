@@ -202,14 +202,18 @@ def test_8_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tm
     window.photo_dialog.close()
     qtbot.wait(200)
     assert sandbox.stats["requests"] == calls  # looking is free
-    window.run_selected()
-    box = window.recheck_box
+    window.run_selected()  # judged before: reused, not paid again (issue 12)
+    wait_final(qtbot, window)
+    assert window.model.items()[0].result.reused_from is not None
+    assert sandbox.stats["requests"] == calls
+    window.check_again()  # a new billed call: asked first
+    box = window.billing.recheck_box
     assert "billed" in box.text() and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
     qtbot.wait(200)
     assert sandbox.stats["requests"] == calls
-    window.run_selected()
-    window.recheck_box.button(QMessageBox.StandardButton.Yes).click()
+    window.check_again()
+    window.billing.recheck_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: sandbox.stats["requests"] == calls + 1, timeout=WAIT_MS)
 
 

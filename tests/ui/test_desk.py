@@ -28,6 +28,7 @@ def make_desk(qtbot, tmp_path: Path):
 
     def make(env: dict[str, str] | None = None, force_sandbox: bool = True,
              **settings: object) -> Desk:
+        settings.setdefault("prechecks", False)  # generated photos have no face
         desk = Desk(DeskSettings(**settings), history_path=tmp_path / f"h{len(made)}.sqlite3",
                     store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
                     env=env or {}, persist=False)

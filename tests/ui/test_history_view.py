@@ -15,7 +15,7 @@ from devsupport.sample_trail import fill
 from livedetect_gui.core.history import History, Query
 from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.ui.history_view import PAGE, HistoryPanel
-from livedetect_gui.ui.tasks import TaskRunner
+from livedetect_gui.ui.tasks import Pools, TaskRunner
 
 COUNT = 100_000
 
@@ -33,7 +33,8 @@ def big_trail(tmp_path_factory) -> Path:
 def panel(qtbot, big_trail):
     shared = SharedHistory(big_trail)
     tasks = TaskRunner()
-    panel = HistoryPanel(shared, tasks)
+    pools = Pools()  # kept for the panel's life: its pools are its children
+    panel = HistoryPanel(shared, tasks, pools.trail)
     qtbot.addWidget(panel)
     panel.since.setDate(QDate.currentDate().addDays(-60))
     panel.resize(1200, 700)
@@ -127,7 +128,8 @@ def test_altered_trail_is_shown_as_altered(qtbot, tmp_path) -> None:
     db.commit()
     db.close()
     shared = SharedHistory(path)
-    panel = HistoryPanel(shared, TaskRunner())
+    pools = Pools()
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
     qtbot.addWidget(panel)
     panel.refresh(verify=True)
     qtbot.waitUntil(lambda: panel.chain is not None, timeout=30_000)
@@ -141,7 +143,8 @@ def test_damaged_history_is_one_clear_message(qtbot, tmp_path) -> None:
     path = tmp_path / "broken.sqlite3"
     path.write_bytes(b"not a database" * 100)
     shared = SharedHistory(path)
-    panel = HistoryPanel(shared, TaskRunner())
+    pools = Pools()
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
     qtbot.addWidget(panel)
     panel.refresh(verify=True)
     qtbot.waitUntil(lambda: panel.chain is not None and bool(panel.status.text()),

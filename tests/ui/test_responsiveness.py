@@ -8,7 +8,8 @@ from devsupport.stalls import measure
 from tests.ui.conftest import point_at
 
 
-def test_event_loop_never_stalls_long(qtbot, window, start_sandbox, tmp_path) -> None:
+def test_event_loop_never_stalls_long(qtbot, make_window, start_sandbox, tmp_path) -> None:
+    window = make_window(confirm_over=0)  # no cost dialog to answer: the batch just runs
     folder = tmp_path / "photos"
     write_photos(folder, 200, (800, 600))
     sandbox = start_sandbox(latency_ms=200)

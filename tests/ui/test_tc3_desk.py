@@ -222,8 +222,8 @@ def test_thresholds_per_backend_and_a_mixed_queue(qtbot, window, tmp_path) -> No
     assert (legacy.result.threshold, tc3.result.threshold) == (87, 40)
     legacy_status = legacy.status
     # A row judged by the other generation says so in the queue (its score has another scale).
-    assert window.model.index(0, 3).data() == "Legacy API"
-    assert window.model.index(1, 3).data() == ""
+    assert window.model.index(0, window.model.COLUMNS.index("details")).data() == "Legacy API"
+    assert window.model.index(1, window.model.COLUMNS.index("details")).data() == ""
 
     # API 3.0 is connected: its threshold moves, the legacy row keeps 87.
     window.threshold_spin.setValue(0)
@@ -244,7 +244,7 @@ def test_thresholds_per_backend_and_a_mixed_queue(qtbot, window, tmp_path) -> No
     assert legacy.status is Status.PASS and legacy.result.threshold == 0
     assert tc3.result.threshold == 63
     assert (window.desk.settings.threshold, window.desk.settings.tc3_threshold) == (0, 63)
-    assert window.model.index(1, 3).data() == "API 3.0"
+    assert window.model.index(1, window.model.COLUMNS.index("details")).data() == "API 3.0"
     # The preview shows a row with its own backend's threshold.
     window.queue_view.selectRow(1)
     assert "threshold 63" in window.preview.score_label.text()
@@ -263,7 +263,7 @@ def test_string_codes_show_in_every_view(qtbot, window, tmp_path) -> None:
     assert item.status is Status.ERROR
     assert "Service code FailedOperation.ImageDecodeFailed" in window.preview.details.text()
     assert "Request ID: req-123" in window.preview.details.text()
-    details = window.model.index(0, 3).data()
+    details = window.model.index(0, window.model.COLUMNS.index("details")).data()
     assert details and "FailedOperation" not in details  # the catalogue's words
     tooltip = window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "API 3.0" in tooltip and "req-123" in tooltip
@@ -292,7 +292,7 @@ def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -
         wait_final(qtbot, window)
         window.set_language("zh_CN")
         item = window.model.items()[0]
-        window.desk.run([item])
+        window.desk.check_again([item])  # a plain run would reuse the judgement (issue 12)
         wait_final(qtbot, window)
         window.set_language("en")
     assert [h.get("X-TC-Language") for h in seen] == ["en-US", "zh-CN"]

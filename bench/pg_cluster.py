@@ -1,0 +1,169 @@
+"""A throwaway PostgreSQL server for the tests and the shared-store benchmark.
+
+Debian's ``postgresql`` package (installed by scripts/setup.sh) provides the server programs;
+this starts a fresh cluster in a temporary folder on a free loopback port, never the system's
+own cluster, and removes it afterwards. The server refuses to run as root, so as root it runs
+as the unprivileged ``postgres`` account (created by the package) through ``runuser``.
+
+Lives in bench/ because the benchmark needs it and benchmarks must not import test modules;
+the tests' session fixture (tests/conftest.py) uses it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVER_USER = "postgres"  # created by Debian's postgresql-common
+PASSWORD_ROLE = "desk_pw"  # the one role that must authenticate with a password
+
+
+class ClusterUnavailable(RuntimeError):
+    """The PostgreSQL server programs are not installed (scripts/setup.sh installs them)."""
+
+
+def server_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        return Path(on_path).parent
+    raise ClusterUnavailable("PostgreSQL server programs not found: run scripts/setup.sh "
+                             "(Debian package 'postgresql')")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    folder: Path
+    port: int
+    bin: Path
+    user: str  # the database superuser's name
+    _as_user: list[str]
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    def url(self, dbname: str = "postgres", user: str | None = None) -> str:
+        return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{dbname}"
+
+    def _pg_ctl(self, *args: str, timeout: float = 60) -> None:
+        subprocess.run([*self._as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), *args],
+                       check=True, timeout=timeout, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+
+    def start(self) -> None:
+        # Loopback only, sockets in our own folder; fsync stays on so a stop is a real stop.
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                   "-c max_connections=60 -c shared_buffers=32MB")
+        self._pg_ctl("-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", options,
+                     "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._pg_ctl("-m", mode, "-w", "-t", "60", "stop")
+
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def log_tail(self, lines: int = 20) -> str:
+        with contextlib.suppress(OSError):
+            text = (self.folder / "server.log").read_text(errors="replace")
+            return "\n".join(text.splitlines()[-lines:])
+        return ""
+
+    def remove(self) -> None:
+        if self.running():
+            with contextlib.suppress(subprocess.SubprocessError, OSError):
+                self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+PREFIX = "livedetect-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: str | Path | None = None) -> None:
+    """Stop and remove clusters left by a run that was killed before it could clean up (its
+    owner process is gone): a killed test run must not leave servers behind for ever."""
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if not _alive(owner):
+            with contextlib.suppress(Exception):
+                Cluster(folder, 0, server_bin(), "postgres",
+                        ["runuser", "-u", SERVER_USER, "--"] if os.geteuid() == 0 else []
+                        ).remove()
+
+
+def create(parent: str | Path | None = None) -> Cluster:
+    """initdb a new cluster (trust authentication on loopback only) and start it."""
+    binaries = server_bin()
+    remove_stale(parent)
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
+    (folder / "owner.pid").write_text(str(os.getpid()))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        try:
+            account = pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ClusterUnavailable(f"no '{SERVER_USER}' account to run the server as") from None
+        os.chown(folder, account.pw_uid, account.pw_gid)
+        as_user = ["runuser", "-u", SERVER_USER, "--"]
+    superuser = "postgres"
+    try:
+        subprocess.run(
+            [*as_user, str(binaries / "initdb"), "-D", str(folder / "data"), "-A", "trust",
+             "-U", superuser, "-E", "UTF8", "--locale=C", "--no-instructions"],
+            check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        # One role that must give a password over TCP (the keyring path is tested with it);
+        # everyone else is trusted, loopback only.
+        hba = folder / "data" / "pg_hba.conf"
+        # Rewritten in place, so the file keeps its owner.
+        hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+                       + hba.read_text())
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    # A port can be taken between the probe and the server's bind: try a few.
+    last: Exception | None = None
+    for _ in range(5):
+        cluster = Cluster(folder, _free_port(), binaries, superuser, as_user)
+        try:
+            cluster.start()
+            return cluster
+        except subprocess.CalledProcessError as exc:
+            last = exc
+            time.sleep(0.2)
+    tail = Cluster(folder, 0, binaries, superuser, as_user).log_tail()
+    shutil.rmtree(folder, ignore_errors=True)
+    raise RuntimeError(f"PostgreSQL did not start: {last}\n{tail}")
