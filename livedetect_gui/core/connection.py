@@ -138,7 +138,7 @@ def _resolve(store: CredentialStore | None, profile: str | None, profile_require
         return None
     if found is None:
         return None
-    return _choose(Mode.PROFILE, found, name, **choice)
+    return _choose(Mode.PROFILE, found, name, env=env, **choice)
 
 
 def session(credentials: Credentials, profile: str | None, default_endpoint: str | None,

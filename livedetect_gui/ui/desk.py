@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -827,9 +826,7 @@ class Desk(QObject):
             self.runs.client.close()
         self.history.close()
         if self.sandbox is not None:
-            # Its server loop takes up to half a second to notice: not on the GUI thread.
-            # Every check sent to it has ended above; a daemon thread never delays exit.
-            threading.Thread(target=self.sandbox.stop, name="sandbox-stop", daemon=True).start()
+            self.sandbox.stop()  # its server loop notices within half a second
             self.sandbox = None
 
 

@@ -210,15 +210,20 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
 def test_the_proxy_password_leaves_the_keyring_with_its_proxy(qtbot, make_desk) -> None:
     desk = make_desk()
     desk.persist = True
-    first = "http://u@proxy-a.invalid:3128"
-    desk.save_settings(replace(desk.settings, proxy="http://u:pw-a@proxy-a.invalid:3128"))
-    qtbot.waitUntil(lambda: desk.store.load_proxy_password(first) == "pw-a", timeout=WAIT_MS)
-    desk.save_settings(replace(desk.settings, proxy="http://u:pw-b@proxy-b.invalid:3128"))
-    qtbot.waitUntil(lambda: desk.store.load_proxy_password(first) is None, timeout=WAIT_MS)
-    second = "http://u@proxy-b.invalid:3128"
+
+    def saved(settings_proxy: str) -> None:  # then read the keyring once nothing writes it
+        desk.save_settings(replace(desk.settings, proxy=settings_proxy))
+        qtbot.waitUntil(lambda: not desk._save_timer.isActive()
+                        and desk.pools.io.activeThreadCount() == 0, timeout=WAIT_MS)
+
+    first, second = "http://u@proxy-a.invalid:3128", "http://u@proxy-b.invalid:3128"
+    saved("http://u:pw-a@proxy-a.invalid:3128")
+    assert desk.store.load_proxy_password(first) == "pw-a"
+    saved("http://u:pw-b@proxy-b.invalid:3128")  # another host
+    assert desk.store.load_proxy_password(first) is None
     assert desk.store.load_proxy_password(second) == "pw-b"
-    desk.save_settings(replace(desk.settings, proxy=""))  # no proxy any more
-    qtbot.waitUntil(lambda: desk.store.load_proxy_password(second) is None, timeout=WAIT_MS)
+    saved("")  # no proxy any more
+    assert desk.store.load_proxy_password(second) is None
 
 
 def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
