@@ -1,6 +1,6 @@
 """Append throughput of the shared (PostgreSQL) history with concurrent desks.
 
-Starts a throwaway PostgreSQL server (bench/pg_cluster.py), then runs writer processes that
+Starts a throwaway PostgreSQL server (devsupport/pg_cluster.py), then runs writer processes that
 start together and each append N check records, two ways:
 
 - ``direct``: one record per transaction straight to the server, the worst case (every desk
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import pg_cluster  # noqa: E402
+from devsupport import pg_cluster  # noqa: E402
 
 
 def writer(url: str, count: int, mode: str, start_at: float, spool: str, tag: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bench import pg_cluster
+from devsupport import pg_cluster
 from devsupport.photos import make_photo
 from livedetect_gui.core.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.credentials import Credentials

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bench.pg_cluster import PASSWORD_ROLE
+from devsupport.pg_cluster import PASSWORD_ROLE
 from devsupport.photos import make_photo
 from livedetect_gui.core.history_url import PASSWORD_SERVICE, DatabasePasswords, parse
 

@@ -9,6 +9,7 @@ import time as clock
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -268,6 +269,7 @@ class HistoryPanel(QWidget):
         self.chain_error = ""
         self._verified_at = 0.0
         self._export_cancel: threading.Event | None = None
+        self.export_folder = Path.home()
 
         self.view = QTableView()
         self.view.setObjectName("historyView")
@@ -552,11 +554,13 @@ class HistoryPanel(QWidget):
         if self._export_cancel is not None:
             return  # one export at a time
         if path is None:
+            # In the operator's home or last export folder, never the program's working one.
             path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export history"), "livedetect-history.csv",
+                self, self.tr("Export history"), str(self.export_folder / "livedetect-history.csv"),
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
+            self.export_folder = Path(path).parent
         query, history, lang = self.query(), self.history, self.model.lang
         cancel = self._export_cancel = threading.Event()
         expected = max(1, self.model.total)

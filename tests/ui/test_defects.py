@@ -292,6 +292,25 @@ def test_16_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
     desk_settings.save(DeskSettings())
 
 
+def test_16_history_export_starts_in_home_then_the_last_export_folder(
+        qtbot, window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def fake_dialog(_parent, _title, start, _kinds):  # Qt's modal dialog, not our code
+        asked.append(start)
+        return "", ""  # the operator cancels
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    panel = window.history_panel
+    panel.export()
+    assert Path(asked[0]).parent == Path.home()  # never the program's working folder
+    panel.export_folder = tmp_path  # as after an export there
+    panel.export()
+    assert Path(asked[1]).parent == tmp_path
+
+
 # 17 ------------------------------------------------------------------------------------------
 
 def test_17_layout_at_1024(qtbot, window, tmp_path) -> None:

@@ -5,8 +5,8 @@ this starts a fresh cluster in a temporary folder on a free loopback port, never
 own cluster, and removes it afterwards. The server refuses to run as root, so as root it runs
 as the unprivileged ``postgres`` account (created by the package) through ``runuser``.
 
-Lives in bench/ because the benchmark needs it and benchmarks must not import test modules;
-the tests' session fixture (tests/conftest.py) uses it too.
+Lives in devsupport/ (shared by tests and benchmarks, not shipped): the shared-store
+benchmark and the tests' session fixture (tests/conftest.py) both use it.
 """
 
 from __future__ import annotations
