@@ -5,6 +5,7 @@ desk controller's; this only shows them and forwards the operator's answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
@@ -33,6 +34,7 @@ class BillingControls(QObject):
         window.preview.cropFace.connect(self.crop_to_face)
         self.cost_dialog: CostDialog | None = None
         self.recheck_box: QMessageBox | None = None
+        self.retry_box: QMessageBox | None = None
         self.close_box: QMessageBox | None = None
         self._closing = False
 
@@ -58,17 +60,39 @@ class BillingControls(QObject):
         items = [i for i in self.window.selected_items() if i.status is not Status.SENDING]
         if not items:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Check again?"), self.tr(
-            "Checking again sends %n photo(s) to the service once more, even those judged "
-            "before, and every check is billed.", "", len(items)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
-        box.setObjectName("recheckBox")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Check again (billed)"))
+        self.recheck_box = self._ask_billed(
+            "recheckBox", self.tr("Check again?"), self.tr(
+                "Checking again sends %n photo(s) to the service once more, even those judged "
+                "before, and every check is billed.", "", len(items)),
+            self.tr("Check again (billed)"), lambda: self.desk.check_again(items))
+
+    def retry_failed(self) -> None:
+        """Errors a retry could cure; asked first when one may already have been billed."""
+        items = self.desk.retryable()
+        billed = [i for i in items if i.result is not None and i.result.maybe_billed_twice]
+        if not billed:
+            self.desk.run(items)
+            return
+        self.retry_box = self._ask_billed(
+            "retryBox", self.tr("Retry?"), self.tr(
+                "%n photo(s) may already have been billed (the service may have processed a "
+                "request whose answer was lost). Retrying sends them again, and every check is "
+                "billed.", "", len(billed)),
+            self.tr("Retry (billed)"), lambda: self.desk.run(items))
+
+    def _ask_billed(self, name: str, title: str, text: str, yes: str,
+                    on_yes: Callable[[], object]) -> QMessageBox:
+        """Ask before a call that is billed again; No is the default answer."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.window)
+        box.setObjectName(name)
+        box.button(QMessageBox.StandardButton.Yes).setText(yes)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(lambda: self.desk.check_again(items))
+        box.accepted.connect(on_yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-        self.recheck_box = box
+        return box
 
     def send_anyway(self) -> None:
         items = [i for i in self.window.selected_items() if i.status is Status.HELD]

@@ -342,24 +342,7 @@ class MainWindow(QMainWindow):
         self.desk.run_all()
 
     def retry_failed(self) -> None:
-        """Errors a retry could cure; asked first when one may already have been billed."""
-        items = self.desk.retryable()
-        billed = [i for i in items if i.result is not None and i.result.maybe_billed_twice]
-        if not billed:
-            self.desk.run(items)
-            return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Retry?"), self.tr(
-            "%n photo(s) may already have been billed (the service may have processed a "
-            "request whose answer was lost). Retrying sends them again, and every check is "
-            "billed.", "", len(billed)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("retryBox")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Retry (billed)"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.accepted.connect(lambda: self.desk.run(items))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.retry_box = box
+        self.billing.retry_failed()
 
     def cancel(self) -> None:
         if self.capture_panel is not None and self.capture_panel.cancel_countdown():

@@ -210,39 +210,56 @@
 <context>
     <name>BillingControls</name>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="64"/>
         <source>Check again?</source>
         <translation>重新检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="65"/>
         <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
         <translation>
             <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="67"/>
         <source>Check again (billed)</source>
         <translation>重新检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="77"/>
+        <source>Retry?</source>
+        <translation>重试？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="78"/>
+        <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
+        <translation>
+            <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="81"/>
+        <source>Retry (billed)</source>
+        <translation>重试（计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="109"/>
         <source>Crop to the face needs a photo with exactly one face found.</source>
         <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="103"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="127"/>
         <source>Close while checking?</source>
         <translation>检测进行中，确定关闭？</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="104"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="128"/>
         <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
         <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/billing_controls.py" line="132"/>
         <source>Close anyway</source>
         <translation>仍然关闭</translation>
     </message>
@@ -651,76 +668,76 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="206"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="209"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="251"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="250"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="368"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="408"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="407"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="522"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="521"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk.py" line="531"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="530"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="536"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="535"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="608"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="607"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk.py" line="620"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="619"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="666"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="665"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="703"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="702"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="811"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="810"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="813"/>
+        <location filename="../../livedetect_gui/ui/desk.py" line="812"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -794,67 +811,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="103"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="103"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="187"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="225"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="225"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -862,224 +879,224 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="507"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="509"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="516"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="518"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="517"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="521"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="520"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="522"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="523"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="527"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="531"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="535"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="534"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="538"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="537"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="539"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="604"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="608"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="403"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="404"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="451"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="453"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="456"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="458"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="460"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="463"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="465"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="477"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="473"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="556"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="559"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="557"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="560"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="580"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="584"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="594"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="598"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="597"/>
         <location filename="../../livedetect_gui/ui/history_view.py" line="601"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="605"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1087,7 +1104,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1156,39 +1173,22 @@
         <translation>拖入的图片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="351"/>
-        <source>Retry?</source>
-        <translation>重试？</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/main_window.py" line="352"/>
-        <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
-        <translation>
-            <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="357"/>
-        <source>Retry (billed)</source>
-        <translation>重试（计费）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="435"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="515"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
         <source>The new history location takes effect when the desk starts again.</source>
         <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="533"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="516"/>
         <source>About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="534"/>
+        <location filename="../../livedetect_gui/ui/main_window.py" line="517"/>
         <source>LiveDetect Desk %1
 Static-photo liveness checks for review desks.</source>
         <translation>LiveDetect 活体检测台 %1

@@ -157,7 +157,7 @@ def test_retry_failed_after_server_faults(qtbot, window, start_sandbox, tmp_path
                    | Qt.KeyboardModifier.ShiftModifier)
     # A 5xx after which a retry was made may have been billed: the desk asks first.
     assert all(i.result.maybe_billed_twice for i in items) and not window.desk.runs.running
-    window.retry_box.button(QMessageBox.StandardButton.Yes).click()
+    window.billing.retry_box.button(QMessageBox.StandardButton.Yes).click()
     wait_final(qtbot, window)
     assert all(i.status in (Status.PASS, Status.FAIL) for i in window.model.items())
 

@@ -69,9 +69,9 @@ def test_retry_of_a_maybe_billed_check_is_asked_first(qtbot, window, start_sandb
     window.desk.use_sandbox()  # the service is back
     window.retry_failed()
     assert not window.desk.runs.running  # nothing sent before the operator says so
-    qtbot.waitUntil(lambda: window.retry_box.isVisible(), timeout=WAIT_MS)
-    assert "billed" in window.retry_box.text()
-    window.retry_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: window.billing.retry_box.isVisible(), timeout=WAIT_MS)
+    assert "billed" in window.billing.retry_box.text()
+    window.billing.retry_box.button(QMessageBox.StandardButton.Yes).click()
     wait_final(qtbot, window)
     assert window.model.items()[0].status in (Status.PASS, Status.FAIL)
 
