@@ -24,12 +24,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from livedetect_gui.core.checking import Source, run_batch
-from livedetect_gui.core.client import ClientConfig, LiveDetectClient
-from livedetect_gui.core.credentials import Api, Credentials
-from livedetect_gui.core.imaging import Limits
-from livedetect_gui.core.signing import sign
-from livedetect_gui.core.signing_tc3 import request_headers
+from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.imaging.prepare import Limits
+from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
+from livedetect_gui.core.service.credentials import Api, Credentials
+from livedetect_gui.core.service.signing_legacy import sign
+from livedetect_gui.core.service.signing_tc3 import request_headers
 from livedetect_gui.core.verdict import Verdict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -27,13 +27,13 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 from bench import sandbox_process  # noqa: E402
 from livedetect_gui import resource  # noqa: E402
-from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
-from livedetect_gui.core.credentials import Credentials  # noqa: E402
+from livedetect_gui.core.service.connection import Connection, Mode  # noqa: E402
+from livedetect_gui.core.service.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.app import create_app  # noqa: E402
-from livedetect_gui.ui.camera import SyntheticFrameSource  # noqa: E402
-from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
-from livedetect_gui.ui.queue_model import FINAL  # noqa: E402
-from livedetect_gui.ui.settings import DeskSettings  # noqa: E402
+from livedetect_gui.ui.capture.camera import SyntheticFrameSource  # noqa: E402
+from livedetect_gui.ui.desk.settings import DeskSettings  # noqa: E402
+from livedetect_gui.ui.queue.model import FINAL  # noqa: E402
+from livedetect_gui.ui.window.main_window import MainWindow  # noqa: E402
 
 
 def wait_for(condition, timeout_s: float = 30.0) -> float:

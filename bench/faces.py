@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from livedetect_gui.core.faces import detect_faces
+from livedetect_gui.core.imaging.faces import detect_faces
 
 FACES = {"astronaut.png", "camera.png"}
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import csv, io, json, os, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from livedetect_gui.core.history import EXPORT_COLUMNS, History, Query, export_row
+from livedetect_gui.core.trail.history import EXPORT_COLUMNS, History, Query, export_row
 
 def rss_kb(field):
     for line in open("/proc/self/status"):
@@ -60,9 +60,9 @@ elif which == "view":
     from PySide6.QtCore import QDate, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
-    from livedetect_gui.ui.history_view import HistoryPanel
-    from livedetect_gui.ui.tasks import Pools, TaskRunner
+    from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
+    from livedetect_gui.ui.audit.history_view import HistoryPanel
+    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
     history.close()
     started = time.perf_counter()
     pools = Pools()
@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from devsupport.sample_trail import fill
-    from livedetect_gui.core.history import History
+    from livedetect_gui.core.trail.history import History
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "h.sqlite3"

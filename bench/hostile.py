@@ -42,9 +42,9 @@ CLIENT_CHILD = r"""
 import json, sys, time
 from PIL import Image
 import io
-from livedetect_gui.core.client import ClientConfig, LiveDetectClient
-from livedetect_gui.core.credentials import Credentials
-from livedetect_gui.core.imaging import prepare_bytes
+from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
+from livedetect_gui.core.service.credentials import Credentials
+from livedetect_gui.core.imaging.prepare import prepare_bytes
 
 def status_kb(field):
     for line in open("/proc/self/status"):
@@ -253,7 +253,7 @@ def bench_preparation() -> None:
 def bench_sandbox_burst(count: int = 1000) -> None:
     from PIL import Image
 
-    from livedetect_gui.core.signing import sign
+    from livedetect_gui.core.service.signing_legacy import sign
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < count + 256:

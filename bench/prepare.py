@@ -29,7 +29,7 @@ SIZES = {12: (4000, 3000), 24: (6000, 4000), 48: (8000, 6000)}
 CHILD = r"""
 import io, json, sys, time
 from PIL import Image, ImageOps
-from livedetect_gui.core.imaging import Limits, prepare_file
+from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 
 path, which, out = sys.argv[1], sys.argv[2], sys.argv[3]
 limits = Limits()
@@ -76,7 +76,7 @@ im = im.resize((round(im.width * scale), round(im.height * scale)), Image.Resamp
 im.save(sys.argv[2], "JPEG", quality=90)
 """
 # What the installed ``livedetect`` console script runs.
-OURS_PROCESS = "import sys; from livedetect_gui.cli import main; sys.exit(main())"
+OURS_PROCESS = "import sys; from livedetect_gui.cli.main import main; sys.exit(main())"
 
 
 def whole_process(path: Path, out: Path) -> tuple[float, float]:

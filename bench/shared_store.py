@@ -29,9 +29,9 @@ from devsupport import pg_cluster  # noqa: E402
 
 
 def writer(url: str, count: int, mode: str, start_at: float, spool: str, tag: str) -> None:
-    from livedetect_gui.core.history import open_history
-    from livedetect_gui.core.history_url import parse
     from livedetect_gui.core.result import CheckResult, PreparedInfo
+    from livedetect_gui.core.trail.history import open_history
+    from livedetect_gui.core.trail.location import parse
 
     history = open_history(parse(url), operator=tag, spool=spool, forward=(mode == "desk"))
     store = history.store

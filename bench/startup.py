@@ -15,7 +15,7 @@ import time
 
 RUNS = 15
 # What the installed ``livedetect`` console script runs.
-ENTRY = "import sys; from livedetect_gui.cli import main; sys.exit(main())"
+ENTRY = "import sys; from livedetect_gui.cli.main import main; sys.exit(main())"
 
 
 def best(command: list[str]) -> float:

@@ -23,8 +23,8 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from devsupport.photos import make_photo  # noqa: E402
 from livedetect_gui.ui.app import create_app  # noqa: E402
-from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
-from livedetect_gui.ui.queue_model import Status  # noqa: E402
+from livedetect_gui.ui.queue.model import Status  # noqa: E402
+from livedetect_gui.ui.window.main_window import MainWindow  # noqa: E402
 
 COUNT, DISTINCT, SIZE = 500, 10, (4000, 3000)
 
@@ -48,7 +48,7 @@ def main() -> None:
             os.link(folder / f"src{n % DISTINCT}.jpg", folder / f"photo{n:04}.jpg")
         for i in range(DISTINCT):
             (folder / f"src{i}.jpg").unlink()
-        from livedetect_gui.ui.settings import DeskSettings
+        from livedetect_gui.ui.desk.settings import DeskSettings
 
         window = MainWindow(DeskSettings(prechecks=False, confirm_over=0), force_sandbox=True,
                             history_path=Path(tmp) / "history.sqlite3")

@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import sandbox_process  # noqa: E402
 from devsupport.photos import write_photos  # noqa: E402
 from devsupport.stalls import measure  # noqa: E402
-from livedetect_gui.core.connection import Connection, Mode  # noqa: E402
-from livedetect_gui.core.credentials import Credentials  # noqa: E402
+from livedetect_gui.core.service.connection import Connection, Mode  # noqa: E402
+from livedetect_gui.core.service.credentials import Credentials  # noqa: E402
 from livedetect_gui.ui.app import create_app  # noqa: E402
-from livedetect_gui.ui.main_window import MainWindow  # noqa: E402
-from livedetect_gui.ui.settings import DeskSettings  # noqa: E402
+from livedetect_gui.ui.desk.settings import DeskSettings  # noqa: E402
+from livedetect_gui.ui.window.main_window import MainWindow  # noqa: E402
 
 
 def main() -> None:

@@ -6,9 +6,16 @@ from __future__ import annotations
 import random
 import time
 
-from livedetect_gui.core.history import History
 from livedetect_gui.core.result import CheckResult, PreparedInfo
-from livedetect_gui.core.trail import DEFAULT_REASONS, Decision, Kind, Record, is_override, new_id
+from livedetect_gui.core.trail.chain import (
+    DEFAULT_REASONS,
+    Decision,
+    Kind,
+    Record,
+    is_override,
+    new_id,
+)
+from livedetect_gui.core.trail.history import History
 
 OPERATORS = ("ann", "bo", "chen", "dara")
 ERRORS = (("timeout", None), ("connection", None), ("truncated", None), (None, -1101),

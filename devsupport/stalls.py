@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.queue_model import FINAL
+from livedetect_gui.ui.queue.model import FINAL
+from livedetect_gui.ui.window.main_window import MainWindow
 
 TICK_MS = 10
 

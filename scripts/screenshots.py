@@ -39,8 +39,8 @@ def _passing(path: Path) -> None:
 
     from PIL import Image
 
-    from livedetect_gui.core.imaging import prepare_file
-    from livedetect_gui.core.sandbox import simulated_score
+    from livedetect_gui.core.imaging.prepare import prepare_file
+    from livedetect_gui.sandbox.server import simulated_score
 
     for seed in range(100, 2100):
         make_photo(seed, (1200, 900)).save(path, quality=90)
@@ -75,8 +75,8 @@ def _decide(window, out: Path, tag: str) -> None:  # noqa: ANN001
 def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     """The credentials dialog for each profile kind, then the window in API 3.0 sandbox mode
     with one more photo checked there (a mixed queue: rows keep their backend)."""
-    from livedetect_gui.core.credentials import Api
-    from livedetect_gui.ui.queue_model import FINAL
+    from livedetect_gui.core.service.credentials import Api
+    from livedetect_gui.ui.queue.model import FINAL
 
     for api in Api:
         dialog = window.edit_credentials()
@@ -119,13 +119,13 @@ def main() -> None:
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     scratch = scratch_folder()
-    from livedetect_gui.core.checking import Source
-    from livedetect_gui.core.credentials import CredentialStore
+    from livedetect_gui.core.checks.batch import Source
+    from livedetect_gui.core.service.credentials import CredentialStore
     from livedetect_gui.ui.app import Languages, create_app
-    from livedetect_gui.ui.camera import SyntheticFrameSource
-    from livedetect_gui.ui.main_window import MainWindow
-    from livedetect_gui.ui.queue_model import FINAL, Status
-    from livedetect_gui.ui.settings import DeskSettings
+    from livedetect_gui.ui.capture.camera import SyntheticFrameSource
+    from livedetect_gui.ui.desk.settings import DeskSettings
+    from livedetect_gui.ui.queue.model import FINAL, Status
+    from livedetect_gui.ui.window.main_window import MainWindow
 
     app = create_app(["shots"])
     languages = Languages(app)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from livedetect_gui import __version__
-from livedetect_gui.core.history import default_path
+from livedetect_gui.core.trail.history import default_path
 from tests.conftest import make_photo, photo_with_verdict
 
 SECRET = "the-secret-key-that-must-never-leak-0123456789"
@@ -29,7 +29,7 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
 
 @pytest.fixture
 def secret_sandbox(start_sandbox):
-    from livedetect_gui.core.signing import Account
+    from livedetect_gui.core.service.signing_legacy import Account
 
     # The tests' file servers are on loopback: URL mode may fetch from there.
     return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)],
@@ -168,7 +168,7 @@ def test_prepare_command(tmp_path) -> None:
 
 def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None:
     """Verbose logging, every fault mode, wrong secrets: the key shows up nowhere."""
-    from livedetect_gui.core.signing import Account
+    from livedetect_gui.core.service.signing_legacy import Account
 
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], fail_rate=0.2,
                             reset_rate=0.2, garbage_rate=0.1, throttle_rate=0.1, seed=5)
@@ -207,7 +207,7 @@ def test_credentials_commands_without_keyring_say_so(tmp_path) -> None:
 
 
 def test_credentials_commands_in_real_keyring(tmp_path) -> None:
-    from livedetect_gui.core.credentials import CredentialStore
+    from livedetect_gui.core.service.credentials import CredentialStore
 
     if not CredentialStore().available():
         pytest.skip("no usable keyring backend (the README test command provides one)")
@@ -234,7 +234,7 @@ def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) 
 
 def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
     """Six `livedetect check --sandbox` runs start together on a database not yet created."""
-    from livedetect_gui.core.history import History
+    from livedetect_gui.core.trail.history import History
 
     db = tmp_path / "shared.sqlite3"
     procs = []
@@ -256,7 +256,7 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
 
 
 def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> None:
-    from livedetect_gui.core.history import History
+    from livedetect_gui.core.trail.history import History
 
     db = tmp_path / "h.sqlite3"
     db.write_bytes(b"not a database at all" * 50)
@@ -309,14 +309,14 @@ def test_gui_without_qt_says_what_to_install() -> None:
 
 
 def test_report_pdf_without_qt_says_to_install_the_gui_extra(tmp_path: Path) -> None:
-    from livedetect_gui.cli import EXIT_ERROR
-    from livedetect_gui.core.history import History
+    from livedetect_gui.cli.main import EXIT_ERROR
+    from livedetect_gui.core.trail.history import History
 
     db = tmp_path / "h.sqlite3"
     History(db).close()
     args = ["report", "--from", "2026-01-01", "--to", "2026-12-31", "--history", str(db),
             "--pdf", str(tmp_path / "r.pdf")]
-    code = ("import sys; sys.modules['PySide6'] = None; from livedetect_gui.cli import main; "
+    code = ("import sys; sys.modules['PySide6'] = None; from livedetect_gui.cli.main import main; "
             f"sys.exit(main({args!r}))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)

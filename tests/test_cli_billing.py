@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.signing import Account
+from livedetect_gui.core.service.signing_legacy import Account
 from tests.conftest import make_photo
 from tests.test_cli import SECRET, run, sandbox_env
 
@@ -114,7 +114,7 @@ def test_cost_line_before_a_large_batch_and_holds(tmp_path, start_sandbox) -> No
 
 
 def test_version_imports_nothing_heavy() -> None:
-    code = ("import sys; from livedetect_gui.cli import main\n"
+    code = ("import sys; from livedetect_gui.cli.main import main\n"
             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('requests', 'PIL', 'keyring', 'sqlite3', 'cv2', 'numpy', "
             "'logging', 'typing') if m in sys.modules]\nprint(heavy)")

@@ -13,7 +13,7 @@ import pytest
 
 from devsupport.pg_cluster import PASSWORD_ROLE
 from devsupport.photos import make_photo
-from livedetect_gui.core.history_url import PASSWORD_SERVICE, DatabasePasswords, parse
+from livedetect_gui.core.trail.location import PASSWORD_SERVICE, DatabasePasswords, parse
 
 
 def desk_env(tmp_path: Path, name: str, **extra: str) -> dict[str, str]:

@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .verdict import Verdict, judge
+from livedetect_gui.core.verdict import Verdict, judge
 
 if TYPE_CHECKING:
-    from .errors import Problem
+    from livedetect_gui.core.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class CheckResult:
     def problem(self) -> Problem | None:
         # The bilingual catalogue is imported when first needed: `livedetect prepare` of a
         # good photo never needs it (issue 12: start-up).
-        from .errors import local_problem, service_problem
+        from livedetect_gui.core.errors import local_problem, service_problem
 
         if self.problem_key is not None:
             return local_problem(self.problem_key)

@@ -76,7 +76,7 @@ def configure_process() -> None:
     # the window responsive at a small cost in worker throughput.
     sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
     # Freed photo memory goes back to the system instead of staying at the peak.
-    from livedetect_gui.core.imaging import tune_allocator
+    from livedetect_gui.core.imaging.prepare import tune_allocator
 
     tune_allocator()
 
@@ -85,8 +85,8 @@ def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
     configure_process()
     from PySide6.QtWidgets import QApplication
 
-    from . import settings as desk_settings
-    from .theme import app_icon, apply_palette
+    from livedetect_gui.ui.common.theme import app_icon, apply_palette
+    from livedetect_gui.ui.desk import settings as desk_settings
 
     app = QApplication.instance() or QApplication(list(argv))
     app.setOrganizationName(desk_settings.ORGANIZATION)
@@ -102,15 +102,15 @@ def create_app(argv: Sequence[str]):  # noqa: ANN201 - QApplication
 
 def create_window(app, *, force_sandbox: bool = False, lang_choice: str | None = None,
                   **window_options):  # noqa: ANN001, ANN201
-    from . import settings as desk_settings
-    from .main_window import MainWindow
+    from livedetect_gui.ui.desk import settings as desk_settings
+    from livedetect_gui.ui.window.main_window import MainWindow
 
     settings = desk_settings.load()
     languages = Languages(app)
     lang = languages.apply(lang_choice or settings.language)
     if window_options.get("persist", True):
         # The queue is kept in the data folder (issue 12); throwaway runs keep none.
-        from livedetect_gui.core.queue_store import QueueStore
+        from livedetect_gui.core.checks.saved_queue import QueueStore
 
         window_options.setdefault("queue_path", QueueStore().path)
     window = MainWindow(settings, force_sandbox=force_sandbox, lang=lang, **window_options)
@@ -130,7 +130,7 @@ def self_test() -> int:
 
     from PySide6.QtCore import QTimer
 
-    from livedetect_gui.core.checking import Source
+    from livedetect_gui.core.checks.batch import Source
     from livedetect_gui.core.messages import text
     from livedetect_gui.core.verdict import Verdict, verdict_word
 

@@ -8,15 +8,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from livedetect_gui.core.history import History
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.trail import Anchor
+from livedetect_gui.core.trail.chain import Anchor
+from livedetect_gui.core.trail.history import History
 
 # Records one check normally, then dies (os._exit: no clean-up, as a kill) at the COMMIT
 # of the second one, after the store wrote its anchor.
 _KILLED_AT_COMMIT = textwrap.dedent("""
     import os, sys
-    from livedetect_gui.core.history import History
+    from livedetect_gui.core.trail.history import History
     from livedetect_gui.core.result import CheckResult
 
     history = History(sys.argv[1])

@@ -6,7 +6,7 @@ import shutil
 import threading
 import time
 
-from livedetect_gui.core.checking import (
+from livedetect_gui.core.checks.batch import (
     BatchStop,
     CheckOptions,
     Plan,
@@ -16,12 +16,12 @@ from livedetect_gui.core.checking import (
     plan_batch,
     run_batch,
 )
-from livedetect_gui.core.credentials import Credentials
-from livedetect_gui.core.duplicates import Reuse
-from livedetect_gui.core.history import History
-from livedetect_gui.core.imaging import Limits
-from livedetect_gui.core.pacing import Pacer
-from livedetect_gui.core.prechecks import PrecheckPolicy
+from livedetect_gui.core.checks.reuse import Reuse
+from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
+from livedetect_gui.core.imaging.prepare import Limits
+from livedetect_gui.core.service.credentials import Credentials
+from livedetect_gui.core.service.pacing import Pacer
+from livedetect_gui.core.trail.history import History
 from tests.conftest import make_photo
 
 
@@ -111,7 +111,7 @@ def test_rejected_credentials_stop_the_batch(tmp_path, sandbox, make_client) -> 
 
 def test_api3_auth_failure_stops_the_batch_too(tmp_path, sandbox, make_client) -> None:
     """API 3.0: AuthFailure.* is marked in the catalogue like the legacy codes."""
-    from livedetect_gui.core.credentials import Api
+    from livedetect_gui.core.service.credentials import Api
 
     paths = photos(tmp_path, 40, size=(64, 48))
     wrong = Credentials("", sandbox.account.secret_id, "not-the-key", api=Api.TC3,
@@ -126,7 +126,7 @@ def test_api3_auth_failure_stops_the_batch_too(tmp_path, sandbox, make_client) -
 
 def test_expired_signatures_stop_after_one_renewal_probe(tmp_path, sandbox) -> None:
     """Code 9 even after renewal (this computer's clock is a day behind): concurrency + 1."""
-    from livedetect_gui.core.client import ClientConfig, LiveDetectClient
+    from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
     from tests.conftest import FAST, sandbox_credentials
 
     paths = photos(tmp_path, 30, size=(64, 48))

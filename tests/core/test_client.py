@@ -11,7 +11,9 @@ import pytest
 import requests
 import urllib3
 
-from livedetect_gui.core.client import (
+from livedetect_gui.core.errors import SERVICE_CODES
+from livedetect_gui.core.imaging.prepare import PreparedImage, prepare_file
+from livedetect_gui.core.service.client import (
     BadEndpoint,
     ClientConfig,
     LiveDetectClient,
@@ -19,10 +21,8 @@ from livedetect_gui.core.client import (
     endpoint_url,
     resolve_endpoint,
 )
-from livedetect_gui.core.credentials import Credentials
-from livedetect_gui.core.errors import SERVICE_CODES
-from livedetect_gui.core.imaging import PreparedImage, prepare_file
-from livedetect_gui.core.signing import sign
+from livedetect_gui.core.service.credentials import Credentials
+from livedetect_gui.core.service.signing_legacy import sign
 from livedetect_gui.core.verdict import Verdict
 from tests.conftest import FAST, make_photo, photo_with_verdict, sandbox_credentials
 from tests.core.servers import canned_server, file_server, self_signed_cert

@@ -13,14 +13,14 @@ from contextlib import contextmanager, suppress
 
 import pytest
 
-from livedetect_gui.core.client import (
+from livedetect_gui.core.imaging.prepare import prepare_file
+from livedetect_gui.core.service.client import (
     MAX_ANSWER_BYTES,
     BadSetting,
     ClientConfig,
     LiveDetectClient,
 )
-from livedetect_gui.core.credentials import Api, Credentials
-from livedetect_gui.core.imaging import prepare_file
+from livedetect_gui.core.service.credentials import Api, Credentials
 from tests.conftest import FAST
 
 LEGACY = Credentials("1000001", "AKIDhostile", "key")

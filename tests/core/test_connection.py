@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from livedetect_gui.core import connection
-from livedetect_gui.core.connection import ConnectionProblem, Mode
-from livedetect_gui.core.credentials import Api, Credentials, CredentialStore
 from livedetect_gui.core.messages import environment_language, text
+from livedetect_gui.core.service import connection
+from livedetect_gui.core.service.connection import ConnectionProblem, Mode
+from livedetect_gui.core.service.credentials import Api, Credentials, CredentialStore
 
 ENV = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKIDenv", "LIVEDETECT_SECRET_KEY": "k"}
 
@@ -101,8 +101,8 @@ def test_api_choice_follows_the_credentials_rules() -> None:
 
 
 def test_sandbox_credentials_per_generation() -> None:
-    from livedetect_gui.core.connection import SANDBOX_REGION, sandbox
-    from livedetect_gui.core.signing import Account
+    from livedetect_gui.core.service.connection import SANDBOX_REGION, sandbox
+    from livedetect_gui.core.service.signing_legacy import Account
 
     account = Account(appid="1250000", secret_id="AKIDsb", secret_key="sb-key")
     legacy = sandbox(account, "http://127.0.0.1:1", env={})

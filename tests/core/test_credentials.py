@@ -11,7 +11,7 @@ import keyring.backend
 import pytest
 from keyring.backends import chainer, fail
 
-from livedetect_gui.core.credentials import (
+from livedetect_gui.core.service.credentials import (
     Credentials,
     CredentialStore,
     KeyringUnavailable,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from livedetect_gui.core.csv_cells import safe_cell
-from livedetect_gui.core.history import History
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail.csv_cells import safe_cell
+from livedetect_gui.core.trail.history import History
 
 
 def test_formula_starts_are_neutralised_and_plain_values_kept() -> None:

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.cli import main as cli_main
-from livedetect_gui.core.history import History, HistoryError, Query, Recorder, default_path
+from livedetect_gui.cli.main import main as cli_main
 from livedetect_gui.core.result import CheckResult, PreparedInfo
-from livedetect_gui.core.store import SCHEMA_VERSION
-from livedetect_gui.core.trail import (
+from livedetect_gui.core.trail.chain import (
     FIELDS,
     Decision,
     DecisionError,
@@ -26,6 +24,8 @@ from livedetect_gui.core.trail import (
     from_row,
     row_values,
 )
+from livedetect_gui.core.trail.history import History, HistoryError, Query, Recorder, default_path
+from livedetect_gui.core.trail.store import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -236,7 +236,7 @@ def test_export_is_complete_formula_safe_and_atomic(tmp_path) -> None:
 
 WRITER = """
 import sys
-from livedetect_gui.core.history import History
+from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.result import CheckResult
 history = History(sys.argv[1], operator=sys.argv[2])
 for i in range(int(sys.argv[3])):
@@ -348,7 +348,7 @@ def test_read_only_folder_opens_read_only(tmp_path) -> None:
         for file in folder.iterdir():
             os.chown(file, 65534, 65534)
         script = (
-            "from livedetect_gui.core.history import History, HistoryError\n"
+            "from livedetect_gui.core.trail.history import History, HistoryError\n"
             "from livedetect_gui.core.result import CheckResult\n"
             f"h = History({str(folder / 'h.sqlite3')!r})\n"
             "print(h.read_only, h.count(), h.verify().intact)\n"

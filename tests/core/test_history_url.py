@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.history_url import (
+from livedetect_gui.core.trail.location import (
     ENV_HISTORY_URL,
     BadHistoryUrl,
     DatabasePasswords,

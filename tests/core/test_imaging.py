@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from livedetect_gui.core.imaging import (
+from livedetect_gui.core.imaging.prepare import (
     ImageRefused,
     Limits,
     load_thumbnail,
@@ -247,7 +247,7 @@ def test_frame_quality_flags_dark_overexposed_and_blurred() -> None:
     from PIL import ImageEnhance, ImageFilter
 
     from livedetect_gui import resource
-    from livedetect_gui.core.quality import assess
+    from livedetect_gui.core.imaging.quality import assess
 
     face = Image.open(resource("samples/face.jpg")).convert("RGB")
     assert assess(face).warnings == ()
@@ -343,7 +343,7 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     import threading
     import time
 
-    from livedetect_gui.core.imaging import PREPARATION_BUDGET, MemoryBudget
+    from livedetect_gui.core.imaging.prepare import PREPARATION_BUDGET, MemoryBudget
 
     budget = MemoryBudget(100)
     order: list[str] = []
@@ -415,7 +415,7 @@ def test_mutated_files_are_refused_never_crash() -> None:
     format we read. Each ends in ImageRefused (a message for the operator), nothing else."""
     import random
 
-    from livedetect_gui.core.sandbox import ImageProblem, score_image
+    from livedetect_gui.sandbox.server import ImageProblem, score_image
 
     rnd = random.Random(5)
     bases = []

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from livedetect_gui.core.imaging import ImageRefused
-from livedetect_gui.core.intake import fetch_url_image
+from livedetect_gui.core.checks.intake import fetch_url_image
+from livedetect_gui.core.imaging.prepare import ImageRefused
 from tests.conftest import make_photo
 from tests.core.servers import image_server
 

@@ -54,8 +54,8 @@ def test_atomic_private_keeps_the_old_file_when_writing_fails(tmp_path):
 
 
 def test_the_data_folder_is_private_whatever_the_umask(open_umask, tmp_path, monkeypatch) -> None:
-    from livedetect_gui.core.history import History
     from livedetect_gui.core.paths import data_dir
+    from livedetect_gui.core.trail.history import History
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     (tmp_path / "xdg").mkdir()

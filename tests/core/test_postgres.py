@@ -9,8 +9,8 @@ import sys
 import psycopg
 import pytest
 
-from livedetect_gui.core.history_url import parse
-from livedetect_gui.core.postgres import (
+from livedetect_gui.core.trail.location import parse
+from livedetect_gui.core.trail.postgres_server import (
     Connection,
     SchemaTooNew,
     StoreUnavailable,
@@ -40,8 +40,8 @@ def test_desks_starting_together_migrate_once(pg_url: str) -> None:
     built once (a second CREATE TABLE t would fail the loser)."""
     code = (
         "import json, sys\n"
-        "from livedetect_gui.core.history_url import parse\n"
-        "from livedetect_gui.core.postgres import connect, migrate\n"
+        "from livedetect_gui.core.trail.location import parse\n"
+        "from livedetect_gui.core.trail.postgres_server import connect, migrate\n"
         "with connect(parse(sys.argv[1])) as conn:\n"
         "    print(migrate(conn, json.loads(sys.argv[2])))\n"
     )

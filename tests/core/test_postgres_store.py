@@ -14,11 +14,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from livedetect_gui.core.history import History, HistoryError, Query, open_history
-from livedetect_gui.core.history_url import parse
-from livedetect_gui.core.postgres_store import PostgresStore, PushRefused, push, waiting_message
-from livedetect_gui.core.reports import ReportOptions, build_report
 from livedetect_gui.core.result import CheckResult, PreparedInfo
+from livedetect_gui.core.trail.history import History, HistoryError, Query, open_history
+from livedetect_gui.core.trail.location import parse
+from livedetect_gui.core.trail.postgres_store import (
+    PostgresStore,
+    PushRefused,
+    push,
+    waiting_message,
+)
+from livedetect_gui.core.trail.reports import ReportOptions, build_report
 
 
 def result(n: int, score: float | None = 90, code: int | None = 0,
@@ -185,8 +190,8 @@ def test_a_desk_killed_with_records_spooled_sends_them_at_next_start(
     spool = tmp_path / "killed.sqlite3"
     code = (
         "import os, sys\n"
-        "from livedetect_gui.core.history import open_history\n"
-        "from livedetect_gui.core.history_url import parse\n"
+        "from livedetect_gui.core.trail.history import open_history\n"
+        "from livedetect_gui.core.trail.location import parse\n"
         "from livedetect_gui.core.result import CheckResult\n"
         "h = open_history(parse(sys.argv[1]), spool=sys.argv[2])\n"
         "for n in range(40):\n"
@@ -288,7 +293,7 @@ def test_a_rewritten_chain_is_caught_by_the_desks_witness(pg_url: str, tmp_path:
     head row: the chain is self-consistent, but this desk remembers its last record's hash."""
     from dataclasses import replace
 
-    from livedetect_gui.core.trail import chained
+    from livedetect_gui.core.trail.chain import chained
 
     history = shared(pg_url, tmp_path, forward=False)
     for n in range(5):

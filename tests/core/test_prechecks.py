@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 
-from livedetect_gui.core.faces import FaceBox, crop_to_face, detect_faces
-from livedetect_gui.core.imaging import prepare_bytes
-from livedetect_gui.core.prechecks import PrecheckPolicy, precheck, precheck_image
+from livedetect_gui.core.imaging.faces import FaceBox, crop_to_face, detect_faces
+from livedetect_gui.core.imaging.prechecks import PrecheckPolicy, precheck, precheck_image
+from livedetect_gui.core.imaging.prepare import prepare_bytes
 from tests.conftest import make_photo
 
 skimage = pytest.importorskip("skimage")
@@ -87,7 +87,7 @@ def test_first_detection_from_several_threads_at_once() -> None:
     import sys
 
     code = ("import threading\nfrom PIL import Image\n"
-            "from livedetect_gui.core.faces import detect_faces\nerrors = []\n"
+            "from livedetect_gui.core.imaging.faces import detect_faces\nerrors = []\n"
             "def work():\n    try:\n        detect_faces(Image.new('RGB', (100, 100)))\n"
             "    except Exception as exc:\n        errors.append(repr(exc))\n"
             "threads = [threading.Thread(target=work) for _ in range(4)]\n"

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.checking import Source
-from livedetect_gui.core.queue_store import QueuedItem, QueueFileError, QueueState, QueueStore
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.saved_queue import (
+    QueuedItem,
+    QueueFileError,
+    QueueState,
+    QueueStore,
+)
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 
 
@@ -60,8 +65,8 @@ def test_corrupt_file_is_set_aside_not_lost(tmp_path) -> None:
 WRITER = r"""
 import sys
 from pathlib import Path
-from livedetect_gui.core.checking import Source
-from livedetect_gui.core.queue_store import QueuedItem, QueueStore
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.saved_queue import QueuedItem, QueueStore
 
 store = QueueStore(sys.argv[1])
 items = []

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.checking import BatchStop, Source, StopReason, run_batch
-from livedetect_gui.core.history import History
-from livedetect_gui.core.imaging import Limits
-from livedetect_gui.core.recording import internal_error, should_record
+from livedetect_gui.core.checks.batch import BatchStop, Source, StopReason, run_batch
+from livedetect_gui.core.checks.recording import internal_error, should_record
+from livedetect_gui.core.imaging.prepare import Limits
+from livedetect_gui.core.trail.history import History
 from tests.conftest import make_photo
 
 

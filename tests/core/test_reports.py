@@ -10,10 +10,10 @@ from datetime import datetime
 
 import pytest
 
-from livedetect_gui.cli import main as cli_main
-from livedetect_gui.core.history import History
-from livedetect_gui.core.reports import ReportOptions, build_report
+from livedetect_gui.cli.main import main as cli_main
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail.reports import ReportOptions, build_report
 
 DAY1 = datetime(2026, 11, 2, 10, 0).timestamp()  # a Monday
 DAY2 = datetime(2026, 11, 3, 10, 0).timestamp()

@@ -17,10 +17,10 @@ from collections import Counter
 
 from PIL import Image
 
-from livedetect_gui.core.checking import Source, run_batch
-from livedetect_gui.core.imaging import Limits, prepare_file
-from livedetect_gui.core.sandbox import Sandbox, SandboxConfig, simulated_score
+from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, simulated_score
 from tests.conftest import make_photo
 
 
@@ -148,7 +148,7 @@ def test_multipart_bodies_from_both_http_libraries() -> None:
     import requests
     import urllib3
 
-    from livedetect_gui.core.sandbox import _multipart_fields
+    from livedetect_gui.sandbox.server import _multipart_fields
 
     payload = b"\xff\xd8binary\r\n--not-a-boundary\r\n\r\nstill data\r\n"
     built = requests.Request("POST", "http://127.0.0.1/", data={"appid": "42"},
@@ -177,7 +177,7 @@ def _jpeg_bytes(seed: int = 1, size: tuple[int, int] = (320, 240)) -> bytes:
 
 def _signed_request(sandbox, image: bytes | None = None, url: str | None = None,
                     signature: str | None = None, extra: bytes = b"") -> bytes:
-    from livedetect_gui.core.signing import sign
+    from livedetect_gui.core.service.signing_legacy import sign
 
     acc = sandbox.account
     signature = signature or sign(acc.appid, acc.secret_id, acc.secret_key, expires_in=600)
@@ -380,7 +380,7 @@ def test_url_redirects_are_checked_like_the_first_url(start_sandbox) -> None:
 
 
 def test_non_loopback_binding_is_announced(caplog) -> None:
-    with caplog.at_level("WARNING", logger="livedetect_gui.core.sandbox"):
+    with caplog.at_level("WARNING", logger="livedetect_gui.sandbox.server"):
         box = Sandbox(SandboxConfig(host="0.0.0.0", port=0))
     try:
         assert box.exposed
@@ -393,7 +393,7 @@ def test_non_loopback_binding_is_announced(caplog) -> None:
 
 
 def test_header_caps_and_plausible_signature_times(sandbox) -> None:
-    from livedetect_gui.core.signing import plaintext, sign_plaintext
+    from livedetect_gui.core.service.signing_legacy import plaintext, sign_plaintext
 
     acc = sandbox.account
     status, answer = _exchange(sandbox, _signed_request(sandbox, signature="A" * 60_000))
@@ -422,7 +422,7 @@ def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> No
     def small_limits() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (300, 300))
 
-    code = ("from livedetect_gui.core.sandbox import Sandbox, SandboxConfig, SPARE_FILES\n"
+    code = ("from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, SPARE_FILES\n"
             "box = Sandbox(SandboxConfig())\n"
             "print(box.max_connections, 300 - SPARE_FILES)\n"
             "box.stop()\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.signing import (
+from livedetect_gui.core.service.signing_legacy import (
     Account,
     SignatureCache,
     SignatureError,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.spool import Anchor, Forwarder, Spool, Spooled
+from livedetect_gui.core.trail.outbox import Anchor, Forwarder, Spool, Spooled
 
 
 def test_spool_keeps_order_privately_and_survives_reopening(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_a_killed_writer_loses_nothing(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     code = (
         "import os, sys\n"
-        "from livedetect_gui.core.spool import Spool\n"
+        "from livedetect_gui.core.trail.outbox import Spool\n"
         f"s = Spool({str(path)!r})\n"
         "for n in range(50):\n"
         "    s.put(f'id-{n}', {'n': n})\n"

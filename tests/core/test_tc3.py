@@ -17,10 +17,13 @@ import pytest
 import requests
 from PIL import Image
 
-from livedetect_gui.core import signing_tc3
-from livedetect_gui.core.backend_tc3 import IMAGE_BASE64_LIMIT
-from livedetect_gui.core.client import BadSetting, ClientConfig, LiveDetectClient
-from livedetect_gui.core.credentials import (
+from livedetect_gui.core.errors import LOCAL_PROBLEMS, TC3_CODES, service_problem
+from livedetect_gui.core.imaging.prepare import Limits, prepare_file
+from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.service import signing_tc3
+from livedetect_gui.core.service.backend_tc3 import IMAGE_BASE64_LIMIT
+from livedetect_gui.core.service.client import BadSetting, ClientConfig, LiveDetectClient
+from livedetect_gui.core.service.credentials import (
     TC3_REGIONS,
     Api,
     BadCredentials,
@@ -28,12 +31,9 @@ from livedetect_gui.core.credentials import (
     apply_choice,
     from_environment,
 )
-from livedetect_gui.core.errors import LOCAL_PROBLEMS, TC3_CODES, service_problem
-from livedetect_gui.core.imaging import Limits, prepare_file
-from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.sandbox import Sandbox
-from livedetect_gui.core.sandbox_tc3 import simulated_score
 from livedetect_gui.core.verdict import Verdict, default_threshold, threshold_presets
+from livedetect_gui.sandbox.server import Sandbox
+from livedetect_gui.sandbox.tc3 import simulated_score
 from tests.conftest import FAST, make_photo
 from tests.core.servers import canned_server
 
@@ -496,8 +496,8 @@ def test_api3_endpoints() -> None:
 
 
 def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
-    from livedetect_gui.core.credentials import CredentialStore
-    from livedetect_gui.core.signing import Account
+    from livedetect_gui.core.service.credentials import CredentialStore
+    from livedetect_gui.core.service.signing_legacy import Account
     from tests.test_cli import run
 
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.connection import Connection, Mode
-from livedetect_gui.core.credentials import Credentials, CredentialStore
-from livedetect_gui.core.sandbox import Sandbox
+from livedetect_gui.core.service.connection import Connection, Mode
+from livedetect_gui.core.service.credentials import Credentials, CredentialStore
+from livedetect_gui.sandbox.server import Sandbox
 from livedetect_gui.ui.app import configure_process
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.queue_model import FINAL, Status
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.queue.model import FINAL, Status
+from livedetect_gui.ui.window.main_window import MainWindow
 
 WAIT_MS = 30_000
 

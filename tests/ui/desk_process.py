@@ -28,12 +28,12 @@ def main() -> int:
     step = sys.argv[2]
     from PySide6.QtCore import QTimer
 
-    from livedetect_gui.core.connection import Connection, Mode
-    from livedetect_gui.core.credentials import Credentials, CredentialStore
+    from livedetect_gui.core.service.connection import Connection, Mode
+    from livedetect_gui.core.service.credentials import Credentials, CredentialStore
     from livedetect_gui.ui.app import create_app
-    from livedetect_gui.ui.main_window import MainWindow
-    from livedetect_gui.ui.queue_model import FINAL
-    from livedetect_gui.ui.settings import DeskSettings
+    from livedetect_gui.ui.desk.settings import DeskSettings
+    from livedetect_gui.ui.queue.model import FINAL
+    from livedetect_gui.ui.window.main_window import MainWindow
 
     app = create_app([sys.argv[0]])
     window = MainWindow(DeskSettings(prechecks=False, confirm_over=0, concurrency=2),

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from livedetect_gui.core.connection import Connection, Mode
-from livedetect_gui.core.credentials import Credentials
-from livedetect_gui.core.history import History
-from livedetect_gui.core.pacing import pacer_for
-from livedetect_gui.core.queue_store import QueueStore
-from livedetect_gui.ui.dialogs import CredentialsDialog
-from livedetect_gui.ui.queue_model import FINAL, Status
+from livedetect_gui.core.checks.saved_queue import QueueStore
+from livedetect_gui.core.service.connection import Connection, Mode
+from livedetect_gui.core.service.credentials import Credentials
+from livedetect_gui.core.service.pacing import pacer_for
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.ui.dialogs.credentials import CredentialsDialog
+from livedetect_gui.ui.queue.model import FINAL, Status
 from tests.conftest import make_photo
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 

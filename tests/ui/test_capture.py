@@ -11,12 +11,12 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from livedetect_gui import resource
-from livedetect_gui.core.credentials import CredentialStore
-from livedetect_gui.ui.camera import CameraInfo, SyntheticFrameSource
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.qimages import to_qimage
-from livedetect_gui.ui.queue_model import FINAL, Status
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.ui.capture.camera import CameraInfo, SyntheticFrameSource
+from livedetect_gui.ui.common.qimages import to_qimage
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.queue.model import FINAL, Status
+from livedetect_gui.ui.window.main_window import MainWindow
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
 

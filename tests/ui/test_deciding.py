@@ -11,11 +11,11 @@ import stat
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from livedetect_gui.core.history import History, Query
-from livedetect_gui.core.lazy_history import LazyHistory
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.trail import Decision, DecisionError
-from livedetect_gui.ui.queue_model import Status
+from livedetect_gui.core.trail.chain import Decision, DecisionError
+from livedetect_gui.core.trail.history import History, Query
+from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.ui.queue.model import Status
 from tests.conftest import photo_with_verdict
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
@@ -205,8 +205,8 @@ def test_lazy_history_spools_when_the_database_cannot_be_opened(tmp_path) -> Non
 def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path) -> None:
     from PySide6.QtCore import QDate
 
-    from livedetect_gui.ui.history_view import HistoryPanel
-    from livedetect_gui.ui.tasks import Pools, TaskRunner
+    from livedetect_gui.ui.audit.history_view import HistoryPanel
+    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
     history = History(tmp_path / "h.sqlite3", operator="ann")
     check_id = history.record(CheckResult(
@@ -234,7 +234,7 @@ def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path)
 
 def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make_window,
                                                                      tmp_path) -> None:
-    from livedetect_gui.core.kept_photos import photo_days
+    from livedetect_gui.core.trail.kept_photos import photo_days
 
     kept = make_window(keep_photos_days=30, operator="ann")
     off = make_window(operator="ann")  # the default: nothing kept

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from livedetect_gui.core.history import History
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.ui.decision_panel import DecisionPanel
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.ui.queue.decision_panel import DecisionPanel
 
 
 def test_keyboard_decision_with_override_reason_and_scanned_reference(qtbot, tmp_path) -> None:

@@ -19,16 +19,16 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from livedetect_gui.core.checking import Source
-from livedetect_gui.core.connection import Mode
-from livedetect_gui.core.credentials import CredentialStore
-from livedetect_gui.core.history import History
+from livedetect_gui.core.checks.batch import Source
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.ui import settings as desk_settings
-from livedetect_gui.ui.camera import SyntheticFrameSource
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.queue_model import ROW_ICON, Status
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.service.connection import Mode
+from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.ui.capture.camera import SyntheticFrameSource
+from livedetect_gui.ui.desk import settings as desk_settings
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.queue.model import ROW_ICON, Status
+from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo
 from tests.core.servers import file_server
 from tests.ui.conftest import WAIT_MS, point_at, wait_final, wait_prepared

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.checking import Source
-from livedetect_gui.core.connection import Mode
-from livedetect_gui.core.credentials import CredentialStore
-from livedetect_gui.core.history import History
-from livedetect_gui.ui.desk import Desk
-from livedetect_gui.ui.queue_model import FINAL, Status
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.service.connection import Mode
+from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.ui.desk.controller import Desk
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.queue.model import FINAL, Status
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import image_server
 from tests.ui.conftest import WAIT_MS
@@ -151,7 +151,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
 
     from PySide6.QtCore import QSettings
 
-    from livedetect_gui.ui import settings as desk_settings
+    from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
     desk.persist = True
@@ -174,7 +174,7 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
 
     from PySide6.QtCore import QSettings
 
-    from livedetect_gui.ui import settings as desk_settings
+    from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
     desk.persist = True

@@ -8,10 +8,10 @@ from keyring.backends import fail
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit
 
-from livedetect_gui.core.connection import Mode
-from livedetect_gui.ui import settings as desk_settings
-from livedetect_gui.ui.dialogs import CredentialsDialog
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.service.connection import Mode
+from livedetect_gui.ui.desk import settings as desk_settings
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.dialogs.credentials import CredentialsDialog
 from tests.ui.conftest import WAIT_MS
 
 SECRET = "dialog-secret-key-0123456789abcdef"
@@ -129,7 +129,7 @@ def test_window_geometry_persists(qtbot, make_window) -> None:
 
 
 def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None:
-    from livedetect_gui.core.credentials import CredentialStore
+    from livedetect_gui.core.service.credentials import CredentialStore
     from livedetect_gui.ui.app import create_window
 
     window = create_window(qapp, force_sandbox=True, lang_choice="en",

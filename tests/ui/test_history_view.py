@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from devsupport.sample_trail import fill
-from livedetect_gui.core.history import History, Query
-from livedetect_gui.core.lazy_history import LazyHistory as SharedHistory
-from livedetect_gui.ui.history_view import PAGE, HistoryPanel
-from livedetect_gui.ui.tasks import Pools, TaskRunner
+from livedetect_gui.core.trail.history import History, Query
+from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
+from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
 COUNT = 100_000
 
@@ -96,7 +96,7 @@ def test_export_writes_every_matching_record_like_the_cli(qtbot, panel, big_trai
     assert len(rows) == total > 50_000 and {r["kind"] for r in rows} == {"check"}
     assert f"Exported {total:,} records" in panel.status.text()
 
-    from livedetect_gui.cli import main
+    from livedetect_gui.cli.main import main
 
     cli_out = tmp_path / "cli.csv"
     since = panel.since.date().toString("yyyy-MM-dd")

@@ -7,11 +7,11 @@ import psycopg
 from PySide6.QtCore import QDate
 
 from devsupport.sample_trail import fill
-from livedetect_gui.core.history import Query, open_history
-from livedetect_gui.core.history_url import parse
-from livedetect_gui.core.lazy_history import LazyHistory
-from livedetect_gui.ui.history_view import PAGE, HistoryPanel
-from livedetect_gui.ui.tasks import Pools, TaskRunner
+from livedetect_gui.core.trail.history import Query, open_history
+from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.core.trail.location import parse
+from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
 COUNT = 3000
 

@@ -11,11 +11,11 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QSpinBox, QTableView, QToolButton
 
-from livedetect_gui.core.checking import Source
-from livedetect_gui.core.connection import Mode
-from livedetect_gui.core.history import History
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.service.connection import Mode
+from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.verdict import Verdict
-from livedetect_gui.ui.queue_model import Status
+from livedetect_gui.ui.queue.model import Status
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import file_server
 from tests.ui.conftest import point_at, wait_final, wait_prepared

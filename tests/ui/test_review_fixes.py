@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QMessageBox
 
-from livedetect_gui.core.connection import Connection, Mode
-from livedetect_gui.core.credentials import Credentials
-from livedetect_gui.ui.queue_model import Status
+from livedetect_gui.core.service.connection import Connection, Mode
+from livedetect_gui.core.service.credentials import Credentials
+from livedetect_gui.ui.queue.model import Status
 from tests.conftest import make_photo
 from tests.ui.conftest import WAIT_MS, point_at, wait_final, wait_prepared
 
@@ -137,7 +137,7 @@ def test_closing_waits_once_for_all_pools_together(qtbot) -> None:
     import threading
     import time
 
-    from livedetect_gui.ui.tasks import Pools, TaskRunner
+    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
     pools, tasks = Pools(), TaskRunner()
     release = threading.Event()

@@ -9,10 +9,10 @@ import psycopg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton
 
-from livedetect_gui.core.credentials import CredentialStore
-from livedetect_gui.core.history_url import ENV_HISTORY_URL
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.core.trail.location import ENV_HISTORY_URL
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import photo_with_verdict
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
@@ -73,8 +73,8 @@ def test_settings_refuse_a_history_url_with_a_password_and_keep_it_in_the_keyrin
         qtbot) -> None:
     from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
-    from livedetect_gui.core import history_url
-    from livedetect_gui.ui.dialogs import SettingsDialog
+    from livedetect_gui.core.trail import location as history_url
+    from livedetect_gui.ui.dialogs.credentials import SettingsDialog
 
     dialog = SettingsDialog(DeskSettings())
     qtbot.addWidget(dialog)

@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 
-from livedetect_gui.core.connection import Connection, Mode
-from livedetect_gui.core.credentials import TC3_REGIONS, Api, Credentials
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.ui.dialogs import CredentialsDialog
-from livedetect_gui.ui.main_window import MainWindow
-from livedetect_gui.ui.queue_model import Status
-from livedetect_gui.ui.settings import DeskSettings
+from livedetect_gui.core.service.connection import Connection, Mode
+from livedetect_gui.core.service.credentials import TC3_REGIONS, Api, Credentials
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.dialogs.credentials import CredentialsDialog
+from livedetect_gui.ui.queue.model import Status
+from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo
 from tests.core.servers import canned_server
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
@@ -302,7 +302,7 @@ def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -
 def test_per_backend_settings_persist_and_bad_values_fall_back(qtbot) -> None:
     from PySide6.QtCore import QSettings
 
-    from livedetect_gui.ui import settings as desk_settings
+    from livedetect_gui.ui.desk import settings as desk_settings
 
     store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
     try:

@@ -1,0 +1,158 @@
+"""The desk's queue on disk: closing, a crash or a power cut loses nothing, sends nothing twice.
+
+One JSON file in the data folder, replaced whole and atomically on every save (a temporary
+0600 file, fsync, rename: a reader sees the old queue or the new one, never half of one).
+Photos that exist only in memory (pasted, captured without a file) are kept beside it, one
+private file each, written once. The desk owns the list of items and calls ``save`` when it
+changes (from a worker: it is disk I/O) and ``load`` at start.
+
+Sending nothing twice: an item saved as SENDING when the desk died may or may not have reached
+the service. ``load`` gives it back as WAITING with ``interrupted=True``; sending it again goes
+through the duplicate rule, which reuses the judgement if the desk recorded one before it
+died. (A call answered but not yet recorded at the instant of a power cut cannot be known.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.paths import atomic_private, data_dir, private_dir, write_private
+from livedetect_gui.core.result import CheckResult, PreparedInfo
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+
+class QueueState(StrEnum):
+    WAITING = "waiting"  # to be checked
+    HELD = "held"  # held by a pre-check, waiting for the operator
+    SENDING = "sending"  # a call may be in flight
+    DONE = "done"  # has a result (judged, refused, error or not sent)
+
+
+@dataclass(frozen=True)
+class QueuedItem:
+    source: Source
+    state: QueueState = QueueState.WAITING
+    result: CheckResult | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    added_at: float = field(default_factory=time.time)
+    # Restored from SENDING: the desk died while its call may have been in flight.
+    interrupted: bool = False
+
+    def with_state(self, state: QueueState, result: CheckResult | None = None) -> QueuedItem:
+        return dataclasses.replace(self, state=state,
+                                   result=result if result is not None else self.result)
+
+
+class QueueFileError(RuntimeError):
+    """The queue file could not be read; it was set aside (named in the message)."""
+
+
+class QueueStore:
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else data_dir() / "queue.json"
+        self.photos = self.path.with_name(self.path.stem + "-photos")
+
+    def save(self, items: Sequence[QueuedItem]) -> None:
+        """Replace the stored queue with ``items`` (atomic; raises OSError on a full disk,
+        leaving the previous queue intact)."""
+        private_dir(self.path.parent)
+        entries = []
+        for item in items:
+            entry = _item_to_dict(item)
+            if item.source.data is not None:
+                entry["source"]["data_file"] = self._keep_photo(item.id, item.source.data)
+            entries.append(entry)
+        with atomic_private(self.path, "w", encoding="utf-8") as out:
+            json.dump({"version": FORMAT_VERSION, "items": entries}, out, ensure_ascii=False)
+        self._forget_photos({item.id for item in items if item.source.data is not None})
+
+    def load(self) -> list[QueuedItem]:
+        """The saved queue, in order; empty when there is none. A corrupt file is renamed
+        aside (``queue.json.bad-<time>``) and QueueFileError says so: never a silent loss."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.part"):
+            with contextlib.suppress(OSError):  # a save cut short by a kill: never complete
+                leftover.unlink()
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        try:
+            document = json.loads(raw)
+            if document.get("version") != FORMAT_VERSION:
+                raise ValueError(f"unknown queue format {document.get('version')!r}")
+            items = [self._item_from_dict(entry) for entry in document["items"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            aside = self.path.with_name(f"{self.path.name}.bad-{int(time.time())}")
+            with contextlib.suppress(OSError):
+                os.replace(self.path, aside)
+            raise QueueFileError(f"the saved queue could not be read ({exc}); it was kept as "
+                                 f"{aside}") from None
+        return [dataclasses.replace(item, state=QueueState.WAITING, interrupted=True)
+                if item.state is QueueState.SENDING else item for item in items]
+
+    def clear(self) -> None:
+        self.save([])
+
+    # -- photos held only in memory --------------------------------------------------------
+
+    def _keep_photo(self, item_id: str, data: bytes) -> str:
+        name = f"{item_id}.bin"
+        path = self.photos / name
+        if not path.exists():  # written once: a photo's bytes never change under its id
+            private_dir(self.photos)
+            write_private(path, data)
+        return name
+
+    def _forget_photos(self, keep: set[str]) -> None:
+        if not self.photos.is_dir():
+            return
+        for path in self.photos.glob("*.bin"):
+            if path.stem not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def _item_from_dict(self, entry: dict[str, Any]) -> QueuedItem:
+        src = entry["source"]
+        data = None
+        if src.get("data_file"):
+            data = (self.photos / Path(src["data_file"]).name).read_bytes()
+        source = Source(label=str(src["label"]), path=Path(src["path"]) if src.get("path")
+                        else None, url=src.get("url"), data=data)
+        result = _result_from_dict(entry["result"]) if entry.get("result") else None
+        return QueuedItem(source=source, state=QueueState(entry["state"]), result=result,
+                          id=str(entry["id"]), added_at=float(entry["added_at"]),
+                          interrupted=bool(entry.get("interrupted", False)))
+
+
+def _item_to_dict(item: QueuedItem) -> dict[str, Any]:
+    source = item.source
+    return {
+        "id": item.id, "state": item.state.value, "added_at": item.added_at,
+        "interrupted": item.interrupted,
+        "source": {"label": source.label, "path": str(source.path) if source.path else None,
+                   "url": source.url},
+        "result": dataclasses.asdict(item.result) if item.result is not None else None,
+    }
+
+
+def _result_from_dict(data: dict[str, Any]) -> CheckResult:
+    known = {f.name for f in dataclasses.fields(CheckResult)}
+    values = {k: v for k, v in data.items() if k in known}
+    if values.get("prepared"):
+        values["prepared"] = PreparedInfo(**values["prepared"])
+    return CheckResult(**values)

@@ -1,0 +1,3 @@
+"""Photos before a paid call: preparation to the service's limits, faces, quality and the pre-
+checks.
+"""

@@ -1,0 +1,408 @@
+"""The audit trail as the rest of the desk uses it: record checks and decisions, page, export,
+verify, find an earlier judgement of the same photo.
+
+``History`` is the policy (who the operator is, what a valid decision is, what is exported,
+what happens when the database cannot take a row); a ``TrailStore`` (``store.py``) is where
+the records live. The secret key is never stored: a record holds only what a CheckResult
+and a decision hold. Rows keep message keys and parameters, never English text, so the desk
+shows old rows in the operator's current language.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import getpass
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from livedetect_gui.core.paths import atomic_private, history_path
+from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.trail.chain import (
+    DEFAULT_REASONS,
+    FIELDS,
+    ChainState,
+    Decision,
+    DecisionError,
+    Kind,
+    Reason,
+    Record,
+    check_record,
+    from_row,
+    is_override,
+    new_id,
+    row_values,
+)
+from livedetect_gui.core.trail.csv_cells import safe_cell
+from livedetect_gui.core.trail.location import HistoryUrl
+from livedetect_gui.core.trail.store import (
+    SCHEMA_VERSION,
+    HistoryError,
+    Query,
+    SQLiteStore,
+    TrailStore,
+)
+
+__all__ = ["SCHEMA_VERSION", "History", "HistoryError", "Query", "Recorder", "default_path",
+           "open_history"]
+
+log = logging.getLogger(__name__)
+
+ENV_OPERATOR = "LIVEDETECT_OPERATOR"
+
+
+def default_path() -> Path:
+    return history_path()
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return "unknown"
+
+
+def current_operator() -> str:
+    """The operator's name/ID as identified at the start of a shift; the desk passes its own.
+    The CLI takes it from $LIVEDETECT_OPERATOR. Empty when nobody identified."""
+    return os.environ.get(ENV_OPERATOR, "").strip()
+
+
+class History:
+    """Thread-safe (the store serialises writes); one per process and database."""
+
+    def __init__(self, path: str | Path | None = None, operator: str | None = None, *,
+                 store: TrailStore | None = None, read_only: bool | None = None,
+                 busy_seconds: float = 60.0) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.store = store or SQLiteStore(self.path, busy_seconds=busy_seconds,
+                                          read_only=read_only)
+        self.operator = current_operator() if operator is None else operator
+        self.os_user = os_user()
+        self.desk = socket.gethostname()
+        self.spool_path = self.path.with_name(self.path.name + ".spool")
+        self._spool_lock = threading.Lock()
+        if not self.store.read_only:
+            self.flush_spool()
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSION
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def check_record(self, result: CheckResult, record_id: str | None = None) -> Record:
+        return check_record(result, self.operator, self.os_user, self.desk, record_id)
+
+    def record(self, result: CheckResult) -> str:
+        """Append a check; returns its record id (what a decision refers to)."""
+        record = self.check_record(result)
+        self.store.append([record])
+        return record.id
+
+    def record_safely(self, result: CheckResult) -> str | None:
+        """Record, or keep the record in the spool when the database cannot take it now
+        (full disk, a lock held too long): the check is never lost with its row. Returns the
+        record id, or None when it could be neither recorded nor spooled."""
+        record = self.check_record(result)
+        try:
+            self.store.append([record])
+            return record.id
+        except HistoryError as exc:
+            log.warning("history: %s", exc)
+        return record.id if spool(self.spool_path, record) else None
+
+    def decide(self, check_id: str, decision: Decision | str, reason: str | None = None,
+               note: str = "", reference: str = "",
+               reasons: Sequence[Reason] = DEFAULT_REASONS) -> Record:
+        """The operator's decision on a check, as a new record (changing one's mind adds
+        another). A decision against the machine's verdict needs a reason from ``reasons``."""
+        decision = Decision(decision)
+        check = self.store.get(check_id)
+        if check is None or check.kind != Kind.CHECK:
+            raise DecisionError("unknown_check", check_id)
+        if reason is not None and reason not in {r.key for r in reasons}:
+            raise DecisionError("unknown_reason", reason)
+        override = is_override(decision, check.verdict)
+        if override and not reason:
+            raise DecisionError("reason_required", check.verdict)
+        record = Record(
+            id=new_id(), kind=Kind.DECISION.value, at=time.time(), operator=self.operator,
+            os_user=self.os_user, desk=self.desk, source=check.source, sha256=check.sha256,
+            verdict=check.verdict, score=check.score, threshold=check.threshold,
+            simulated=check.simulated, endpoint=check.endpoint, api=check.api,
+            check_id=check_id, decision=decision.value, reason=reason, note=note.strip(),
+            reference=reference.strip(), override=override,
+        )
+        return self.store.append([record])[0]
+
+    def flush_spool(self) -> int:
+        """Write spooled records to the store, in order, once each (ids make it idempotent)."""
+        with self._spool_lock:
+            if not self.spool_path.exists():
+                return 0
+            # Renamed first: a process spooling meanwhile starts a new file, not this one.
+            draining = self.spool_path.with_name(f"{self.spool_path.name}.{os.getpid()}")
+            try:
+                os.replace(self.spool_path, draining)
+            except OSError:
+                return 0
+            records = list(_read_spool(draining))
+            try:
+                stored = self.store.append(records)
+            except HistoryError as exc:
+                log.warning("history: spool kept: %s", exc)
+                with contextlib.suppress(OSError):
+                    os.replace(draining, self.spool_path)
+                return 0
+            draining.unlink(missing_ok=True)
+            return len(stored)
+
+    def spooled(self) -> int:
+        return sum(1 for _ in _read_spool(self.spool_path))
+
+    def purge_older_than(self, days: float) -> int:
+        """Retention: delete records older than ``days`` and append a cut record saying from
+        which record the chain now starts (so ``verify`` knows the gap is on purpose)."""
+        if self.store.shared:
+            return 0  # a centre's trail: retention is set on the server, not by one desk
+        cutoff = time.time() - days * 86400
+        first = self.store.page(Query(since=cutoff, sort="seq", descending=False), 0, 1)
+        newest = self.store.page(Query(sort="seq"), 0, 1)
+        if not newest:
+            return 0
+        keep_from = first[0].seq if first else newest[0].seq + 1
+        if keep_from <= self.store.chain_start():
+            return 0
+        cut = Record(id=new_id(), kind=Kind.CUT.value, at=time.time(), operator=self.operator,
+                     os_user=self.os_user, desk=self.desk, cut_seq=keep_from,
+                     note=f"retention {days:g} days")
+        # When everything is old, keep_from is the next seq: the cut itself is the first kept.
+        self.store.append([cut])
+        return self.store.delete_below(keep_from)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def page(self, query: Query, offset: int = 0, limit: int = 500) -> list[Record]:
+        return self.store.page(query, offset, limit)
+
+    def count(self, query: Query | None = None) -> int:
+        return self.store.count(query or Query())
+
+    def stream(self, query: Query | None = None) -> Iterator[Record]:
+        return self.store.stream(query or Query())
+
+    def get(self, record_id: str) -> Record | None:
+        return self.store.get(record_id)
+
+    def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
+        return self.store.latest_decisions(check_ids)
+
+    def entries(self, limit: int | None = None, **filters: object) -> list[Record]:
+        """Newest first (a convenience for short listings; views page instead)."""
+        query = Query(**filters)  # type: ignore[arg-type]
+        return self.store.page(query, 0, limit if limit is not None else 1 << 62)
+
+    def find_judged(self, digests: Sequence[str], since: float) -> CheckResult | None:
+        """The newest judged (PASS/FAIL) check of a photo with one of these digests since
+        ``since``, never a refusal, an error or a reuse of a reuse; returned with
+        ``reused_from`` set to that check's time."""
+        found = self.store.find_judged(digests, since)
+        if found is None:
+            return None
+        return dataclasses.replace(found.to_result(), reused_from=found.at)
+
+    def verify(self) -> ChainState:
+        """Walk the whole chain. Retried briefly on a mismatch at the head, which a writer
+        committing at that moment can cause (the anchor is written just before the commit)."""
+        state = ChainState(0, True)
+        for attempt in range(3):
+            state = self.store.verify(self.store.chain_start())
+            if state.intact or state.problem not in ("newest_missing", "beyond_anchor",
+                                                     "head_changed"):
+                return state
+            time.sleep(0.2 * (attempt + 1))
+        return state
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export_csv(self, out: IO[str], query: Query | None = None, lang: str = "en",
+                   progress: Callable[[int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> int:
+        """Every record matching ``query``, streamed; ``progress`` hears the count every 1000
+        rows. Raises ``ExportCancelled`` when ``cancelled()`` turns true."""
+        writer = csv.writer(out)
+        writer.writerow(EXPORT_COLUMNS)
+        count = 0
+        for record in self.stream(query):
+            writer.writerow(export_row(record, lang))
+            count += 1
+            if count % 1000 == 0:
+                if cancelled is not None and cancelled():
+                    raise ExportCancelled(count)
+                if progress is not None:
+                    progress(count)
+        if progress is not None:
+            progress(count)
+        return count
+
+    def export_file(self, path: str | Path, query: Query | None = None, lang: str = "en",
+                    progress: Callable[[int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> int:
+        """Export to a private temporary file renamed over ``path`` at the end: an existing
+        file is replaced whole or left as it was."""
+        with atomic_private(path, "w", newline="", encoding="utf-8") as out:
+            return self.export_csv(out, query, lang, progress, cancelled)
+
+
+def open_history(url: HistoryUrl, operator: str | None = None, **options: object) -> History:
+    """The history a URL names (see core/history_url.py): the local SQLite file, or a
+    centre's PostgreSQL server (``options`` go to its store: spool, forwarding, on_pending).
+    Opening a shared history never waits for the server: records spool until it answers."""
+    if url.shared:
+        from livedetect_gui.core.trail.postgres_store import PostgresStore
+
+        return History(None, operator, store=PostgresStore(url, **options))  # type: ignore[arg-type]
+    return History(url.path, operator, **options)  # type: ignore[arg-type]
+
+
+class ExportCancelled(Exception):
+    def __init__(self, written: int) -> None:
+        super().__init__(f"cancelled after {written} records")
+        self.written = written
+
+
+EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message")
+
+
+def export_row(record: Record, lang: str = "en") -> list[object]:
+    values = row_values(record)
+    return [record.time_text, *(safe_cell(values[f]) for f in EXPORT_COLUMNS[1:-1]),
+            safe_cell(record.message(lang))]
+
+
+# -- the spool: records the database could not take yet ------------------------------------------
+
+
+def spool(path: Path, record: Record) -> bool:
+    """Append one record to the spool file (0600): written to the store at the next open."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, (json.dumps(row_values(record), ensure_ascii=False) + "\n").encode())
+        finally:
+            os.close(fd)
+        return True
+    except OSError as exc:
+        log.error("history: could not spool the record of %s: %s", record.source, exc)
+        return False
+
+
+def _read_spool(path: Path) -> Iterator[Record]:
+    try:
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    yield from_row(json.loads(line))  # a torn last line (crash) is skipped
+    except OSError:
+        return
+
+
+class Recorder:
+    """What a batch of checks records into: the history when it opens, else its spool.
+
+    Counts what happened to every result so the caller can say so (``summary``) and set the
+    exit status: recorded, spooled (kept to be written later), or lost. One clear message for
+    a history that cannot be opened, not one traceback per photo.
+    """
+
+    def __init__(self, path: str | Path | HistoryUrl | None = None,
+                 operator: str | None = None) -> None:
+        url = path if isinstance(path, HistoryUrl) else None
+        if url is not None:
+            path = url.path  # None for a shared store: the fallback spool stays in user data
+        self.path = Path(path) if path is not None else default_path()
+        self.spool_path = self.path.with_name(self.path.name + ".spool")
+        self.error: HistoryError | None = None
+        self.history: History | None = None
+        try:
+            self.history = (open_history(url, operator) if url is not None
+                            else History(self.path, operator))
+            if self.history.read_only:
+                raise HistoryError("read_only", str(self.path))
+        except HistoryError as exc:
+            self.error = exc
+        self.open_error = self.error  # said by the caller at the start: not repeated at the end
+        self.operator = current_operator() if operator is None else operator
+        self.recorded = self.spooled = self.lost = 0
+        self._lock = threading.Lock()
+
+    def record_safely(self, result: CheckResult) -> str | None:
+        if self.history is not None and self.error is None:
+            record = self.history.check_record(result)
+            try:
+                self.history.store.append([record])
+                with self._lock:
+                    self.recorded += 1
+                return record.id
+            except HistoryError as exc:
+                with self._lock:
+                    if self.error is None:
+                        self.error = exc  # said once; later rows go straight to the spool
+        else:
+            record = check_record(result, self.operator, os_user(), socket.gethostname())
+        kept = spool(self.spool_path, record)
+        with self._lock:
+            if kept:
+                self.spooled += 1
+            else:
+                self.lost += 1
+        return record.id if kept else None
+
+    def summary(self, lang: str = "en") -> str:
+        """Empty when every result was recorded."""
+        if not (self.spooled or self.lost or (self.history and self.history.store.pending)):
+            return ""
+        zh = lang.startswith("zh")
+        late = self.error is not None and self.error is not self.open_error
+        parts = [self.error.message(lang) if late and self.error else ""]
+        if self.spooled:
+            parts.append(f"{self.spooled} 条结果暂存于 {self.spool_path}，下次打开历史记录时写入"
+                         if zh else f"{self.spooled} results kept in {self.spool_path}; they are "
+                         "written to the history when it next opens")
+        waiting = self.history.store.pending if self.history is not None else 0
+        if waiting:
+            from livedetect_gui.core.trail.postgres_store import waiting_message
+
+            why = self.history.store.forward_error  # type: ignore[attr-defined]
+            parts.append(waiting_message(waiting, lang) + (f" ({why})" if why else "") + (
+                "；下次启动时发送" if zh else "; they are sent at the next start"))
+        if self.lost:
+            parts.append(f"{self.lost} 条结果未能记录" if zh
+                         else f"{self.lost} results could not be recorded")
+        return "\n".join(p for p in parts if p)
+
+    def close(self) -> None:
+        """A history that was only busy gets the spooled rows now, not at the next start."""
+        if self.history is not None:
+            if self.spooled and self.error is not None and self.error.key == "busy":
+                with contextlib.suppress(HistoryError):
+                    moved = min(self.spooled, self.history.flush_spool())
+                    self.spooled -= moved
+                    self.recorded += moved
+            self.history.close()

@@ -1,0 +1,1 @@
+"""The supervisor's side: history, reports, their charts and PDF."""

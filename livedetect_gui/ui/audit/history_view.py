@@ -1,0 +1,611 @@
+"""The audit trail in the desk: a lazily fetching table over SQL paging, filters and sorting
+done by the database, the chain's state, every detail of the selected record, and a streamed
+export with progress and cancel (the same rows as ``livedetect history --export``)."""
+
+from __future__ import annotations
+
+import threading
+import time as clock
+from concurrent.futures import Future
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QObject,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from livedetect_gui.core.trail.chain import (
+    ChainState,
+    Record,
+    decision_summary,
+    decision_word,
+    reason_label,
+)
+from livedetect_gui.core.trail.history import ExportCancelled, History
+from livedetect_gui.core.trail.kept_photos import KeptPhotos
+from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
+from livedetect_gui.core.trail.store import HistoryError, Query
+from livedetect_gui.core.verdict import Verdict, verdict_word
+from livedetect_gui.ui.common.tables import RecordTableModel
+from livedetect_gui.ui.common.tasks import TaskRunner
+from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
+
+_VERDICTS = frozenset(v.value for v in Verdict)
+PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL
+
+
+def current_lang() -> str:
+    """The language the Qt layer speaks now: the installed catalogue names itself ("zh")."""
+    return "zh" if QCoreApplication.translate("Language", "en") == "zh" else "en"
+
+
+class HistoryModel(RecordTableModel):
+    """Rows arrive a page at a time as the view scrolls (``canFetchMore``/``fetchMore``);
+    each page is one SQL query on a worker, never on the GUI thread."""
+
+    COLUMNS = ("time", "source", "score", "threshold", "verdict", "decision", "mode",
+               "operator", "backend", "message")
+    SORT_KEYS = {"time": "at", "source": "source", "score": "score", "threshold": "threshold",
+                 "verdict": "verdict", "mode": "simulated", "operator": "operator",
+                 "backend": "api"}
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.tasks = tasks
+        # The desk's trail pool: pages, the chain walk and an export side by side. Results
+        # of a superseded query are dropped by generation.
+        self.pool = pool
+        self.query = Query()
+        self.rows: list[Record] = []
+        self.decisions: dict[str, Record] = {}
+        self.total = 0
+        self.lang = "en"
+        self._generation = 0
+        self._fetching = False
+
+    def records(self) -> list[Record]:
+        return self.rows
+
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Time"), self.tr("Source"), self.tr("Score"), self.tr("Threshold"),
+                self.tr("Verdict"), self.tr("Decision"), self.tr("Mode"), self.tr("Operator"),
+                self.tr("Backend"), self.tr("Code / message"))
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def set_query(self, query: Query) -> None:
+        """Start over with this query: count and the first page, on the worker."""
+        self._generation += 1
+        generation, history = self._generation, self.history
+        self._fetching = True
+
+        def first() -> tuple[int, list[Record], dict[str, Record]]:
+            stored = _opened(history)
+            rows = stored.page(query, 0, PAGE)
+            return stored.count(query), rows, _decisions(stored, rows)
+
+        def done(future: Future) -> None:
+            if generation != self._generation:
+                return  # a newer query is on its way
+            self._fetching = False
+            try:
+                total, rows, decisions = future.result()
+            except Exception as exc:
+                self.beginResetModel()
+                self.rows, self.total, self.decisions = [], 0, {}
+                self.endResetModel()
+                self.failed.emit(_describe(exc, self.lang))
+                return
+            self.beginResetModel()
+            self.query, self.total, self.rows, self.decisions = query, total, rows, decisions
+            self.endResetModel()
+            self.loaded.emit()
+
+        self.query = query
+        self.tasks.run(self.pool, first, done)
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and not self._fetching and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation, history, query, offset = (self._generation, self.history, self.query,
+                                              len(self.rows))
+
+        def more() -> tuple[list[Record], dict[str, Record]]:
+            stored = _opened(history)
+            rows = stored.page(query, offset, PAGE)
+            return rows, _decisions(stored, rows)
+
+        def done(future: Future) -> None:
+            if generation != self._generation:
+                return
+            self._fetching = False
+            try:
+                rows, decisions = future.result()
+            except Exception as exc:
+                self.failed.emit(_describe(exc, self.lang))
+                return
+            if not rows:
+                self.total = len(self.rows)  # records went (retention) since the count
+                return
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.decisions.update(decisions)
+            self.endInsertRows()
+            self.loaded.emit()
+
+        self.tasks.run(self.pool, more, done)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS.get(self.COLUMNS[column])
+        if key is None:
+            return
+        self.set_query(replace(self.query, sort=key,
+                               descending=order == Qt.SortOrder.DescendingOrder))
+
+    # -- display -----------------------------------------------------------------------------
+
+    def record(self, row: int) -> Record | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def decision_text(self, record: Record) -> str:
+        if record.kind == "cut":
+            return self.tr("Retention cut")
+        decision = record if record.kind == "decision" else self.decisions.get(record.id)
+        if decision is None or not decision.decision:
+            return ""
+        text = decision_word(decision.decision, self.lang)
+        return "⚠ " + text if decision.override else text
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        record = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text_of(record, column)
+        if column == "verdict" and record.kind == "check" and record.verdict in _VERDICTS:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return verdict_icon(Verdict(record.verdict))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(verdict_color(Verdict(record.verdict)))
+        if column == "mode" and record.simulated and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8a5a00")
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message", "backend"):
+            return self.text_of(record, column) if column != "backend" else record.endpoint
+        return None
+
+    def text_of(self, record: Record, column: str) -> str:
+        if column == "time":
+            return datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
+        if column == "score":
+            return "" if record.score is None else f"{record.score:g}"
+        if column == "threshold":
+            return "" if record.threshold is None else f"{record.threshold:g}"
+        if column == "verdict":
+            return (verdict_word(Verdict(record.verdict), self.lang)
+                    if record.verdict in _VERDICTS else record.verdict)
+        if column == "decision":
+            return self.decision_text(record)
+        if column == "mode":
+            return self.tr("Simulated") if record.simulated else self.tr("Live")
+        if column == "operator":
+            return record.operator or f"({record.os_user})"
+        if column == "backend":
+            return record.api
+        if column == "message":
+            if record.kind == "decision":
+                return " · ".join(p for p in (reason_label(record.reason, self.lang),
+                                              record.note, record.reference) if p)
+            return record.message(self.lang)
+        return str(getattr(record, column))
+
+
+def _opened(history: SharedHistory) -> History:
+    stored = history.get()
+    if stored is None:
+        raise RuntimeError(history.error or "history unavailable")
+    return stored
+
+
+def _decisions(history: History, rows: list[Record]) -> dict[str, Record]:
+    return history.latest_decisions([r.id for r in rows if r.kind == "check"])
+
+
+def _describe(exc: BaseException, lang: str) -> str:
+    return exc.message(lang) if isinstance(exc, HistoryError) else str(exc)
+
+
+class HistoryPanel(QWidget):
+    exported = Signal(str)
+    # How often the chain is walked again without being asked (a walk of 100,000 records
+    # takes about a second on a worker).
+    VERIFY_EVERY_S = 30.0
+
+    def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
+                 parent: QWidget | None = None, photos: KeptPhotos | None = None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self.tasks = tasks
+        self.model = HistoryModel(history, tasks, pool, self)
+        self.pool = pool
+        self.photos = photos  # photos kept as sent, when the desk keeps them
+        self._photo_generation = 0
+        self.chain: ChainState | None = None
+        self.chain_error = ""
+        self._verified_at = 0.0
+        self._export_cancel: threading.Event | None = None
+        self.export_folder = Path.home()
+
+        self.view = QTableView()
+        self.view.setObjectName("historyView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 220, 60, 70, 80, 90, 80, 100, 60)):
+            header.resizeSection(column, width)
+        self.view.selectionModel().currentRowChanged.connect(self._show_details)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("historyDetails")
+        self.details.setReadOnly(True)
+        self.photo = QLabel()
+        self.photo.setObjectName("historyPhoto")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setMinimumSize(160, 120)
+        self.photo.hide()
+
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addDays(-30))
+        self.until = QDateEdit(today)
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self.refresh)
+        self.verdict = QComboBox()
+        self.verdict.setObjectName("verdictFilter")
+        self.mode = QComboBox()
+        self.mode.setObjectName("modeFilter")
+        self.kind = QComboBox()
+        self.kind.setObjectName("kindFilter")
+        for combo in (self.verdict, self.mode, self.kind):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(160)
+        self.search.textChanged.connect(self.refresh)
+        self.refresh_button = QPushButton()
+        self.refresh_button.clicked.connect(lambda: self.refresh(verify=True))
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(lambda: self.export())
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("exportCancelButton")
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.hide()
+        self.since_label, self.until_label = QLabel(), QLabel()
+        self.since_label.setBuddy(self.since)
+        self.until_label.setBuddy(self.until)
+        self.status = QLabel()
+        self.status.setObjectName("historyStatus")
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("chainState")
+        self.chain_label.setWordWrap(True)
+
+        filters = QHBoxLayout()
+        for widget in (self.since_label, self.since, self.until_label, self.until, self.verdict,
+                       self.mode, self.kind, self.search):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.refresh_button)
+        filters.addWidget(self.export_button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.details)
+        below.addWidget(self.photo)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 1)
+        split.addWidget(below)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.progress)
+        bottom.addWidget(self.cancel_button)
+        records = QWidget()
+        inner = QVBoxLayout(records)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.chain_label)
+        inner.addLayout(filters)
+        inner.addWidget(split, 1)
+        inner.addLayout(bottom)
+        # The audit area: the records, and the supervisor's reports over them.
+        from livedetect_gui.ui.audit.reports_view import (
+            ReportsPanel,  # it builds on this module's helpers
+        )
+
+        self.reports = ReportsPanel(history, tasks, self.pool)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("auditTabs")
+        self.tabs.addTab(records, "")
+        self.tabs.addTab(self.reports, "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.model.loaded.connect(self._show_count)
+        self.model.failed.connect(self._failed)
+        self.model.modelReset.connect(lambda: self.details.clear())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.model.lang = current_lang()
+        self.since_label.setText(self.tr("&From"))
+        self.until_label.setText(self.tr("&To"))
+        lang = self.model.lang
+        self._fill(self.verdict, ((self.tr("All verdicts"), None),
+                                  *((verdict_word(v, lang), v.value) for v in Verdict)))
+        self._fill(self.mode, ((self.tr("Live and simulated"), None), (self.tr("Live"), False),
+                               (self.tr("Simulated"), True)))
+        self._fill(self.kind, ((self.tr("Checks and decisions"), None),
+                               (self.tr("Checks"), "check"), (self.tr("Decisions"), "decision")))
+        self.verdict.setAccessibleName(self.tr("Verdict filter"))
+        self.mode.setAccessibleName(self.tr("Live or simulated filter"))
+        self.kind.setAccessibleName(self.tr("Record kind filter"))
+        self.search.setPlaceholderText(self.tr("Search sources and references"))
+        self.search.setAccessibleName(self.tr("Search sources and references"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.cancel_button.setText(self.tr("Cancel export"))
+        self.details.setAccessibleName(self.tr("Record details"))
+        self.tabs.setTabText(0, self.tr("Records"))
+        self.tabs.setTabText(1, self.tr("Reports"))
+        self.reports.retranslate()
+        self.model.retranslate()
+        self._show_chain()
+        self._show_count()
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: tuple[tuple[str, object], ...]) -> None:
+        current = combo.currentIndex()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, current))
+        combo.blockSignals(False)
+
+    def query(self) -> Query:
+        since = datetime.combine(self.since.date().toPython(), time.min).timestamp()
+        until = datetime.combine(self.until.date().toPython() + timedelta(days=1),
+                                 time.min).timestamp()
+        verdict, kind = self.verdict.currentData(), self.kind.currentData()
+        return Query(since=since, until=until, verdicts=[verdict] if verdict else None,
+                     simulated=self.mode.currentData(), kinds=[kind] if kind else None,
+                     text=self.search.text().strip() or None, sort=self.model.query.sort,
+                     descending=self.model.query.descending)
+
+    def refresh(self, *_args: object, verify: bool = False) -> None:
+        self.model.set_query(self.query())
+        if verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
+            self.verify()
+
+    # -- the chain ---------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        self._verified_at = clock.monotonic()
+        history = self.history
+        self.tasks.run(self.pool, lambda: _opened(history).verify(), self._verified)
+
+    def _verified(self, future: Future) -> None:
+        try:
+            self.chain, self.chain_error = future.result(), ""
+        except Exception as exc:
+            self.chain = ChainState(0, False, problem="unreadable")
+            self.chain_error = _describe(exc, self.model.lang)
+        self._show_chain()
+
+    def _show_chain(self) -> None:
+        chain = self.chain
+        if chain is None:
+            self.chain_label.setText(self.tr("Audit trail: checking the chain…"))
+            self.chain_label.setStyleSheet("")
+        elif self.chain_error:
+            self.chain_label.setText(self.tr("✖ The audit trail cannot be verified: %1")
+                                     .replace("%1", self.chain_error))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
+        elif chain.intact:
+            self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
+                                     .replace("%1", f"{chain.count:,}"))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
+        else:
+            self.chain_label.setText(
+                self.tr("✖ AUDIT TRAIL ALTERED — do not rely on these records: %1")
+                .replace("%1", chain.message(self.model.lang)))
+            self.chain_label.setStyleSheet(
+                f"color: white; background: {verdict_color(Verdict.FAIL)}; padding: 4px;"
+                "font-weight: bold;")
+
+    # -- status and details ------------------------------------------------------------------
+
+    def _show_count(self) -> None:
+        if self.history.error:
+            self.status.setText(self.tr("History is off: %1").replace("%1", self.history.error))
+            return
+        self.status.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}")
+                            .replace("%2", f"{self.model.total:,}"))
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(self.tr("History could not be read: %1").replace("%1", message))
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.model.record(current.row())
+        self.details.setPlainText("" if record is None else "\n".join(self.detail_lines(record)))
+        self._show_photo(record)
+
+    def _show_photo(self, record: Record | None) -> None:
+        """The photo as sent, when it was kept: read and decoded on the trail pool."""
+        self._photo_generation += 1
+        generation, photos = self._photo_generation, self.photos
+        self.photo.clear()
+        self.photo.hide()
+        if record is None or photos is None or record.kind == "cut":
+            return
+        record_id = record.check_id or record.id
+
+        def load() -> QImage | None:
+            data = photos.read(record_id)
+            image = QImage.fromData(data) if data else None
+            return image if image is not None and not image.isNull() else None
+
+        def done(future: Future) -> None:
+            image = future.result()
+            if generation == self._photo_generation and image is not None:
+                self.photo.setPixmap(QPixmap.fromImage(image).scaled(
+                    240, 240, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation))
+                self.photo.setToolTip(self.tr("The photo as sent"))
+                self.photo.show()
+
+        self.tasks.run(self.pool, load, done)
+
+    def detail_lines(self, record: Record) -> list[str]:
+        """Every detail of a record, labelled in the desk's language; messages from their
+        keys (old rows read in today's language), the raw fields after them."""
+        lang, model = self.model.lang, self.model
+        lines = [self.tr("Time: %1").replace("%1", record.time_text),
+                 self.tr("Source: %1").replace("%1", record.source)]
+        if record.kind == "check":
+            lines += [self.tr("Verdict: %1").replace("%1", model.text_of(record, "verdict")),
+                      self.tr("Score %1, threshold %2").replace(
+                          "%1", model.text_of(record, "score") or "—").replace(
+                          "%2", model.text_of(record, "threshold") or "—"),
+                      self.tr("Message: %1").replace("%1", record.message(lang))]
+        elif record.kind == "decision":
+            lines.append(self.tr("Decision: %1").replace("%1", decision_summary(record, lang)))
+        latest = model.decisions.get(record.id)
+        if latest is not None:
+            said = " · ".join(p for p in (decision_summary(latest, lang), latest.note,
+                                          latest.reference, latest.operator or latest.os_user,
+                                          latest.time_text) if p)
+            lines.append(self.tr("Latest decision: %1").replace("%1", said))
+        lines += [
+            self.tr("Mode: %1").replace("%1", model.text_of(record, "mode")),
+            self.tr("Backend: %1 (%2)").replace("%1", record.api or "—").replace(
+                "%2", record.endpoint or "—"),
+            self.tr("Request id: %1").replace("%1", record.request_id or "—"),
+            self.tr("Operator: %1 (login %2, desk %3)").replace(
+                "%1", record.operator or "—").replace("%2", record.os_user).replace(
+                "%3", record.desk),
+            "",
+        ]
+        for name, value in vars(record).items():
+            if value not in (None, ""):
+                lines.append(f"{name}: {record.time_text if name == 'at' else value}")
+        return lines
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export(self, path: str | None = None) -> None:
+        """Every record matching the filters (not just the rows fetched so far), streamed on
+        a worker into a temporary file renamed at the end; progress and cancel meanwhile."""
+        if self._export_cancel is not None:
+            return  # one export at a time
+        if path is None:
+            # In the operator's home or last export folder, never the program's working one.
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export history"), str(self.export_folder / "livedetect-history.csv"),
+                self.tr("CSV files (*.csv)"))
+            if not path:
+                return
+            self.export_folder = Path(path).parent
+        query, history, lang = self.query(), self.history, self.model.lang
+        cancel = self._export_cancel = threading.Event()
+        expected = max(1, self.model.total)
+        self.progress.setRange(0, expected)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.export_button.setEnabled(False)
+
+        def write(report: Any) -> int:
+            return _opened(history).export_file(path, query, lang, progress=report,
+                                                cancelled=cancel.is_set)
+
+        self.tasks.run(self.pool, write, lambda f: self._exported(path, f),
+                       on_progress=self._export_progress)
+
+    def _export_progress(self, count: int) -> None:
+        if count > self.progress.maximum():
+            self.progress.setMaximum(count)
+        self.progress.setValue(count)
+        self.status.setText(self.tr("Exporting… %1 records written").replace("%1", f"{count:,}"))
+
+    def cancel_export(self) -> None:
+        if self._export_cancel is not None:
+            self._export_cancel.set()
+
+    def _exported(self, path: str, future: Future) -> None:
+        self._export_cancel = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.export_button.setEnabled(True)
+        try:
+            count = future.result()
+        except ExportCancelled:
+            self.status.setText(self.tr("Export cancelled; %1 was not changed").replace("%1", path))
+            return
+        except OSError as exc:
+            self.status.setText(self.tr("Export failed: %1").replace(
+                "%1", f"{path}: {exc.strerror or exc}"))
+            return
+        except Exception as exc:
+            self.status.setText(self.tr("Export failed: %1").replace(
+                "%1", _describe(exc, self.model.lang)))
+            return
+        self.status.setText(self.tr("Exported %1 records to %2").replace("%1", f"{count:,}")
+                            .replace("%2", path))
+        self.exported.emit(path)

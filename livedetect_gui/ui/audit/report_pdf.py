@@ -1,0 +1,175 @@
+"""A report as PDF through Qt's own PDF writer (no browser): the date range, the operators,
+the trail's verification state, the charts, then the tables. Used by the Reports view and by
+``livedetect report --pdf`` (offscreen, Qt imported only then)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
+
+from livedetect_gui.core.paths import write_private
+from livedetect_gui.core.trail.reports import (
+    TABLE_COLUMNS,
+    Report,
+    cell,
+    chart_text,
+    column_title,
+    error_kind_label,
+)
+from livedetect_gui.ui.audit.report_charts import CHARTS, FAIL, PASS
+
+DPI = 150
+
+
+def render_pdf(report: Report, lang: str = "en") -> bytes:
+    _ = QGuiApplication.instance() or QGuiApplication([])  # fonts need an application
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(12, 12, 12, 12),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setTitle(report.title(lang))
+    writer.setCreator("LiveDetect Desk")
+    painter = QPainter(writer)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    page = QRectF(writer.pageLayout().paintRectPixels(DPI)).translated(
+        -writer.pageLayout().paintRectPixels(DPI).topLeft())
+    _Page(painter, writer, page, report, lang).draw()
+    painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def write_pdf(report: Report, path: str | Path, lang: str = "en") -> None:
+    """The whole PDF or nothing: rendered in memory, then written privately and renamed."""
+    write_private(path, render_pdf(report, lang))
+
+
+class _Page:
+    def __init__(self, painter: QPainter, writer: QPdfWriter, page: QRectF, report: Report,
+                 lang: str) -> None:
+        self.painter, self.writer, self.page, self.report, self.lang = (painter, writer, page,
+                                                                        report, lang)
+        self.ink = QColor("#202020")
+        self.y = page.top()
+        base = QFont(painter.font())
+        base.setPointSizeF(9)
+        painter.setFont(base)
+        self.line = painter.fontMetrics().height()
+
+    def text(self, text: str, size: float = 9, bold: bool = False,
+             color: QColor | None = None) -> None:
+        font = QFont(self.painter.font())
+        font.setPointSizeF(size)
+        font.setBold(bold)
+        self.painter.save()
+        self.painter.setFont(font)
+        self.painter.setPen(color or self.ink)
+        height = self.painter.fontMetrics().height()
+        rect = QRectF(self.page.left(), self.y, self.page.width(), height * 4)
+        used = self.painter.boundingRect(rect, int(Qt.TextFlag.TextWordWrap), text)
+        self.painter.drawText(rect, int(Qt.TextFlag.TextWordWrap), text)
+        self.painter.restore()
+        self.y += used.height() + height * 0.3
+
+    def room(self, height: float) -> None:
+        if self.y + height > self.page.bottom():
+            self.writer.newPage()
+            self.y = self.page.top()
+
+    def draw(self) -> None:
+        report, lang = self.report, self.lang
+        options = report.options
+        self.text(report.title(lang), 16, bold=True)
+        since = datetime.fromtimestamp(options.since).date().isoformat()
+        last = datetime.fromtimestamp(options.until - 1).date().isoformat()
+        self.text(f"{chart_text('range', lang)}: {since} — {last}")
+        operators = ", ".join(report.operator_names()) or "–"
+        self.text(f"{chart_text('operators', lang)}: {operators}")
+        color = PASS if report.chain.intact else FAIL
+        self.text(f"{chart_text('trail', lang)}: {report.chain.message(lang)}", 10, bold=True,
+                  color=color)
+        self.text(chart_text("simulated_in", lang) if options.include_simulated else
+                  chart_text("simulated_out", lang).format(count=report.simulated_left_out))
+        self.text(chart_text("generated", lang).format(
+            time=datetime.now().astimezone().isoformat(timespec="seconds")), 7)
+        self.y += self.line
+        width = (self.page.width() - self.line) / 2
+        height = width * 0.62
+        for row in range(2):
+            self.room(height)
+            for col in range(2):
+                name = list(CHARTS)[row * 2 + col]
+                rect = QRectF(self.page.left() + col * (width + self.line), self.y, width, height)
+                self.painter.save()
+                CHARTS[name](self.painter, rect, report, lang, self.ink)
+                self.painter.restore()
+            self.y += height + self.line
+        for key, rows in (("by_period", report.periods), ("by_operator", report.operators),
+                          ("total", [report.total])):
+            self.room(self.line * 4)
+            self.text(chart_text(key, lang), 11, bold=True)
+            self.table(rows)
+        if report.errors_by_kind:
+            self.room(self.line * 3)
+            self.text(chart_text("errors", lang), 11, bold=True)
+            for kind, count in report.errors_by_kind.most_common():
+                self.text(f"{error_kind_label(kind, self.lang)}: {count}")
+
+    def table(self, rows: list) -> None:
+        painter = self.painter
+        font = QFont(painter.font())
+        font.setPointSizeF(7.5)
+        painter.save()
+        painter.setFont(font)
+        line = painter.fontMetrics().height() * 1.35
+        # Each column as wide as its longest header word or value needs, the spare width shared.
+        metrics = painter.fontMetrics()
+        titles = [column_title(c, self.lang) for c in TABLE_COLUMNS]
+        bodies = [[cell(tally, c) for c in TABLE_COLUMNS] for tally in rows]
+        needed = [8 + max(metrics.horizontalAdvance(word)
+                          for word in [*title.split(), *(body[i] for body in bodies)])
+                  for i, title in enumerate(titles)]
+        spare = max(0.0, self.page.width() - sum(needed)) / len(needed)
+        widths = [n + spare for n in needed]
+        lefts = [self.page.left() + sum(widths[:i]) for i in range(len(widths))]
+
+        def draw_row(values: list[str], bold: bool = False, shade: bool = False,
+                     lines: int = 1) -> None:
+            height = line * lines
+            if self.y + height > self.page.bottom():
+                self.writer.newPage()
+                self.y = self.page.top()
+            if shade:
+                painter.fillRect(QRectF(self.page.left(), self.y, self.page.width(), height),
+                                 QColor("#f0f0f0"))
+            bold_font = QFont(font)
+            bold_font.setBold(bold)
+            painter.setFont(bold_font)
+            painter.setPen(self.ink)
+            for index, value in enumerate(values):
+                align = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap | (
+                    Qt.AlignmentFlag.AlignLeft if index == 0 else Qt.AlignmentFlag.AlignRight)
+                painter.drawText(QRectF(lefts[index] + 2, self.y, widths[index] - 4, height),
+                                 int(align), value)
+            self.y += height
+
+        draw_row(titles, bold=True, shade=True, lines=2)
+        for index, values in enumerate(bodies):
+            draw_row(values, shade=index % 2 == 1)
+        painter.restore()
+        self.y += self.line * 0.6

@@ -1,0 +1,1 @@
+"""The webcam capture station: frame sources, the capture panel and its dock."""

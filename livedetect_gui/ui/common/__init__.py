@@ -1,0 +1,3 @@
+"""Pieces every part of the UI shares: background tasks, table models, images, the theme, backend
+names.
+"""

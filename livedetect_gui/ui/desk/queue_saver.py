@@ -1,0 +1,154 @@
+"""The desk's queue kept on disk through the core's ``QueueStore`` (issue 12).
+
+Closing, a crash or a power cut loses nothing: every change of the queue is saved (coalesced: a
+burst of results is one write) on the io pool, atomically, in the data folder with private
+permissions; the queue is restored at start. Nothing recorded is sent twice: an item that was
+being sent comes back waiting, and checking it again goes through the duplicate rule, which
+reuses the judgement the desk recorded before it died.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from livedetect_gui.core.checks.saved_queue import (
+    QueuedItem,
+    QueueFileError,
+    QueueState,
+    QueueStore,
+)
+from livedetect_gui.ui.queue.model import FINAL, QueueItem, Status
+
+if TYPE_CHECKING:
+    from livedetect_gui.ui.desk.controller import Desk
+
+log = logging.getLogger(__name__)
+
+SAVE_DELAY_MS = 250
+
+
+def queued(item: QueueItem) -> QueuedItem:
+    """What the store keeps of a queue item."""
+    if item.status in FINAL and item.result is not None:
+        state = QueueState.DONE
+    elif item.status is Status.SENDING:
+        state = QueueState.SENDING
+    elif item.status is Status.HELD:
+        state = QueueState.HELD
+    else:
+        state = QueueState.WAITING
+    return QueuedItem(item.source, state, item.result if state is QueueState.DONE else None,
+                      id=item.key, added_at=item.added_at)
+
+
+class SavedQueue(QObject):
+    def __init__(self, desk: Desk, path: Path) -> None:
+        super().__init__(desk)
+        self.desk = desk
+        self.store = QueueStore(path)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save)
+        self._saving = False
+        self._dirty = False
+        # Until the saved queue is back, nothing is written (an empty queue would replace it).
+        self._restored = False
+        self._failed_shown = False
+        desk.model.countsChanged.connect(self.schedule)
+        desk.model.itemsChanged.connect(self.schedule)
+
+    def schedule(self, *_args: object) -> None:
+        if self._restored and not self._timer.isActive():
+            self._timer.start()
+
+    def save(self) -> None:
+        if not self._restored:
+            return
+        if self._saving:
+            self._dirty = True  # saved again when the running write ends
+            return
+        self._saving = True
+        snapshot = [queued(item) for item in self.desk.model.items()]
+        store = self.store
+        self.desk.tasks.run(self.desk.pools.io, lambda: store.save(snapshot), self._saved)
+
+    def _saved(self, future: Future) -> None:
+        self._saving = False
+        try:
+            future.result()
+        except OSError as exc:
+            if not self._failed_shown:  # once per streak of failures, not at every change
+                self._failed_shown = True
+                self.desk.failed.emit(self.tr(
+                    "The queue could not be saved to disk (is it full?). The desk carries on; "
+                    "photos added now may not come back after a restart."), str(exc))
+        else:
+            self._failed_shown = False
+        if self._dirty:
+            self._dirty = False
+            self.save()
+
+    def save_last(self) -> None:
+        """At shutdown, after the pools stopped: the queue as it is now, written and waited
+        for (on the io pool)."""
+        if not self._restored:
+            return
+        self._timer.stop()
+        snapshot = [queued(item) for item in self.desk.model.items()]
+        store = self.store
+
+        def write() -> None:
+            try:
+                store.save(snapshot)
+            except OSError:
+                log.exception("the queue could not be saved at shutdown")
+
+        self.desk.pools.io.start(write)
+        self.desk.pools.io.waitForDone(10_000)
+
+    # -- restoring ---------------------------------------------------------------------------
+
+    def restore(self) -> None:
+        self.desk.tasks.run(self.desk.pools.io, self.store.load, self._loaded)
+
+    def _loaded(self, future: Future) -> None:
+        self._restored = True
+        try:
+            saved: list[QueuedItem] = future.result()
+        except QueueFileError as exc:
+            self.desk.failed.emit(self.tr("The saved queue could not be read; it was set aside "
+                                          "and the desk starts with an empty queue."), str(exc))
+            saved = []
+        except OSError as exc:
+            self.desk.failed.emit(self.tr("The saved queue could not be read."), str(exc))
+            saved = []
+        if saved:
+            self._add(saved)
+        self.schedule()
+
+    def _add(self, saved: list[QueuedItem]) -> None:
+        model = self.desk.model
+        items = model.add([entry.source for entry in saved],
+                          keys=[(entry.id, entry.added_at) for entry in saved])
+        waiting = 0
+        for item, entry in zip(items, saved, strict=True):
+            result = entry.result
+            # A judgement or the service's own answer stays; anything decided locally (a
+            # refusal, "not sent") is worked out again from the photo.
+            if entry.state is QueueState.DONE and result is not None and (
+                    result.judged or result.attempts > 0):
+                model.mark_result(item, result)
+                model.mark_recorded(item)
+            else:
+                waiting += 1
+        self.desk.analyse(items)
+        self.desk.notice.emit(self.tr("Queue restored: %1 photos, %2 not yet checked (Run all "
+                                      "checks them; photos already judged are not sent again).")
+                              .replace("%1", str(len(items))).replace("%2", str(waiting)))
+        self.desk.stateChanged.emit()

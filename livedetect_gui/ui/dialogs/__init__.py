@@ -1,0 +1,1 @@
+"""Dialogs: credentials, settings, the operator, the cost of a batch."""

@@ -1,0 +1,549 @@
+"""The main window: layout, menus, toolbar, docks and persistence over the desk controller.
+
+The work (connection, intake, checks, threshold, background tasks) belongs to ``Desk``; this
+window shows its model and forwards the operator's commands, all listed in ``actions.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from livedetect_gui import __version__
+from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.core.trail.postgres_store import waiting_message
+from livedetect_gui.ui.audit.history_view import HistoryPanel
+from livedetect_gui.ui.capture.dock import CaptureDock
+from livedetect_gui.ui.common.theme import app_icon
+from livedetect_gui.ui.desk import settings as desk_settings
+from livedetect_gui.ui.desk.controller import Desk
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.dialogs.credentials import CredentialsDialog, SettingsDialog
+from livedetect_gui.ui.dialogs.operator import OperatorButton, OperatorDialog
+from livedetect_gui.ui.queue.decisions import DecisionArea
+from livedetect_gui.ui.queue.model import QueueItem, Status
+from livedetect_gui.ui.queue.preview import PhotoDialog, PreviewPanel
+from livedetect_gui.ui.queue.view import QueueView
+from livedetect_gui.ui.window import actions as action_table
+from livedetect_gui.ui.window.billing_controls import BillingControls
+from livedetect_gui.ui.window.fields import ThresholdField, UrlField
+from livedetect_gui.ui.window.help import HelpDialog
+from livedetect_gui.ui.window.status import DeskStatusBar, SandboxBanner
+
+if TYPE_CHECKING:  # QtMultimedia is imported lazily: the desk runs without it
+    from livedetect_gui.ui.capture.camera import FrameSource
+
+
+class MainWindow(QMainWindow):
+    languageRequested = Signal(str)
+
+    def __init__(self, settings: DeskSettings, *, force_sandbox: bool = False,
+                 store: CredentialStore | None = None, history_path: Path | None = None,
+                 lang: str = "en", frame_source: FrameSource | None = None,
+                 captures_folder: Path | None = None, env: Mapping[str, str] | None = None,
+                 persist: bool = True, queue_path: Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.lang = lang
+        self._waiting = 0  # records waiting for the shared history
+        self.desk = Desk(settings, store=store, history_path=history_path, lang=lang, env=env,
+                         persist=persist, queue_path=queue_path, parent=self)
+        self.model = self.desk.model
+        self._shown: tuple[int, Status] | None = None
+        self._build()
+        self._build_capture(frame_source, captures_folder)
+        self.setAcceptDrops(True)
+        self.retranslate()
+        self._restore_layout()
+        self.desk.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.desk.failed.connect(self.show_failure)
+        self.desk.stateChanged.connect(self._show_progress)
+        self.desk.connectionChanged.connect(self._show_mode)
+        self.desk.sharedWaiting.connect(self._show_waiting)  # queued: sent from a worker
+        self.desk.batchFinished.connect(self._batch_finished)
+        self.desk.previewReady.connect(self.preview.set_preview_image)
+        self.model.itemsChanged.connect(self._items_changed)
+        self.desk.decisionRefused.connect(self._decision_refused)
+        self.desk.operatorChanged.connect(self.operator_button.show_operator)
+        self.desk.start(force_sandbox)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _handler(self, name: str) -> Callable[[], object]:
+        return lambda *_args: getattr(self, name)()
+
+    def _build(self) -> None:
+        self.actions = action_table.build(self, self._handler)
+        self.url_field = UrlField()
+        self.url_field.submitted.connect(self.add_url)
+        self.url_edit = self.url_field.edit
+        self.threshold = ThresholdField(self.desk.threshold, self.desk.api)
+        self.threshold.changed.connect(self.set_threshold)
+        self.threshold_spin = self.threshold.spin
+        # Menus and toolbar from the action table; the toolbar reads left to right as the flow.
+        self.menus, self.toolbar = action_table.install(self, self.actions, after={
+            "paste": [self.url_field], "retry": [action_table.SEPARATOR, self.threshold]})
+        self.run_button = self.toolbar.widgetForAction(self.actions["runAll"])
+        self.run_button.setObjectName("runButton")
+        self.cancel_button = self.toolbar.widgetForAction(self.actions["cancel"])
+        self.cancel_button.setObjectName("cancelButton")
+
+        self.banner = SandboxBanner()
+        self.banner.useProfile.connect(self.edit_credentials)
+        # A generation the desk cannot switch to now (checks running) shows the current again.
+        self.banner.generationChosen.connect(
+            lambda api: self.desk.use_sandbox(api) or self._show_mode())
+
+        self.queue_view = QueueView(self.model)
+        self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
+
+        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks,
+                                          self.desk.pools.trail, photos=self.desk.photos)
+        # The history's filter row is wide; on a narrow screen it scrolls rather than
+        # widening the whole window beyond the screen.
+        history_scroll = QScrollArea()
+        history_scroll.setWidgetResizable(True)
+        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        history_scroll.setWidget(self.history_panel)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(self.queue_view, "")
+        self.tabs.addTab(history_scroll, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.preview = PreviewPanel()
+        self.preview.setMinimumWidth(260)  # its texts wrap: it needs no more at 1024 px
+        self.preview.lang = self.lang
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.tabs)
+        self.decision_area = DecisionArea(self.desk.reasons)
+        self.decision_area.decided.connect(self.decide)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("previewSplitter")
+        # The preview scrolls rather than making the window taller than a 640 px screen.
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        preview_scroll.setWidget(self.preview)
+        right.addWidget(preview_scroll)
+        right.addWidget(self.decision_area)
+        right.setStretchFactor(0, 1)
+        right.setCollapsible(1, False)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        self.billing = BillingControls(self)  # issue 12: pause banner, cost, holds, closing
+        layout.addWidget(self.billing.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status = DeskStatusBar()
+        self.setStatusBar(self.status)
+        self.operator_button = OperatorButton()
+        self.operator_button.clicked.connect(self.change_operator)
+        self.operator_button.show_operator(self.desk.operator)
+        self.status.addPermanentWidget(self.operator_button)
+
+    def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
+        self.capture_dock = CaptureDock(frame_source, self.desk.tasks, self.desk.pools.io,
+                                        folder, self.lang, self)
+        self.capture_panel = panel = self.capture_dock.panel
+        if panel is not None:  # the panel talks to the desk, not to this window
+            panel.photoCaptured.connect(
+                lambda path, label, now: panel.track(self.desk.add_capture(path, label, now),
+                                                     now))
+            panel.retakeRequested.connect(self.desk.withdraw)
+            panel.countingChanged.connect(lambda _on: self._update_actions())
+            panel.checkRequested.connect(
+                lambda item_id: self.desk.run([i for i in [self.model.item(item_id)] if i]))
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.capture_dock)
+        self._dock_sized = False
+        self.capture_dock.visibilityChanged.connect(self._capture_shown)
+        self.actions["capture"].setCheckable(True)
+
+    def toggle_capture(self) -> None:
+        self.capture_dock.setVisible(not self.capture_dock.isVisible())
+
+    def _capture_shown(self, shown: bool) -> None:
+        self.actions["capture"].setChecked(shown)
+        if shown and not self._dock_sized:
+            # A third of the window at most: the queue stays usable at 1024 px.
+            self._dock_sized = True
+            self.resizeDocks([self.capture_dock], [max(280, min(420, self.width() // 3))],
+                             Qt.Orientation.Horizontal)
+
+    # -- language ----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("LiveDetect Desk"))
+        action_table.retranslate(self.actions)
+        for key, title in action_table.MENUS:
+            self.menus[key].setTitle(action_table.translate(title))
+        self.url_field.retranslate(self.actions["urlFocus"].toolTip())
+        self.run_button.setAccessibleName(self.tr("Run all checks"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel checks"))
+        self.threshold.retranslate()
+        self.banner.retranslate()
+        self.billing.retranslate(self.lang)
+        self.tabs.setTabText(0, self.tr("Queue"))
+        self.tabs.setTabText(1, self.tr("History"))
+        self.queue_view.setAccessibleName(self.tr("Photo queue"))
+        self.model.retranslate()
+        self.history_panel.retranslate()
+        self.capture_dock.retranslate()
+        self.decision_area.retranslate()
+        self.operator_button.retranslate()
+        self._show_mode()
+        self._show_waiting()
+        self._show_progress()
+        self._refresh_preview()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_language(self, lang: str) -> None:
+        """Applied at display time: everything shown is rendered again in ``lang``."""
+        self.lang = lang
+        self.desk.set_language(lang)
+        self.preview.lang = lang
+        if self.capture_panel is not None:
+            self.capture_panel.lang = lang
+        self.retranslate()
+
+    # -- connection --------------------------------------------------------------------------
+
+    def _show_mode(self) -> None:
+        connection = self.desk.connection
+        self.banner.setVisible(connection is not None and connection.simulated)
+        self.status.show_mode(connection)
+        self.banner.show_generation(self.desk.api)
+        # The toolbar's threshold is the connected generation's (each has its own scale).
+        self.threshold.show_backend(self.desk.api, self.desk.threshold)
+        self._refresh_preview()
+
+    def _show_waiting(self, count: int | None = None) -> None:
+        if count is not None:
+            self._waiting = count
+        self.status.show_waiting(waiting_message(self._waiting, self.lang))
+
+    def show_failure(self, text: str, detail: str) -> None:
+        """Every failure the desk reports: a sentence, technical details behind a button."""
+        self.statusBar().showMessage(text.splitlines()[0], 10_000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("LiveDetect Desk"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("failureBox")
+        if detail:
+            box.setDetailedText(detail)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.failure_box = box
+
+    # -- getting photos in -------------------------------------------------------------------
+
+    def open_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Open photos"), self._start_folder(),
+            self.tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif)"
+                    ";;All files (*)"))
+        if paths:
+            self._remember_folder(str(Path(paths[0]).parent))
+        self.add_paths(paths)
+
+    def _start_folder(self) -> str:
+        folder = self.desk.settings.last_folder
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    def _remember_folder(self, folder: str) -> None:
+        self.desk.save_settings(replace(self.desk.settings, last_folder=folder))
+
+    def add_paths(self, paths: list[str]) -> None:
+        self.desk.add_paths(paths)
+
+    def add_sources(self, sources: list[Source]) -> list[QueueItem]:
+        items = self.desk.add_sources(sources)
+        if items:
+            self.queue_view.select_if_none(items[0])
+        return items
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        label = self.tr("clipboard %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
+        if mime is None or not self.desk.add_mime(mime, label):
+            self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
+
+    def focus_url(self) -> None:
+        self.url_edit.setFocus()
+
+    def add_url(self, _text: str = "") -> None:
+        item = self.desk.add_url(self.url_edit.text())
+        if item is None:
+            self.statusBar().showMessage(
+                self.tr("Not an image URL: use a full address starting with http:// or "
+                        "https://"), 8000)
+            return
+        self.url_edit.clear()
+        self.queue_view.select_if_none(item)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self.desk.add_mime(event.mimeData(), self.tr("dropped image"))
+        event.acceptProposedAction()
+
+    # -- running -----------------------------------------------------------------------------
+
+    def selected_items(self) -> list[QueueItem]:
+        return self.queue_view.selected_items()
+
+    def run_selected(self) -> None:
+        """Selected photos; one judged before is reused, not paid again (Check again is)."""
+        self.desk.run(self.selected_items())
+
+    def check_again(self) -> None:
+        self.billing.check_again()
+
+    def send_anyway(self) -> None:
+        self.billing.send_anyway()
+
+    def crop_to_face(self) -> None:
+        self.billing.crop_to_face()
+
+    def run_all(self) -> None:
+        self.desk.run_all()
+
+    def retry_failed(self) -> None:
+        self.billing.retry_failed()
+
+    def cancel(self) -> None:
+        if self.capture_panel is not None and self.capture_panel.cancel_countdown():
+            return  # Esc during a countdown stops the countdown, nothing else
+        self.desk.cancel()
+
+    def remove_selected(self) -> None:
+        self.desk.remove({i.id for i in self.selected_items()})
+        self._refresh_preview()
+
+    def clear_finished(self) -> None:
+        self.desk.clear_finished()
+        self._refresh_preview()
+
+    def set_threshold(self, value: int) -> None:
+        self.desk.set_threshold(float(value))
+        self._refresh_preview()
+
+    def _batch_finished(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.history_panel.refresh()
+
+    def _show_progress(self) -> None:
+        self.status.show_progress(self.desk.progress())
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        counting = self.capture_panel is not None and self.capture_panel.counting
+        self.actions["cancel"].setEnabled(self.desk.cancellable or counting)
+        has_items = bool(self.model.rowCount())
+        for name in ("runAll", "runSelected", "openLarge"):
+            self.actions[name].setEnabled(has_items)
+        self.actions["retry"].setEnabled(self.desk.retryable_count() > 0)
+        self.actions["clear"].setEnabled(any(i.judged for i in self.model.items()))
+        self.billing.update_actions()
+
+    # -- preview -----------------------------------------------------------------------------
+
+    def current_item(self) -> QueueItem | None:
+        return self.queue_view.current_item()
+
+    def _current_changed(self, *_args: object) -> None:
+        self._refresh_preview(load_image=True)
+
+    def _items_changed(self, ids: set[int]) -> None:
+        """The model's coalesced change report: the capture panel and the preview follow."""
+        if self.capture_panel is not None and self.capture_panel.tracked in ids:
+            self.capture_panel.update_tracked(self.model.item(self.capture_panel.tracked))
+        item = self.current_item()
+        if item is not None and item.id in ids:
+            # A photo that just finished preparing gets its full preview now.
+            was_preparing = self._shown == (item.id, Status.PREPARING)
+            self._refresh_preview(load_image=was_preparing and item.status is not
+                                  Status.PREPARING)
+
+    def _refresh_preview(self, load_image: bool = False) -> None:
+        item = self.current_item()
+        self._shown = None if item is None else (item.id, item.status)
+        self.preview.show_item(item, self.desk.threshold)
+        self.decision_area.follow(item)
+        if load_image and item is not None:
+            self.desk.request_preview(item)
+
+    def show_large(self) -> None:
+        """The current photo, large (double-click): looking never sends anything."""
+        item = self.current_item()
+        if item is None:
+            return
+        dialog = PhotoDialog(item.name, item.id, self.preview.pixmap(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.desk.previewReady.connect(dialog.show_ready)
+        if self.preview.pixmap() is None or self.preview.showing_thumbnail:
+            self.desk.request_preview(item)
+        dialog.show()
+        self.photo_dialog = dialog
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decide(self, item_id: int, decision: str, reason: str, note: str,
+               reference: str) -> None:
+        """Recorded by the desk on a worker; meanwhile on to the next photo to decide."""
+        if self.desk.decide(item_id, decision, reason, note, reference):
+            self.next_undecided(after=item_id)
+
+    def next_undecided(self, after: int | None = None) -> None:
+        current = self.current_item()
+        item = self.desk.next_undecided(after if after is not None
+                                        else current.id if current else None)
+        if item is None:
+            self.statusBar().showMessage(self.tr("Every checked photo has a decision."), 5000)
+            return
+        self.show_queue()
+        self.queue_view.selectRow(self.model.row_of(item.id) or 0)
+
+    def _decision_refused(self, item_id: int, text: str) -> None:
+        """Back to the photo whose decision the trail refused, with the reason why."""
+        row = self.model.row_of(item_id)
+        if row is not None:
+            self.queue_view.selectRow(row)
+        self.decision_area.show_problem(text)
+        self.statusBar().showMessage(text, 10_000)
+
+    def ask_operator_if_unknown(self) -> OperatorDialog | None:
+        """At the first start on this machine: who is at the desk? (The app calls it once
+        the window shows; embedded windows, benchmarks and tests are not asked.)"""
+        return None if self.desk.operator else self.change_operator()
+
+    def change_operator(self) -> OperatorDialog:
+        dialog = OperatorDialog(self.desk.operator, self)
+        dialog.chosen.connect(self.desk.set_operator)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.operator_dialog = dialog
+        return dialog
+
+    def show_queue(self) -> None:
+        self.tabs.setCurrentWidget(self.queue_view)
+
+    def show_history(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    def export_history(self) -> None:
+        self.history_panel.export()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.history_panel.refresh()
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def edit_credentials(self) -> CredentialsDialog:
+        dialog = CredentialsDialog(self.desk.store, self.desk.settings, self.desk.tasks,
+                                   self.desk.pools.io, self, self.lang, self.desk.env)
+        dialog.chosen.connect(self.desk.use_credentials)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def edit_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.desk.settings, self)
+        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _settings_accepted(self, dialog: SettingsDialog) -> None:
+        settings = dialog.settings()
+        password = dialog.new_history_password()
+        if password is not None and settings.history_url:
+            self.desk.remember_history_password(settings.history_url, password)
+        if settings.history_url != self.desk.settings.history_url:
+            self.statusBar().showMessage(
+                self.tr("The new history location takes effect when the desk starts again."),
+                10000)
+        self.apply_settings(settings)
+
+    def apply_settings(self, settings: DeskSettings) -> None:
+        old_language = self.desk.settings.language
+        self.desk.apply_settings(settings)
+        self.decision_area.set_reasons(self.desk.reasons)
+        if settings.language != old_language:
+            self.languageRequested.emit(settings.language)
+
+    def show_help(self) -> HelpDialog:
+        dialog = HelpDialog(action_table.shortcut_rows(self.actions), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About LiveDetect Desk"),
+                          self.tr("LiveDetect Desk %1\nStatic-photo liveness checks for review "
+                                  "desks.").replace("%1", __version__))
+
+    # -- persistence and shutdown ------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        splitter = store.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        docks = store.value("window/state")
+        if isinstance(docks, QByteArray):
+            self.restoreState(docks)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.billing.close_needs_answer(event):
+            return  # checks in flight: the operator is asked first
+        store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/splitter", self.splitter.saveState())
+        store.setValue("window/state", self.saveState())
+        self.hide()  # gone at once for the operator; sent checks may still take a moment
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        if self.capture_panel is not None:
+            self.capture_panel.stop_camera()  # release the camera first
+        self.desk.shutdown()
