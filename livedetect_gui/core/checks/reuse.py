@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.user_files import open_regular
 
 DEFAULT_WINDOW_DAYS = 30.0
 
@@ -35,7 +36,7 @@ def file_sha256(path: str | Path) -> str | None:
     why, as a refusal)."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # never a FIFO or a device: they never end
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     except OSError:

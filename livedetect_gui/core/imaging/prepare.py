@@ -26,6 +26,7 @@ from struct import error as struct_error
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from livedetect_gui.core.result import PreparedInfo
+from livedetect_gui.core.user_files import open_regular
 
 try:  # HEIC/HEIF from phones; optional so a broken wheel does not take the desk down.
     import pillow_heif
@@ -227,15 +228,8 @@ def is_image_path(path: Path) -> bool:
 
 def prepare_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> PreparedImage:
     """Prepare a photo on disk; raises ImageRefused with a catalogue key."""
-    path = Path(path)
-    size = _stat_size(path)
-    try:
-        with open(path, "rb") as handle:
-            return _prepare(handle, size, limits)
-    except FileNotFoundError:  # vanished between stat and open
-        raise ImageRefused("file_missing", str(path)) from None
-    except (PermissionError, IsADirectoryError) as exc:
-        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+    with _open_file(Path(path)) as (handle, size):
+        return _prepare(handle, size, limits)
 
 
 def prepare_bytes(data: bytes, limits: Limits = Limits()) -> PreparedImage:
@@ -253,15 +247,8 @@ def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
         if not source:
             raise ImageRefused("file_empty")
         return _thumbnail(io.BytesIO(source), box, max_pixels)
-    path = Path(source)
-    _stat_size(path)
-    try:
-        with open(path, "rb") as handle:
-            return _thumbnail(handle, box, max_pixels)
-    except FileNotFoundError:
-        raise ImageRefused("file_missing", str(path)) from None
-    except (PermissionError, IsADirectoryError) as exc:
-        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+    with _open_file(Path(source)) as (handle, _size):
+        return _thumbnail(handle, box, max_pixels)
 
 
 def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
@@ -314,18 +301,21 @@ def strip_jpeg_metadata(data: bytes) -> bytes:
 # -- internals ---------------------------------------------------------------------------------
 
 
-def _stat_size(path: Path) -> int:
+@contextlib.contextmanager
+def _open_file(path: Path) -> Iterator[tuple[io.BufferedIOBase, int]]:
+    """A regular, non-empty file open for reading, and its size; its type is checked on the
+    open descriptor before a byte is read (a FIFO or a device never hangs a check)."""
     try:
-        st = path.stat()
+        handle = open_regular(path)
     except FileNotFoundError:
         raise ImageRefused("file_missing", str(path)) from None
     except OSError as exc:
         raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
-    if path.is_dir():
-        raise ImageRefused("file_unreadable", "it is a folder")
-    if st.st_size == 0:
-        raise ImageRefused("file_empty")
-    return st.st_size
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise ImageRefused("file_empty")
+        yield handle, size  # type: ignore[misc]
 
 
 # First bytes of the formats we read: a file that starts like one but cannot be opened is
