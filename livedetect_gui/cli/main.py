@@ -390,7 +390,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     judged = history.history if history is not None else None  # None: the history is broken
-    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, endpoint=client.url)
+    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, api=client.api.value)
              if judged is not None and not args.recheck and args.reuse_days > 0 else None)
     options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
                            simulated=args.sandbox)
@@ -530,7 +530,8 @@ def _human_line(result: CheckResult, lang: str) -> str:
 
         when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
             timespec="seconds")
-        extra += f"  ({message('checked_before', lang, when=when)})"
+        kind = message("kind_simulated" if result.simulated else "kind_live", lang)
+        extra += f"  ({message('checked_before', lang, when=when, kind=kind)})"
     if verdict is Verdict.ERROR:
         line = f"{word}  {result.source}: {result.message(lang)}{extra}"
         hint = result.hint(lang)

@@ -38,7 +38,7 @@ def test_same_content_is_sent_once_and_reused_later(tmp_path, sandbox, make_clie
     a, b, c = photos(tmp_path, 3)
     shutil.copy(a, tmp_path / "copy_of_a.jpg")
     history = History(tmp_path / "h.sqlite3")
-    options = CheckOptions(reuse=Reuse(history, simulated=True))  # the sandbox's scores
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))  # the sandbox's scores
     sources = [Source.file(p) for p in (a, b, c, tmp_path / "copy_of_a.jpg")]
     client = make_client(sandbox, concurrency=2)
     first = run_batch(sources, client, Limits(), 87, concurrency=2, history=history,
@@ -68,7 +68,7 @@ def test_refusals_errors_and_old_judgements_are_not_reused(tmp_path, start_sandb
     (path,) = photos(tmp_path, 1)
     history = History(tmp_path / "h.sqlite3")
     client = make_client(sandbox, max_attempts=1)
-    options = CheckOptions(reuse=Reuse(history, simulated=True))
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api=client.api.value))
     (failed,) = run_batch([Source.file(path)], client, Limits(), 87, history=history,
                           options=options)
     assert failed.problem_key == "http_error"
@@ -79,15 +79,14 @@ def test_refusals_errors_and_old_judgements_are_not_reused(tmp_path, start_sandb
     client = make_client(good)
     run_batch([Source.file(path)], client, Limits(), 87, history=history, options=options)
     assert good.stats["requests"] == 1
-    stale = CheckOptions(reuse=Reuse(history, window_days=-1, simulated=True))  # too old
+    stale = CheckOptions(reuse=Reuse(history, window_days=-1, simulated=True,
+                                     api=client.api.value))  # too old
     run_batch([Source.file(path)], client, Limits(), 87, history=history, options=stale)
     assert good.stats["requests"] == 2
-    real = CheckOptions(reuse=Reuse(history, simulated=False))  # a sandbox score: never real
+    # A sandbox score is never reused for a live check, whatever URL both used.
+    real = CheckOptions(reuse=Reuse(history, simulated=False, api=client.api.value))
     run_batch([Source.file(path)], client, Limits(), 87, history=history, options=real)
     assert good.stats["requests"] == 3
-    same = CheckOptions(reuse=Reuse(history, simulated=False, endpoint=client.url))
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=same)
-    assert good.stats["requests"] == 3  # the sandbox that answered it: reused there
     history.close()
 
 
@@ -221,14 +220,14 @@ def test_cost_line_counts_what_will_be_billed(tmp_path, sandbox, make_client) ->
     paths = photos(tmp_path, 4)
     history = History(tmp_path / "h.sqlite3")
     client = make_client(sandbox)
-    options = CheckOptions(reuse=Reuse(history, simulated=True))
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))
     run_batch([Source.file(paths[0])], client, Limits(), 87, history=history, options=options)
     shutil.copy(paths[1], tmp_path / "dup.jpg")
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff broken")
     make_photo(9, (1000, 300)).save(tmp_path / "panorama.jpg")
     sources = [Source.file(p) for p in [*paths, tmp_path / "dup.jpg", tmp_path / "broken.jpg",
                                         tmp_path / "panorama.jpg"]]
-    held_options = CheckOptions(reuse=Reuse(history, simulated=True),
+    held_options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"),
                                 prechecks=PrecheckPolicy(faces=False, quality=False))
     plans = plan_batch(sources, Limits(), 87, client.url, held_options)
     assert [p.plan for p in plans] == [Plan.REUSED, Plan.SEND, Plan.SEND, Plan.SEND,

@@ -74,7 +74,7 @@ def test_a_photo_judged_before_is_reused_and_check_again_pays(qtbot, window, san
     assert len(reused) == 1
     row = window.model.row_of(reused[0].id)
     details = window.model.index(row, window.model.COLUMNS.index("details")).data()
-    assert "checked before on" in details
+    assert "reused from" in details
 
     window.run_all()  # nothing left to run
     window.queue_view.selectRow(0)

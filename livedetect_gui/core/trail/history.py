@@ -218,11 +218,13 @@ class History:
         query = Query(**filters)  # type: ignore[arg-type]
         return self.store.page(query, 0, limit if limit is not None else 1 << 62)
 
-    def find_judged(self, digests: Sequence[str], since: float) -> CheckResult | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> CheckResult | None:
         """The newest judged (PASS/FAIL) check of a photo with one of these digests since
-        ``since``, never a refusal, an error or a reuse of a reuse; returned with
-        ``reused_from`` set to that check's time."""
-        found = self.store.find_judged(digests, since)
+        ``since`` (of generation ``api`` and kind ``simulated`` when given), never a refusal,
+        an error or a reuse of a reuse; returned with ``reused_from`` set to that check's
+        time."""
+        found = self.store.find_judged(digests, since, api=api, simulated=simulated)
         if found is None:
             return None
         return dataclasses.replace(found.to_result(), reused_from=found.at)

@@ -314,14 +314,16 @@ class PostgresStore(TrailStore):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
         """Centre-wide: a photo judged at any desk is found (once its record reached the
         server)."""
         wanted = [d for d in digests if d]
         if not wanted:
             return None
+        sql, params = judged_sql(len(wanted), api, simulated)
         try:
-            rows = self._rows(judged_sql(len(wanted)), [since, *wanted, *wanted])
+            rows = self._rows(sql, [since, *params, *wanted, *wanted])
         except HistoryError as exc:
             # A lookup must not stop a check: without the server nothing is reused (the call
             # is made and paid), which is what a desk with no history would do.

@@ -219,7 +219,10 @@ class TrailStore(ABC):
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]: ...
 
     @abstractmethod
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None: ...
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
+        """The newest judged check of one of ``digests`` since ``since``; ``api`` and
+        ``simulated``, when given, keep only checks of that generation and kind."""
 
     @abstractmethod
     def anchor(self) -> Anchor | None: ...
@@ -236,13 +239,24 @@ class TrailStore(ABC):
     def close(self) -> None: ...
 
 
-def judged_sql(count: int) -> str:
-    """The newest judged check of a photo: PASS/FAIL only, never a reuse of a reuse."""
+def judged_sql(count: int, api: str | None = None, simulated: bool | None = None
+               ) -> tuple[str, list[Any]]:
+    """The newest judged check of a photo: PASS/FAIL only, never a reuse of a reuse; only of
+    one service generation and kind when asked (a legacy score means nothing at API 3.0's
+    threshold, a simulated one nothing for a live check). Returns the SQL and the parameters
+    that follow ``since``; the digests (twice) come after them."""
     marks = ", ".join("?" * count)
+    extra, params = "", []
+    if api is not None:
+        extra += "AND api = ? "
+        params.append(api)
+    if simulated is not None:
+        extra += "AND simulated = ? "
+        params.append(int(simulated))
     return (f"{_SELECT} WHERE kind = 'check' AND verdict IN ('pass', 'fail') "
-            f"AND reused_from IS NULL AND at >= ? "
+            f"AND reused_from IS NULL AND at >= ? {extra}"
             f"AND (sha256 IN ({marks}) OR source_sha256 IN ({marks})) "
-            f"ORDER BY at DESC, seq DESC LIMIT 1")
+            f"ORDER BY at DESC, seq DESC LIMIT 1"), params
 
 
 def insert_sql() -> str:
@@ -554,11 +568,13 @@ class SQLiteStore(TrailStore):
                 found[row["check_id"]] = from_row(row)  # later rows win: the newest decision
         return found
 
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
         wanted = [d for d in digests if d]
         if not wanted:
             return None
-        rows = self._read(judged_sql(len(wanted)), [since, *wanted, *wanted])
+        sql, params = judged_sql(len(wanted), api, simulated)
+        rows = self._read(sql, [since, *params, *wanted, *wanted])
         return from_row(rows[0]) if rows else None
 
     def anchor(self) -> Anchor | None:

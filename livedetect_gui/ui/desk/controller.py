@@ -633,6 +633,7 @@ class Desk(QObject):
             limits = self.runs.client.preparation_limits(limits)
         history, days = self.history, self.settings.reuse_days
         simulated = self.connection is not None and self.connection.simulated
+        api = self.connection.credentials.api.value if self.connection is not None else None
         policy = self.precheck_policy()
         groups = [([i.source for i in items if not i.forced and not i.recheck], False, False),
                   ([i.source for i in items if i.forced and not i.recheck], True, False),
@@ -644,7 +645,7 @@ class Desk(QObject):
             for sources, force, recheck in groups:
                 if not sources:
                     continue
-                reuse = (Reuse(stored, days, simulated=simulated, endpoint=endpoint)
+                reuse = (Reuse(stored, days, simulated=simulated, api=api)
                          if stored is not None and days and not recheck else None)
                 plans += plan_batch(sources, limits, threshold, endpoint, CheckOptions(
                     reuse=reuse, prechecks=policy, force=force, simulated=simulated),

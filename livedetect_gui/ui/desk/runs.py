@@ -205,7 +205,7 @@ def _check(source: Source, client: LiveDetectClient, limits: Limits, threshold: 
     id comes back with the result: the operator's decision refers to it)."""
     stored = history.get()
     simulated = client.config.simulated
-    reuse = (Reuse(stored, reuse_days, simulated=simulated, endpoint=client.url)
+    reuse = (Reuse(stored, reuse_days, simulated=simulated, api=client.api.value)
              if stored is not None and reuse_days else None)
     # Pre-checks ran at intake (the item is not sent while they hold it): none here.
     options = CheckOptions(reuse=reuse, simulated=simulated)

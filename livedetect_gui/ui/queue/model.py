@@ -236,7 +236,7 @@ class QueueModel(RecordTableModel):
         if result is not None and result.verdict is Verdict.ERROR and result.problem:
             parts.append(result.problem.message(self.lang))
         if result is not None and result.reused_from is not None:
-            parts.append(self.reused_text(result.reused_from))
+            parts.append(self.reused_text(result.reused_from, result.simulated))
         if item.status is Status.HELD and item.precheck is not None:
             parts.append(self.hold_text(item.precheck))
         if result is not None and result.maybe_billed_twice:
@@ -246,10 +246,12 @@ class QueueModel(RecordTableModel):
             parts.append(backend_name(result.api))
         return parts
 
-    def reused_text(self, moment: float) -> str:
-        """A reused judgement: no call was made (issue 12)."""
+    def reused_text(self, moment: float, simulated: bool = False) -> str:
+        """A reused judgement: no call was made; where it came from (a simulated one says so)."""
         when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
-        return self.tr("checked before on %1 (reused, not billed)").replace("%1", when)
+        if simulated:
+            return self.tr("reused from %1, simulated (not billed)").replace("%1", when)
+        return self.tr("reused from %1, live service (not billed)").replace("%1", when)
 
     def hold_text(self, precheck: Precheck) -> str:
         """Why the pre-checks hold a photo, in the desk's language (the core's catalogue)."""
