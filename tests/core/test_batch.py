@@ -38,7 +38,8 @@ def test_same_content_is_sent_once_and_reused_later(tmp_path, sandbox, make_clie
     a, b, c = photos(tmp_path, 3)
     shutil.copy(a, tmp_path / "copy_of_a.jpg")
     history = History(tmp_path / "h.sqlite3")
-    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))  # the sandbox's scores
+    # the sandbox's scores
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))
     sources = [Source.file(p) for p in (a, b, c, tmp_path / "copy_of_a.jpg")]
     client = make_client(sandbox, concurrency=2)
     first = run_batch(sources, client, Limits(), 87, concurrency=2, history=history,
