@@ -11,6 +11,7 @@ import os
 import sys
 
 from livedetect_gui import __version__
+from livedetect_gui.core.names import for_terminal, operator_name
 from livedetect_gui.core.verdict import default_threshold
 
 # Not typing.TYPE_CHECKING: importing typing alone costs a few milliseconds of every start.
@@ -348,7 +349,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     sources, skipped = collect(args.paths)
     sources += [Source.remote(u) for u in args.url]
     for note in skipped:
-        print(note, file=sys.stderr)
+        print(for_terminal(note), file=sys.stderr)
     if not sources:
         raise UsageError("no images found in the given paths")
 
@@ -518,6 +519,15 @@ def _open_history(given: str | None, lang: str) -> Recorder:
     return recorder
 
 
+def _moment(seconds: float) -> str:
+    from datetime import datetime
+
+    try:
+        return datetime.fromtimestamp(seconds).astimezone().isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):  # a tampered value
+        return str(seconds)
+
+
 def _human_line(result: CheckResult, lang: str) -> str:
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.verdict import Verdict, verdict_word
@@ -526,21 +536,19 @@ def _human_line(result: CheckResult, lang: str) -> str:
     word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
     extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
     if result.reused_from is not None:
-        from datetime import datetime
-
-        when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
-            timespec="seconds")
+        when = _moment(result.reused_from)
         kind = message("kind_simulated" if result.simulated else "kind_live", lang)
         extra += f"  ({message('checked_before', lang, when=when, kind=kind)})"
+    source = for_terminal(result.source)  # a file name never drives the terminal
     if verdict is Verdict.ERROR:
-        line = f"{word}  {result.source}: {result.message(lang)}{extra}"
+        line = f"{word}  {source}: {for_terminal(result.message(lang))}{extra}"
         hint = result.hint(lang)
         return f"{line}\n       -> {hint}" if hint else line
     score = result.score
     shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
     sign_ = ">" if verdict is Verdict.PASS else "<="
     return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
-            f"{result.source}{extra}")
+            f"{source}{extra}")
 
 
 class _Counter:
@@ -792,7 +800,13 @@ def _history_query(args: argparse.Namespace) -> Query:
     from livedetect_gui.core.trail.history import Query
 
     return Query(since=_day(args.since), until=_day(args.until, end=True), verdicts=args.verdict,
-                 operators=args.operator, kinds=args.kind, simulated=args.simulated)
+                 operators=_operators(args.operator), kinds=args.kind,
+                 simulated=args.simulated)
+
+
+def _operators(given: list[str] | None) -> list[str] | None:
+    """--operator as recorded (NFC, no bidi controls): "José" typed either way is one."""
+    return [operator_name(name) for name in given] if given else None
 
 
 def _open_for_reading(given: str | None) -> History:
@@ -843,9 +857,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             score = "-" if record.score is None else f"{record.score:g}"
             what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
             tag = " [simulated]" if record.simulated else ""
+            if record.reused_from is not None:
+                tag += f" [reused from {_moment(record.reused_from)}]"
             note = record.message(lang) if record.verdict == "error" else ""
-            print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
-                  f"{record.source}{tag}  {note}".rstrip())
+            print(f"{record.time_text}  {what:<16} {score:>5}  "
+                  f"{for_terminal(record.operator or '-'):<10} "
+                  f"{for_terminal(record.source)}{tag}  {for_terminal(note)}".rstrip())
         return EXIT_OK
     finally:
         history.close()
@@ -927,7 +944,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("--to is before --from")
     history = _open_for_reading(args.history)
     try:
-        options = ReportOptions(since=since, until=until, operators=args.operator,
+        options = ReportOptions(since=since, until=until, operators=_operators(args.operator),
                                 include_simulated=args.simulated, by=args.by,
                                 threshold=args.threshold)
         report = build_report(history, options)

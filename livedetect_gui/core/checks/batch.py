@@ -33,6 +33,7 @@ from livedetect_gui.core.imaging.prepare import (
     prepare_bytes,
     prepare_file,
 )
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import CheckResult
 
 if TYPE_CHECKING:  # the client pulls in requests: only the commands that send import it
@@ -54,7 +55,8 @@ class Source:
 
     @staticmethod
     def file(path: str | Path) -> Source:
-        return Source(label=str(path), path=Path(path))
+        # A name that is not UTF-8 is labelled by its bytes (caf\xe9.jpg): storable, shown.
+        return Source(label=visible(str(path)), path=Path(path))
 
     @staticmethod
     def remote(url: str) -> Source:

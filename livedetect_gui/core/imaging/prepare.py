@@ -25,6 +25,7 @@ from struct import error as struct_error
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import PreparedInfo
 from livedetect_gui.core.user_files import open_regular
 
@@ -308,7 +309,7 @@ def _open_file(path: Path) -> Iterator[tuple[io.BufferedIOBase, int]]:
     try:
         handle = open_regular(path)
     except FileNotFoundError:
-        raise ImageRefused("file_missing", str(path)) from None
+        raise ImageRefused("file_missing", visible(str(path))) from None
     except OSError as exc:
         raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
     with handle:

@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.verdict import Verdict, verdict_word
 
@@ -280,10 +281,18 @@ def service_code(value: Any) -> int | str | None:
     return value
 
 
+def storable(record: Record) -> Record:
+    """Every text field UTF-8 safe: a file, login or host name that is not valid UTF-8 (lone
+    surrogates) is written as its bytes (``caf\\xe9.jpg``), never a crash at the database."""
+    changes = {f: visible(v) for f in FIELDS if isinstance(v := getattr(record, f), str)
+               and not v.isascii()}
+    return dataclasses.replace(record, **changes) if changes else record
+
+
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
                  record_id: str | None = None) -> Record:
     prepared = result.prepared
-    return Record(
+    return storable(Record(
         id=record_id or new_id(), kind=Kind.CHECK.value, at=float(result.checked_at),
         operator=operator, os_user=os_user, desk=desk, source=result.source,
         sha256=result.sha256, source_sha256=result.source_sha256,
@@ -297,7 +306,7 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         prepared_height=prepared.height if prepared else None,
         prepared_bytes=prepared.bytes if prepared else None,
         maybe_billed_twice=result.maybe_billed_twice,
-    )
+    ))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from livedetect_gui.core.names import operator_name, visible
 from livedetect_gui.core.paths import atomic_private, history_path
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.chain import (
@@ -40,6 +41,7 @@ from livedetect_gui.core.trail.chain import (
     is_override,
     new_id,
     row_values,
+    storable,
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
 from livedetect_gui.core.trail.location import HistoryUrl
@@ -65,7 +67,7 @@ def default_path() -> Path:
 
 def os_user() -> str:
     try:
-        return getpass.getuser()
+        return visible(getpass.getuser())
     except Exception:  # no login name in some service contexts
         return "unknown"
 
@@ -73,7 +75,7 @@ def os_user() -> str:
 def current_operator() -> str:
     """The operator's name/ID as identified at the start of a shift; the desk passes its own.
     The CLI takes it from $LIVEDETECT_OPERATOR. Empty when nobody identified."""
-    return os.environ.get(ENV_OPERATOR, "").strip()
+    return operator_name(os.environ.get(ENV_OPERATOR, ""))
 
 
 class History:
@@ -85,9 +87,9 @@ class History:
         self.path = Path(path) if path is not None else default_path()
         self.store = store or SQLiteStore(self.path, busy_seconds=busy_seconds,
                                           read_only=read_only)
-        self.operator = current_operator() if operator is None else operator
+        self.operator = current_operator() if operator is None else operator_name(operator)
         self.os_user = os_user()
-        self.desk = socket.gethostname()
+        self.desk = visible(socket.gethostname())
         self.spool_path = self.path.with_name(self.path.name + ".spool")
         self._spool_lock = threading.Lock()
         if not self.store.read_only:
@@ -141,14 +143,14 @@ class History:
         override = is_override(decision, check.verdict)
         if override and not reason:
             raise DecisionError("reason_required", check.verdict)
-        record = Record(
+        record = storable(Record(
             id=new_id(), kind=Kind.DECISION.value, at=time.time(), operator=self.operator,
             os_user=self.os_user, desk=self.desk, source=check.source, sha256=check.sha256,
             verdict=check.verdict, score=check.score, threshold=check.threshold,
             simulated=check.simulated, endpoint=check.endpoint, api=check.api,
             check_id=check_id, decision=decision.value, reason=reason, note=note.strip(),
             reference=reference.strip(), override=override,
-        )
+        ))
         return self.store.append([record])[0]
 
     def flush_spool(self) -> int:
@@ -350,7 +352,7 @@ class Recorder:
         except HistoryError as exc:
             self.error = exc
         self.open_error = self.error  # said by the caller at the start: not repeated at the end
-        self.operator = current_operator() if operator is None else operator
+        self.operator = current_operator() if operator is None else operator_name(operator)
         self.recorded = self.spooled = self.lost = 0
         self._lock = threading.Lock()
 
@@ -367,7 +369,8 @@ class Recorder:
                     if self.error is None:
                         self.error = exc  # said once; later rows go straight to the spool
         else:
-            record = check_record(result, self.operator, os_user(), socket.gethostname())
+            record = check_record(result, self.operator, os_user(),
+                                  visible(socket.gethostname()))
         kept = spool(self.spool_path, record)
         with self._lock:
             if kept:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import location as history_url
 from livedetect_gui.core.trail.chain import check_record
@@ -37,7 +38,7 @@ class LazyHistory:
         self._on_pending = on_pending
         self._lock = threading.Lock()
         self._history: History | None = None
-        self._operator = operator
+        self._operator = operator_name(operator)
         self._failed_at = 0.0
         self.error: str | None = None
 
@@ -53,9 +54,9 @@ class LazyHistory:
     def operator(self, name: str) -> None:
         """The operator now at the desk: records made from here on carry this name."""
         with self._lock:
-            self._operator = name
+            self._operator = operator_name(name)
             if self._history is not None:
-                self._history.operator = name
+                self._history.operator = self._operator
 
     def get(self) -> History | None:
         with self._lock:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from livedetect_gui.core.errors import local_problem, service_problem
+from livedetect_gui.core.names import for_terminal, operator_name
 from livedetect_gui.core.paths import atomic_private
 from livedetect_gui.core.trail.chain import ChainState, Kind, Record
 from livedetect_gui.core.trail.csv_cells import safe_cell
@@ -161,7 +162,7 @@ class Report:
 
 def _text_table(rows: list[Tally], lang: str) -> str:
     titles = [column_title(c, lang) for c in TABLE_COLUMNS]
-    body = [[cell(t, c) for c in TABLE_COLUMNS] for t in rows]
+    body = [[for_terminal(cell(t, c)) for c in TABLE_COLUMNS] for t in rows]
     widths = [max(len(r[i]) for r in [titles, *body]) for i in range(len(titles))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
                      for r in [titles, *body])
@@ -238,7 +239,9 @@ def build_report(history: History, options: ReportOptions) -> Report:
     histogram = [0] * HISTOGRAM_BINS
     for record in history.stream(query):
         label = period_label(record.at, options.by)
-        who = record.operator or f"({record.os_user})"
+        # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
+        # in two forms is one operator, and "\u202enimda" cannot pose as "admin".
+        who = operator_name(record.operator) or f"({for_terminal(record.os_user)})"
         for tally in (total, periods.setdefault(label, Tally(label)),
                       operators.setdefault(who, Tally(who))):
             tally.add(record)

@@ -48,6 +48,7 @@ from livedetect_gui.core.imaging.face_crop import crop_source
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.messages import text as message_text
+from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service import connection as policy
 from livedetect_gui.core.service.client import (
@@ -369,7 +370,7 @@ class Desk(QObject):
 
     def set_operator(self, name: str) -> None:
         """A new shift: records from now on carry this operator; kept on this machine."""
-        name = " ".join(name.split())
+        name = operator_name(name)  # NFC, no bidi controls: the core's one rule
         if not name or name == self.settings.operator:
             return
         self.history.operator = name
