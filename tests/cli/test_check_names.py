@@ -51,8 +51,9 @@ def test_escapes_and_bidi_never_reach_the_terminal_and_operators_are_one(tmp_pat
     make_photo(3, (200, 150)).save(tmp_path / "plain.jpg", "JPEG")
     nfd = unicodedata.normalize("NFD", "José").encode()
     nfc = "José".encode()
-    first = run(["check", "--sandbox", "--force", os.fsencode(tmp_path / name)], _env(tmp_path, nfd))
-    run(["check", "--sandbox", "--force", os.fsencode(tmp_path / "plain.jpg")], _env(tmp_path, nfc))
+    check = ["check", "--sandbox", "--force"]
+    first = run([*check, os.fsencode(tmp_path / name)], _env(tmp_path, nfd))
+    run([*check, os.fsencode(tmp_path / "plain.jpg")], _env(tmp_path, nfc))
     listed = run(["history"], _env(tmp_path, nfc))
     today = datetime.date.today().isoformat()
     report = run(["report", "--from", today, "--to", today, "--simulated"],
