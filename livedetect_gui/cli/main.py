@@ -183,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  "intact', or exit 1 naming the first record that does not match.")
     verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
                         help=_HISTORY_HELP)
+    verify.add_argument("--reanchor", action="store_true",
+                        help="after a lost or unreadable anchor has been accounted for: anchor "
+                        "the chain afresh, recorded in the trail as a re-anchoring by the "
+                        "operator ($LIVEDETECT_OPERATOR); any other alteration stays reported")
     push = hist_sub.add_parser(
         "push", help="send this desk's local history into a shared store, once",
         description="Append every record of the local history (the user's, or --history FILE) "
@@ -773,7 +777,8 @@ def _filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="until", metavar="DATE", help="to this day, included")
     parser.add_argument("--verdict", action="append", choices=("pass", "fail", "error"))
     parser.add_argument("--operator", action="append", metavar="NAME")
-    parser.add_argument("--kind", action="append", choices=("check", "decision", "cut"))
+    parser.add_argument("--kind", action="append",
+                        choices=("check", "decision", "cut", "reanchor"))
     live = parser.add_mutually_exclusive_group()
     live.add_argument("--simulated", dest="simulated", action="store_const", const=True,
                       help="only simulated (sandbox) records")
@@ -838,6 +843,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     history = _open_for_reading(args.history)
     try:
         if args.action == "verify":
+            if getattr(args, "reanchor", False):
+                done = history.reanchor()
+                if done is not None:
+                    print(f"re-anchored: recorded as record #{done.seq} "
+                          f"({for_terminal(done.note)})", file=sys.stderr)
             state = history.verify()
             print(state.message(lang), file=sys.stdout if state.intact else sys.stderr)
             return EXIT_OK if state.intact else EXIT_FAIL

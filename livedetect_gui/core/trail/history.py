@@ -59,6 +59,8 @@ __all__ = ["SCHEMA_VERSION", "History", "HistoryError", "Query", "Recorder", "de
 log = logging.getLogger(__name__)
 
 ENV_OPERATOR = "LIVEDETECT_OPERATOR"
+# Chain states an operator may answer by re-anchoring: the anchor itself, nothing else.
+REANCHORABLE = ("anchor_lost", "anchor_unreadable", "no_anchor")
 
 
 def default_path() -> Path:
@@ -177,6 +179,22 @@ class History:
 
     def spooled(self) -> int:
         return sum(1 for _ in _read_spool(self.spool_path))
+
+    def reanchor(self) -> Record | None:
+        """An operator's explicit answer to a lost anchor (``history verify --reanchor``): a
+        trail record says it was lost and re-made, and the anchor no longer reports it. Only
+        for a lost anchor: any other alteration stays reported (None is returned)."""
+        state = self.verify()
+        if state.problem not in REANCHORABLE:
+            return None
+        how = state.detail if state.problem == "anchor_lost" else state.problem
+        note = f"anchor re-made by the operator after it was found {how}"
+        if state.bad_seq:
+            note += f" (at record #{state.bad_seq})"
+        record = storable(Record(id=new_id(), kind=Kind.REANCHOR.value, at=time.time(),
+                                 operator=self.operator, os_user=self.os_user, desk=self.desk,
+                                 note=note))
+        return self.store.reanchor(record)
 
     def purge_older_than(self, days: float) -> int:
         """Retention: delete records older than ``days`` and append a cut record saying from

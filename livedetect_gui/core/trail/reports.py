@@ -237,6 +237,7 @@ def build_report(history: History, options: ReportOptions) -> Report:
     errors: Counter[str] = Counter()
     thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
+    altered = 0
     for record in history.stream(query):
         label = period_label(record.at, options.by)
         # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
@@ -247,12 +248,16 @@ def build_report(history: History, options: ReportOptions) -> Report:
             tally.add(record)
         if record.kind != Kind.CHECK:
             continue
-        if record.threshold is not None:
-            thresholds[record.threshold] += 1
+        if _finite(record.threshold):
+            thresholds[record.threshold] += 1  # type: ignore[index]
         if record.verdict == "error":
             errors[error_kind(record)] += 1
+        elif _finite(record.score):
+            histogram[min(HISTOGRAM_BINS - 1, max(0, int(record.score // 5)))] += 1  # type: ignore[operator]
         elif record.score is not None:
-            histogram[min(HISTOGRAM_BINS - 1, max(0, int(record.score // 5)))] += 1
+            # NaN, infinity or text cannot be written by the desk: the trail was altered, and
+            # the chain (verified below) says so; the figures leave the value out.
+            altered += 1
     left_out = 0
     if not options.include_simulated:
         left_out = history.count(Query(since=options.since, until=options.until,
@@ -260,9 +265,22 @@ def build_report(history: History, options: ReportOptions) -> Report:
                                        kinds=[Kind.CHECK.value]))
     return Report(options=options, total=total, periods=[periods[k] for k in sorted(periods)],
                   operators=[operators[k] for k in sorted(operators)], errors_by_kind=errors,
-                  histogram=histogram, chain=history.verify(), simulated_left_out=left_out,
+                  histogram=histogram, chain=_chain(history, altered), simulated_left_out=left_out,
                   threshold=options.threshold if options.threshold is not None else
                   (thresholds.most_common(1)[0][0] if thresholds else DEFAULT_THRESHOLD))
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _chain(history: History, impossible_scores: int) -> ChainState:
+    """The chain as verified; impossible scores alone already make the trail altered."""
+    state = history.verify()
+    if state.intact and impossible_scores:
+        return ChainState(state.count, False, problem="impossible_scores",
+                          detail=str(impossible_scores))
+    return state
 
 
 def write_csv(report: Report, path: str | Path, lang: str = "en") -> None:

@@ -26,6 +26,7 @@ from livedetect_gui.core.paths import atomic_private, data_dir, make_private, pr
 from livedetect_gui.core.trail.chain import (
     FIELDS,
     GENESIS,
+    UNREADABLE_ANCHOR,
     Anchor,
     ChainState,
     Kind,
@@ -35,6 +36,7 @@ from livedetect_gui.core.trail.chain import (
     row_tuple,
     verify_chain,
 )
+from livedetect_gui.core.user_files import read_regular
 
 # Schema of the records table: types both SQLite and PostgreSQL accept (DOUBLE PRECISION, not
 # REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers). ``code`` is TEXT: the
@@ -227,6 +229,11 @@ class TrailStore(ABC):
     @abstractmethod
     def anchor(self) -> Anchor | None: ...
 
+    def reanchor(self, record: Record) -> Record:
+        """Append ``record`` (an operator's re-anchoring) and anchor the chain afresh."""
+        raise HistoryError("unwritable", self.location,
+                           "this history's anchor is kept by its server, not by a desk")
+
     @abstractmethod
     def chain_start(self) -> int:
         """The seq the chain starts at: 1, or the newest retention cut's ``cut_seq``."""
@@ -292,15 +299,18 @@ class FileAnchor:
 
     def read(self) -> Anchor | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(self.path, 64 * 1024).decode("utf-8"))
             before = data.get("prev_seq")
-            return Anchor(int(data["seq"]), str(data["hash"]), bool(data.get("pending")),
-                          None if before is None else int(before),
-                          None if before is None else str(data["prev_hash"]))
+            lost = data.get("lost_at")
+            anchor = Anchor(int(data["seq"]), str(data["hash"]), bool(data.get("pending")),
+                            None if before is None else int(before),
+                            None if before is None else str(data["prev_hash"]),
+                            None if lost is None else int(lost), str(data.get("lost_how", "")))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return Anchor(-1, "unreadable")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return UNREADABLE_ANCHOR
+        return anchor if anchor.seq >= 0 else UNREADABLE_ANCHOR
 
     def write(self, anchor: Anchor) -> None:
         with atomic_private(self.path, "w", encoding="utf-8") as out:
@@ -308,7 +318,19 @@ class FileAnchor:
             if anchor.pending:
                 data |= {"pending": True, "prev_seq": anchor.prev_seq,
                          "prev_hash": anchor.prev_hash}
+            if anchor.lost_at is not None:
+                data |= {"lost_at": anchor.lost_at, "lost_how": anchor.lost_how}
             json.dump(data, out)
+
+
+def lost_marker(before: Anchor | None, head_seq: int) -> tuple[int | None, str]:
+    """What the next anchor must keep saying about a lost one: an earlier loss carried on,
+    or a loss found now (records exist but the anchor is missing or unreadable)."""
+    if before is not None and not before.unreadable:
+        return before.lost_at, before.lost_how
+    if head_seq > 0:
+        return head_seq, "unreadable" if before is not None else "missing"
+    return None, ""
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -451,6 +473,15 @@ class SQLiteStore(TrailStore):
     # -- the interface -----------------------------------------------------------------------
 
     def append(self, records: Sequence[Record]) -> list[Record]:
+        return self._append(records, reanchor=False)
+
+    def reanchor(self, record: Record) -> Record:
+        """An operator's explicit re-anchoring: ``record`` says so in the trail, and the anchor
+        written with it no longer carries the marker of a lost one."""
+        stored = self._append([record], reanchor=True)
+        return stored[0]
+
+    def _append(self, records: Sequence[Record], reanchor: bool) -> list[Record]:
         if self.read_only:
             raise HistoryError("read_only", self.location)
 
@@ -472,9 +503,12 @@ class SQLiteStore(TrailStore):
                     prev = linked.hash
                     stored.append(linked)
                 before = self.anchor_file.read()
+                # A lost anchor is not silently replaced: the new one keeps saying it was lost.
+                lost_at, lost_how = (None, "") if reanchor else lost_marker(before, head_seq)
                 if stored:
                     # Written under the write lock, so anchors follow commits in order.
-                    self.anchor_file.write(Anchor(seq, prev, True, head_seq, head_hash))
+                    self.anchor_file.write(Anchor(seq, prev, True, head_seq, head_hash,
+                                                  lost_at, lost_how))
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -484,11 +518,11 @@ class SQLiteStore(TrailStore):
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
-                if stored and before is not None:
+                if stored and before is not None and not before.unreadable:
                     self.anchor_file.write(before)  # the rows it named never landed
                 raise
             if stored:
-                self._confirm_anchor(Anchor(seq, prev))
+                self._confirm_anchor(Anchor(seq, prev, lost_at=lost_at, lost_how=lost_how))
             return stored
 
         try:
