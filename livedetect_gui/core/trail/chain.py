@@ -395,6 +395,11 @@ CHAIN_PROBLEMS: dict[str, tuple[str, str]] = {
     "head_missing": ("the shared history's chain head is missing (deleted), so deleting the "
                      "newest records cannot be ruled out",
                      "共享历史记录的链头缺失（已被删除），无法排除最新记录被删除"),
+    "spool_refused": ("spooled records that failed authentication (hand-written or altered) "
+                      "were not recorded; they are kept as evidence: {detail}. Move that file "
+                      "aside once it has been looked into",
+                      "暂存区中未通过验证的记录（手写或被篡改）未被写入；已留作证据：{detail}。"
+                      "核查后请将该文件移走"),
     "anchor_lost": ("the anchor file was {detail} when this record was the newest and was "
                     "made again by the next write: records deleted before then cannot be "
                     "ruled out. Once accounted for, an operator runs `livedetect history "

@@ -14,7 +14,6 @@ import contextlib
 import csv
 import dataclasses
 import getpass
-import json
 import logging
 import os
 import socket
@@ -37,7 +36,6 @@ from livedetect_gui.core.trail.chain import (
     Reason,
     Record,
     check_record,
-    from_row,
     is_override,
     new_id,
     row_values,
@@ -45,6 +43,16 @@ from livedetect_gui.core.trail.chain import (
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
 from livedetect_gui.core.trail.location import HistoryUrl
+from livedetect_gui.core.trail.spool_file import (
+    SpoolKeys,
+    count_lines,
+    put_back,
+    read_spool,
+    refused_count,
+    refused_path,
+    set_refused_aside,
+    spool,
+)
 from livedetect_gui.core.trail.store import (
     SCHEMA_VERSION,
     HistoryError,
@@ -85,8 +93,9 @@ class History:
 
     def __init__(self, path: str | Path | None = None, operator: str | None = None, *,
                  store: TrailStore | None = None, read_only: bool | None = None,
-                 busy_seconds: float = 60.0) -> None:
+                 busy_seconds: float = 60.0, spool_keys: SpoolKeys | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self.spool_keys = spool_keys or SpoolKeys()
         self.store = store or SQLiteStore(self.path, busy_seconds=busy_seconds,
                                           read_only=read_only)
         self.operator = current_operator() if operator is None else operator_name(operator)
@@ -129,7 +138,7 @@ class History:
             return record.id
         except HistoryError as exc:
             log.warning("history: %s", exc)
-        return record.id if spool(self.spool_path, record) else None
+        return record.id if spool(self.spool_path, record, self.spool_keys, self.path) else None
 
     def decide(self, check_id: str, decision: Decision | str, reason: str | None = None,
                note: str = "", reference: str = "",
@@ -166,19 +175,27 @@ class History:
                 os.replace(self.spool_path, draining)
             except OSError:
                 return 0
-            records = list(_read_spool(draining))
+            found = read_spool(draining, self.spool_keys, self.path)
             try:
-                stored = self.store.append(records)
+                stored = self.store.append(found.records)
             except HistoryError as exc:
                 log.warning("history: spool kept: %s", exc)
                 with contextlib.suppress(OSError):
                     os.replace(draining, self.spool_path)
                 return 0
+            try:
+                if found.refused:  # never chained: kept as evidence, reported by verify
+                    set_refused_aside(self.spool_path, found.refused)
+                if found.later:
+                    put_back(self.spool_path, found.later)
+            except OSError as exc:
+                log.error("history: spool lines kept in %s: %s", draining, exc)
+                return len(stored)
             draining.unlink(missing_ok=True)
             return len(stored)
 
     def spooled(self) -> int:
-        return sum(1 for _ in _read_spool(self.spool_path))
+        return count_lines(self.spool_path)
 
     def reanchor(self) -> Record | None:
         """An operator's explicit answer to a lost anchor (``history verify --reanchor``): a
@@ -257,8 +274,12 @@ class History:
             state = self.store.verify(self.store.chain_start())
             if state.intact or state.problem not in ("newest_missing", "beyond_anchor",
                                                      "head_changed"):
-                return state
+                break
             time.sleep(0.2 * (attempt + 1))
+        refused = refused_count(self.spool_path)
+        if state.intact and refused:
+            return ChainState(state.count, False, None, None, "spool_refused",
+                              f"{refused} × {refused_path(self.spool_path)}")
         return state
 
     # -- export ------------------------------------------------------------------------------
@@ -318,33 +339,6 @@ def export_row(record: Record, lang: str = "en") -> list[object]:
             safe_cell(record.message(lang))]
 
 
-# -- the spool: records the database could not take yet ------------------------------------------
-
-
-def spool(path: Path, record: Record) -> bool:
-    """Append one record to the spool file (0600): written to the store at the next open."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            os.write(fd, (json.dumps(row_values(record), ensure_ascii=False) + "\n").encode())
-        finally:
-            os.close(fd)
-        return True
-    except OSError as exc:
-        log.error("history: could not spool the record of %s: %s", record.source, exc)
-        return False
-
-
-def _read_spool(path: Path) -> Iterator[Record]:
-    try:
-        with open(path, encoding="utf-8") as lines:
-            for line in lines:
-                with contextlib.suppress(ValueError, KeyError, TypeError):
-                    yield from_row(json.loads(line))  # a torn last line (crash) is skipped
-    except OSError:
-        return
-
-
 class Recorder:
     """What a batch of checks records into: the history when it opens, else its spool.
 
@@ -371,6 +365,7 @@ class Recorder:
             self.error = exc
         self.open_error = self.error  # said by the caller at the start: not repeated at the end
         self.operator = current_operator() if operator is None else operator_name(operator)
+        self.spool_keys = self.history.spool_keys if self.history is not None else SpoolKeys()
         self.recorded = self.spooled = self.lost = 0
         self._lock = threading.Lock()
 
@@ -389,7 +384,7 @@ class Recorder:
         else:
             record = check_record(result, self.operator, os_user(),
                                   visible(socket.gethostname()))
-        kept = spool(self.spool_path, record)
+        kept = spool(self.spool_path, record, self.spool_keys, self.path)
         with self._lock:
             if kept:
                 self.spooled += 1

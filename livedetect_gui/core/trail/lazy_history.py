@@ -23,7 +23,8 @@ from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import location as history_url
 from livedetect_gui.core.trail.chain import check_record
-from livedetect_gui.core.trail.history import History, default_path, open_history, os_user, spool
+from livedetect_gui.core.trail.history import History, default_path, open_history, os_user
+from livedetect_gui.core.trail.spool_file import SpoolKeys, spool
 
 
 class LazyHistory:
@@ -90,7 +91,8 @@ class LazyHistory:
             return history.record_safely(result)
         path = self._path if self._path is not None else default_path()
         record = check_record(result, self._operator, os_user(), socket.gethostname())
-        return record.id if spool(path.with_name(path.name + ".spool"), record) else None
+        kept = spool(path.with_name(path.name + ".spool"), record, SpoolKeys(), path)
+        return record.id if kept else None
 
     def close(self) -> None:
         with self._lock:
