@@ -42,6 +42,7 @@ import dataclasses
 import hashlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,13 @@ from livedetect_gui.core.trail.chain import (
 from livedetect_gui.core.trail.location import DatabasePasswords, HistoryUrl
 from livedetect_gui.core.trail.outbox import Anchor as Witness
 from livedetect_gui.core.trail.outbox import Forwarder, Spool, Spooled
-from livedetect_gui.core.trail.postgres_server import Connection, StoreUnavailable, migrate
+from livedetect_gui.core.trail.postgres_server import (
+    DEFAULT_DEADLINE,
+    Connection,
+    StoreUnavailable,
+    deadline,
+    migrate,
+)
 from livedetect_gui.core.trail.store import (
     RECORDS_DDL,
     HistoryError,
@@ -78,6 +85,9 @@ if TYPE_CHECKING:
     from livedetect_gui.core.trail.history import History
 
 log = logging.getLogger(__name__)
+
+# After a failed reuse lookup, how long lookups are skipped (each would wait the deadline).
+LOOKUP_PAUSE = 60.0
 
 # Versioned like the SQLite file's schema; each step runs once, under the migration lock.
 MIGRATIONS: list[str] = [
@@ -125,14 +135,18 @@ class PostgresStore(TrailStore):
 
     def __init__(self, url: HistoryUrl, *, spool: str | Path | None = None,
                  passwords: DatabasePasswords | None = None, forward: bool = True,
-                 on_pending: Callable[[int], None] | None = None, batch: int = 500) -> None:
+                 on_pending: Callable[[int], None] | None = None, batch: int = 500,
+                 deadline: float = DEFAULT_DEADLINE) -> None:
         if not url.shared:
             raise ValueError("not a PostgreSQL URL")
         self.url = url
         self.location = str(url)
+        # Every exchange with the server is bounded on this side (see postgres_server).
+        self.deadline = deadline
+        self._lookups_off_until = 0.0
         # Two connections: a long read (verify, an export) never holds up the forwarder.
-        self._reader = Connection(url, passwords, on_open=self._migrate)
-        self._writer = Connection(url, passwords, on_open=self._migrate)
+        self._reader = Connection(url, passwords, on_open=self._migrate, deadline=deadline)
+        self._writer = Connection(url, passwords, on_open=self._migrate, deadline=deadline)
         self._passwords = passwords
         path = Path(spool or spool_path(url))
         try:
@@ -269,16 +283,23 @@ class PostgresStore(TrailStore):
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         try:
-            self._migrate(conn)  # an export may be the first thing a new store is asked
-            with conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                if before is not None:
-                    yield before(conn)
-                with conn.cursor(name="trail_stream", row_factory=dict_row) as cur:
-                    cur.itersize = chunk
-                    cur.execute(pg_sql(sql), list(params))
-                    for row in cur:
-                        yield from_row(row)
+            # Bounded per exchange: a server that stops answering mid-stream ends the stream
+            # with an error; a long stream that keeps moving is never cut.
+            with deadline(conn, self.deadline) as dog:
+                self._migrate(conn)  # an export may be the first thing a new store is asked
+                with conn.transaction():
+                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    if before is not None:
+                        first = before(conn)
+                        dog.alive()
+                        yield first
+                    with conn.cursor(name="trail_stream", row_factory=dict_row) as cur:
+                        cur.itersize = chunk
+                        cur.execute(pg_sql(sql), list(params))
+                        for row in cur:
+                            dog.alive()
+                            yield from_row(row)
+                            dog.alive()  # the consumer's own time is not the server's
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         except SchemaTooNew as exc:
@@ -322,12 +343,15 @@ class PostgresStore(TrailStore):
         if not wanted:
             return None
         sql, params = judged_sql(len(wanted), api, simulated)
+        if time.monotonic() < self._lookups_off_until:
+            return None  # the server just failed a lookup: a batch does not wait on each photo
         try:
             rows = self._rows(sql, [since, *params, *wanted, *wanted])
         except HistoryError as exc:
             # A lookup must not stop a check: without the server nothing is reused (the call
             # is made and paid), which is what a desk with no history would do.
             log.warning("no reuse lookup: %s", exc)
+            self._lookups_off_until = time.monotonic() + LOOKUP_PAUSE
             return None
         return rows[0] if rows else None
 

@@ -29,6 +29,7 @@ from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.tables import RecordTableModel
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
+from livedetect_gui.ui.common.tooltips import plain_tooltip
 
 
 class Status(StrEnum):
@@ -291,7 +292,7 @@ class QueueModel(RecordTableModel):
             lines.append(result.hint(self.lang))
             if result.detail:
                 lines.append(self.tr("Technical details: %1").replace("%1", result.detail))
-        return "\n".join(line for line in lines if line)
+        return plain_tooltip(lines)  # a file name or a note is shown, never rendered
 
     def status_text(self, status: Status) -> str:
         if status in FINAL:
