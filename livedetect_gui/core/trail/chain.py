@@ -395,6 +395,9 @@ CHAIN_PROBLEMS: dict[str, tuple[str, str]] = {
     "head_missing": ("the shared history's chain head is missing (deleted), so deleting the "
                      "newest records cannot be ruled out",
                      "共享历史记录的链头缺失（已被删除），无法排除最新记录被删除"),
+    "photo_replaced": ("kept photos are not the photo their record says was sent (replaced "
+                       "or edited after the check, or kept without a record): {detail}",
+                       "留存照片与其记录中发送的照片不一致（检测后被替换或修改，或无对应记录）：{detail}"),
     "spool_refused": ("spooled records that failed authentication (hand-written or altered) "
                       "were not recorded; they are kept as evidence: {detail}. Move that file "
                       "aside once it has been looked into",

@@ -42,6 +42,7 @@ from livedetect_gui.core.trail.chain import (
     storable,
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
+from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.location import HistoryUrl
 from livedetect_gui.core.trail.spool_file import (
     SpoolKeys,
@@ -280,6 +281,12 @@ class History:
         if state.intact and refused:
             return ChainState(state.count, False, None, None, "spool_refused",
                               f"{refused} × {refused_path(self.spool_path)}")
+        if state.intact:
+            replaced = KeptPhotos.beside(self.path).mismatched(self.store.get)
+            if replaced:
+                shown = ", ".join(replaced[:5]) + (" …" if len(replaced) > 5 else "")
+                return ChainState(state.count, False, None, None, "photo_replaced",
+                                  f"{len(replaced)}: {shown}")
         return state
 
     # -- export ------------------------------------------------------------------------------
