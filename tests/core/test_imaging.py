@@ -153,10 +153,10 @@ def test_reencoded_output_carries_no_exif(photo) -> None:
     assert b"CameraMaker" not in prepared.data
 
 
-def test_strip_leaves_non_jpeg_and_malformed_data_alone() -> None:
-    assert strip_jpeg_metadata(b"not a jpeg") == b"not a jpeg"
-    broken = b"\xff\xd8\xff\xe1\x99\x99short"
-    assert strip_jpeg_metadata(broken) == broken
+def test_strip_refuses_non_jpeg_and_malformed_data() -> None:
+    # None: the caller re-encodes from the pixels; never sent as it is.
+    assert strip_jpeg_metadata(b"not a jpeg") is None
+    assert strip_jpeg_metadata(b"\xff\xd8\xff\xe1\x99\x99short") is None
 
 
 def test_body_budget_lowers_quality_then_size(photo) -> None:

@@ -25,6 +25,11 @@ from struct import error as struct_error
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from livedetect_gui.core.imaging.jpeg_metadata import (
+    info_metadata,
+    scan_end,
+    strip_jpeg_metadata,
+)
 from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import PreparedInfo
 from livedetect_gui.core.user_files import open_regular
@@ -107,6 +112,13 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
     "reencoded": ("encoded as JPEG", "已编码为 JPEG"),
     "quality_lowered": ("compressed harder to fit 6 MB", "为满足 6MB 上限加大了压缩"),
     "metadata_stripped": ("metadata removed (privacy)", "已移除元数据（隐私）"),
+}
+
+
+REMOVED_WORDS: dict[str, tuple[str, str]] = {
+    "comment": ("comment", "注释"), "text": ("text fields", "文本字段"),
+    "trailing data": ("data after the image", "图像之后的数据"),
+    "JFIF": ("JFIF header and thumbnail", "JFIF 头及缩略图"),
 }
 
 
@@ -208,6 +220,8 @@ class PreparedImage:
     original_format: str
     original_mode: str
     actions: tuple[str, ...]
+    # The metadata kinds taken out ("EXIF", "XMP", "IPTC", "comment", ...).
+    removed: tuple[str, ...] = ()
     content_type: str = "image/jpeg"
 
     @property
@@ -220,7 +234,12 @@ class PreparedImage:
 
     def describe(self, lang: str = "en") -> list[str]:
         index = 1 if lang.startswith("zh") else 0
-        return [ACTION_TEXT[a][index] for a in self.actions]
+        lines = [ACTION_TEXT[a][index] for a in self.actions]
+        if self.removed:
+            words = [REMOVED_WORDS.get(k, (k, k))[index] for k in self.removed]
+            lines.append(("已移除：" + "、".join(words)) if index else
+                         ("removed: " + ", ".join(words)))
+        return lines
 
 
 def is_image_path(path: Path) -> bool:
@@ -263,40 +282,6 @@ def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
         im = _to_rgb(_upright(im, orientation))[0]
     im.thumbnail((box, box), Image.Resampling.BILINEAR)
     return im
-
-
-def strip_jpeg_metadata(data: bytes) -> bytes:
-    """The same JPEG without EXIF/XMP/IPTC/comments, bit-identical compressed pixels.
-
-    Keeps JFIF (APP0), the ICC profile (APP2) and Adobe (APP14, needed to read colours right);
-    drops the other APPn segments and COM, which carry GPS, device and editing data.
-    """
-    if data[:2] != b"\xff\xd8":
-        return data
-    out = bytearray(b"\xff\xd8")
-    pos = 2
-    end = len(data)
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            return data  # not where a marker should be: leave the file untouched
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker == 0xDA:  # start of scan: the rest is entropy-coded data, copy it whole
-            out += data[pos:]
-            return bytes(out)
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        if length < 2 or pos + 2 + length > end:
-            return data
-        segment = data[pos : pos + 2 + length]
-        keep = not (0xE1 <= marker <= 0xEF and marker not in (0xE2, 0xEE)) and marker != 0xFE
-        if marker == 0xE2 and not segment[4:16].startswith(b"ICC_PROFILE"):
-            keep = False  # APP2 also carries FlashPix/MPF; only the ICC profile matters
-        if keep:
-            out += segment
-        pos += 2 + length
-    return data
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -538,21 +523,8 @@ def _scans_complete(data: bytes | mmap.mmap) -> bool:
                 if levels is not None:
                     for k in range(ss, min(se, 63) + 1):
                         levels[k] = min(levels[k], al)
-            pos = _scan_end(data, pos)
+            pos = scan_end(data, pos)
     return not progressive or all(level == 0 for c in components for level in precision.get(c, [0]))
-
-
-def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
-    """Where the entropy-coded data that starts at ``pos`` ends (the next real marker)."""
-    while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= len(data):
-            return len(data)
-        following = data[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
 
 
 def _shrink(im: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:
@@ -620,6 +592,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     orientation = _orientation(im) if fmt in ("JPEG", "MPO") else 1
     target = limits.fit(width, height)
 
+    stripped = None
     if (
         fmt == "JPEG"
         and orientation == 1
@@ -627,15 +600,17 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         and target == (width, height)
         and size <= limits.max_image_bytes
     ):
+        handle.seek(0)
+        # None: not walkable whole, so re-encoded below rather than sent with its metadata.
+        stripped = strip_jpeg_metadata(handle.read())
+    if stripped is not None:
         # Already fits: send the original compressed pixels, only without the metadata.
         _draft(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is whole
         with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
             _decode(im, handle)
-        handle.seek(0)
-        original = handle.read()
-        data = strip_jpeg_metadata(original)
-        actions = ["passthrough"] + (["metadata_stripped"] if len(data) < len(original) else [])
-        return PreparedImage(data, width, height, width, height, size, fmt, mode, tuple(actions))
+        actions = ["passthrough"] + (["metadata_stripped"] if stripped.removed else [])
+        return PreparedImage(stripped.data, width, height, width, height, size, fmt, mode,
+                             tuple(actions), removed=stripped.removed)
 
     actions: list[str] = []
     _draft(im, *target)
@@ -645,6 +620,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         _decode(im, handle)
         if fmt not in ("JPEG", "MPO"):
             orientation = _orientation(im)
+        removed = info_metadata(im.info)
         icc = im.info.get("icc_profile") if im.mode in ("RGB", "YCbCr") else None
         im, flattened = _shrink(im, target)
         actions += flattened
@@ -658,7 +634,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         actions += ["reencoded", "metadata_stripped"]
         data, out_width, out_height = _encode_within(im, limits, icc, actions)
     return PreparedImage(
-        data, out_width, out_height, width, height, size, fmt, mode, tuple(actions)
+        data, out_width, out_height, width, height, size, fmt, mode, tuple(actions), removed
     )
 
 
@@ -667,6 +643,9 @@ def _encode_within(
 ) -> tuple[bytes, int, int]:
     """JPEG bytes under the size budget: lower the quality first, then the size."""
     qualities = [limits.jpeg_quality] + [q for q in (80, 70, 60, 50) if q < limits.jpeg_quality]
+    # Pillow's JPEG encoder writes a comment found in ``info`` (a GIF's, a PNG's, the
+    # source JPEG's) back out: only pixels, and the ICC profile passed explicitly, may leave.
+    im.info = {}
     while True:
         for quality in qualities:
             buf = io.BytesIO()
