@@ -77,6 +77,7 @@ from livedetect_gui.core.trail.store import (
     HistoryError,
     Query,
     TrailStore,
+    disk_problem,
     insert_sql,
     judged_sql,
 )
@@ -200,8 +201,17 @@ class PostgresStore(TrailStore):
         forwarder. Returned as given: their seq and hash are the server's to give."""
         try:
             self.spool.put_many([(record.id, row_values(record)) for record in records])
-        except (sqlite3.Error, OSError) as exc:  # a full disk: the caller's own fallback next
-            raise HistoryError("unwritable", str(self.spool.path), str(exc)) from None
+        except (sqlite3.Error, OSError) as exc:
+            # The spool's disk is full or failing: a server that answers takes them now.
+            why = disk_problem(exc)
+            try:
+                self.append_now(records)
+            except HistoryError as away:
+                raise HistoryError("spool_unwritable", str(self.spool.path),
+                                   f"{why}; {away.detail}") from None
+            log.warning("spool %s cannot be written (%s): records sent straight to the "
+                        "shared history", self.spool.path, why)
+            return list(records)
         self._forwarder.poke()
         return list(records)
 

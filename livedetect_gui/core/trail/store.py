@@ -127,7 +127,23 @@ HISTORY_PROBLEMS: dict[str, tuple[str, str]] = {
                     "共享历史记录 {path} 暂时无法使用：{detail}"),
     "unreadable": ("The history database {path} cannot be opened ({detail}).",
                    "无法打开历史数据库 {path}（{detail}）。"),
+    "spool_unwritable": ("This desk's spool {path} cannot be written and the shared history "
+                         "did not take the records either ({detail}). Free space on that "
+                         "disk; the check results are still shown.",
+                         "本机暂存区 {path} 无法写入，共享历史记录也未能接收这些记录（{detail}）。"
+                         "请释放该磁盘空间；检测结果仍会显示。"),
 }
+
+
+def disk_problem(exc: BaseException) -> str:
+    """SQLite's "disk I/O error" said for what it usually is."""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    lowered = text.lower()
+    if "disk i/o error" in lowered or "disk is full" in lowered or "no space" in lowered:
+        return "the disk is full or failing"
+    return text
 
 
 @dataclass(frozen=True)
