@@ -118,8 +118,8 @@ def test_report_export_dialog_starts_in_home_then_the_last_folder(
 def test_settings_dialog_hides_the_proxy_password(qtbot, window) -> None:
     from PySide6.QtWidgets import QLineEdit
 
-    window.desk.settings = replace(window.desk.settings,
-                                   proxy="http://desk:s3cret-pw@proxy.invalid:3128")
+    window.desk.settings_saver.settings = replace(
+        window.desk.settings, proxy="http://desk:s3cret-pw@proxy.invalid:3128")
     dialog = window.setup.edit_settings()
     try:
         assert dialog.proxy.text() == "http://desk@proxy.invalid:3128"
