@@ -668,51 +668,51 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="265"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="305"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="306"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="315"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="319"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="320"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="384"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="406"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="447"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="485"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="487"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="487"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="489"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -786,67 +786,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="78"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="78"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="162"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -920,67 +920,72 @@
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="323"/>
+        <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
+        <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="334"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="325"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="335"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="337"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="331"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="341"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="333"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="343"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="339"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="351"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="354"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="355"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
@@ -1050,28 +1055,28 @@
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="375"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="407"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="411"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="417"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1079,7 +1084,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="41"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1355,82 +1360,87 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="176"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="176"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="219"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="220"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="244"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="252"/>
-        <source>checked before on %1 (reused, not billed)</source>
-        <translation>已于 %1 检测过（复用，未计费）</translation>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="254"/>
+        <source>reused from %1, simulated (not billed)</source>
+        <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="286"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="255"/>
+        <source>reused from %1, live service (not billed)</source>
+        <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="289"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="294"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="301"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="302"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="303"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>
@@ -1619,7 +1629,12 @@
         <translation>无法读取已保存的队列。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="138"/>
+        <source>Some photos of the saved queue could not be restored (their saved copy is missing or damaged); the others are back.</source>
+        <translation>已保存队列中的部分照片无法恢复（其保存的副本缺失或损坏）；其余照片已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="161"/>
         <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
         <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
     </message>
