@@ -319,28 +319,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
-    from livedetect_gui.core.checks.batch import (
-        BatchStop,
-        CheckOptions,
-        Source,
-        StopReason,
-        collect,
-        estimate,
-        plan_batch,
-        run_batch,
-    )
-    from livedetect_gui.core.checks.reuse import Reuse
+    from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
+    from livedetect_gui.core.checks.planning import Source, collect, estimate, plan_batch
+    from livedetect_gui.core.checks.session import open_session
     from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
     from livedetect_gui.core.imaging.prepare import Limits
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.service import connection
-    from livedetect_gui.core.service.client import (
-        BadEndpoint,
-        BadSetting,
-        ClientConfig,
-        LiveDetectClient,
-    )
-    from livedetect_gui.core.service.pacing import pacer_for
+    from livedetect_gui.core.service.client import BadEndpoint, BadSetting, ClientConfig
     from livedetect_gui.core.verdict import Verdict
     from livedetect_gui.sandbox.server import Sandbox
 
@@ -366,8 +352,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(message("sandbox_notice", lang), file=sys.stderr)
     else:
         chosen = _connect(args, lang)
-    credentials = chosen.credentials
-    config = chosen.configure(ClientConfig(
+    config = ClientConfig(
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
@@ -375,32 +360,28 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_deadline=args.deadline,
         concurrency=args.concurrency,
         language=lang,
-    ))
+    )
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
-        client = LiveDetectClient(credentials, config)
+        session = open_session(chosen, config, rate=args.rate)
     except BadSetting as exc:
         if sandbox:
             sandbox.stop()
         prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
         raise UsageError(f"{prefix}{exc}") from None
-    # Issue 12: one pacer per account, learning the limit unless told it.
-    client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
-                             args.rate or credentials.calls_per_second)
+    client = session.client
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     history = None if args.no_history else _open_history(args.history, lang)
     judged = history.history if history is not None else None  # None: the history is broken
-    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, endpoint=client.url)
-             if judged is not None and not args.recheck and args.reuse_days > 0 else None)
-    options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
-                           simulated=args.sandbox)
+    options = session.options(None if args.recheck else judged, args.reuse_days,
+                              prechecks=PrecheckPolicy(), force=args.force)
     stop = BatchStop()
     restore = _interrupt_handlers(stop)
     try:
         items: list = list(sources)
         if len(sources) > args.confirm_over:
             plans = plan_batch(sources, client.preparation_limits(limits), threshold,
-                               client.url, options, stop=stop)
+                               client.url, options, stop=stop.event)
             items = plans
             if not stop.stopped:
                 print(estimate(plans).line(lang), file=sys.stderr, flush=True)
@@ -428,9 +409,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 progress.add(result)
 
         try:
-            results = run_batch(items, client, limits, threshold,
-                                concurrency=args.concurrency, history=history,
-                                on_result=report, stop=stop, options=options)
+            batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
+            results = batch.run(items, concurrency=args.concurrency, on_result=report)
         finally:
             if progress:
                 progress.clear()

@@ -17,7 +17,8 @@ from collections import Counter
 
 from PIL import Image
 
-from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 from livedetect_gui.core.verdict import Verdict
 from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, simulated_score

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from livedetect_gui.core.checks.batch import Source, prepare
+from livedetect_gui.core.checks.planning import Source, prepare
 from livedetect_gui.core.imaging.prechecks import Precheck, PrecheckPolicy, precheck
 from livedetect_gui.core.imaging.prepare import READ_FORMATS, ImageRefused, Limits, load_thumbnail
 from livedetect_gui.core.imaging.quality import FrameQuality, assess

@@ -26,7 +26,14 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.batch import (
+from livedetect_gui.core.checks.intake import (
+    THUMB_SIZE,
+    Intake,
+    analyse,
+    fetch_url_image,
+    url_thumbnail,
+)
+from livedetect_gui.core.checks.planning import (
     CheckOptions,
     Cost,
     Source,
@@ -35,30 +42,17 @@ from livedetect_gui.core.checks.batch import (
     plan_batch,
     refused,
 )
-from livedetect_gui.core.checks.intake import (
-    THUMB_SIZE,
-    Intake,
-    analyse,
-    fetch_url_image,
-    url_thumbnail,
-)
 from livedetect_gui.core.checks.recording import internal_error, should_record
-from livedetect_gui.core.checks.reuse import Reuse
+from livedetect_gui.core.checks.session import open_session
 from livedetect_gui.core.imaging.face_crop import crop_source
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service import connection as policy
-from livedetect_gui.core.service.client import (
-    BadEndpoint,
-    BadSetting,
-    LiveDetectClient,
-    validate_image_url,
-)
+from livedetect_gui.core.service.client import BadEndpoint, BadSetting, validate_image_url
 from livedetect_gui.core.service.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore, split_proxy
-from livedetect_gui.core.service.pacing import pacer_for
 from livedetect_gui.core.trail import location as history_url
 from livedetect_gui.core.trail.chain import DecisionError, Reason, Record
 from livedetect_gui.core.trail.history import default_path as default_history_path
@@ -260,20 +254,13 @@ class Desk(QObject):
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
         try:
-            credentials = chosen.credentials
-            client = LiveDetectClient(credentials,
-                                      self.settings.connection_config(chosen, self.lang))
+            session = open_session(chosen, self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
             self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
             return False
-        # One pacer per account (at the address the client calls), shared by every worker and
-        # every batch, as the CLI's (issue 12): the profile's calls per second when it has
-        # one, else learned from the service's throttling.
-        client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
-                                 credentials.calls_per_second)
-        if self.runs.client is not None:
-            self.runs.client.close()
-        self.runs.client = client
+        if self.runs.session is not None:
+            self.runs.session.close()
+        self.runs.session = session
         self.connection = chosen
         self.model.api = self.api
         self.model.retranslate()  # rows of the other generation say so now
@@ -631,8 +618,7 @@ class Desk(QObject):
         limits = self.runs.limits
         if self.runs.client is not None:
             limits = self.runs.client.preparation_limits(limits)
-        history, days = self.history, self.settings.reuse_days
-        simulated = self.connection is not None and self.connection.simulated
+        history, days, session = self.history, self.settings.reuse_days, self.runs.session
         policy = self.precheck_policy()
         groups = [([i.source for i in items if not i.forced and not i.recheck], False, False),
                   ([i.source for i in items if i.forced and not i.recheck], True, False),
@@ -644,11 +630,10 @@ class Desk(QObject):
             for sources, force, recheck in groups:
                 if not sources:
                     continue
-                reuse = (Reuse(stored, days, simulated=simulated, endpoint=endpoint)
-                         if stored is not None and days and not recheck else None)
-                plans += plan_batch(sources, limits, threshold, endpoint, CheckOptions(
-                    reuse=reuse, prechecks=policy, force=force, simulated=simulated),
-                    keep_bytes=0)
+                options = CheckOptions(prechecks=policy, force=force) if session is None else (
+                    session.options(None if recheck else stored, days, prechecks=policy,
+                                    force=force))
+                plans += plan_batch(sources, limits, threshold, endpoint, options, keep_bytes=0)
             return estimate(plans)
 
         self.tasks.run(self.pools.prepare, plan, lambda f: self._cost_planned(turn, f))
@@ -832,8 +817,8 @@ class Desk(QObject):
         self.pools.shutdown()
         if self.saved is not None:
             self.saved.save_last()
-        if self.runs.client is not None:
-            self.runs.client.close()
+        if self.runs.session is not None:
+            self.runs.session.close()
         self.history.close()
         if self.sandbox is not None:
             self.sandbox.stop()  # its server loop notices within half a second
