@@ -11,6 +11,7 @@ import os
 import sys
 
 from livedetect_gui import __version__
+from livedetect_gui.core import defaults
 from livedetect_gui.core.verdict import default_threshold
 
 # Not typing.TYPE_CHECKING: importing typing alone costs a few milliseconds of every start.
@@ -75,25 +76,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--threshold", type=float, default=None,
                        help="pass when the score is above this (default: "
                        f"{default_threshold('legacy'):g} legacy, {default_threshold('tc3'):g} tc3)")
-    check.add_argument("--concurrency", type=int, default=4, help="parallel checks (default 4)")
+    check.add_argument("--concurrency", type=int, default=defaults.CONCURRENCY,
+                       help="parallel checks (default %(default)s)")
     check.add_argument("--json", action="store_true", help="one JSON object per line")
     check.add_argument("--profile", help="credentials profile in the keyring")
     check.add_argument("--sandbox", action="store_true",
                        help="run against an in-process sandbox (simulated scores)")
     check.add_argument("--ca-bundle", help="CA bundle file for TLS (e.g. a corporate proxy's)")
     check.add_argument("--proxy", help="proxy URL for http and https")
-    check.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
-    check.add_argument("--deadline", type=float, default=120.0,
-                       help="most seconds one check may take, retries included (default 120)")
-    check.add_argument("--max-long-side", type=int, default=1280)
-    check.add_argument("--max-short-side", type=int, default=720)
+    check.add_argument("--timeout", type=float, default=defaults.READ_TIMEOUT,
+                       help="read timeout in seconds (default %(default)g)")
+    check.add_argument("--deadline", type=float, default=defaults.CHECK_DEADLINE,
+                       help="most seconds one check may take, retries included "
+                       "(default %(default)g)")
+    check.add_argument("--max-long-side", type=int, default=defaults.MAX_LONG_SIDE)
+    check.add_argument("--max-short-side", type=int, default=defaults.MAX_SHORT_SIDE)
     check.add_argument("--history", metavar="URL", help=_HISTORY_HELP)
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
                        "LC_ALL or LANG)")
     check.add_argument("--recheck", action="store_true",
                        help="send every photo again, even one judged before (billed)")
-    check.add_argument("--reuse-days", type=float, default=30.0, metavar="DAYS",
+    check.add_argument("--reuse-days", type=float, default=defaults.REUSE_WINDOW_DAYS,
+                       metavar="DAYS",
                        help="reuse a judgement of the same photo made within DAYS "
                        "(default %(default)g; 0: never)")
     check.add_argument("--force", action="store_true",
@@ -101,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "several faces)")
     check.add_argument("--yes", action="store_true",
                        help="do not ask before a large batch (the cost line is still printed)")
-    check.add_argument("--confirm-over", type=int, default=20, metavar="N",
+    check.add_argument("--confirm-over", type=int, default=defaults.CONFIRM_OVER, metavar="N",
                        help="print the cost line, and ask on a terminal, before a batch of more "
                        "than N photos (default %(default)s)")
     check.add_argument("--rate", type=float, metavar="CALLS_PER_S",
@@ -131,8 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "would, write it to OUT and say what was done. Nothing is sent.")
     prep.add_argument("path", metavar="PATH")
     prep.add_argument("-o", "--output", required=True, metavar="OUT.jpg")
-    prep.add_argument("--max-long-side", type=int, default=1280)
-    prep.add_argument("--max-short-side", type=int, default=720)
+    prep.add_argument("--max-long-side", type=int, default=defaults.MAX_LONG_SIDE)
+    prep.add_argument("--max-short-side", type=int, default=defaults.MAX_SHORT_SIDE)
 
     sb = sub.add_parser("sandbox", help="serve the local emulator of the service",
                         description="Serve POST /face/livedetectpicture with real signature "

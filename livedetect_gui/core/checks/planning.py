@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Batches larger than this show their cost before they start (the CLI's --confirm-over and
-# the desk's setting; 0: never).
-DEFAULT_CONFIRM_OVER = 20
-
 @dataclass(frozen=True)
 class Source:
     """Something to check: a file, a URL for the service to fetch, or bytes in memory."""

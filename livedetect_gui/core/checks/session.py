@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.checks.planning import CheckOptions
-from livedetect_gui.core.checks.reuse import DEFAULT_WINDOW_DAYS, JudgedStore, Reuse
+from livedetect_gui.core.checks.reuse import JudgedStore, Reuse
 from livedetect_gui.core.service.connection import Connection
 
 if TYPE_CHECKING:  # the client pulls in requests: only the commands that send import it
@@ -29,7 +30,7 @@ class Session:
     def simulated(self) -> bool:
         return self.connection.simulated
 
-    def reuse(self, store: JudgedStore | None, window_days: float = DEFAULT_WINDOW_DAYS
+    def reuse(self, store: JudgedStore | None, window_days: float = defaults.REUSE_WINDOW_DAYS
               ) -> Reuse | None:
         """The duplicate rule for this connection; None (every photo is sent) without a
         history or with a window of 0 days."""
@@ -37,7 +38,8 @@ class Session:
             return None
         return Reuse(store, window_days, simulated=self.simulated, endpoint=self.client.url)
 
-    def options(self, store: JudgedStore | None, window_days: float = DEFAULT_WINDOW_DAYS, *,
+    def options(self, store: JudgedStore | None,
+                window_days: float = defaults.REUSE_WINDOW_DAYS, *,
                 prechecks: PrecheckPolicy | None = None, force: bool = False) -> CheckOptions:
         """The rules of a run on this connection (``batch.Batch``, ``planning.plan_batch``)."""
         return CheckOptions(reuse=self.reuse(store, window_days), prechecks=prechecks,

@@ -25,6 +25,7 @@ from struct import error as struct_error
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.result import PreparedInfo
 
 try:  # HEIC/HEIF from phones; optional so a broken wheel does not take the desk down.
@@ -110,8 +111,8 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Limits:
-    max_long_side: int = 1280
-    max_short_side: int = 720
+    max_long_side: int = defaults.MAX_LONG_SIDE
+    max_short_side: int = defaults.MAX_SHORT_SIDE
     max_body_bytes: int = SERVICE_BODY_LIMIT
     # Room left for the multipart envelope; the client measures the real body before sending.
     envelope_reserve: int = 1024

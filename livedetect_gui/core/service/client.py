@@ -36,6 +36,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.backend import (
@@ -94,15 +95,15 @@ class ClientConfig:
     # True (system CAs), False (no check: only for a lab), or the path of a CA bundle.
     verify: bool | str = True
     proxy: str | None = None
-    connect_timeout: float = 5.0
+    connect_timeout: float = defaults.CONNECT_TIMEOUT
     # Silence allowed between two pieces of the answer.
-    read_timeout: float = 30.0
+    read_timeout: float = defaults.READ_TIMEOUT
     # Whole attempt (connect + send + the whole answer) and whole check (every attempt and
     # backoff): a server dripping one byte a second can no longer hold a check for minutes.
     attempt_deadline: float = 45.0
-    check_deadline: float = 120.0
-    concurrency: int = 4
-    signature_validity: int = 600
+    check_deadline: float = defaults.CHECK_DEADLINE
+    concurrency: int = defaults.CONCURRENCY
+    signature_validity: int = defaults.SIGNATURE_VALIDITY
     max_attempts: int = 4
     # No retry starts after this many seconds since the first attempt.
     max_retry_seconds: float = 30.0

@@ -17,10 +17,10 @@ from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.checks.batch import Batch, Checked, StopReason
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.checks.recording import internal_error
-from livedetect_gui.core.checks.reuse import DEFAULT_WINDOW_DAYS
 from livedetect_gui.core.checks.session import Session
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.result import CheckResult
@@ -54,7 +54,7 @@ class CheckRuns(QObject):
         # result is judged by the threshold of the backend that answered it.
         self.thresholds: Callable[[str], float] = default_threshold
         # How far back an earlier judgement of the same photo counts; 0: never.
-        self.reuse_days = DEFAULT_WINDOW_DAYS
+        self.reuse_days: float = defaults.REUSE_WINDOW_DAYS
         self._batch: Batch | None = None
         self._active: dict[int, int] = {}  # task id -> item id
         self.total = 0
