@@ -95,7 +95,7 @@ def fetch_url_image(url: str, max_bytes: int = URL_PREVIEW_MAX_BYTES,
     server dripping a byte a second never trips them)."""
     import requests
 
-    from livedetect_gui.core.service.client import DownloadDeadline
+    from livedetect_gui.core.service.transport import DownloadDeadline
 
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImageRefused("bad_url", url)
