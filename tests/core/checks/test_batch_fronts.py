@@ -110,7 +110,7 @@ def open_desk(qtbot, sandbox: Sandbox, history: Path, *, prechecks: bool = False
 
 def desk_add(qtbot, desk: Desk, paths: list[Path]) -> None:
     before = len(desk.model.items())
-    desk.add_paths([str(p) for p in paths])
+    desk.intake.add_paths([str(p) for p in paths])
     qtbot.waitUntil(lambda: len(desk.model.items()) == before + len(paths) and all(
         i.status is not Status.PREPARING for i in desk.model.items()), timeout=WAIT_MS)
 
