@@ -26,12 +26,14 @@ from livedetect_gui.core.trail.chain import (
     row_tuple,
 )
 from livedetect_gui.core.trail.store import (
+    DECISIONS_PER_QUERY,
     RECORDS_DDL,
     SCHEMA_VERSION,
     SELECT_RECORDS,
     HistoryError,
     Query,
     TrailStore,
+    decisions_sql,
     insert_sql,
     judged_sql,
 )
@@ -334,11 +336,9 @@ class SQLiteStore(TrailStore):
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}
         ids = list(check_ids)
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            sql = (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
-                   f"({', '.join('?' * len(part))}) ORDER BY seq")
-            for row in self._read(sql, part):
+        for start in range(0, len(ids), DECISIONS_PER_QUERY):
+            part = ids[start:start + DECISIONS_PER_QUERY]
+            for row in self._read(decisions_sql(len(part)), part):
                 found[row["check_id"]] = from_row(row)  # later rows win: the newest decision
         return found
 

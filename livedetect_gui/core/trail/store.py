@@ -231,5 +231,15 @@ def judged_sql(count: int) -> str:
             f"ORDER BY at DESC, seq DESC LIMIT 1")
 
 
+def decisions_sql(count: int) -> str:
+    """The decisions on ``count`` checks, oldest first (so a later one wins)."""
+    return (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
+            f"({', '.join('?' * count)}) ORDER BY seq")
+
+
+# Check ids asked about in one query: within every driver's limit on parameters.
+DECISIONS_PER_QUERY = 500
+
+
 def insert_sql() -> str:
     return f"INSERT INTO records ({', '.join(FIELDS)}) VALUES ({', '.join('?' * len(FIELDS))})"
