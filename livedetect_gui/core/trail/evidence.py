@@ -14,6 +14,7 @@ those in the chain the supervisor signed — nothing changed, inserted or left o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from livedetect_gui.core.paths import atomic_private
 from livedetect_gui.core.trail.chain import (
     GENESIS,
+    Kind,
     Record,
     compute_hash,
     from_row,
@@ -98,11 +100,13 @@ def write(history: History, path: str | Path, since: float | None, until: float 
           progress: Callable[[int], None] | None = None) -> int:
     """Write the evidence of ``[since, until)`` to ``path`` (private, replaced whole).
     Returns how many records of the range it holds."""
-    in_range = Query(since=since, until=until, sort="seq", descending=False)
+    # Checkpoints are statements about other records: the range is what they sign.
+    kinds = [kind.value for kind in Kind if kind is not Kind.CHECKPOINT]
+    in_range = Query(since=since, until=until, kinds=kinds, sort="seq", descending=False)
     first = history.store.page(in_range, 0, 1)
     if not first:
         raise EvidenceError("empty_range")
-    last = history.store.page(Query(since=since, until=until, sort="seq"), 0, 1)[0]
+    last = history.store.page(dataclasses.replace(in_range, descending=True), 0, 1)[0]
     covering = _covering_checkpoint(history, last.seq)
     if covering is None:
         raise EvidenceError("no_checkpoint")
@@ -120,7 +124,7 @@ def write(history: History, path: str | Path, since: float | None, until: float 
             if record.seq > checkpoint_seq:
                 break
             inside = _inside(record, since, until)
-            count += inside
+            count += inside and record.kind != Kind.CHECKPOINT
             _line(out, {"role": "record" if inside else "context", **row_values(record)})
             if progress is not None and record.seq % 1000 == 0:
                 progress(count)
@@ -199,7 +203,7 @@ def check_file(path: str | Path, public: Ed25519PublicKey) -> Evidence:
         if prev is None and _inside(record, since, until) and record.prev_hash != GENESIS:
             # The range's first record must follow one outside it (or start the chain).
             raise EvidenceError("incomplete", "the start of the range is missing")
-        if _inside(record, since, until):
+        if _inside(record, since, until) and record.kind != Kind.CHECKPOINT:
             in_range += 1
         else:
             context += 1
