@@ -20,7 +20,9 @@ from PIL import Image
 from livedetect_gui.core.checks.batch import Source, run_batch
 from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 from livedetect_gui.core.verdict import Verdict
-from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, simulated_score
+from livedetect_gui.sandbox.config import MAX_HEADER_BYTES
+from livedetect_gui.sandbox.scoring import simulated_score
+from livedetect_gui.sandbox.server import Sandbox, SandboxConfig
 from tests.conftest import make_photo
 
 
@@ -148,7 +150,7 @@ def test_multipart_bodies_from_both_http_libraries() -> None:
     import requests
     import urllib3
 
-    from livedetect_gui.sandbox.server import _multipart_fields
+    from livedetect_gui.sandbox.legacy import multipart_fields as _multipart_fields
 
     payload = b"\xff\xd8binary\r\n--not-a-boundary\r\n\r\nstill data\r\n"
     built = requests.Request("POST", "http://127.0.0.1/", data={"appid": "42"},
@@ -398,7 +400,8 @@ def test_header_caps_and_plausible_signature_times(sandbox) -> None:
     acc = sandbox.account
     status, answer = _exchange(sandbox, _signed_request(sandbox, signature="A" * 60_000))
     assert status == 431 or (answer["code"] in (4, 5) and len(json.dumps(answer)) < 1000)
-    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200) for i in range(90))
+    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200)
+                    for i in range(MAX_HEADER_BYTES // 200 + 10))
     status, answer = _exchange(sandbox, _signed_request(sandbox, extra=many))
     assert status == 431 and len(answer) < 2000
     garbage = base64.b64encode(b"\0" * 20 + b"a=1&" + b"z" * 40_000).decode()
@@ -437,7 +440,8 @@ def test_api3_requests_pass_the_same_server_layer(start_sandbox, tmp_path, capfd
     from tests.core.test_tc3 import code_of, post
 
     sandbox = start_sandbox()
-    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200) for i in range(90))
+    many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200)
+                    for i in range(MAX_HEADER_BYTES // 200 + 10))
     status, _ = _exchange(sandbox, b"POST / HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
     assert status == 431
     host, port = sandbox.url.removeprefix("http://").split(":")
