@@ -94,6 +94,11 @@ class _Server(ThreadingHTTPServer):
         finally:
             self._closed()
 
+    @property
+    def open_connections(self) -> int:
+        with self._open_lock:
+            return self._open
+
     def _closed(self) -> None:
         with self._open_lock:
             self._open -= 1
@@ -193,6 +198,11 @@ class Sandbox:
     @property
     def account(self) -> Account:
         return self.config.accounts[0]
+
+    @property
+    def open_connections(self) -> int:
+        """Connections being served now (each on its own thread)."""
+        return self._server.open_connections
 
     @property
     def url(self) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from livedetect_gui.sandbox.legacy import multipart_fields
 from livedetect_gui.sandbox.server import Sandbox
 from tests.conftest import make_photo
 from tests.core.servers import file_server
@@ -121,3 +122,23 @@ def test_a_java_signature_is_still_checked_for_time_and_appid(sandbox, photo_byt
     other = java_app_sign("1234567", acc.secret_id, acc.secret_key)
     assert send_as_java(sandbox, other, *multipart)["code"] == 10
     assert sandbox.stats["billed"] == 0
+
+
+def test_multipart_bodies_from_both_http_libraries() -> None:
+    import requests
+    import urllib3
+
+    payload = b"\xff\xd8binary\r\n--not-a-boundary\r\n\r\nstill data\r\n"
+    built = requests.Request("POST", "http://127.0.0.1/", data={"appid": "42"},
+                             files={"image": ("a.jpg", payload, "image/jpeg")}).prepare()
+    fields = multipart_fields(built.body, built.headers["Content-Type"])
+    assert fields == {"appid": b"42", "image": payload}
+    body, ctype = urllib3.encode_multipart_formdata([("appid", "42"), ("image", ("a", payload))])
+    assert multipart_fields(body, ctype) == {"appid": b"42", "image": payload}
+    for bad_body, bad_type in ((body, "multipart/form-data"), (body[:-10], ctype),
+                               (b"--x\r\nno blank line--x--", "multipart/form-data; boundary=x")):
+        try:
+            multipart_fields(bad_body, bad_type)
+        except ValueError:
+            continue
+        raise AssertionError(f"accepted {bad_type}")

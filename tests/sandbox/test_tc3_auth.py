@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import io
 import json
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from livedetect_gui.core.service import signing_tc3
 from livedetect_gui.sandbox.server import Sandbox
 from livedetect_gui.sandbox.tc3_auth import authenticate
 from tests.conftest import make_photo
+from tests.sandbox.wire import exchange
 
 REGION = "ap-guangzhou"
 ACTION, VERSION = "DetectLiveFaceAccurate", "2020-03-03"
@@ -157,27 +157,6 @@ def test_the_providers_demo_signature_lower_cases_header_values(box, content_typ
     assert refused["Error"]["Code"] == "AuthFailure.SignatureFailure"
 
 
-def _raw_exchange(sandbox: Sandbox, request: bytes) -> bytes:
-    host, port = sandbox.url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(request)
-        data = b""
-        while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < _length(data):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return data
-
-
-def _length(data: bytes) -> int:
-    for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return int(value)
-    return 0
-
-
 def test_a_timestamp_that_is_not_a_number_gets_an_answer(box) -> None:
     body = b'{"Image": "AAAA"}'
     headers = signing_tc3.request_headers(
@@ -187,10 +166,10 @@ def test_a_timestamp_that_is_not_a_number_gets_an_answer(box) -> None:
     for stamp in ("\u00b2", "1\u00b3", "12a"):
         headers["X-TC-Timestamp"] = stamp
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        raw = _raw_exchange(box, (f"POST / HTTP/1.1\r\n{head}Content-Length: {len(body)}\r\n"
-                                  "\r\n").encode("latin-1") + body)
-        assert raw.startswith(b"HTTP/1.1 200"), raw[:200]
-        response = json.loads(raw.split(b"\r\n\r\n", 1)[1])["Response"]
+        status, answer = exchange(box, (f"POST / HTTP/1.1\r\n{head}Content-Length: {len(body)}"
+                                        "\r\nConnection: close\r\n\r\n").encode("latin-1") + body)
+        assert status == 200 and isinstance(answer, dict), answer
+        response = answer["Response"]
         assert response["Error"]["Code"] == "AuthFailure.SignatureFailure"
         assert "X-TC-Timestamp" in response["Error"]["Message"] and response["RequestId"]
     assert box.stats["internal"] == 0
