@@ -14,7 +14,8 @@ from PySide6.QtCore import QDate, Qt
 from devsupport.sample_trail import fill
 from livedetect_gui.core.trail.history import History, Query
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
-from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.audit.history_model import PAGE
+from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
 COUNT = 100_000
