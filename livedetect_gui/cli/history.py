@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from livedetect_gui.cli import history_shared
+from livedetect_gui.cli import history_shared, history_trust
 from livedetect_gui.cli.history_options import (
     HISTORY_HELP,
     add_filter_arguments,
@@ -34,7 +34,9 @@ def add_parser(sub: SubParsers) -> None:
                         help="after a lost or unreadable anchor has been accounted for: anchor "
                         "the chain afresh, recorded in the trail as a re-anchoring by the "
                         "operator ($LIVEDETECT_OPERATOR); any other alteration stays reported")
+    history_trust.add_verify_arguments(verify)
     history_shared.add_parsers(hist_sub)
+    history_trust.add_parsers(hist_sub)
     hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
                       "('-' for stdout)")
     hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
@@ -48,6 +50,12 @@ def run(args: argparse.Namespace) -> int:
         return history_shared.run_password(args)
     if args.action == "push":
         return history_shared.run_push(args, lang)
+    if args.action in history_trust.ACTIONS:
+        return history_trust.ACTIONS[args.action](args, lang)
+    if args.action == "verify":
+        proven = history_trust.run_verify(args, lang)
+        if proven is not None:
+            return proven
     history = open_for_reading(args.history)
     try:
         if args.action == "verify":

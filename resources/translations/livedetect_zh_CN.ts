@@ -433,178 +433,178 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="64"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="71"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="73"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="86"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="92"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="112"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="208"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="119"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="120"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="123"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="126"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="131"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="132"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="149"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="159"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="163"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="166"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="185"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="204"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="205"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="288"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="290"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="340"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="408"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="410"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="423"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="425"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="426"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="428"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -697,22 +697,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="406"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="405"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="447"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="446"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="487"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="486"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="488"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -854,229 +854,234 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="195"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="280"/>
+        <source>newest signed checkpoint: %1</source>
+        <translation>最新签署的检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="337"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="323"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
         <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
         <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="334"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="335"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="350"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="337"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="353"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="343"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="358"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="364"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="351"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="354"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="439"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="268"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="275"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="286"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="287"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="302"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="281"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="296"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="375"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="391"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="415"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="429"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="417"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="436"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1642,17 +1647,17 @@
 <context>
     <name>ServiceConnection</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="102"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="105"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="141"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.user_files import open_regular
-
-DEFAULT_WINDOW_DAYS = 30.0
 
 
 class JudgedStore(Protocol):
@@ -53,7 +52,7 @@ class Reuse:
     """The duplicate rule of one run: where to look, how far back, and for which mode."""
 
     store: JudgedStore
-    window_days: float = DEFAULT_WINDOW_DAYS
+    window_days: float = defaults.REUSE_WINDOW_DAYS
     # Whether this run is simulated (the desk's sandbox mode, the CLI's --sandbox): a
     # simulated judgement is never reused for a live check, nor the reverse.
     simulated: bool = False

@@ -11,8 +11,9 @@ as it is, metadata included.
 
 from __future__ import annotations
 
-import mmap
 from dataclasses import dataclass
+
+from livedetect_gui.core.imaging.jpeg_truncation import scan_end
 
 SOI, EOI = b"\xff\xd8", b"\xff\xd9"
 # Segments a decoder needs: SOFn, DHT, DAC, DQT, DRI, DNL, DHP, EXP (and SOS below).
@@ -93,19 +94,6 @@ def strip_jpeg_metadata(data: bytes) -> Stripped | None:
             out += data[pos:stop]
             pos = stop
     return None  # no end of image
-
-
-def scan_end(data: bytes | mmap.mmap, pos: int) -> int:
-    """Where the entropy-coded data that starts at ``pos`` ends (the next real marker)."""
-    while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= len(data):
-            return len(data)
-        following = data[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
 
 
 # Keys Pillow puts in ``Image.info`` that carry metadata (rather than how to read pixels).

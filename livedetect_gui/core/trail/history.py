@@ -54,11 +54,11 @@ from livedetect_gui.core.trail.spool_file import (
     set_refused_aside,
     spool,
 )
+from livedetect_gui.core.trail.sqlite_store import SQLiteStore
 from livedetect_gui.core.trail.store import (
     SCHEMA_VERSION,
     HistoryError,
     Query,
-    SQLiteStore,
     TrailStore,
 )
 
