@@ -183,6 +183,9 @@ class _JudgedOnUse:
     def __init__(self, history: LazyHistory) -> None:
         self.history = history
 
-    def find_judged(self, digests: list[str], since: float) -> CheckResult | None:
+    def find_judged(self, digests: list[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> CheckResult | None:
         stored = self.history.get()
-        return stored.find_judged(digests, since) if stored is not None else None
+        if stored is None:
+            return None
+        return stored.find_judged(digests, since, api=api, simulated=simulated)
