@@ -276,7 +276,7 @@ def test_slow_and_idle_connections_are_bounded_and_timed_out(start_sandbox) -> N
 
 
 def test_uploads_are_refused_from_their_header_over_the_services_dimensions(sandbox) -> None:
-    from tests.core.test_imaging import _png_header_only
+    from tests.core.imaging.test_prepare import _png_header_only
 
     # 13000^2 PNG: the audit's 854 MB decode. Refused from its header, as the service does.
     status, answer = _exchange(sandbox, _signed_request(
@@ -434,7 +434,7 @@ def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> No
 
 def test_api3_requests_pass_the_same_server_layer(start_sandbox, tmp_path, capfd) -> None:
     from tests.core.servers import file_server
-    from tests.core.test_tc3 import code_of, post
+    from tests.core.service.test_client_tc3 import code_of, post
 
     sandbox = start_sandbox()
     many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200) for i in range(90))

@@ -27,7 +27,7 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
 
     def make(**settings: object) -> MainWindow:
         # The generated test photos have no face: the pre-checks would hold them all. Tests
-        # of the pre-checks turn them on (tests/ui/test_billing.py).
+        # of the pre-checks turn them on (tests/ui/desk/test_runs.py).
         settings.setdefault("prechecks", False)
         store = CredentialStore(service=f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}")
         window = MainWindow(DeskSettings(**settings), force_sandbox=True, store=store,

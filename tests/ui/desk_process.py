@@ -1,4 +1,4 @@
-"""A real desk process for the kill-and-restart test (tests/ui/test_billing.py): the main
+"""A real desk process for the kill-and-restart test (tests/ui/desk/test_runs.py): the main
 window offscreen, its queue kept on disk, connected to the test's sandbox on loopback.
 
     python tests/ui/desk_process.py CONFIG_JSON first   # add the photos, run them all

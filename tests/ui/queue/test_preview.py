@@ -32,8 +32,7 @@ from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo
 from tests.core.servers import file_server
 from tests.ui.conftest import WAIT_MS, point_at, wait_final, wait_prepared
-
-from .test_dialogs import fill
+from tests.ui.dialogs.test_credentials import fill
 
 
 def column(window: MainWindow, name: str) -> int:

@@ -29,7 +29,7 @@ from livedetect_gui.ui.queue.model import FINAL, Status
 from tests.conftest import make_photo
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def as_sandbox(window, sandbox, secret_key: str | None = None) -> None:

@@ -79,7 +79,7 @@ for i in range(100000):
 
 def test_a_killed_process_never_leaves_a_broken_queue(tmp_path) -> None:
     path = tmp_path / "queue.json"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     for round_ in range(3):
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=env,
                                 stdout=subprocess.PIPE, text=True)

@@ -97,7 +97,7 @@ def test_the_date_is_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch
 
 
 def test_sign_command_prints_the_authorization_only() -> None:
-    from tests.test_cli import run
+    from tests.cli.test_check import run
 
     vector = VECTORS["vectors"][0]
     proc = run("sign", "--api", "tc3", "--secret-id", vector["secret_id"], "--secret-key",
@@ -401,7 +401,7 @@ def test_bad_settings_are_refused_before_any_call(sandbox) -> None:
 
 
 def test_cli_check_api_tc3_json(tmp_path) -> None:
-    from tests.test_cli import run
+    from tests.cli.test_check import run
 
     path = tmp_path / "p.jpg"
     make_photo(1).save(path, "JPEG")
@@ -468,7 +468,7 @@ def test_pacing_hooks_around_every_attempt(photo, start_sandbox) -> None:
 
 
 def test_api3_profile_round_trip_in_the_keyring() -> None:
-    from tests.core.test_credentials import _real_store
+    from tests.core.service.test_credentials import _real_store
 
     store = _real_store()
     profile = Credentials("", "AKIDtc3", "tc3-key", endpoint="intl", api=Api.TC3,
@@ -498,7 +498,7 @@ def test_api3_endpoints() -> None:
 def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
     from livedetect_gui.core.service.credentials import CredentialStore
     from livedetect_gui.core.service.signing_legacy import Account
-    from tests.test_cli import run
+    from tests.cli.test_check import run
 
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])
     path = tmp_path / "p.jpg"

@@ -27,7 +27,7 @@ from livedetect_gui.core.trail.chain import (
 from livedetect_gui.core.trail.history import History, HistoryError, Query, Recorder, default_path
 from livedetect_gui.core.trail.store import SCHEMA_VERSION
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def result(source: str, score: float | None, code: int | None = 0, **extra) -> CheckResult:

@@ -18,7 +18,7 @@ from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo
 from tests.core.servers import canned_server
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
-from tests.ui.test_dialogs import fill, use_address
+from tests.ui.dialogs.test_credentials import fill, use_address
 
 
 def choose_kind(dialog: CredentialsDialog, api: Api) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from livedetect_gui.core.service.signing_legacy import Account
+from tests.cli.test_check import SECRET, run, sandbox_env
 from tests.conftest import make_photo
-from tests.test_cli import SECRET, run, sandbox_env
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_desk_honours_the_livedetect_environment(qtbot, make_desk, sandbox) -> N
     desk = make_desk(env=env, force_sandbox=False)
     assert desk.mode is Mode.ENVIRONMENT and desk.connection.endpoint == sandbox.url
     assert desk.sandbox is None  # no simulated scores when real credentials are given
-    items = desk.add_sources([Source.file(Path(__file__).parents[2] / "resources" / "samples"
+    items = desk.add_sources([Source.file(Path(__file__).parents[3] / "resources" / "samples"
                                           / "face.jpg")])
     desk.run(items)
     qtbot.waitUntil(lambda: items[0].status in FINAL, timeout=WAIT_MS)

@@ -207,7 +207,7 @@ def test_unusable_credentials_and_paths_are_refused_up_front(tmp_path) -> None:
 
 
 def test_cli_names_the_bad_setting(tmp_path) -> None:
-    from tests.test_cli import run
+    from tests.cli.test_check import run
 
     photo = tmp_path / "p.jpg"
     photo.write_bytes(b"not checked")
