@@ -1,4 +1,5 @@
-"""The ``livedetect`` command as a user runs it: a real process, a real sandbox on loopback."""
+"""``livedetect check`` as a user runs it: a real process, a real sandbox on loopback; exit
+codes, output, the history it writes, what it refuses, and calls counted at the sandbox."""
 
 from __future__ import annotations
 
@@ -7,77 +8,15 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from livedetect_gui import __version__
+from livedetect_gui.core.service.signing_legacy import Account
 from livedetect_gui.core.trail.history import default_path
+from tests.cli.conftest import SECRET, photos, run, sandbox_env
 from tests.conftest import make_photo, photo_with_verdict
-
-SECRET = "the-secret-key-that-must-never-leak-0123456789"
-
-
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "livedetect_gui.cli", *args], env=full_env,
-                          capture_output=True, text=True, timeout=timeout, input=stdin)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
-
-
-@pytest.fixture
-def secret_sandbox(start_sandbox):
-    from livedetect_gui.core.service.signing_legacy import Account
-
-    # The tests' file servers are on loopback: URL mode may fetch from there.
-    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)],
-                         allow_loopback_urls=True)
-
-
-def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:
-    return {"LIVEDETECT_APPID": "1000001", "LIVEDETECT_SECRET_ID": "AKIDcli",
-            "LIVEDETECT_SECRET_KEY": SECRET, "LIVEDETECT_ENDPOINT": sandbox.url,
-            "XDG_DATA_HOME": str(tmp_path / "data")}
-
-
-def test_version_and_help_for_every_command() -> None:
-    assert run("--version").stdout.strip() == f"livedetect {__version__}"
-    for command in ([], ["check"], ["sign"], ["prepare"], ["sandbox"], ["credentials"],
-                    ["credentials", "set"], ["history"]):
-        proc = run(*command, "--help")
-        assert proc.returncode == 0 and "usage:" in proc.stdout
-
-
-def test_usage_errors_exit_64() -> None:
-    assert run().returncode == 64
-    assert run("check").returncode == 64  # nothing to check
-    assert run("check", "--force", "--bogus").returncode == 64
-    assert run("check", "--force", "x.jpg", "--threshold", "abc").returncode == 64
-    assert run("check", "--force", "x.jpg", "--concurrency", "0", "--sandbox").returncode == 64
-    proc = run("check", "--force", "x.jpg", env={"LIVEDETECT_APPID": "", "HOME": "/nonexistent"})
-    assert proc.returncode == 64 and "no credentials" in proc.stderr
-    proc = run("check", "--force", "x.jpg", env={
-        "LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "AKID", "LIVEDETECT_SECRET_KEY": "k",
-        "LIVEDETECT_API": "v3", "LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": ""})
-    assert proc.returncode == 64 and "'v3'" in proc.stderr and "未知的服务版本" in proc.stderr
-    proc = run("check", "--force", "x.jpg", "--endpoint", "ftp://nope",
-               env={"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k",
-                    "LIVEDETECT_SECRET_KEY": "s"})
-    assert proc.returncode == 64 and "bad endpoint" in proc.stderr
-
-
-def test_sign_prints_the_signature_only() -> None:
-    proc = run("sign", "--appid", "1000001", "--secret-id", "AKIDexampleSecretId0000000000000000",
-               "--secret-key", "exampleSecretKey00000000000000000", "--now", "1700000000",
-               "--rand", "12345")
-    assert proc.stdout == (
-        "VhtkikexYt/Q3Wxo7XIp6MESONlhPTEwMDAwMDEmYj0maz1BS0lEZXhhbXBsZVNlY3JldElk"
-        "MDAwMDAwMDAwMDAwMDAwMCZlPTE3MDAwMDAwMzAmdD0xNzAwMDAwMDAwJnI9MTIzNDUmZj0=\n"
-    )
-    clock = run("sign", "--appid", "1", "--secret-id", "k", "--secret-key", "s").stdout.split()
-    assert len(clock) == 1 and len(clock[0]) > 40
 
 
 def test_exit_codes_pass_fail_error(tmp_path, secret_sandbox) -> None:
@@ -149,23 +88,6 @@ def test_a_sandbox_process_behind_an_endpoint_is_still_marked_simulated(
     assert json.loads(proc.stdout)["simulated"] is True
 
 
-def test_prepare_command(tmp_path) -> None:
-    source = tmp_path / "big.png"
-    make_photo(4, (3000, 2000)).save(source)
-    out = tmp_path / "out.jpg"
-    old_umask = os.umask(0o022)
-    try:
-        proc = run("prepare", str(source), "-o", str(out))
-    finally:
-        os.umask(old_umask)
-    assert proc.returncode == 0 and out.exists()
-    assert out.stat().st_mode & 0o777 == 0o600  # a face photo: private whatever the umask
-    assert "JPEG 1080x720" in proc.stdout and "scaled down" in proc.stdout
-    (tmp_path / "anim.gif").write_bytes(b"GIF89a")
-    proc = run("prepare", str(tmp_path / "anim.gif"), "-o", str(out))
-    assert proc.returncode == 2 and "->" in proc.stderr
-
-
 def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None:
     """Verbose logging, every fault mode, wrong secrets: the key shows up nowhere."""
     from livedetect_gui.core.service.signing_legacy import Account
@@ -196,32 +118,6 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     for text in haystacks:
         assert SECRET not in text and SECRET[::-1] not in text
     assert "INFO" in outputs[1]  # -v really logged something
-
-
-def test_credentials_commands_without_keyring_say_so(tmp_path) -> None:
-    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    proc = run("credentials", "set", "--appid", "1", "--secret-id", "k", stdin=SECRET + "\n",
-               env=env)
-    assert proc.returncode == 2 and "No usable OS keyring" in proc.stderr
-    assert SECRET not in proc.stderr + proc.stdout
-
-
-def test_credentials_commands_in_real_keyring(tmp_path) -> None:
-    from livedetect_gui.core.service.credentials import CredentialStore
-
-    if not CredentialStore().available():
-        pytest.skip("no usable keyring backend (the README test command provides one)")
-    profile = "cli-test-profile"
-    proc = run("credentials", "set", "--profile", profile, "--appid", "1", "--secret-id", "AKID",
-               stdin=SECRET + "\n")
-    try:
-        assert proc.returncode == 0, proc.stderr
-        shown = run("credentials", "show", "--profile", profile).stdout
-        assert "AKID" in shown and SECRET not in shown and SECRET[-4:] in shown
-        assert profile in run("credentials", "list").stdout
-    finally:
-        assert run("credentials", "delete", "--profile", profile).returncode == 0
-    assert run("credentials", "show", "--profile", profile).returncode == 2
 
 
 def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) -> None:
@@ -270,56 +166,125 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     assert len(History(db).entries()) == 5  # the spool went in at the next open
 
 
-def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:
-    make_photo(1).save(tmp_path / "p.jpg")
-    env = {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8", "LANGUAGE": "",
-           "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = run("check", "--force", "--sandbox", str(tmp_path / "p.jpg"), env=env)
-    assert "共检测 1 张" in proc.stderr and "沙箱" in proc.stderr
-    assert "未通过" in proc.stdout or "通过" in proc.stdout
+def test_rejected_credentials_stop_the_cli_with_exit_2(tmp_path, start_sandbox) -> None:
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    env = {**sandbox_env(sandbox, tmp_path), "LIVEDETECT_SECRET_KEY": "wrong-secret"}
+    folder = photos(tmp_path / "in", 60)
+    proc = run("check", "--force", "--json", "--yes", "--concurrency", "4", str(folder),
+               env=env)
+    assert proc.returncode == 2
+    assert sandbox.stats["requests"] <= 4 + 1
+    items = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(items) == 60
+    assert sum(i["message"].startswith("Not sent: the service rejected the credentials")
+               for i in items) >= 55
+    assert "rejected the credentials" in proc.stderr
+    zh = run("check", "--force", "--lang", "zh", str(folder / "p000.jpg"), env=env)
+    assert "拒绝" in zh.stdout + zh.stderr
 
 
-def test_closed_pipes_end_quietly(tmp_path) -> None:
-    """`livedetect history | head` and `check --json | head -1`: no BrokenPipeError. The
-    reader here (`true`) is gone before the command writes, so every write meets a closed
-    pipe."""
-    for i in range(3):
-        make_photo(i).save(tmp_path / f"p{i}.jpg")
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
-    cli = f"{sys.executable} -m livedetect_gui.cli"
-    subprocess.run(["bash", "-c", f"{cli} check --force --sandbox {tmp_path} > /dev/null"], env=env,
-                   timeout=120, check=False)
-    for command in (f"{cli} check --force --sandbox --json --concurrency 1 {tmp_path} | true",
-                    f"{cli} history --limit 3 | true"):
-        proc = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
-                              timeout=120)
-        assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+def test_cost_line_before_a_large_batch_and_holds(tmp_path, start_sandbox) -> None:
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    env = sandbox_env(sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 22)
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff broken")
+    proc = run("check", str(folder), env=env)  # no terminal: the line, no prompt
+    assert "0 billed calls (0 duplicates reused, 1 refused, 22 held by pre-checks)" in proc.stderr
+    assert sandbox.stats["requests"] == 0  # face-free generated pictures are all held
+    assert proc.stdout.count("HELD") == 22 and proc.returncode == 2
+    proc = run("check", "--force", str(folder), env=env)
+    assert "22 billed calls (0 duplicates reused, 1 refused, 0 held" in proc.stderr
+    assert sandbox.stats["requests"] == 22
+    proc = run("check", "--force", "--recheck", str(folder / "p000.jpg"), env=env)
+    assert sandbox.stats["requests"] == 23
 
 
-def test_gui_without_qt_says_what_to_install() -> None:
-    for args in ([], ["--self-test"]):
-        code = ("import sys; sys.modules['PySide6'] = None\n"
-                "from livedetect_gui.ui.app import main\n"
-                f"sys.exit(main({args!r}))")
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=60)
-        assert proc.returncode == 2
-        assert "Traceback" not in proc.stderr
-        assert "pip install 'livedetect-gui[gui]'" in proc.stderr
+@pytest.mark.parametrize(("answer", "calls"), [("n\n", 0), ("y\n", 21)])
+def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
+    import pty
+    import select
+
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
+    env = sandbox_env(sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 21)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", "--force",
+                             str(folder)], env={**os.environ, **env}, stdin=follower,
+                            stderr=follower, stdout=subprocess.PIPE, text=True)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Run? [y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 1.0)[0]:
+            seen += os.read(leader, 1024)
+    assert b"21 billed calls (0 duplicates reused, 0 refused, 0 held" in seen
+    os.write(leader, answer.encode())
+    proc.communicate(timeout=60)
+    os.close(leader)
+    assert sandbox.stats["requests"] == calls
+    with_yes = run("check", "--force", "--yes", str(folder / "p000.jpg"), env=env)
+    assert with_yes.returncode in (0, 1)
 
 
-def test_report_pdf_without_qt_says_to_install_the_gui_extra(tmp_path: Path) -> None:
-    from livedetect_gui.cli.main import EXIT_ERROR
-    from livedetect_gui.core.trail.history import History
+def test_cli_names_the_bad_setting(tmp_path) -> None:
+    from tests.cli.conftest import run
 
-    db = tmp_path / "h.sqlite3"
-    History(db).close()
-    args = ["report", "--from", "2026-01-01", "--to", "2026-12-31", "--history", str(db),
-            "--pdf", str(tmp_path / "r.pdf")]
-    code = ("import sys; sys.modules['PySide6'] = None; from livedetect_gui.cli.main import main; "
-            f"sys.exit(main({args!r}))")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    assert proc.returncode == EXIT_ERROR and "gui" in proc.stderr and "pip install" in proc.stderr
-    assert not (tmp_path / "r.pdf").exists()
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"not checked")
+    env = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k", "LIVEDETECT_SECRET_KEY": "s"}
+    proc = run("check", str(photo), "--no-history", "--ca-bundle", "/nonexistent", env=env)
+    assert proc.returncode == 64 and "CA bundle not found: /nonexistent" in proc.stderr
+    proc = run("check", str(photo), "--no-history",
+               env={**env, "LIVEDETECT_SECRET_KEY": "s\u00e9cret"})
+    assert proc.returncode == 64 and "printable ASCII" in proc.stderr
+
+
+def test_cli_check_api_tc3_json(tmp_path) -> None:
+    from tests.cli.conftest import run
+
+    path = tmp_path / "p.jpg"
+    make_photo(1).save(path, "JPEG")
+    proc = run("check", "--force", "--sandbox", "--api", "tc3", "--json", "--no-history", str(path))
+    line = json.loads(proc.stdout.splitlines()[0])
+    assert line["api"] == "tc3" and line["threshold"] == 40 and len(line["request_id"]) == 36
+    assert isinstance(line["score"], float) and proc.returncode in (0, 1)
+    env = {"LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-mars",
+           "LIVEDETECT_SECRET_ID": "AKIDx", "LIVEDETECT_SECRET_KEY": "k"}
+    bad = run("check", str(path), "--no-history", env=env)
+    assert bad.returncode == 64 and "unknown region" in bad.stderr
+
+
+def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
+    from livedetect_gui.core.service.credentials import CredentialStore
+    from livedetect_gui.core.service.signing_legacy import Account
+    from tests.cli.conftest import run
+
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])
+    path = tmp_path / "p.jpg"
+    make_photo(4).save(path, "JPEG")
+    common = ["--force", "--no-history", "--json", "--endpoint", sandbox.url, str(path)]
+    # The environment chooses the generation and region; no appid is needed.
+    env = {"LIVEDETECT_SECRET_ID": "AKIDcli3", "LIVEDETECT_SECRET_KEY": "cli3-secret",
+           "LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-chengdu"}
+    line = json.loads(run("check", *common, env=env).stdout)
+    assert line["api"] == "tc3" and line["request_id"] and line["threshold"] == 40
+    # A flag overrides the environment: the same keys on the legacy API need the appid.
+    line = json.loads(run("check", "--api", "legacy", *common,
+                          env={**env, "LIVEDETECT_APPID": "1000001"}).stdout)
+    assert line["api"] == "legacy" and line["request_id"] is None and line["threshold"] == 87
+    if not CredentialStore().available():
+        pytest.skip("no usable keyring backend (the README test command provides one)")
+    profile = "cli-tc3-profile"
+    proc = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region",
+               "ap-nanjing", "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
+    try:
+        assert proc.returncode == 0, proc.stderr
+        shown = run("credentials", "show", "--profile", profile).stdout
+        assert "tc3 (ap-nanjing)" in shown and "cli3-secret" not in shown
+        line = json.loads(run("check", "--profile", profile, *common).stdout)
+        assert line["api"] == "tc3" and line["verdict"] in ("pass", "fail")
+    finally:
+        run("credentials", "delete", "--profile", profile)
+    bad = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region", "moon",
+              "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
+    assert bad.returncode == 64 and "unknown region" in bad.stderr

@@ -1,5 +1,5 @@
-"""Issue 12 through ``livedetect check`` as a user runs it: a real process, real signals, calls
-counted at a real sandbox on loopback."""
+"""An interrupted ``livedetect check``: a real process, real signals, calls counted at a real
+sandbox on loopback; what was in flight finishes and a rerun sends only the rest."""
 
 from __future__ import annotations
 
@@ -9,25 +9,16 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from livedetect_gui.core.service.signing_legacy import Account
-from tests.cli.test_check import SECRET, run, sandbox_env
-from tests.conftest import make_photo
+from tests.cli.conftest import SECRET, photos, run, sandbox_env
 
 
 @pytest.fixture
 def slow_sandbox(start_sandbox):
     return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], latency_ms=200)
-
-
-def photos(folder: Path, count: int) -> Path:
-    folder.mkdir()
-    for i in range(count):
-        make_photo(i, (320, 240)).save(folder / f"p{i:03}.jpg", quality=90)
-    return folder
 
 
 def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -80,71 +71,3 @@ def test_second_interrupt_exits_at_once(tmp_path, start_sandbox) -> None:
     assert time.monotonic() - began < 2.0  # did not wait for the 3 s calls in flight
 
 
-def test_rejected_credentials_stop_the_cli_with_exit_2(tmp_path, start_sandbox) -> None:
-    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
-    env = {**sandbox_env(sandbox, tmp_path), "LIVEDETECT_SECRET_KEY": "wrong-secret"}
-    folder = photos(tmp_path / "in", 60)
-    proc = run("check", "--force", "--json", "--yes", "--concurrency", "4", str(folder),
-               env=env)
-    assert proc.returncode == 2
-    assert sandbox.stats["requests"] <= 4 + 1
-    items = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert len(items) == 60
-    assert sum(i["message"].startswith("Not sent: the service rejected the credentials")
-               for i in items) >= 55
-    assert "rejected the credentials" in proc.stderr
-    zh = run("check", "--force", "--lang", "zh", str(folder / "p000.jpg"), env=env)
-    assert "拒绝" in zh.stdout + zh.stderr
-
-
-def test_cost_line_before_a_large_batch_and_holds(tmp_path, start_sandbox) -> None:
-    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
-    env = sandbox_env(sandbox, tmp_path)
-    folder = photos(tmp_path / "in", 22)
-    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff broken")
-    proc = run("check", str(folder), env=env)  # no terminal: the line, no prompt
-    assert "0 billed calls (0 duplicates reused, 1 refused, 22 held by pre-checks)" in proc.stderr
-    assert sandbox.stats["requests"] == 0  # face-free generated pictures are all held
-    assert proc.stdout.count("HELD") == 22 and proc.returncode == 2
-    proc = run("check", "--force", str(folder), env=env)
-    assert "22 billed calls (0 duplicates reused, 1 refused, 0 held" in proc.stderr
-    assert sandbox.stats["requests"] == 22
-    proc = run("check", "--force", "--recheck", str(folder / "p000.jpg"), env=env)
-    assert sandbox.stats["requests"] == 23
-
-
-def test_version_imports_nothing_heavy() -> None:
-    code = ("import sys; from livedetect_gui.cli.main import main\n"
-            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('requests', 'PIL', 'keyring', 'sqlite3', 'cv2', 'numpy', "
-            "'logging', 'typing') if m in sys.modules]\nprint(heavy)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=30)
-    assert proc.stdout.strip().endswith("[]"), proc.stdout
-
-
-@pytest.mark.parametrize(("answer", "calls"), [("n\n", 0), ("y\n", 21)])
-def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
-    import pty
-    import select
-
-    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)])
-    env = sandbox_env(sandbox, tmp_path)
-    folder = photos(tmp_path / "in", 21)
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", "--force",
-                             str(folder)], env={**os.environ, **env}, stdin=follower,
-                            stderr=follower, stdout=subprocess.PIPE, text=True)
-    os.close(follower)
-    seen = b""
-    deadline = time.monotonic() + 60
-    while b"Run? [y/N]" not in seen and time.monotonic() < deadline:
-        if select.select([leader], [], [], 1.0)[0]:
-            seen += os.read(leader, 1024)
-    assert b"21 billed calls (0 duplicates reused, 0 refused, 0 held" in seen
-    os.write(leader, answer.encode())
-    proc.communicate(timeout=60)
-    os.close(leader)
-    assert sandbox.stats["requests"] == calls
-    with_yes = run("check", "--force", "--yes", str(folder / "p000.jpg"), env=env)
-    assert with_yes.returncode in (0, 1)

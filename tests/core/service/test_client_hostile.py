@@ -206,19 +206,6 @@ def test_unusable_credentials_and_paths_are_refused_up_front(tmp_path) -> None:
         LiveDetectClient(LEGACY, ClientConfig(proxy="not a url"))
 
 
-def test_cli_names_the_bad_setting(tmp_path) -> None:
-    from tests.cli.test_check import run
-
-    photo = tmp_path / "p.jpg"
-    photo.write_bytes(b"not checked")
-    env = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k", "LIVEDETECT_SECRET_KEY": "s"}
-    proc = run("check", str(photo), "--no-history", "--ca-bundle", "/nonexistent", env=env)
-    assert proc.returncode == 64 and "CA bundle not found: /nonexistent" in proc.stderr
-    proc = run("check", str(photo), "--no-history",
-               env={**env, "LIVEDETECT_SECRET_KEY": "s\u00e9cret"})
-    assert proc.returncode == 64 and "printable ASCII" in proc.stderr
-
-
 # -- item 5: URLs validated before any call ------------------------------------------------------
 
 

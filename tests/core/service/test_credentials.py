@@ -12,9 +12,13 @@ import pytest
 from keyring.backends import chainer, fail
 
 from livedetect_gui.core.service.credentials import (
+    TC3_REGIONS,
+    Api,
+    BadCredentials,
     Credentials,
     CredentialStore,
     KeyringUnavailable,
+    apply_choice,
     from_environment,
     is_os_secret_store,
     join_proxy,
@@ -168,3 +172,40 @@ def test_proxy_password_lives_in_the_keyring() -> None:
     finally:
         store.delete_proxy_password("http://bob@proxy:3128")
     assert store.proxy_with_password("http://bob@proxy:3128") == "http://bob@proxy:3128"
+
+
+def test_profile_kinds_validate_where_entered() -> None:
+    tc3 = Credentials("", "AKIDx", "key", api=Api.TC3, region="ap-shanghai")
+    assert tc3.validate() is tc3  # no appid needed for API 3.0
+    with pytest.raises(BadCredentials, match="appid"):
+        Credentials("", "AKIDx", "key").validate()
+    with pytest.raises(BadCredentials, match="region"):
+        Credentials("", "AKIDx", "key", api=Api.TC3, region="mars-1").validate()
+    with pytest.raises(BadCredentials, match="spaces"):
+        Credentials("1", "AKIDx", " key").validate()
+    with pytest.raises(BadCredentials, match="printable ASCII"):
+        Credentials("1", "AKIDx", "k\udcffey").validate()
+    env = {"LIVEDETECT_SECRET_ID": "AKIDe", "LIVEDETECT_SECRET_KEY": "k",
+           "LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-beijing"}
+    found = from_environment(env)
+    assert found is not None and found.api is Api.TC3 and found.region == "ap-beijing"
+    legacy = Credentials("1", "AKIDx", "key", endpoint="old")
+    switched = apply_choice(legacy, api="tc3", region="ap-singapore", env={})
+    # The legacy profile's endpoint is not carried over to the other generation.
+    assert switched.api is Api.TC3 and switched.endpoint is None
+    assert set(TC3_REGIONS) >= {"ap-guangzhou", "ap-singapore"}
+
+
+def test_api3_profile_round_trip_in_the_keyring() -> None:
+    from tests.core.service.test_credentials import _real_store
+
+    store = _real_store()
+    profile = Credentials("", "AKIDtc3", "tc3-key", endpoint="intl", api=Api.TC3,
+                          region="ap-singapore")
+    store.save(profile, "tc3-desk")
+    try:
+        assert store.load("tc3-desk") == profile
+    finally:
+        store.delete("tc3-desk")
+    with pytest.raises(BadCredentials):
+        store.save(Credentials("", "AKIDtc3", "k", api=Api.TC3), "tc3-bad")
