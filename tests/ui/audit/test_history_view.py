@@ -12,10 +12,13 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from devsupport.sample_trail import fill
+from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.history import History, Query
+from livedetect_gui.core.trail.lazy_history import LazyHistory
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
+from tests.ui.conftest import WAIT_MS
 
 COUNT = 100_000
 
@@ -153,3 +156,52 @@ def test_damaged_history_is_one_clear_message(qtbot, tmp_path) -> None:
     assert "cannot be verified" in panel.chain_label.text() and "damaged" in \
         panel.chain_label.text()
     panel.pool.waitForDone(10_000)
+
+
+def test_history_export_starts_in_home_then_the_last_export_folder(
+        qtbot, window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def fake_dialog(_parent, _title, start, _kinds):  # Qt's modal dialog, not our code
+        asked.append(start)
+        return "", ""  # the operator cancels
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    panel = window.history_panel
+    panel.export()
+    assert Path(asked[0]).parent == Path.home()  # never the program's working folder
+    panel.export_folder = tmp_path  # as after an export there
+    panel.export()
+    assert Path(asked[1]).parent == tmp_path
+
+
+def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QDate
+
+    from livedetect_gui.ui.audit.history_view import HistoryPanel
+    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
+
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    check_id = history.record(CheckResult(
+        source="p.jpg", threshold=87, score=30, code=0, api="legacy", request_id="req-77",
+        simulated=True, endpoint="http://127.0.0.1:9"))
+    history.decide(check_id, "accept", "in_person", "seen at the desk", "APP-9")
+    history.close()
+    shared, pools = LazyHistory(tmp_path / "h.sqlite3"), Pools()
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
+    qtbot.addWidget(panel)
+    panel.since.setDate(QDate.currentDate().addDays(-1))
+    panel.kind.setCurrentIndex(panel.kind.findData("check"))
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=WAIT_MS)
+    panel.view.selectRow(0)
+    details = panel.details.toPlainText()
+    for expected in ("Verdict: FAIL", "Score 30, threshold 87", "Mode: Simulated",
+                     "Backend: legacy (http://127.0.0.1:9)", "Request id: req-77",
+                     "Operator: ann", "⚠ Accept · Verified in person · seen at the desk · APP-9"):
+        assert expected in details, expected
+    assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("verdict"))) == "FAIL"
+    pools.shutdown()
+    shared.close()

@@ -8,7 +8,9 @@ import pytest
 from PIL import Image, ImageEnhance, ImageFilter
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+)
 
 from livedetect_gui import resource
 from livedetect_gui.core.service.credentials import CredentialStore
@@ -17,6 +19,7 @@ from livedetect_gui.ui.common.qimages import to_qimage
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.queue.model import FINAL, Status
 from livedetect_gui.ui.window.main_window import MainWindow
+from tests.conftest import make_photo
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
 
@@ -201,7 +204,6 @@ def test_no_camera_and_busy_camera(qtbot, station, tmp_path) -> None:
     panel.capture()  # nothing to capture: no crash, no item
     assert window.model.rowCount() == 0
     # The rest of the desk works all the same.
-    from tests.conftest import make_photo
 
     make_photo(1).save(tmp_path / "desk.jpg")
     window.add_paths([str(tmp_path / "desk.jpg")])
@@ -220,3 +222,30 @@ def test_camera_is_released_when_hidden_and_on_close(qtbot, station) -> None:
     qtbot.waitUntil(lambda: source.active, timeout=WAIT_MS)
     window.close()
     assert not source.active
+
+
+def test_language_switch_rewords_the_capture_panel(qtbot, no_camera_window) -> None:
+    from livedetect_gui.ui.app import Languages
+
+    window = no_camera_window
+    window.capture_dock.show()
+    panel = window.capture_panel
+    assert "No camera found" in panel.no_camera.text()
+    languages = Languages(QApplication.instance())
+    try:
+        window.set_language(languages.apply("zh_CN"))
+        qtbot.waitUntil(lambda: "摄像头" in panel.no_camera.text(), timeout=WAIT_MS)
+    finally:
+        window.set_language(languages.apply("en"))
+    assert "No camera found" in panel.no_camera.text()
+
+
+def test_capture_panel_fits_and_says_no_camera(qtbot, no_camera_window) -> None:
+    window = no_camera_window
+    assert window.width() <= 1024
+    window.capture_dock.show()
+    qtbot.wait(100)
+    assert window.width() <= 1024, "the capture panel widened the window"
+    panel = window.capture_panel
+    assert panel.screen_stack.currentWidget() is panel.no_camera  # not a black box
+    assert panel.no_camera.isVisible() and "No camera found" in panel.no_camera.text()

@@ -1,4 +1,5 @@
-"""The desk controller alone, with no window: connection policy, intake, runs, failures."""
+"""The desk controller alone, with no window: connection policy, intake, runs, failures,
+settings applied and saved, per-backend thresholds and language, shutting down."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backends import fail
 
 from livedetect_gui.core.checks.batch import Source
-from livedetect_gui.core.service.connection import Mode
-from livedetect_gui.core.service.credentials import CredentialStore
+from livedetect_gui.core.service.connection import Connection, Mode
+from livedetect_gui.core.service.credentials import Api, Credentials, CredentialStore
 from livedetect_gui.core.trail.history import History
+from livedetect_gui.ui.desk import settings as desk_settings
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.queue.model import FINAL, Status
+from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo, photo_with_verdict
-from tests.core.servers import image_server
-from tests.ui.conftest import WAIT_MS
+from tests.core.servers import canned_server, image_server
+from tests.ui.conftest import WAIT_MS, choose_generation, point_at, wait_final, wait_prepared
+from tests.ui.dialogs.test_credentials import fill
 
 
 @pytest.fixture
@@ -151,7 +157,6 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
 
     from PySide6.QtCore import QSettings
 
-    from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
     desk.persist = True
@@ -174,7 +179,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
 
     from PySide6.QtCore import QSettings
 
-    from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
     desk.persist = True
@@ -227,8 +231,6 @@ def test_the_proxy_password_leaves_the_keyring_with_its_proxy(qtbot, make_desk) 
 
 
 def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
-    import keyring
-    from keyring.backends import fail
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
@@ -271,3 +273,143 @@ def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) ->
             desk.request_preview(item)
         assert shown.args[0] == item.id and not shown.args[1].isNull()
     assert hits == ["/face.jpg"]
+
+
+def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
+    window = MainWindow(DeskSettings(profile="front desk!"),
+                        store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
+                        history_path=tmp_path / "h.sqlite3", env={}, persist=False)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.desk.connection is not None, timeout=WAIT_MS)
+        assert window.desk.mode is Mode.SANDBOX
+        assert window.status.mode_label.text() != "Starting…"
+        assert "cannot be used" in window.failure_box.text()
+        window.failure_box.close()
+        dialog = window.edit_credentials()
+        qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
+                        timeout=WAIT_MS)
+        account = window.desk.sandbox.account
+        fill(dialog, account.appid, account.secret_id, account.secret_key)
+        dialog.use_for_session()  # the name is checked where it is typed
+        assert dialog.isVisible() and "cannot be used" in dialog.status.text()
+        dialog.profile.setCurrentText("front-desk")
+        with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+            dialog.use_for_session()
+        assert window.desk.mode is Mode.SESSION
+        assert window.desk.settings.profile == "front desk!"  # a session name is not kept
+    finally:
+        window.shutdown()
+
+
+def test_settings_changed_while_checks_run_apply_when_they_end(
+        qtbot, window, start_sandbox, tmp_path) -> None:
+    slow = start_sandbox(latency_ms=1000)
+    point_at(window, slow)
+    make_photo(7, (320, 240)).save(tmp_path / "s.jpg")
+    window.add_paths([str(tmp_path / "s.jpg")])
+    wait_prepared(qtbot, window, 1)
+    window.run_all()
+    qtbot.waitUntil(lambda: window.model.items()[0].status is Status.SENDING, timeout=10_000)
+    window.desk.apply_settings(replace(window.desk.settings, read_timeout=17.0))
+    assert window.desk.runs.client.config.read_timeout != 17.0  # the running check's client
+    wait_final(qtbot, window)
+    qtbot.waitUntil(lambda: window.desk.runs.client.config.read_timeout == 17.0,
+                    timeout=WAIT_MS)
+    assert window.desk.connection.endpoint == slow.url  # the same service as before
+
+
+def test_closing_waits_once_for_all_pools_together(qtbot) -> None:
+    import threading
+    import time
+
+    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
+
+    pools, tasks = Pools(), TaskRunner()
+    release = threading.Event()
+    started: list[str] = []
+    for name, pool in (("network", pools.network), ("prepare", pools.prepare),
+                       ("io", pools.io)):
+        tasks.run(pool, lambda n=name: (started.append(n), release.wait(10))[1])
+    qtbot.waitUntil(lambda: len(started) == 3, timeout=WAIT_MS)
+    began = time.monotonic()
+    pools.shutdown(msecs=600)
+    elapsed = time.monotonic() - began
+    release.set()
+    for pool in pools.all():
+        pool.waitForDone(10_000)
+    assert elapsed < 1.2  # one deadline for all three pools, not 600 ms each
+
+
+def test_the_desk_takes_only_urls_the_core_accepts(qtbot, window) -> None:
+    desk = window.desk
+    assert desk.valid_url(" https://img.example/face.jpg ")
+    assert not desk.valid_url("https://img.example/my face.jpg")  # a space: the core refuses
+    assert not desk.valid_url("https://img.example:99999/face.jpg")
+    assert desk.add_url("https://img.example/my face.jpg") is None
+
+
+def test_thresholds_per_backend_and_a_mixed_queue(qtbot, window, tmp_path) -> None:
+    for i in range(2):
+        make_photo(10 + i).save(tmp_path / f"p{i}.jpg")
+    window.add_paths([str(tmp_path / "p0.jpg")])
+    wait_prepared(qtbot, window, 1)
+    window.run_all()
+    wait_final(qtbot, window)
+    choose_generation(window, "tc3")
+    window.add_paths([str(tmp_path / "p1.jpg")])
+    wait_prepared(qtbot, window, 2)
+    window.run_all()
+    wait_final(qtbot, window)
+    legacy, tc3 = window.model.items()
+    assert (legacy.result.api, tc3.result.api) == ("legacy", "tc3")
+    assert (legacy.result.threshold, tc3.result.threshold) == (87, 40)
+    legacy_status = legacy.status
+    # A row judged by the other generation says so in the queue (its score has another scale).
+    assert window.model.index(0, window.model.COLUMNS.index("details")).data() == "Legacy API"
+    assert window.model.index(1, window.model.COLUMNS.index("details")).data() == ""
+
+    # API 3.0 is connected: its threshold moves, the legacy row keeps 87.
+    window.threshold_spin.setValue(0)
+    assert tc3.status is Status.PASS and tc3.result.threshold == 0
+    assert legacy.result.threshold == 87 and legacy.status is legacy_status
+    levels = window.threshold.presets.menu().actions()
+    assert [a.data() for a in levels] == [5, 10, 40, 70, 90]
+    assert "recommended" in levels[2].text()
+    levels[4].trigger()  # a preset, and still any value can be typed
+    assert window.threshold_spin.value() == 90 and tc3.result.threshold == 90
+    window.threshold_spin.setValue(63)
+    assert tc3.result.threshold == 63
+
+    # Back to the legacy sandbox: its own threshold, remembered; the 3.0 row keeps its own.
+    choose_generation(window, "legacy")
+    assert window.threshold_spin.value() == 87
+    window.threshold_spin.setValue(0)
+    assert legacy.status is Status.PASS and legacy.result.threshold == 0
+    assert tc3.result.threshold == 63
+    assert (window.desk.settings.threshold, window.desk.settings.tc3_threshold) == (0, 63)
+    assert window.model.index(1, window.model.COLUMNS.index("details")).data() == "API 3.0"
+    # The preview shows a row with its own backend's threshold.
+    window.queue_view.selectRow(1)
+    assert "threshold 63" in window.preview.score_label.text()
+
+
+def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -> None:
+    answer = {"Response": {"Score": 55.5, "FaceModelVersion": "3.0", "RequestId": "r-1"}}
+    seen: list[dict[str, str]] = []
+    make_photo(5).save(tmp_path / "a.jpg")
+    with canned_server((200, answer), headers=seen) as (url, _hits):
+        assert window.desk.connect(Connection(Mode.SESSION, Credentials(
+            "", "AKIDcanned", "canned-key", api=Api.TC3, region="ap-guangzhou"), url))
+        window.add_paths([str(tmp_path / "a.jpg")])
+        wait_prepared(qtbot, window, 1)
+        window.run_all()
+        wait_final(qtbot, window)
+        window.set_language("zh_CN")
+        item = window.model.items()[0]
+        window.desk.check_again([item])  # a plain run would reuse the judgement (issue 12)
+        wait_final(qtbot, window)
+        window.set_language("en")
+    assert [h.get("X-TC-Language") for h in seen] == ["en-US", "zh-CN"]
+    assert item.result.request_id == "r-1" and item.result.score == 55.5

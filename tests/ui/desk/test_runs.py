@@ -1,25 +1,18 @@
-"""Issue 12 in the desk: calls counted at a real sandbox on loopback.
-
-Duplicates reused (and Check again), the pause on rejected credentials, pre-check holds with
-Send anyway and the face box, the cost dialog, the shared pacer, the queue kept on disk (a real
-desk process killed and restarted), and asking before closing with checks in flight.
-"""
+"""Runs of checks at the desk, calls counted at a real sandbox on loopback: a photo judged
+before is reused (Check again pays), rejected credentials pause the queue, held photos wait
+for Send anyway, one pacer per account, refusals recorded once, and photos added after a
+Cancel are sent while earlier checks are still in flight."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+)
 
-from livedetect_gui.core.checks.saved_queue import QueueStore
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Credentials
 from livedetect_gui.core.service.pacing import pacer_for
@@ -27,34 +20,18 @@ from livedetect_gui.core.trail.history import History
 from livedetect_gui.ui.dialogs.credentials import CredentialsDialog
 from livedetect_gui.ui.queue.model import FINAL, Status
 from tests.conftest import make_photo
-from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
+from tests.ui.conftest import (
+    WAIT_MS,
+    as_sandbox,
+    face_photo,
+    photos,
+    point_at,
+    wait_final,
+    wait_final_or_held,
+    wait_prepared,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def as_sandbox(window, sandbox, secret_key: str | None = None) -> None:
-    """The test's sandbox as the desk's sandbox (simulated, so its judgements are reusable);
-    ``secret_key`` a wrong key to see the credentials rejected."""
-    acc = sandbox.account
-    assert window.desk.connect(Connection(Mode.SANDBOX, Credentials(
-        acc.appid, acc.secret_id, secret_key or acc.secret_key), sandbox.url))
-
-
-def photos(folder: Path, count: int, start: int = 0) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(start, start + count):
-        path = folder / f"p{i:03}.jpg"
-        make_photo(i, (320, 240)).save(path, quality=90)
-        paths.append(str(path))
-    return paths
-
-
-def face_photo(folder: Path, name: str = "face.png") -> str:
-    skimage = pytest.importorskip("skimage")
-    path = folder / name
-    shutil.copy(Path(skimage.__file__).parent / "data" / "astronaut.png", path)
-    return str(path)
 
 
 # -- duplicates ---------------------------------------------------------------------------------
@@ -158,68 +135,7 @@ def test_held_photos_are_not_sent_until_sent_anyway(qtbot, make_window, sandbox,
     assert sandbox.stats["requests"] == 2
 
 
-def wait_final_or_held(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: not window.desk.runs.running and all(
-        i.status in FINAL or i.status is Status.HELD for i in window.model.items()),
-        timeout=WAIT_MS)
-
-
-def test_face_box_is_drawn_and_crop_to_the_face_is_a_choice(qtbot, make_window, sandbox,
-                                                            tmp_path) -> None:
-    window = make_window(prechecks=True)
-    as_sandbox(window, sandbox)
-    window.add_paths([face_photo(tmp_path)])
-    wait_prepared(qtbot, window, 1)
-    window.queue_view.selectRow(0)
-    item = window.model.items()[0]
-    qtbot.waitUntil(lambda: not window.preview.showing_thumbnail
-                    and window.preview.pixmap() is not None, timeout=WAIT_MS)
-    shown = window.preview.image.pixmap().toImage()
-    face = item.precheck.faces[0]
-    scale = shown.width() / item.precheck.size[0]
-    # The box's left edge is drawn in the face colour (#1a73e8, give or take antialiasing).
-    y = round((face.top + face.height / 2) * scale)
-    edge = [shown.pixelColor(round(face.left * scale) + dx, y) for dx in range(-2, 3)]
-    assert any(c.blue() > 180 and c.red() < 90 for c in edge)
-    inside = shown.pixelColor(round((face.left + face.width / 2) * scale), y)
-    assert not (inside.blue() > 180 and inside.red() < 90)  # the face itself is not covered
-    assert window.preview.crop_button.isVisible() and "3:4" in window.preview.hold_label.text()
-    assert len(window.model.items()) == 1  # nothing cropped silently
-    window.preview.crop_button.click()
-    wait_prepared(qtbot, window, 2)
-    cropped = window.model.items()[1]
-    width, height = cropped.original[:2]
-    assert abs(width / height - 3 / 4) < 0.02
-    assert sandbox.stats["requests"] == 0
-
-
 # -- the cost line ------------------------------------------------------------------------------
-
-def test_a_large_batch_shows_its_cost_with_run_and_cancel(qtbot, make_window, sandbox,
-                                                          tmp_path) -> None:
-    window = make_window(prechecks=True, confirm_over=3)
-    as_sandbox(window, sandbox)
-    face = face_photo(tmp_path)
-    shutil.copy(face, tmp_path / "face-copy.png")
-    broken = tmp_path / "broken.jpg"
-    broken.write_bytes(b"\xff\xd8 not a photo")
-    window.add_paths([face, str(tmp_path / "face-copy.png"), str(broken), *photos(tmp_path, 2)])
-    wait_prepared(qtbot, window, 5)
-    window.run_all()
-    qtbot.waitUntil(lambda: window.billing.cost_dialog is not None
-                    and window.billing.cost_dialog.isVisible(), timeout=WAIT_MS)
-    dialog = window.billing.cost_dialog
-    assert dialog.line.text() == ("1 billed call (1 duplicates reused, 1 refused, "
-                                  "2 held by pre-checks)")
-    dialog.cancel_button.click()
-    qtbot.wait(300)
-    assert sandbox.stats["requests"] == 0 and not window.desk.runs.running
-    window.run_all()
-    qtbot.waitUntil(lambda: window.billing.cost_dialog is not dialog
-                    and window.billing.cost_dialog.isVisible(), timeout=WAIT_MS)
-    window.billing.cost_dialog.run_button.click()
-    wait_final_or_held(qtbot, window)
-    assert sandbox.stats["requests"] == 1
 
 
 # -- pacing -------------------------------------------------------------------------------------
@@ -239,78 +155,47 @@ def test_one_pacer_per_account_shared_by_every_worker(qtbot, window, sandbox) ->
 
 # -- the queue on disk --------------------------------------------------------------------------
 
-def test_the_queue_survives_a_killed_desk_and_nothing_recorded_is_sent_twice(
-        start_sandbox, tmp_path) -> None:
-    sandbox = start_sandbox(latency_ms=150)
-    acc = sandbox.account
-    count = 12
-    photos(tmp_path / "in", count)
-    config = tmp_path / "config.json"
-    history_path, queue_path = tmp_path / "history.sqlite3", tmp_path / "data" / "queue.json"
-    config.write_text(json.dumps({
-        "url": sandbox.url, "appid": acc.appid, "secret_id": acc.secret_id,
-        "secret_key": acc.secret_key, "history": str(history_path), "queue": str(queue_path),
-        "photos": str(tmp_path / "in")}))
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    script = str(ROOT / "tests" / "ui" / "desk_process.py")
-    first = subprocess.Popen([sys.executable, script, str(config), "first"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert json.loads(first.stdout.readline())["event"] == "started"
-        deadline = time.monotonic() + 60
-        while sandbox.stats["requests"] < 4 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.4)  # let the saved queue catch up with a few results
-        first.send_signal(signal.SIGKILL)  # a crash or a power cut: no shutdown at all
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
-    assert 4 <= sandbox.stats["requests"] < count
-    assert oct(queue_path.stat().st_mode & 0o777) == "0o600"
-    assert len(QueueStore(queue_path).load()) == count  # every photo is on disk
-    history = History(history_path)
-    recorded = history.count()
-    history.close()
-    assert recorded >= 1  # some results were recorded before the kill
-    sent_before = sandbox.stats["requests"]
-
-    second = subprocess.run([sys.executable, script, str(config), "second"], env=env,
-                            capture_output=True, text=True, timeout=120)
-    events = [json.loads(line) for line in second.stdout.splitlines() if line.startswith("{")]
-    restored = next(e for e in events if e["event"] == "restored")
-    finished = next(e for e in events if e["event"] == "finished")
-    assert restored["count"] == count  # the queue came back
-    assert all(r["status"] in ("pass", "fail") for r in finished["results"])
-    # Only the photos with no recorded result were sent again.
-    assert sandbox.stats["requests"] - sent_before == count - recorded
-
 
 # -- closing ------------------------------------------------------------------------------------
 
-def test_closing_with_checks_in_flight_asks_first(qtbot, make_window, start_sandbox,
-                                                  tmp_path) -> None:
-    sandbox = start_sandbox(latency_ms=1500)
-    window = make_window(concurrency=1)
-    as_sandbox(window, sandbox)
-    window.add_paths(photos(tmp_path, 2))
-    wait_prepared(qtbot, window, 2)
+
+def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, window,
+                                                                        tmp_path) -> None:
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    window.add_paths([str(tmp_path / "empty.jpg")])
+    wait_prepared(qtbot, window, 1)
+    qtbot.waitUntil(lambda: "1 error" in window.status.progress_label.text(), timeout=WAIT_MS)
+    assert not window.actions["retry"].isEnabled()  # a refusal is refused again
+    history = History(window.desk.history.path)
+    assert history.entries() == []
     window.run_all()
-    qtbot.waitUntil(lambda: sandbox.stats["requests"] >= 1, timeout=WAIT_MS)
-    window.close()
-    box = window.billing.close_box
-    assert box is not None and box.isVisible() and window.isVisible()
-    box.button(QMessageBox.StandardButton.Cancel).click()
-    assert window.isVisible()
+    qtbot.waitUntil(lambda: len(history.entries()) == 1, timeout=WAIT_MS)
+    window.run_all()
+    window.retry_failed()
+    window.queue_view.selectRow(0)
+    window.run_selected()
+    qtbot.wait(300)
+    assert len(history.entries()) == 1 and history.entries()[0].verdict == "error"
+    assert window.desk.sandbox.stats["requests"] == 0
 
 
-def test_settings_dialog_keeps_the_issue_12_settings(qtbot, window) -> None:
-    dialog = window.edit_settings()
-    assert dialog.prechecks.isChecked() is False  # the test windows run without pre-checks
-    assert dialog.reuse_days.value() == 30 and dialog.confirm_over.value() == 20
-    dialog.prechecks.setChecked(True)
-    dialog.reuse_days.setValue(0)
-    dialog.confirm_over.setValue(5)
-    chosen = dialog.settings()
-    assert (chosen.prechecks, chosen.reuse_days, chosen.confirm_over) == (True, 0, 5)
-    dialog.reject()
+def test_photos_run_after_cancel_are_sent_while_earlier_checks_are_in_flight(
+        qtbot, window, start_sandbox, tmp_path) -> None:
+    slow = start_sandbox(latency_ms=1500)
+    point_at(window, slow)
+    window.desk.runs.set_concurrency(1)
+    first, second = tmp_path / "first.jpg", tmp_path / "second.jpg"
+    make_photo(1, (320, 240)).save(first)
+    make_photo(2, (320, 240)).save(second)
+    window.add_paths([str(first)])
+    wait_prepared(qtbot, window, 1)
+    window.run_all()
+    qtbot.waitUntil(lambda: window.model.items()[0].status is Status.SENDING, timeout=10_000)
+    window.desk.runs.cancel()  # the first is in flight: it ends normally
+    window.add_paths([str(second)])
+    wait_prepared(qtbot, window, 2)
+    later = [i for i in window.model.items() if i.name == "second.jpg"]
+    assert window.desk.runs.run(later) == 1
+    wait_final(qtbot, window)
+    assert all(i.status in (Status.PASS, Status.FAIL) for i in window.model.items())
+    assert slow.stats["requests"] == 2

@@ -1,16 +1,19 @@
-"""Credentials through a real keyring backend, the no-keyring path, settings persistence."""
+"""The credentials dialog: a real keyring backend round trip, the no-keyring path (session
+only, worded without library text), Test connection, long errors and label buddies."""
 
 from __future__ import annotations
 
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+)
 
 from livedetect_gui.core.service.connection import Mode
-from livedetect_gui.ui.desk import settings as desk_settings
-from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.dialogs.credentials import CredentialsDialog
 from tests.ui.conftest import WAIT_MS
 
@@ -95,67 +98,42 @@ def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
     dialog.reject()
 
 
-def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
-    dialog = window.edit_settings()
-    dialog.concurrency.setValue(3)
-    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("old"))
-    dialog.https.setChecked(False)
-    dialog.accept()
-    assert window.desk.runs.pool.maxThreadCount() == 3
-    # Written on the io pool a moment after the change.
-    qtbot.waitUntil(lambda: desk_settings.load().concurrency == 3, timeout=10_000)
-    loaded = desk_settings.load()
-    assert loaded.endpoint() == "http://service.image.myqcloud.com"
-    assert window.desk.mode is Mode.SANDBOX  # settings never silently leave the sandbox
+def test_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
+    dialog = window.edit_credentials()
+    qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
+                    timeout=WAIT_MS)
+    for label in dialog.findChildren(QLabel):
+        if "&" in label.text() and label.parentWidget() is dialog and label.buddy() is None:
+            pytest.fail(f"label {label.text()!r} shows a literal '&'")
+    form = dialog.findChild(QFormLayout)
+    key_label = form.labelForField(form.itemAt(4, QFormLayout.ItemRole.FieldRole).layout())
+    assert key_label.buddy() is dialog.secret_key
+    # A port nobody listens on: requests' long text must not reach the operator's sentence.
+    dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
+    dialog.custom.setText("http://127.0.0.1:9/never")
+    fill(dialog, "1", "AKIDx", "key")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    assert "Could not connect" in dialog.status.text()
+    assert "HTTPConnectionPool" not in dialog.status.text()
+    assert dialog.details_button.isVisible() and dialog.details.text()
+    long = " ".join(["A very long explanation that must wrap and stay whole."] * 12)
+    dialog._show_status(long, "raw detail")
+    qtbot.wait(50)
+    assert dialog.status.height() >= dialog.status.heightForWidth(dialog.status.width())
+    for edit in (dialog.appid, dialog.secret_id, dialog.secret_key):
+        assert edit.height() >= edit.minimumSizeHint().height()
+    dialog.reject()
 
 
-def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
-    store.setValue("desk/concurrency", "lots")
-    store.setValue("desk/threshold", "500")
-    loaded = desk_settings.load(store)
-    assert loaded.concurrency == DeskSettings().concurrency and loaded.threshold == 100
-    store.remove("desk")
-
-
-def test_window_geometry_persists(qtbot, make_window) -> None:
-    first = make_window()
-    first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
-    first.close()
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
-    assert not store.value("window/geometry").isEmpty()
-    second = make_window()
-    assert second.size().height() == 701
-
-
-def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None:
-    from livedetect_gui.core.service.credentials import CredentialStore
-    from livedetect_gui.ui.app import create_window
-
-    window = create_window(qapp, force_sandbox=True, lang_choice="en",
-                           store=CredentialStore(service="livedetect-gui-tests-lang"),
-                           history_path=tmp_path / "h.sqlite3")
-    qtbot.addWidget(window)
+def test_no_keyring_is_worded_without_library_text(qtbot, window) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
     try:
-        dialog = window.edit_settings()
-        dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
-        dialog.accept()
-        qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect 活体检测台")
-        assert window.menus["file"].title() == "文件(&F)"
-        dialog = window.edit_settings()
-        dialog.language.setCurrentIndex(dialog.language.findData("en"))
-        dialog.accept()
-        qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")
+        dialog = window.edit_credentials()
+        qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(),
+                        timeout=WAIT_MS)
+        assert "Error" not in dialog.status.text() and dialog.details.text()
+        dialog.reject()
     finally:
-        window.shutdown()
-
-
-def test_proxy_password_never_reaches_the_settings_file(qtbot, tmp_path) -> None:
-    path = tmp_path / "settings.ini"
-    store = QSettings(str(path), QSettings.Format.IniFormat)
-    desk_settings.save(DeskSettings(proxy="http://desk:s3cret-proxy-pw@proxy.example:3128"),
-                       store)
-    store.sync()
-    text = path.read_text()
-    assert "s3cret-proxy-pw" not in text and "proxy.example" in text
-    assert desk_settings.load(store).proxy == "http://desk@proxy.example:3128"
+        keyring.set_keyring(previous)

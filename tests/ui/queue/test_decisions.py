@@ -9,12 +9,10 @@ import os
 import stat
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
-from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.chain import Decision, DecisionError
-from livedetect_gui.core.trail.history import History, Query
-from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.core.trail.history import History
 from livedetect_gui.ui.queue.model import Status
 from tests.conftest import photo_with_verdict
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
@@ -135,101 +133,6 @@ def test_the_cores_refusal_is_shown_and_the_photo_comes_back(qtbot, make_window,
                     timeout=WAIT_MS)
     assert window.current_item() is failed and failed.decision is None
     assert not window.desk.decide(12345, "accept")  # no such item: nothing written
-
-
-def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_window,
-                                                                    tmp_path) -> None:
-    window = make_window(operator="")
-    assert make_window(operator="kim").ask_operator_if_unknown() is None
-    dialog = window.ask_operator_if_unknown()
-    assert dialog is not None and dialog.isVisible()
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled()  # nobody is not an answer
-    qtbot.keyClicks(dialog.name, "  Bo   Chen ")
-    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
-    assert window.desk.operator == "Bo Chen" and window.desk.history.operator == "Bo Chen"
-    assert window.operator_button.text() == "Operator: Bo Chen"
-    assert window.desk.settings.operator == "Bo Chen"  # remembered on this machine
-
-    path = tmp_path / "p.jpg"
-    photo_with_verdict(path, "pass")
-    window.add_paths([str(path)])
-    wait_prepared(qtbot, window, 1)
-    window.run_all()
-    wait_final(qtbot, window)
-    item = window.model.items()[0]
-    qtbot.waitUntil(lambda: item.record_id is not None, timeout=WAIT_MS)
-
-    # A new shift: click the name in the status bar.
-    qtbot.mouseClick(window.operator_button, Qt.MouseButton.LeftButton)
-    change = window.operator_dialog
-    assert change.name.text() == "Bo Chen"
-    change.name.clear()
-    qtbot.keyClicks(change.name, "OP-1138")
-    change.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert window.desk.operator == "OP-1138"
-    window.desk.set_threshold(window.desk.threshold)  # no-op: the operator stays
-    window.decide(item.id, "escalate", "", "", "")
-    qtbot.waitUntil(lambda: item.decision is not None, timeout=WAIT_MS)
-
-    window.desk.shutdown()
-    history = History(window.desk.history.path)
-    check = history.get(item.record_id)
-    assert check is not None and check.operator == "Bo Chen"
-    assert item.decision.operator == "OP-1138"
-    assert history.verify().intact
-    history.close()
-
-
-def test_lazy_history_spools_when_the_database_cannot_be_opened(tmp_path) -> None:
-    path = tmp_path / "history.sqlite3"
-    path.mkdir()  # a folder where the database should be: it cannot be opened
-    shared = LazyHistory(path, operator="ann")
-    result = CheckResult(source="x.jpg", threshold=87, score=91, code=0)
-    record_id = shared.record_safely(result)
-    assert shared.get() is None and shared.error
-    spool = tmp_path / "history.sqlite3.spool"
-    assert record_id and spool.exists()
-    assert stat.S_IMODE(os.stat(spool).st_mode) == 0o600
-
-    path.rmdir()  # the problem is fixed: the next open writes the spooled record, once
-    shared.RETRY_S = 0.0
-    history = shared.get()
-    assert history is not None and not spool.exists()
-    stored = history.get(record_id)
-    assert stored is not None and stored.operator == "ann" and stored.score == 91
-    assert history.count(Query()) == 1 and history.verify().intact
-    shared.close()
-
-
-def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path) -> None:
-    from PySide6.QtCore import QDate
-
-    from livedetect_gui.ui.audit.history_view import HistoryPanel
-    from livedetect_gui.ui.common.tasks import Pools, TaskRunner
-
-    history = History(tmp_path / "h.sqlite3", operator="ann")
-    check_id = history.record(CheckResult(
-        source="p.jpg", threshold=87, score=30, code=0, api="legacy", request_id="req-77",
-        simulated=True, endpoint="http://127.0.0.1:9"))
-    history.decide(check_id, "accept", "in_person", "seen at the desk", "APP-9")
-    history.close()
-    shared, pools = LazyHistory(tmp_path / "h.sqlite3"), Pools()
-    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
-    qtbot.addWidget(panel)
-    panel.since.setDate(QDate.currentDate().addDays(-1))
-    panel.kind.setCurrentIndex(panel.kind.findData("check"))
-    panel.refresh()
-    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=WAIT_MS)
-    panel.view.selectRow(0)
-    details = panel.details.toPlainText()
-    for expected in ("Verdict: FAIL", "Score 30, threshold 87", "Mode: Simulated",
-                     "Backend: legacy (http://127.0.0.1:9)", "Request id: req-77",
-                     "Operator: ann", "⚠ Accept · Verified in person · seen at the desk · APP-9"):
-        assert expected in details, expected
-    assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("verdict"))) == "FAIL"
-    pools.shutdown()
-    shared.close()
 
 
 def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make_window,

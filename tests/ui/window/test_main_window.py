@@ -5,20 +5,39 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QSpinBox, QTableView, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QTableView,
+    QToolButton,
+)
 
 from livedetect_gui.core.checks.batch import Source
 from livedetect_gui.core.service.connection import Mode
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.verdict import Verdict
-from livedetect_gui.ui.queue.model import Status
+from livedetect_gui.ui.desk import settings as desk_settings
+from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.queue.model import ROW_ICON, Status
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import file_server
-from tests.ui.conftest import point_at, wait_final, wait_prepared
+from tests.ui.conftest import (
+    WAIT_MS,
+    as_sandbox,
+    choose_generation,
+    column,
+    photos,
+    point_at,
+    wait_final,
+    wait_prepared,
+)
 
 OBJECT_NAMES = ("queueView", "previewView", "verdictBadge", "scoreLabel", "thresholdSpin",
                 "runButton", "cancelButton", "urlEdit", "historyView", "sandboxBanner")
@@ -254,3 +273,104 @@ def test_self_test_command() -> None:
     version = subprocess.run([sys.executable, "-m", "livedetect_gui.ui.app", "--version"],
                              capture_output=True, text=True, timeout=60)
     assert version.stdout.startswith("livedetect-gui ")
+
+
+def test_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
+    assert window._start_folder() == str(Path.home())
+    window._remember_folder(str(tmp_path))
+    assert window._start_folder() == str(tmp_path)
+    qtbot.waitUntil(lambda: desk_settings.load().last_folder == str(tmp_path), timeout=10_000)
+    window.findChild(QSpinBox, "thresholdSpin").setValue(61)
+    # Kept across restarts (written on the io pool a moment after the change).
+    qtbot.waitUntil(lambda: desk_settings.load().threshold == 61, timeout=10_000)
+    dialog = window.edit_settings()
+    assert not [s for s in dialog.findChildren(QSpinBox) if s.value() == 61]  # one place
+    dialog.reject()
+    help_dialog = window.show_help()
+    rows = {help_dialog.table.item(r, 0).text(): help_dialog.table.item(r, 1).text()
+            for r in range(help_dialog.table.rowCount())}
+    assert "Ctrl+Return" in rows["Run all"] and rows["Run selected"] == "Ctrl+R"
+    assert "billed" in help_dialog.findChild(QLabel, "quickGuide").text()
+    help_dialog.close()
+    desk_settings.save(DeskSettings())
+
+
+def test_layout_at_1024(qtbot, window, tmp_path) -> None:
+    window.resize(1024, 640)
+    view = window.queue_view
+    assert view.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff  # empty
+    make_photo(1, (300, 900)).save(tmp_path / "tall.jpg")
+    make_photo(2, (900, 300)).save(tmp_path / "wide.jpg")
+    window.add_paths([str(tmp_path / "tall.jpg"), str(tmp_path / "wide.jpg")])
+    wait_prepared(qtbot, window, 2)
+    window.add_sources([Source.remote("http://127.0.0.1:9/none.jpg")])
+    qtbot.wait(100)
+    details = column(window, "details")
+    assert view.horizontalHeader().sectionViewportPosition(details) < view.viewport().width()
+    for row in range(3):
+        assert view.rowHeight(row) <= ROW_ICON + 8
+    sizes = {window.model.index(r, 0).data(Qt.ItemDataRole.DecorationRole).size()
+             for r in range(2)}
+    assert sizes == {QSize(ROW_ICON, ROW_ICON)}  # names line up
+
+
+def test_closing_the_window_hides_it_before_waiting(qtbot, window) -> None:
+    seen: list[bool] = []
+    original = window.desk.shutdown
+    window.desk.shutdown = lambda: (seen.append(window.isVisible()), original())[1]
+    window.close()
+    assert seen == [False]
+
+
+def test_closing_with_checks_in_flight_asks_first(qtbot, make_window, start_sandbox,
+                                                  tmp_path) -> None:
+    sandbox = start_sandbox(latency_ms=1500)
+    window = make_window(concurrency=1)
+    as_sandbox(window, sandbox)
+    window.add_paths(photos(tmp_path, 2))
+    wait_prepared(qtbot, window, 2)
+    window.run_all()
+    qtbot.waitUntil(lambda: sandbox.stats["requests"] >= 1, timeout=WAIT_MS)
+    window.close()
+    box = window.billing.close_box
+    assert box is not None and box.isVisible() and window.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.isVisible()
+
+
+def test_sandbox_banner_switches_to_api3_and_checks_over_loopback(qtbot, window,
+                                                                  tmp_path) -> None:
+    assert window.banner.isVisible() and window.desk.api == "legacy"
+    assert window.threshold_spin.value() == 87 and window.threshold.presets.isHidden()
+    choose_generation(window, "tc3")
+    sandbox = window.desk.sandbox
+    assert window.desk.mode is Mode.SANDBOX and window.desk.api == "tc3"
+    assert window.desk.connection.credentials.region == "ap-guangzhou"
+    assert window.desk.settings.sandbox_api == "tc3" and window.banner.isVisible()
+    assert "API 3.0" in window.status.mode_label.text()
+    assert window.threshold_spin.value() == 40 and not window.threshold.presets.isHidden()
+    make_photo(3).save(tmp_path / "a.jpg")
+    window.add_paths([str(tmp_path / "a.jpg")])
+    wait_prepared(qtbot, window, 1)
+    window.run_all()
+    wait_final(qtbot, window)
+    item = window.model.items()[0]
+    result = item.result
+    assert result.api == "tc3" and result.request_id and result.threshold == 40
+    assert result.simulated  # a sandbox score never passes for a live judgement
+    assert sandbox.stats["requests:tc3"] == 1 == sandbox.stats["requests"]
+    assert item.status is (Status.PASS if result.score > 40 else Status.FAIL)
+    window.queue_view.selectRow(0)
+    assert "Checked with API 3.0" in window.preview.notes.text()
+    assert f"Request ID: {result.request_id}" in window.preview.details.text()
+    assert result.request_id in window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_window_geometry_persists(qtbot, make_window) -> None:
+    first = make_window()
+    first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
+    first.close()
+    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    assert not store.value("window/geometry").isEmpty()
+    second = make_window()
+    assert second.size().height() == 701
