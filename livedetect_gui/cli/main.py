@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from livedetect_gui.core.trail.location import HistoryUrl
 
 # Every command imports what it needs when it runs: `livedetect --version` must not pay for
-# requests, Pillow and the keyring (issue 12: start-up within 3x a bare interpreter). So the
+# requests, Pillow and the keyring (start-up within 3x a bare interpreter). So the
 # parser names no constant from the heavy modules: defaults that need one are filled in later.
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_USAGE = 0, 1, 2, 64
@@ -384,7 +384,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             sandbox.stop()
         prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
         raise UsageError(f"{prefix}{exc}") from None
-    # Issue 12: one pacer per account, learning the limit unless told it.
+    # One pacer per account, learning the limit unless told it: throttled calls cost time.
     client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
                              args.rate or credentials.calls_per_second)
     threshold = client.default_threshold() if args.threshold is None else args.threshold

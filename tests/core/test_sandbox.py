@@ -166,7 +166,7 @@ def test_multipart_bodies_from_both_http_libraries() -> None:
         raise AssertionError(f"accepted {bad_type}")
 
 
-# -- hostile clients (issue 9, items 9-14): raw sockets on loopback, bounded in time ----------
+# -- hostile clients: raw sockets on loopback, bounded in time ----------
 
 
 def _jpeg_bytes(seed: int = 1, size: tuple[int, int] = (320, 240)) -> bytes:

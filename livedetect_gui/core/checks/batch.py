@@ -4,7 +4,7 @@ Used by the CLI directly; the GUI runs the same ``run_check`` steps on its own t
 Every item ends in a definite CheckResult: refusals, network trouble and even unexpected
 exceptions become results, so one bad item never stops a batch.
 
-A batch never spends a call that cannot help (issue 12): a photo judged before is reused
+A batch never spends a call that cannot help: a photo judged before is reused
 (``duplicates``), the same content twice in one batch is sent once, a photo the pre-checks
 hold is not sent unless forced, and once the service rejects the credentials, or the operator
 interrupts, nothing new is sent: calls in flight finish, the rest end "not sent".
@@ -127,7 +127,7 @@ def run_check(
         return internal_error(source.label, threshold, exc, client.url)
 
 
-# -- batches (issue 12) -----------------------------------------------------------------------
+# -- batches -----------------------------------------------------------------------------------
 
 
 class StopReason(StrEnum):

@@ -7,7 +7,7 @@ was asked for as soon as it is ready, the threshold, and every background task o
 of named pools. Windows and panels are views over its model and talk to it through signals
 and these methods; it can be driven with no window at all (tests do).
 
-Issue 12 (never pay for a call that cannot help), by the core's rules: an earlier judgement of
+Never paying for a call that cannot help, by the core's rules: an earlier judgement of
 the same photo is reused; the pre-checks hold a photo at intake (on the preparation pool) until
 the operator sends it anyway; a rejection of the credentials pauses the queue; one pacer per
 account paces every worker; a batch over the configured size shows its cost first; the queue
@@ -111,7 +111,7 @@ class Desk(QObject):
     batchFinished = Signal()
     # The full preview of an item (as it will be sent, or the fetched URL image).
     previewReady = Signal(int, QImage)
-    # Issue 12: the queue paused (the service rejected the credentials) or resumed.
+    # The queue paused (the service rejected the credentials) or resumed.
     pauseChanged = Signal()
     # A batch over the configured size: its cost line, for the operator to run or cancel
     # (answer with ``confirm_cost``).
@@ -154,7 +154,7 @@ class Desk(QObject):
         # Items waiting for the operator's answer to the cost dialog, and its planning's turn.
         self._cost_pending: list[QueueItem] = []
         self._cost_turn = 0
-        # The queue kept on disk (issue 12); None: not kept (tests, the self-test).
+        # The queue kept on disk (a crash loses nothing); None: not kept (tests, the self-test).
         self.saved = SavedQueue(self, queue_path) if queue_path is not None else None
         self.photos = KeptPhotos.beside(history_path or default_history_path())
         self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
@@ -267,8 +267,8 @@ class Desk(QObject):
             self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
             return False
         # One pacer per account (at the address the client calls), shared by every worker and
-        # every batch, as the CLI's (issue 12): the profile's calls per second when it has
-        # one, else learned from the service's throttling.
+        # every batch, as the CLI's, so workers never outrun the account: the profile's calls per
+        # second when it has one, else learned from the service's throttling.
         client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
                                  credentials.calls_per_second)
         if self.runs.client is not None:
@@ -593,7 +593,7 @@ class Desk(QObject):
     def retry_failed(self) -> None:
         self.run(self.retryable())
 
-    # -- issue 12: holds, check again, cost, pause -----------------------------------------
+    # -- calls that cannot help: holds, check again, cost, pause -------------------------------
 
     def send_anyway(self, items: list[QueueItem]) -> None:
         """The operator overrides the pre-checks for these photos and sends them."""

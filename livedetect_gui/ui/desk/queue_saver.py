@@ -1,4 +1,4 @@
-"""The desk's queue kept on disk through the core's ``QueueStore`` (issue 12).
+"""The desk's queue kept on disk through the core's ``QueueStore``.
 
 Closing, a crash or a power cut loses nothing: every change of the queue is saved (coalesced: a
 burst of results is one write) on the io pool, atomically, in the data folder with private

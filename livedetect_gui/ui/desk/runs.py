@@ -4,10 +4,10 @@ Each check runs the core's steps on a worker (``plan_one``: reuse of an earlier 
 preparation; ``send_planned``: the paid call) and is recorded there as it ends, by the core's
 rule (``should_record``): closing the desk mid-batch loses nothing that was sent.
 
-Issue 12: every check of a run shares one ``BatchStop``. The core stops it when the service
-rejects the credentials (calls in flight finish; the rest come back "not sent"), and the
-operator's Cancel stops it too. The same content is sent by one worker at a time, so a copy
-queued beside it reuses the first one's judgement instead of paying again.
+Every check of a run shares one ``BatchStop``, so nothing is paid once it cannot help. The core
+stops it when the service rejects the credentials (calls in flight finish; the rest come back
+"not sent"), and the operator's Cancel stops it too. The same content is sent by one worker at
+a time, so a copy queued beside it reuses the first one's judgement instead of paying again.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class CheckRuns(QObject):
     """Sends queue items through the core's steps; results land in the model and history."""
 
     finished = Signal()  # the last running check ended (or was taken back)
-    # The service rejected the credentials: the run stopped (issue 12). The result that said so.
+    # The service rejected the credentials: the run stopped. The result that said so.
     credentialsRejected = Signal(object)
 
     def __init__(self, model: QueueModel, tasks: TaskRunner, pool: QThreadPool,
@@ -63,7 +63,7 @@ class CheckRuns(QObject):
         self.thresholds: Callable[[str], float] = default_threshold
         self._stop = BatchStop()
         self._same = _OneAtATime()
-        # Duplicate reuse (issue 12): how far back an earlier judgement counts; 0: never.
+        # Duplicate reuse (never pay twice for one photo): how far back a judgement counts.
         self.reuse_days = DEFAULT_WINDOW_DAYS
         self._active: dict[int, int] = {}  # task id -> item id
         self.total = 0

@@ -1,4 +1,4 @@
-"""The window's side of issue 12 (never pay for a call that cannot help), kept out of the
+"""The window's side of never paying for a call that cannot help, kept out of the
 main window: the pause banner, the cost dialog, "Check again", "Send anyway", "Crop to the
 face", and asking before closing with checks in flight. The decisions are the core's and the
 desk controller's; this only shows them and forwards the operator's answers."""

@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
-        self.billing = BillingControls(self)  # issue 12: pause banner, cost, holds, closing
+        self.billing = BillingControls(self)  # pause banner, cost, holds, closing: no wasted calls
         layout.addWidget(self.billing.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)

@@ -1,4 +1,5 @@
-"""Issue 12 in the core: calls counted at a real sandbox on loopback."""
+"""The batch engine never pays for a call that cannot help: calls counted at a real sandbox on
+loopback."""
 
 from __future__ import annotations
 

@@ -257,7 +257,7 @@ def test_frame_quality_flags_dark_overexposed_and_blurred() -> None:
     assert "retake" in assess(face.filter(ImageFilter.GaussianBlur(10))).describe()[0]
 
 
-# -- hostile and damaged files (issue 9, items 6-8) --------------------------------------------
+# -- hostile and damaged files ----------------------------------------------------------------
 
 
 def _jpeg(seed: int, kind: str) -> bytes:

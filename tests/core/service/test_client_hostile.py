@@ -220,7 +220,7 @@ def test_bad_image_urls_cost_no_call(bad) -> None:
     assert not result.maybe_billed_twice and connections == []
 
 
-# -- issue 10, defect 11: TLS against plain HTTP, and connected-but-slow --------------------------
+# -- TLS against plain HTTP, and connected-but-slow ------------------------------------------------
 
 
 def test_https_to_a_plain_http_server_says_so(prepared) -> None:

@@ -95,7 +95,7 @@ def test_environment_credentials() -> None:
     assert from_environment({"LIVEDETECT_APPID": "1"}).problems() == ["secret id", "secret key"]
 
 
-# -- refusing file backends; the proxy's password (issue 9, item 19) ---------------------------
+# -- refusing file backends; the proxy's password -----------------------------------------------
 
 
 class _FileBackend(keyring.backend.KeyringBackend):

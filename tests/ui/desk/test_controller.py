@@ -408,7 +408,7 @@ def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -
         wait_final(qtbot, window)
         window.set_language("zh_CN")
         item = window.model.items()[0]
-        window.desk.check_again([item])  # a plain run would reuse the judgement (issue 12)
+        window.desk.check_again([item])  # a plain run would reuse the judgement
         wait_final(qtbot, window)
         window.set_language("en")
     assert [h.get("X-TC-Language") for h in seen] == ["en-US", "zh-CN"]

@@ -49,7 +49,7 @@ def test_the_desk_spools_while_the_server_is_away(qtbot, pg_server, pg_url, tmp_
 
 
 def test_the_shared_history_is_chosen_in_settings(qtbot, pg_url, tmp_path) -> None:
-    """Issue 14: the desk's setting names the shared history (no environment needed)."""
+    """The desk's setting names the shared history (no environment needed)."""
     window = MainWindow(DeskSettings(history_url=pg_url, prechecks=False), force_sandbox=True,
                         store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
                         env={})

@@ -58,7 +58,7 @@ def test_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tmp_
     window.photo_dialog.close()
     qtbot.wait(200)
     assert sandbox.stats["requests"] == calls  # looking is free
-    window.run_selected()  # judged before: reused, not paid again (issue 12)
+    window.run_selected()  # judged before: reused, not paid again
     wait_final(qtbot, window)
     assert window.model.items()[0].result.reused_from is not None
     assert sandbox.stats["requests"] == calls
