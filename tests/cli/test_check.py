@@ -15,7 +15,7 @@ import pytest
 
 from livedetect_gui.core.service.signing_legacy import Account
 from livedetect_gui.core.trail.history import default_path
-from tests.cli.conftest import SECRET, photos, run, sandbox_env
+from tests.cli.conftest import SECRET, expected_exit, photos, run, sandbox_env
 from tests.conftest import make_photo, photo_with_verdict
 
 
@@ -70,7 +70,8 @@ def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
     proc = run("check", "--force", "--sandbox", str(resource("samples/face.jpg")), "--json",
                env={"XDG_DATA_HOME": str(tmp_path)})
     item = json.loads(proc.stdout)
-    assert item["verdict"] in ("pass", "fail") and proc.returncode in (0, 1)
+    expected = expected_exit([resource("samples/face.jpg")])
+    assert item["verdict"] == ("fail" if expected else "pass") and proc.returncode == expected
     assert "SIMULATED" in proc.stderr
     assert item["simulated"] is True
     # The audit trail keeps it apart from real judgements.
@@ -143,9 +144,10 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
             [sys.executable, "-m", "livedetect_gui.cli", "check", "--force", "--sandbox",
              "--history", str(db), str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True))
-    for proc in procs:
+    for run_no, proc in enumerate(procs):
         _out, err = proc.communicate(timeout=180)
-        assert proc.returncode in (0, 1), err
+        expected = expected_exit(sorted((tmp_path / f"run{run_no}").iterdir()))
+        assert proc.returncode == expected, err
         assert "Traceback" not in err and "not recorded" not in err
     state = History(db).verify()
     assert state.intact and state.count == 24
@@ -158,9 +160,9 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     db.write_bytes(b"not a database at all" * 50)
     for i in range(5):
         make_photo(i, (200, 160)).save(tmp_path / f"p{i}.jpg")
-    proc = run("check", "--force", "--sandbox", "--history", str(db), *(str(tmp_path / f"p{i}.jpg")
-                                                             for i in range(5)))
-    assert proc.returncode in (0, 1)
+    paths = [tmp_path / f"p{i}.jpg" for i in range(5)]
+    proc = run("check", "--force", "--sandbox", "--history", str(db), *map(str, paths))
+    assert proc.returncode == expected_exit(paths)
     assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr
     db.rename(tmp_path / "damaged.sqlite3")
     assert len(History(db).entries()) == 5  # the spool went in at the next open
@@ -223,12 +225,10 @@ def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
     os.close(leader)
     assert sandbox.stats["requests"] == calls
     with_yes = run("check", "--force", "--yes", str(folder / "p000.jpg"), env=env)
-    assert with_yes.returncode in (0, 1)
+    assert with_yes.returncode == expected_exit([folder / "p000.jpg"])
 
 
 def test_cli_names_the_bad_setting(tmp_path) -> None:
-    from tests.cli.conftest import run
-
     photo = tmp_path / "p.jpg"
     photo.write_bytes(b"not checked")
     env = {"LIVEDETECT_APPID": "1", "LIVEDETECT_SECRET_ID": "k", "LIVEDETECT_SECRET_KEY": "s"}
@@ -240,14 +240,13 @@ def test_cli_names_the_bad_setting(tmp_path) -> None:
 
 
 def test_cli_check_api_tc3_json(tmp_path) -> None:
-    from tests.cli.conftest import run
-
     path = tmp_path / "p.jpg"
     make_photo(1).save(path, "JPEG")
     proc = run("check", "--force", "--sandbox", "--api", "tc3", "--json", "--no-history", str(path))
     line = json.loads(proc.stdout.splitlines()[0])
     assert line["api"] == "tc3" and line["threshold"] == 40 and len(line["request_id"]) == 36
-    assert isinstance(line["score"], float) and proc.returncode in (0, 1)
+    assert isinstance(line["score"], float)
+    assert proc.returncode == expected_exit([path], threshold=40, api="tc3")
     env = {"LIVEDETECT_API": "tc3", "LIVEDETECT_REGION": "ap-mars",
            "LIVEDETECT_SECRET_ID": "AKIDx", "LIVEDETECT_SECRET_KEY": "k"}
     bad = run("check", str(path), "--no-history", env=env)
@@ -257,7 +256,6 @@ def test_cli_check_api_tc3_json(tmp_path) -> None:
 def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
     from livedetect_gui.core.service.credentials import CredentialStore
     from livedetect_gui.core.service.signing_legacy import Account
-    from tests.cli.conftest import run
 
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli3", "cli3-secret")])
     path = tmp_path / "p.jpg"

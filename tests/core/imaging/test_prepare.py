@@ -349,10 +349,19 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     order: list[str] = []
     first_in = threading.Event()
 
+    def queued(count: int) -> bool:
+        """Wait (bounded) until ``count`` requests wait for the budget."""
+        deadline = time.monotonic() + 5
+        while len(budget._waiting) != count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
     def big() -> None:
         with budget.reserve(80):
             first_in.set()
-            time.sleep(0.3)
+            queued(1)  # the second is waiting behind this one
             order.append("big done")
 
     def second() -> None:
@@ -387,10 +396,10 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     holding.wait(5)
     large = threading.Thread(target=ask, args=("large", 80))
     large.start()
-    time.sleep(0.2)
+    assert queued(1)
     small = threading.Thread(target=ask, args=("small", 10))
     small.start()
-    time.sleep(0.2)
+    assert queued(2)  # the small one fits, yet waits behind the large one
     assert order == []
     release.set()
     for t in (holder, large, small):

@@ -303,8 +303,8 @@ def test_busy_database_is_waited_for_not_dropped(tmp_path) -> None:
 
     writer = threading.Thread(target=lambda: done.append(history.record(result("w.jpg", 90))))
     writer.start()
-    time.sleep(1.0)
-    assert not done  # still waiting for the lock, not failed
+    writer.join(1.0)  # a second of the lock held: the writer must still be waiting
+    assert writer.is_alive() and not done  # still waiting for the lock, not failed
     blocker.execute("COMMIT")
     writer.join(30)
     assert done and history.count() == 1

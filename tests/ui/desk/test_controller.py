@@ -157,15 +157,22 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
 
     from PySide6.QtCore import QSettings
 
-
     desk = make_desk()
     desk.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
         path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
         desk.set_threshold(50)
-        qtbot.waitUntil(lambda: os.path.exists(path)
-                        and stat.S_IMODE(os.stat(path).st_mode) == 0o600, timeout=WAIT_MS)
+
+        def saved() -> DeskSettings | None:
+            if not os.path.exists(path):
+                return None
+            return desk_settings.load(QSettings(path, QSettings.Format.IniFormat))
+
+        # Saved off the GUI thread: wait for the new value to be on disk, then look at it.
+        qtbot.waitUntil(lambda: (found := saved()) is not None and found.threshold == 50,
+                        timeout=WAIT_MS)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         desk.set_threshold(87)
     finally:
         os.umask(old)
@@ -178,7 +185,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     import stat
 
     from PySide6.QtCore import QSettings
-
 
     desk = make_desk()
     desk.persist = True
