@@ -24,6 +24,19 @@ from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, simulated_scor
 from tests.conftest import make_photo
 
 
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    """Poll ``condition`` until it holds (bounded): a wait on the state, not on the clock."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the sandbox"
+        time.sleep(0.01)
+
+
+def _open_connections(sandbox) -> int:
+    """Connections the sandbox's server is still handling (its own connection count)."""
+    return sandbox._server._open
+
+
 def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--port", "0"],
@@ -250,7 +263,8 @@ def test_slow_and_idle_connections_are_bounded_and_timed_out(start_sandbox) -> N
         sock = socket.create_connection((host, int(port)), timeout=5)
         sock.sendall(b"POST /face/livedetectpicture HTTP/1.1\r\nHost: x\r\n")
         slow.append(sock)
-    time.sleep(0.2)
+    # Every slot taken before the next client comes: each held connection is being handled.
+    _wait_for(lambda: sandbox.stats["connections"] >= 12)
     status, answer = _exchange(sandbox, _signed_request(sandbox))
     assert status == 503 and "too many connections" in answer["message"]  # a clear refusal
     started = time.monotonic()
@@ -317,7 +331,7 @@ def test_unauthenticated_garbage_gets_a_clean_answer_or_a_quiet_close(sandbox, c
                 sock.sendall(partial)
     status, answer = _exchange(sandbox, _signed_request(sandbox))
     assert answer["code"] == 0  # still serving
-    time.sleep(0.3)
+    _wait_for(lambda: _open_connections(sandbox) == 0)  # every handler has ended
     err = capfd.readouterr().err
     assert "Traceback" not in err and sandbox.stats["internal"] == 0
 
@@ -451,5 +465,5 @@ def test_api3_requests_pass_the_same_server_layer(start_sandbox, tmp_path, capfd
             assert "local or private address" in response["Error"]["Message"]
         local = start_sandbox(allow_loopback_urls=True)
         assert "Score" in post(local, {"Url": f"{base}/face.jpg"})
-    time.sleep(0.3)
+    _wait_for(lambda: _open_connections(sandbox) == 0)  # every handler has ended
     assert "Traceback" not in capfd.readouterr().err
