@@ -14,6 +14,7 @@ import pytest
 from devsupport.pg_cluster import PASSWORD_ROLE
 from devsupport.photos import make_photo
 from livedetect_gui.core.trail.location import PASSWORD_SERVICE, DatabasePasswords, parse
+from tests.cli.conftest import expected_exit
 
 
 def desk_env(tmp_path: Path, name: str, **extra: str) -> dict[str, str]:
@@ -50,8 +51,9 @@ def test_four_desks_at_once_keep_one_chain(pg_url: str, tmp_path: Path) -> None:
             [sys.executable, "-m", "livedetect_gui.cli", "check", "--sandbox", "--force", "--json",
              str(folder)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outcomes = [p.communicate(timeout=300) for p in procs]
-    for proc, (out, err) in zip(procs, outcomes, strict=True):
-        assert proc.returncode in (0, 1), err  # pass or fail verdicts, no errors
+    for desk, (proc, (out, err)) in enumerate(zip(procs, outcomes, strict=True)):
+        expected = expected_exit(sorted((tmp_path / f"photos{desk}").iterdir()))
+        assert proc.returncode == expected, err  # pass or fail verdicts, no errors
         assert out.count("\n") == 250
         assert "waiting" not in err  # everything reached the server before exit
     with psycopg.connect(pg_url) as conn:
@@ -69,7 +71,7 @@ def test_push_a_local_history_into_the_shared_store_once(pg_url: str, tmp_path: 
     env = desk_env(tmp_path, "desk")
     folder = photos(tmp_path / "photos", 12)
     first = cli("check", "--sandbox", "--force", str(folder), env=env)
-    assert first.returncode in (0, 1), first.stderr
+    assert first.returncode == expected_exit(sorted(folder.iterdir())), first.stderr
     pushed = cli("history", "push", pg_url, env=env)
     assert pushed.returncode == 0, pushed.stderr
     assert "pushed 12 records" in pushed.stdout and "(0 were there already)" in pushed.stdout
@@ -116,7 +118,7 @@ def test_password_comes_from_the_keyring(pg_server, pg_url: str, tmp_path: Path)
         assert saved.returncode == 0, saved.stderr
         folder = photos(tmp_path / "photos", 3)
         checked = cli("check", "--sandbox", "--force", "--history", url, str(folder), env=env)
-        assert checked.returncode in (0, 1), checked.stderr
+        assert checked.returncode == expected_exit(sorted(folder.iterdir())), checked.stderr
         verify = cli("history", "verify", "--history", url, env=env)
         assert verify.stdout.strip() == "3 records, chain intact", verify.stderr
         outputs = [p.stdout + p.stderr for p in (refused, saved, checked, verify)]
