@@ -16,7 +16,8 @@ from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.history import History, Query
 from livedetect_gui.core.trail.lazy_history import LazyHistory
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
-from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.audit.history_model import PAGE
+from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 from tests.ui.conftest import WAIT_MS
 

@@ -10,7 +10,8 @@ from devsupport.sample_trail import fill
 from livedetect_gui.core.trail.history import Query, open_history
 from livedetect_gui.core.trail.lazy_history import LazyHistory
 from livedetect_gui.core.trail.location import parse
-from livedetect_gui.ui.audit.history_view import PAGE, HistoryPanel
+from livedetect_gui.ui.audit.history_model import PAGE
+from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 
 COUNT = 3000

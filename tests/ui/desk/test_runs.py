@@ -59,7 +59,7 @@ def test_a_photo_judged_before_is_reused_and_check_again_pays(qtbot, window, san
     wait_final(qtbot, window)
     assert sandbox.stats["requests"] == 1
     window.queue_view.selectRow(0)
-    window.check_again()
+    window.billing.check_again()
     box = window.billing.recheck_box
     assert "billed" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
@@ -90,7 +90,7 @@ def test_rejected_credentials_pause_the_queue_at_concurrency_plus_one_calls(
     assert banner.isVisible() and "Credentials" in banner.label.text()
     # Nothing new starts while paused.
     before = sandbox.stats["requests"]
-    window.retry_failed()
+    window.billing.retry_failed()
     qtbot.wait(300)
     assert sandbox.stats["requests"] == before and not desk.runs.running
     # The banner's button opens the credentials dialog.
@@ -171,12 +171,12 @@ def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, windo
     window.run_all()
     qtbot.waitUntil(lambda: len(history.entries()) == 1, timeout=WAIT_MS)
     window.run_all()
-    window.retry_failed()
+    window.billing.retry_failed()
     window.queue_view.selectRow(0)
     window.run_selected()
     qtbot.wait(300)
     assert len(history.entries()) == 1 and history.entries()[0].verdict == "error"
-    assert window.desk.sandbox.stats["requests"] == 0
+    assert window.desk.service.sandbox.stats["requests"] == 0
 
 
 def test_photos_run_after_cancel_are_sent_while_earlier_checks_are_in_flight(

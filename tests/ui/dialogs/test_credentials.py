@@ -33,57 +33,58 @@ def use_address(dialog: CredentialsDialog, url: str) -> None:
 
 
 def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
-    if not window.desk.store.available():
+    if not window.desk.service.store.available():
         pytest.skip("no usable keyring backend here; the README test command starts GNOME "
                     "Keyring in a private D-Bus session")
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     qtbot.waitUntil(lambda: dialog.keyring_ok, timeout=WAIT_MS)
     key_edit = dialog.findChild(QLineEdit, "secretKeyEdit")
     assert key_edit.echoMode() == QLineEdit.EchoMode.Password
     dialog.reveal.setChecked(True)
     assert key_edit.echoMode() == QLineEdit.EchoMode.Normal
     dialog.profile.setCurrentText("desk-test")
-    account = window.desk.sandbox.account
+    account = window.desk.service.sandbox.account
     fill(dialog, account.appid, account.secret_id, account.secret_key)
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     try:
-        stored = window.desk.store.load("desk-test")
+        stored = window.desk.service.store.load("desk-test")
         assert stored is not None and stored.secret_key == account.secret_key
-        assert window.desk.mode is Mode.PROFILE and window.desk.settings.profile == "desk-test"
-        assert not window.banner.isVisible() and window.desk.sandbox is None
+        assert window.desk.service.mode is Mode.PROFILE
+        assert window.desk.settings.profile == "desk-test"
+        assert not window.banner.isVisible() and window.desk.service.sandbox is None
         # A second dialog finds the profile again.
-        again = window.edit_credentials()
+        again = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: again.appid.text() == stored.appid, timeout=WAIT_MS)
         assert "desk-test" in [again.profile.itemText(i) for i in range(again.profile.count())]
         again.reject()
     finally:
-        window.desk.store.delete("desk-test")
+        window.desk.service.store.delete("desk-test")
 
 
 def test_no_keyring_offers_session_only(qtbot, window) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(), timeout=WAIT_MS)
         assert not dialog.save_button.isEnabled()
         fill(dialog, "1", "", "")
         dialog.use_for_session()
         assert "secret id" in dialog.status.text()  # refused: says what is missing
-        account = window.desk.sandbox.account
+        account = window.desk.service.sandbox.account
         fill(dialog, account.appid, account.secret_id, SECRET)
         with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
             qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
-        assert window.desk.mode is Mode.SESSION
+        assert window.desk.service.mode is Mode.SESSION
         assert window.desk.connection.credentials.secret_key == SECRET
     finally:
         keyring.set_keyring(previous)
 
 
 def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
-    sandbox = window.desk.sandbox
-    dialog = window.edit_credentials()
+    sandbox = window.desk.service.sandbox
+    dialog = window.setup.edit_credentials()
     use_address(dialog, sandbox.url)
     assert "one billed call" in dialog.test_button.text()
     fill(dialog, sandbox.account.appid, sandbox.account.secret_id, "wrong-key")
@@ -99,7 +100,7 @@ def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
 
 
 def test_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
                     timeout=WAIT_MS)
     for label in dialog.findChildren(QLabel):
@@ -130,7 +131,7 @@ def test_no_keyring_is_worded_without_library_text(qtbot, window) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(),
                         timeout=WAIT_MS)
         assert "Error" not in dialog.status.text() and dialog.details.text()

@@ -35,7 +35,7 @@ def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_w
 
     # A new shift: click the name in the status bar.
     qtbot.mouseClick(window.operator_button, Qt.MouseButton.LeftButton)
-    change = window.operator_dialog
+    change = window.setup.operator_dialog
     assert change.name.text() == "Bo Chen"
     change.name.clear()
     qtbot.keyClicks(change.name, "OP-1138")

@@ -20,7 +20,7 @@ from tests.ui.conftest import (
 
 
 def test_settings_refuse_an_endpoint_without_scheme(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
     dialog.custom.setText("127.0.0.1:8765")
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -35,9 +35,9 @@ def test_settings_refuse_an_endpoint_without_scheme(qtbot, window) -> None:
 
 def test_settings_dialog_hides_the_proxy_password(qtbot, window) -> None:
 
-    window.desk.settings = replace(window.desk.settings,
-                                   proxy="http://desk:s3cret-pw@proxy.invalid:3128")
-    dialog = window.edit_settings()
+    window.desk.settings_saver.settings = replace(
+        window.desk.settings, proxy="http://desk:s3cret-pw@proxy.invalid:3128")
+    dialog = window.setup.edit_settings()
     try:
         assert dialog.proxy.text() == "http://desk@proxy.invalid:3128"
         assert dialog.proxy_password.echoMode() is QLineEdit.EchoMode.Password
@@ -60,7 +60,7 @@ def test_refused_settings_are_said_in_the_desk_language_by_the_core_key(
     with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
         assert not desk.connect(desk.connection)
     assert failed.args[0] == message_text("bad_settings", "zh_CN")
-    acc = desk.sandbox.account
+    acc = desk.service.sandbox.account
     desk.save_settings(replace(desk.settings, ca_bundle=""))
     with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
         assert not desk.connect(Connection(Mode.SESSION, Credentials(
@@ -69,7 +69,7 @@ def test_refused_settings_are_said_in_the_desk_language_by_the_core_key(
 
 
 def test_settings_dialog_keeps_the_billing_settings(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     assert dialog.prechecks.isChecked() is False  # the test windows run without pre-checks
     assert dialog.reuse_days.value() == 30 and dialog.confirm_over.value() == 20
     dialog.prechecks.setChecked(True)
@@ -81,7 +81,7 @@ def test_settings_dialog_keeps_the_billing_settings(qtbot, window) -> None:
 
 
 def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     dialog.concurrency.setValue(3)
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("old"))
     dialog.https.setChecked(False)
@@ -91,7 +91,7 @@ def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
     qtbot.waitUntil(lambda: desk_settings.load().concurrency == 3, timeout=10_000)
     loaded = desk_settings.load()
     assert loaded.endpoint() == "http://service.image.myqcloud.com"
-    assert window.desk.mode is Mode.SANDBOX  # settings never silently leave the sandbox
+    assert window.desk.service.mode is Mode.SANDBOX  # settings never silently leave the sandbox
 
 
 def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None:
@@ -102,12 +102,12 @@ def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None
                            history_path=tmp_path / "h.sqlite3")
     qtbot.addWidget(window)
     try:
-        dialog = window.edit_settings()
+        dialog = window.setup.edit_settings()
         dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect 活体检测台")
         assert window.menus["file"].title() == "文件(&F)"
-        dialog = window.edit_settings()
+        dialog = window.setup.edit_settings()
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")

@@ -132,7 +132,7 @@ def test_the_cores_refusal_is_shown_and_the_photo_comes_back(qtbot, make_window,
     qtbot.waitUntil(lambda: window.decision_area.panel.problem.text() == expected,
                     timeout=WAIT_MS)
     assert window.current_item() is failed and failed.decision is None
-    assert not window.desk.decide(12345, "accept")  # no such item: nothing written
+    assert not window.desk.decisions.decide(12345, "accept")  # no such item: nothing written
 
 
 def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make_window,

@@ -45,7 +45,7 @@ def test_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tmp_
     wait_prepared(qtbot, window, 1)
     window.run_all()
     wait_final(qtbot, window)
-    sandbox = window.desk.sandbox
+    sandbox = window.desk.service.sandbox
     calls = sandbox.stats["requests"]
     view = window.queue_view
     view.selectRow(0)
@@ -62,13 +62,13 @@ def test_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tmp_
     wait_final(qtbot, window)
     assert window.model.items()[0].result.reused_from is not None
     assert sandbox.stats["requests"] == calls
-    window.check_again()  # a new billed call: asked first
+    window.billing.check_again()  # a new billed call: asked first
     box = window.billing.recheck_box
     assert "billed" in box.text() and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
     qtbot.wait(200)
     assert sandbox.stats["requests"] == calls
-    window.check_again()
+    window.billing.check_again()
     window.billing.recheck_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: sandbox.stats["requests"] == calls + 1, timeout=WAIT_MS)
 

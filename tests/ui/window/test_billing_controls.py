@@ -28,7 +28,7 @@ def test_retry_failed_skips_definitive_answers(qtbot, window, start_sandbox, tmp
     assert item.status is Status.ERROR and item.result.credentials_rejected
     sent = other.stats["requests"]
     assert not item.retryable and not window.actions["retry"].isEnabled()
-    window.retry_failed()
+    window.billing.retry_failed()
     assert not window.desk.runs.running and other.stats["requests"] == sent
 
 
@@ -46,7 +46,7 @@ def test_retry_of_a_maybe_billed_check_is_asked_first(qtbot, window, start_sandb
     item = window.model.items()[0]
     assert item.status is Status.ERROR and item.result.maybe_billed_twice and item.retryable
     window.desk.use_sandbox()  # the service is back
-    window.retry_failed()
+    window.billing.retry_failed()
     assert not window.desk.runs.running  # nothing sent before the operator says so
     qtbot.waitUntil(lambda: window.billing.retry_box.isVisible(), timeout=WAIT_MS)
     assert "billed" in window.billing.retry_box.text()

@@ -60,7 +60,7 @@ def drop(window, paths) -> None:
 def test_stable_object_names_and_sandbox_banner(window) -> None:
     for name in OBJECT_NAMES:
         assert window.findChild(object, name) is not None, name
-    assert window.desk.mode is Mode.SANDBOX
+    assert window.desk.service.mode is Mode.SANDBOX
     assert window.findChild(object, "sandboxBanner").isVisible()
     assert "simulated" in window.findChild(object, "sandboxBanner").findChild(QLabel).text()
 
@@ -122,13 +122,13 @@ def test_threshold_rejudges_without_new_calls(qtbot, window, tmp_path) -> None:
     wait_prepared(qtbot, window, 3)
     window.run_all()
     wait_final(qtbot, window)
-    calls = window.desk.sandbox.stats["requests"]
+    calls = window.desk.service.sandbox.stats["requests"]
     spin = window.findChild(QSpinBox, "thresholdSpin")
     spin.setValue(0)
     assert all(i.status is Status.PASS for i in window.model.items())
     spin.setValue(100)
     assert all(i.status is Status.FAIL for i in window.model.items())
-    assert window.desk.sandbox.stats["requests"] == calls
+    assert window.desk.service.sandbox.stats["requests"] == calls
 
 
 def test_cancel_mid_batch_loses_nothing(qtbot, window, start_sandbox, tmp_path) -> None:
@@ -200,7 +200,7 @@ def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_pat
         assert item.result.problem_key == expected[item.name]
     window.run_all()  # refused photos are never sent
     qtbot.wait(200)
-    assert window.desk.sandbox.stats["requests"] == 0
+    assert window.desk.service.sandbox.stats["requests"] == 0
 
     anim = next(i for i in window.model.items() if i.name == "anim.gif")
     window.queue_view.selectRow(window.model.row_of(anim.id))
@@ -276,17 +276,17 @@ def test_self_test_command() -> None:
 
 
 def test_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
-    assert window._start_folder() == str(Path.home())
-    window._remember_folder(str(tmp_path))
-    assert window._start_folder() == str(tmp_path)
+    assert window.photo_input.start_folder() == str(Path.home())
+    window.photo_input.remember_folder(str(tmp_path))
+    assert window.photo_input.start_folder() == str(tmp_path)
     qtbot.waitUntil(lambda: desk_settings.load().last_folder == str(tmp_path), timeout=10_000)
     window.findChild(QSpinBox, "thresholdSpin").setValue(61)
     # Kept across restarts (written on the io pool a moment after the change).
     qtbot.waitUntil(lambda: desk_settings.load().threshold == 61, timeout=10_000)
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     assert not [s for s in dialog.findChildren(QSpinBox) if s.value() == 61]  # one place
     dialog.reject()
-    help_dialog = window.show_help()
+    help_dialog = window.setup.show_help()
     rows = {help_dialog.table.item(r, 0).text(): help_dialog.table.item(r, 1).text()
             for r in range(help_dialog.table.rowCount())}
     assert "Ctrl+Return" in rows["Run all"] and rows["Run selected"] == "Ctrl+R"
@@ -343,8 +343,8 @@ def test_sandbox_banner_switches_to_api3_and_checks_over_loopback(qtbot, window,
     assert window.banner.isVisible() and window.desk.api == "legacy"
     assert window.threshold_spin.value() == 87 and window.threshold.presets.isHidden()
     choose_generation(window, "tc3")
-    sandbox = window.desk.sandbox
-    assert window.desk.mode is Mode.SANDBOX and window.desk.api == "tc3"
+    sandbox = window.desk.service.sandbox
+    assert window.desk.service.mode is Mode.SANDBOX and window.desk.api == "tc3"
     assert window.desk.connection.credentials.region == "ap-guangzhou"
     assert window.desk.settings.sandbox_api == "tc3" and window.banner.isVisible()
     assert "API 3.0" in window.status.mode_label.text()
