@@ -854,224 +854,229 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="195"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="280"/>
+        <source>newest signed checkpoint: %1</source>
+        <translation>最新签署的检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="330"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="339"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="325"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="340"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="342"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="343"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="331"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="346"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="333"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="348"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="339"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="354"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="357"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="359"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="360"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="429"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="268"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="262"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="275"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="286"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="283"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="287"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="302"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="281"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="296"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="405"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="419"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="407"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="411"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="422"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="426"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>

@@ -50,10 +50,9 @@ def photos(folder: Path, count: int) -> Path:
 def expected_exit(paths: list[Path], threshold: float = 87, api: str = "legacy") -> int:
     """The exit status ``livedetect check`` owes for ``paths`` against the sandbox, whose scores
     are deterministic: 2 when one cannot be judged, else 1 when one fails, else 0."""
-    from livedetect_gui.sandbox import tc3
-    from livedetect_gui.sandbox.server import simulated_score
+    from livedetect_gui.sandbox.scoring import simulated_score, simulated_score_api3
     from tests.conftest import simulated_verdict
 
-    scorer = tc3.simulated_score if api == "tc3" else simulated_score
+    scorer = simulated_score_api3 if api == "tc3" else simulated_score
     verdicts = {simulated_verdict(path, threshold, scorer) for path in paths}
     return 2 if "error" in verdicts else 1 if "fail" in verdicts else 0

@@ -13,8 +13,8 @@ from PIL import Image
 
 from livedetect_gui.core.service import signing_tc3
 from livedetect_gui.core.service.backend_tc3 import IMAGE_BASE64_LIMIT
+from livedetect_gui.sandbox.scoring import simulated_score_api3 as simulated_score
 from livedetect_gui.sandbox.server import Sandbox
-from livedetect_gui.sandbox.tc3 import simulated_score
 from tests.conftest import make_photo
 from tests.core.service.test_client_tc3 import REGION
 

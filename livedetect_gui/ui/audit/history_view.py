@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
+    QDateTime,
+    QLocale,
     QModelIndex,
     Qt,
     QThreadPool,
@@ -42,6 +44,7 @@ from livedetect_gui.core.trail.chain import (
     Record,
     decision_summary,
 )
+from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
 from livedetect_gui.core.trail.history import ExportCancelled
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
@@ -74,6 +77,7 @@ class HistoryPanel(QWidget):
         self.photos = photos  # photos kept as sent, when the desk keeps them
         self._photo_generation = 0
         self.chain: ChainState | None = None
+        self.checkpoint: Checkpoint | None = None
         self.chain_error = ""
         self._verified_at = 0.0
         self._export_cancel: threading.Event | None = None
@@ -243,11 +247,16 @@ class HistoryPanel(QWidget):
     def verify(self) -> None:
         self._verified_at = clock.monotonic()
         history = self.history
-        self.tasks.run(self.pool, lambda: opened(history).verify(), self._verified)
+
+        def walk() -> tuple[ChainState, Checkpoint | None]:
+            trail = opened(history)
+            return trail.verify(), newest_checkpoint(trail)
+
+        self.tasks.run(self.pool, walk, self._verified)
 
     def _verified(self, future: Future) -> None:
         try:
-            self.chain, self.chain_error = future.result(), ""
+            (self.chain, self.checkpoint), self.chain_error = future.result(), ""
         except Exception as exc:
             self.chain = ChainState(0, False, problem="unreadable")
             self.chain_error = describe(exc, self.model.lang)
@@ -263,8 +272,14 @@ class HistoryPanel(QWidget):
                                      .replace("%1", self.chain_error))
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
         elif chain.intact:
-            self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
-                                     .replace("%1", f"{chain.count:,}"))
+            text = (self.tr("✔ Audit trail verified: %1 records, chain intact")
+                    .replace("%1", f"{chain.count:,}"))
+            if self.checkpoint is not None:
+                # Only `history verify --trusted-key` says whether it proves anything.
+                signed = QDateTime.fromSecsSinceEpoch(int(self.checkpoint.at))
+                text += " · " + self.tr("newest signed checkpoint: %1").replace(
+                    "%1", QLocale().toString(signed, QLocale.FormatType.ShortFormat))
+            self.chain_label.setText(text)
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
         else:
             self.chain_label.setText(

@@ -206,3 +206,28 @@ def test_history_row_shows_every_detail_in_the_current_language(qtbot, tmp_path)
     assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("verdict"))) == "FAIL"
     pools.shutdown()
     shared.close()
+
+
+def test_the_chain_line_names_the_newest_signed_checkpoint(qtbot, tmp_path) -> None:
+    from livedetect_gui.core.trail import checkpoints
+
+    path = tmp_path / "small.sqlite3"
+    history = History(path)
+    fill(history, 30, days=2, seed=3)
+    shared = SharedHistory(path)
+    tasks, pools = TaskRunner(), Pools()
+    panel = HistoryPanel(shared, tasks, pools.trail)
+    qtbot.addWidget(panel)
+    try:
+        panel.refresh(verify=True)
+        qtbot.waitUntil(lambda: panel.chain is not None, timeout=30_000)
+        assert panel.chain.intact and "checkpoint" not in panel.chain_label.text()
+        checkpoints.append_checkpoint(history, checkpoints.generate_key())
+        panel.refresh(verify=True)
+        qtbot.waitUntil(lambda: panel.checkpoint is not None, timeout=30_000)
+        assert "newest signed checkpoint" in panel.chain_label.text()
+        assert "31 records" in panel.chain_label.text()
+    finally:
+        panel.pool.waitForDone(30_000)
+        shared.close()
+        history.close()
