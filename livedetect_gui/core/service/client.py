@@ -36,6 +36,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from livedetect_gui.core.imaging.prechecks import PrecheckPolicy, policy_for
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.backend import (
@@ -65,6 +66,13 @@ __all__ = ["API_PATH", "CURRENT_HOST", "OLD_HOST", "BadEndpoint", "BadSetting", 
 log = logging.getLogger(__name__)
 
 BACKENDS: dict[Api, Callable[..., Backend]] = {Api.LEGACY: LegacyBackend, Api.TC3: Tc3Backend}
+
+
+def precheck_policy(api: Api | str, base: PrecheckPolicy | None = None) -> PrecheckPolicy:
+    """The pre-checks for a generation of the service, with that service's own face-size rule
+    (API 3.0: 100 px): the CLI and the desk both ask here."""
+    limits = {Api.LEGACY: LegacyBackend.limits, Api.TC3: Tc3Backend.limits}[Api(api)]
+    return policy_for(limits.min_face_px, base)
 
 # A real answer is a few hundred bytes; 1 MiB is generous and still bounds a hostile one.
 MAX_ANSWER_BYTES = 1 << 20
