@@ -121,10 +121,10 @@ def run(args: argparse.Namespace) -> int:
         plan_batch,
         run_batch,
     )
-    from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
     from livedetect_gui.core.imaging.prepare import Limits
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.service import connection
+    from livedetect_gui.core.service.client import precheck_policy
     from livedetect_gui.core.verdict import Verdict
     from livedetect_gui.sandbox.server import Sandbox
 
@@ -158,8 +158,8 @@ def run(args: argparse.Namespace) -> int:
             sandbox.stop()
         raise
     threshold = client.default_threshold() if args.threshold is None else args.threshold
-    options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
-                           simulated=args.sandbox)
+    options = CheckOptions(reuse=reuse, prechecks=precheck_policy(client.api),
+                           force=args.force, simulated=args.sandbox)
     stop = BatchStop()
     restore = _interrupt_handlers(stop)
     try:

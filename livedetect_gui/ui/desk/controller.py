@@ -54,6 +54,7 @@ from livedetect_gui.core.service.client import (
     BadEndpoint,
     BadSetting,
     LiveDetectClient,
+    precheck_policy,
     validate_image_url,
 )
 from livedetect_gui.core.service.connection import Connection, ConnectionProblem, Mode
@@ -427,7 +428,8 @@ class Desk(QObject):
         return items
 
     def precheck_policy(self) -> PrecheckPolicy | None:
-        return PrecheckPolicy() if self.settings.prechecks else None
+        # The face-size rule is the service's: the core decides it from the generation.
+        return precheck_policy(self.api) if self.settings.prechecks else None
 
     def analyse(self, items: list[QueueItem]) -> None:
         """Prepare (and pre-check) on the preparation pool: the face detector never runs on
