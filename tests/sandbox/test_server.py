@@ -14,7 +14,8 @@ import threading
 import time
 from collections import Counter
 
-from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.sandbox.config import MAX_HEADER_BYTES
 from livedetect_gui.sandbox.server import Sandbox, SandboxConfig

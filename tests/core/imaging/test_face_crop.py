@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.face_crop import ASPECT, crop_source
 from livedetect_gui.core.imaging.faces import FaceBox
 from livedetect_gui.core.imaging.prechecks import Precheck

@@ -13,7 +13,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Api, Credentials, CredentialStore
 from livedetect_gui.core.trail.history import History
