@@ -1234,12 +1234,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="85"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="187"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1410,42 +1410,42 @@
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="254"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="255"/>
         <source>reused from %1, simulated (not billed)</source>
         <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="256"/>
         <source>reused from %1, live service (not billed)</source>
         <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="289"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="290"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="295"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="302"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="302"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="303"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from livedetect_gui.core.result import CheckResult
 
-# Issue 12: a photo a stopped batch never sent (interrupted, credentials rejected) is no more
+# A photo a stopped batch never sent (interrupted, credentials rejected) is no more
 # a check than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
 NOT_CHECKS = frozenset({"cancelled", "not_sent_interrupted", "not_sent_credentials"})
 
