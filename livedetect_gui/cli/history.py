@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
             score = "-" if record.score is None else f"{record.score:g}"
             what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
             tag = " [simulated]" if record.simulated else ""
+            if record.db_role:  # a shared store: who logged in, as the server recorded it
+                tag += f" [db:{record.db_role}]"
             note = record.message(lang) if record.verdict == "error" else ""
             print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
                   f"{record.source}{tag}  {note}".rstrip())

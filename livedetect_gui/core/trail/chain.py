@@ -193,6 +193,10 @@ class Record:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+    # Stamped by a shared store's server on every row (its clock, the role that logged in):
+    # not hashed and not written by a desk, so never among FIELDS.
+    server_at: float | None = None
+    db_role: str = ""
 
     @property
     def time_text(self) -> str:
@@ -224,7 +228,9 @@ class Record:
         return self.to_result().message(lang)
 
 
-FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record))
+SERVER_STAMPS: tuple[str, ...] = ("server_at", "db_role")
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record)
+                                if f.name not in SERVER_STAMPS)
 # What the hash covers: everything except the hash itself.
 HASHED: tuple[str, ...] = tuple(f for f in FIELDS if f != "hash")
 BOOL_FIELDS = frozenset({"simulated", "maybe_billed_twice", "override"})
@@ -264,6 +270,9 @@ def chained(record: Record, seq: int, prev_hash: str) -> Record:
 def from_row(row: Mapping[str, Any]) -> Record:
     """A record from a database row (SQLite gives 0/1 for booleans, ints for whole REALs)."""
     values = {name: row[name] for name in FIELDS}
+    for name in SERVER_STAMPS:
+        with contextlib.suppress(KeyError, IndexError):
+            values[name] = row[name] if row[name] is not None or name == "server_at" else ""
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
     values["code"] = service_code(values["code"])

@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -287,13 +288,18 @@ class ExportCancelled(Exception):
         self.written = written
 
 
-EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message")
+EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message", "server_time",
+                  "db_role")
+_STORED = EXPORT_COLUMNS[1:-3]
 
 
 def export_row(record: Record, lang: str = "en") -> list[object]:
     values = row_values(record)
-    return [record.time_text, *(safe_cell(values[f]) for f in EXPORT_COLUMNS[1:-1]),
-            safe_cell(record.message(lang))]
+    stamped = record.server_at
+    server_time = (datetime.fromtimestamp(stamped).astimezone().isoformat(timespec="seconds")
+                   if isinstance(stamped, float) else "")
+    return [record.time_text, *(safe_cell(values[f]) for f in _STORED),
+            safe_cell(record.message(lang)), server_time, safe_cell(record.db_role)]
 
 
 # -- the spool: records the database could not take yet ------------------------------------------
