@@ -6,7 +6,8 @@ API (the desk and ``livedetect decide`` call only this)::
     Review(history, policy)
         .decide(check_id, decision, reason=None, note="", reference="") -> Record
         .decide_many(check_ids, decision, reason=None, note="", reference="") -> list[Record]
-        .approve(decision_id, note="") -> Record        a second operator's yes
+        .approve(decision_id, note="") -> Record        a second operator's yes (the id of
+                                                        the decision, or of its check)
         .refuse(decision_id, note="", reason=None) -> Record   ... or no (the check is open again)
         .withdraw(check_id=None) -> Record              undo the operator's newest decision
     DecisionError(key, detail).message(lang)            every refusal, EN and ZH
@@ -146,9 +147,16 @@ class Review:
         return self._append([self._follow_up(pending, Kind.APPROVAL, verb, note, reason)])[0]
 
     def _pending(self, decision_id: str) -> Record:
+        """The pending decision ``decision_id`` names (or the pending decision on the check
+        it names: the worklist shows either)."""
         record = self.history.get(decision_id)
         if record is None:
             raise DecisionError("unknown_record", decision_id)
+        if record.kind == Kind.CHECK:
+            item = self.worklist.states([record.id]).get(record.id)
+            if item is None or item.state is not WorkState.AWAITING_APPROVAL:
+                raise DecisionError("not_pending", decision_id)
+            record = self.history.get(item.decision_id or "") or record
         item = self.worklist.states([record.check_id or ""]).get(record.check_id or "")
         if (record.kind != Kind.DECISION or item is None
                 or item.state is not WorkState.AWAITING_APPROVAL
