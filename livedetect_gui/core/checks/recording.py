@@ -5,8 +5,8 @@
 - Everything else that ends is recorded once, as it ends: a judgement, a service error, a
   network failure, and a photo refused at preparation (refused when the operator ran it: the
   audit shows every photo the operator asked to check, billed or not).
-- A refusal is recorded once per content and reason: the same photo refused again (the desk
-  restarted with it queued, the file dropped twice) adds nothing.
+- A refusal (or a hold) is recorded once per content and reason: the same photo refused again
+  (the desk restarted with it queued, the file dropped twice) adds nothing.
 - Everything from a sandbox run is simulated, refusals and holds included.
 - A held photo is recorded with every hold; sent anyway, its check carries the override and
   the holds, with a ``sent_anyway`` event (who, when, why) written with it.
@@ -52,7 +52,8 @@ def is_refusal(result: CheckResult) -> bool:
     """Refused before sending: a local image problem, never sent, not a hold."""
     problem = result.problem
     return (result.problem_key is not None and result.attempts == 0
-            and result.reused_from is None and problem is not None and problem.group == "image")
+            and result.reused_from is None and problem is not None
+            and (problem.group == "image" or result.problem_key == "bad_url"))
 
 
 def record_result(target: History | Recorder, result: CheckResult, *, simulated: bool = False,
@@ -67,7 +68,7 @@ def record_result(target: History | Recorder, result: CheckResult, *, simulated:
         return None
     result = as_recorded(result, simulated)
     history = getattr(target, "history", None) if not hasattr(target, "store") else target
-    if is_refusal(result) and history is not None and history.store is not None:
+    if (is_refusal(result) or result.held) and history is not None:
         from livedetect_gui.core.trail.store import HistoryError
 
         try:

@@ -44,8 +44,9 @@ def _same_content(result: CheckResult) -> tuple[str, list[object]]:
 
 
 def refusal_recorded(history: History, result: CheckResult) -> bool:
-    """A check record refusing this content for this reason already exists: a photo refused
-    again (the desk restarted, the same file dropped twice) is not recorded again."""
+    """A check record refusing (or holding) this content for this reason already exists: a
+    photo refused again (the desk restarted, the same file dropped twice) is not recorded
+    again."""
     same, params = _same_content(result)
     rows = history.store.select_rows(
         f"SELECT 1 AS found FROM records WHERE kind = ? AND problem_key = ? AND {same} "
