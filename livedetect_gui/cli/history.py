@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from livedetect_gui.cli import history_shared
+from livedetect_gui.cli import history_shared, history_trust
 from livedetect_gui.cli.history_options import (
     HISTORY_HELP,
     add_filter_arguments,
@@ -36,7 +36,9 @@ def add_parser(sub: SubParsers) -> None:
                                  "intact', or exit 1 naming the first record that does not match.")
     verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
                         help=HISTORY_HELP)
+    history_trust.add_verify_arguments(verify)
     history_shared.add_parsers(hist_sub)
+    history_trust.add_parsers(hist_sub)
     hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
                       "('-' for stdout)")
     hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
@@ -52,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
         return history_shared.run_push(args, lang)
     if args.action is None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    if args.action in history_trust.ACTIONS:
+        return history_trust.ACTIONS[args.action](args, lang)
+    if args.action == "verify":
+        proven = history_trust.run_verify(args, lang)
+        if proven is not None:
+            return proven
     history = open_for_reading(args.history)
     try:
         if args.action == "verify":
