@@ -122,6 +122,10 @@ class History:
         record id, or None when it could be neither recorded nor spooled."""
         return self.append_safely([self.check_record(result, reference=reference)])
 
+    def trail(self) -> History:
+        """The history a recording rule may look things up in (core/checks/recording.py)."""
+        return self
+
     def append_safely(self, records: Sequence[Record]) -> str | None:
         """Append these records together, else spool them; the first one's id, or None when
         they could be neither stored nor spooled."""
@@ -371,6 +375,9 @@ class Recorder:
 
     def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
         return self.append_safely([self.check_record(result, reference=reference)])
+
+    def trail(self) -> History | None:
+        return self.history if self.error is None else None
 
     def append_safely(self, records: Sequence[Record]) -> str | None:
         """Append these records together (a check and the event that goes with it), else
