@@ -70,6 +70,7 @@ from livedetect_gui.core.trail.store import (
     Query,
     TrailStore,
     judged_sql,
+    latest_decisions_sql,
 )
 
 if TYPE_CHECKING:
@@ -369,9 +370,7 @@ class PostgresStore(TrailStore):
         ids = list(check_ids)
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            sql = (f"{_SELECT} WHERE kind = 'decision' AND check_id IN "
-                   f"({', '.join('?' * len(part))}) ORDER BY seq")
-            for record in self._rows(sql, part):
+            for record in self._rows(latest_decisions_sql(len(part)), part):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
