@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.service.credentials import Api, Credentials

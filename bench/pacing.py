@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
 from devsupport.photos import write_photos  # noqa: E402
-from livedetect_gui.core.checks.batch import Source, run_batch  # noqa: E402
+from livedetect_gui.core.checks.batch import run_batch  # noqa: E402
+from livedetect_gui.core.checks.planning import Source  # noqa: E402
 from livedetect_gui.core.imaging.prepare import Limits  # noqa: E402
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient  # noqa: E402
 from livedetect_gui.core.service.credentials import Credentials  # noqa: E402

@@ -130,7 +130,7 @@ def self_test() -> int:
 
     from PySide6.QtCore import QTimer
 
-    from livedetect_gui.core.checks.batch import Source
+    from livedetect_gui.core.checks.planning import Source
     from livedetect_gui.core.messages import text
     from livedetect_gui.core.verdict import Verdict, verdict_word
 

@@ -6,16 +6,8 @@ import shutil
 import threading
 import time
 
-from livedetect_gui.core.checks.batch import (
-    BatchStop,
-    CheckOptions,
-    Plan,
-    Source,
-    StopReason,
-    estimate,
-    plan_batch,
-    run_batch,
-)
+from livedetect_gui.core.checks.batch import BatchStop, StopReason, run_batch
+from livedetect_gui.core.checks.planning import CheckOptions, Plan, Source, estimate, plan_batch
 from livedetect_gui.core.checks.reuse import Reuse
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits

@@ -17,12 +17,12 @@ from livedetect_gui.core.service.client import (
     BadEndpoint,
     ClientConfig,
     LiveDetectClient,
-    _failure_outcome,
     endpoint_url,
     resolve_endpoint,
 )
 from livedetect_gui.core.service.credentials import Credentials
 from livedetect_gui.core.service.signing_legacy import sign
+from livedetect_gui.core.service.transport import failure_outcome
 from livedetect_gui.core.verdict import Verdict
 from tests.conftest import FAST, make_photo, photo_with_verdict, sandbox_credentials
 from tests.core.servers import canned_server, file_server, self_signed_cert
@@ -241,7 +241,7 @@ def test_dns_failure_is_not_retried() -> None:
                                                      socket.gaierror(-2, "Name or service"))
     exc = requests.exceptions.ConnectionError(
         urllib3.exceptions.MaxRetryError(pool, "/", failure))
-    outcome = _failure_outcome(exc, connected=False)
+    outcome = failure_outcome(exc, connected=False)
     assert outcome.problem_key == "dns" and not outcome.retry
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.checks.saved_queue import (
     QueuedItem,
     QueueFileError,
@@ -65,7 +65,7 @@ def test_corrupt_file_is_set_aside_not_lost(tmp_path) -> None:
 WRITER = r"""
 import sys
 from pathlib import Path
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.checks.saved_queue import QueuedItem, QueueStore
 
 store = QueueStore(sys.argv[1])

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.checks.batch import BatchStop, Source, StopReason, run_batch
+from livedetect_gui.core.checks.batch import BatchStop, StopReason, run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.checks.recording import internal_error, should_record
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.trail.history import History

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Mode
 from livedetect_gui.core.service.credentials import CredentialStore

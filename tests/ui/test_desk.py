@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.connection import Mode
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.core.trail.history import History

@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-from livedetect_gui.core.checks.batch import Source, prepare
+from livedetect_gui.core.checks.planning import Source, prepare
 from livedetect_gui.core.imaging.faces import FaceBox, crop_to_face
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.imaging.prepare import Limits

@@ -17,8 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.batch import Source, collect, refused
 from livedetect_gui.core.checks.intake import THUMB_SIZE, Intake, analyse, url_thumbnail
+from livedetect_gui.core.checks.planning import Source, collect, refused
 from livedetect_gui.core.checks.recording import internal_error
 from livedetect_gui.core.imaging.face_crop import crop_source
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy

@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record, decision_summary
