@@ -117,10 +117,10 @@ def run(args: argparse.Namespace) -> int:
 
     from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
     from livedetect_gui.core.checks.planning import Source, collect, estimate, plan_batch
-    from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
     from livedetect_gui.core.imaging.prepare import Limits
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.service import connection
+    from livedetect_gui.core.service.client import precheck_policy
     from livedetect_gui.core.verdict import Verdict
     from livedetect_gui.sandbox.server import Sandbox
 
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     threshold = client.default_threshold() if args.threshold is None else args.threshold
     judged = history.history if history is not None else None  # None: the history is broken
     options = session.options(None if args.recheck else judged, args.reuse_days,
-                              prechecks=PrecheckPolicy(), force=args.force)
+                              prechecks=precheck_policy(client.api), force=args.force)
     stop = BatchStop()
     restore = _interrupt_handlers(stop)
     try:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import requests
 
 from livedetect_gui.core import defaults
+from livedetect_gui.core.imaging.prechecks import PrecheckPolicy, policy_for
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.messages import detail as detail_message
 from livedetect_gui.core.result import CheckResult
@@ -71,6 +72,13 @@ __all__ = ["API_PATH", "CURRENT_HOST", "MAX_ANSWER_BYTES", "OLD_HOST", "BadEndpo
 log = logging.getLogger(__name__)
 
 BACKENDS: dict[Api, Callable[..., Backend]] = {Api.LEGACY: LegacyBackend, Api.TC3: Tc3Backend}
+
+
+def precheck_policy(api: Api | str, base: PrecheckPolicy | None = None) -> PrecheckPolicy:
+    """The pre-checks for a generation of the service, with that service's own face-size rule
+    (API 3.0: 100 px): the CLI and the desk both ask here."""
+    limits = {Api.LEGACY: LegacyBackend.limits, Api.TC3: Tc3Backend.limits}[Api(api)]
+    return policy_for(limits.min_face_px, base)
 
 # Longer URLs are refused before any call: no browser or CDN link needs more.
 MAX_URL_LENGTH = 2048
