@@ -3,7 +3,7 @@
 120 photos at --concurrency 8, the client NOT told the limit (it learns it from the throttled
 answers). Printed: photos that ended in an error, the throttled share of all calls, and the
 total time against the 12 s floor (120 calls at 10/s). Goals: 0 errors, <= 10% throttled,
-<= 1.5x the floor. For comparison, the same batch without a pacer (the client before issue 12).
+<= 1.5x the floor. For comparison, the same batch without a pacer.
 
     .venv/bin/python bench/pacing.py
 """

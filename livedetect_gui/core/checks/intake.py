@@ -38,7 +38,7 @@ class Intake:
     prepared: PreparedInfo | None
     actions: tuple[str, ...]
     refusal: ImageRefused | None
-    # Issue 12: what the pre-checks found (None when they were not asked for); a held photo
+    # What the pre-checks found (None when they were not asked for); a held photo
     # is not sent unless the operator says so. Faces are in ``precheck.size`` pixels.
     precheck: Precheck | None = None
 

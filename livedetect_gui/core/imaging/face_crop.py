@@ -1,8 +1,8 @@
 """A photo cropped to its one face at the provider's advised 3:4, as a new source to check.
 
-Offered by the desk as an explicit choice, never applied silently (issue 12): the copy joins
-the queue beside the original. Cropped from the photo as it would be sent (the imaging guards
-already applied), kept lossless (PNG) so preparation encodes it once.
+Offered by the desk as an explicit choice, never applied silently: the copy joins the queue
+beside the original. Cropped from the photo as it would be sent (the imaging guards already
+applied), kept lossless (PNG) so preparation encodes it once.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ PREPARATION_MEMORY_BYTES = 320_000_000
 MALLOC_MMAP_THRESHOLD = 1 << 20
 
 # What Image.open may identify. A whitelist keeps exotic decoders (EPS via Ghostscript...) away.
-# -- start-up (issue 12): import just the whitelist's plugins. Image.init() imported all ~50
+# -- start-up: import just the whitelist's plugins. Image.init() imported all ~50
 # (PDF, EPS, ICNS...), a tenth of a second of every `livedetect prepare`; with each named
 # format already registered, Image.open(formats=...) never calls it.
 from PIL import (  # noqa: E402, F401, I001

@@ -83,12 +83,13 @@ def precheck_policy(api: Api | str, base: PrecheckPolicy | None = None) -> Prech
 # Longer URLs are refused before any call: no browser or CDN link needs more.
 MAX_URL_LENGTH = 2048
 _REDIRECTS = (301, 302, 303, 307, 308)
-# Issue 12: after a renewed signature expired too, other workers skip their renewal this long.
+# After a renewed signature expired too, other workers skip their renewal this long: a clock
+# this far off would make every renewal another paid refusal.
 RENEWAL_FAILURE_MEMORY = 30.0
 
 
 class Pacer(Protocol):
-    """Paces attempts across workers (engineer bill's pacer implements it)."""
+    """Paces attempts across workers (core/service/pacing.py implements it)."""
 
     def acquire(self, cancel: threading.Event | None) -> bool:
         """Wait for a slot; False when cancelled while waiting."""
@@ -166,7 +167,7 @@ class LiveDetectClient:
         )
         self.url = self.backend.url
         self.pacer = pacer
-        # Issue 12: one renewal probe at a time after an expired signature (see _renewal_turn).
+        # One renewal probe at a time after an expired signature (see _renewal_turn).
         self._renewal_lock = threading.Lock()
         self._renewal_failed_at = -math.inf
         self._rng = rng or random.Random()
@@ -260,7 +261,7 @@ class LiveDetectClient:
         ambiguous_before = False
         headers: dict[str, str] | None = None
         outcome = Outcome(problem_key="cancelled")
-        probing = False  # issue 12: this worker holds the renewal turn
+        probing = False  # this worker holds the renewal turn
         while True:
             if cancel is not None and cancel.is_set():
                 outcome = Outcome(problem_key="cancelled") if attempts == 0 else outcome
@@ -277,7 +278,7 @@ class LiveDetectClient:
             stale = headers if outcome.resign else None
             headers = self.backend.headers(body, stale)
             outcome = self._attempt(headers, body, min(cfg.attempt_deadline, remaining))
-            if probing:  # issue 12
+            if probing:  # this worker's renewed attempt ended: free the turn
                 probing = False
                 self._renewal_done(failed=outcome.resign)
             if self.pacer is not None:
@@ -291,11 +292,10 @@ class LiveDetectClient:
             if outcome.resign and not resigned:
                 # Expired (clock skew, or a long pause): the service did no work; renew once.
                 resigned = True
-                # -- issue 12: one worker at a time tries a renewed signature -----------------
+                # -- one worker at a time tries a renewed signature: one paid refusal at most --
                 if not self._renewal_turn():
                     break  # a renewed signature expired too: keep this answer, pay no more
                 probing = True
-                # -- end issue 12 ------------------------------------------------------------
                 continue
             if not outcome.retry or attempts >= cfg.max_attempts:
                 break
@@ -309,7 +309,7 @@ class LiveDetectClient:
                     break  # keep the last real outcome: the operator sees why it stopped
             else:
                 time.sleep(delay)
-        if probing:  # issue 12: left before the renewed attempt (cancelled, deadline)
+        if probing:  # left before the renewed attempt (cancelled, deadline)
             self._renewal_done(failed=False)
         return replace(
             base,
@@ -324,7 +324,7 @@ class LiveDetectClient:
             simulated=base.simulated or outcome.simulated,
         )
 
-    # -- issue 12 (engineer bill): a bounded renewal after an expired signature --------------
+    # -- a bounded renewal after an expired signature ----------------------------------------
 
     def _renewal_turn(self) -> bool:
         """Wait for this worker's turn to try a renewed signature. False when a renewed one
@@ -342,7 +342,6 @@ class LiveDetectClient:
             self._renewal_failed_at = time.monotonic()
         self._renewal_lock.release()
 
-    # -- end issue 12 ----------------------------------------------------------------------------
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))

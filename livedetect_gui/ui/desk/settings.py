@@ -54,7 +54,7 @@ class DeskSettings:
     # A centre's shared history (postgresql://user@host:port/db?sslmode=...), never with a
     # password (that lives in the keyring); empty: this desk's own SQLite file.
     history_url: str = ""
-    # Issue 12: hold photos the service would refuse or score meaninglessly (pre-checks); reuse
+    # No call that cannot help: hold photos the service would refuse or score meaninglessly; reuse
     # a judgement of the same photo this many days back (0: never); show the cost of a batch
     # larger than this before it starts (0: never).
     prechecks: bool = True
