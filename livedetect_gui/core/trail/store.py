@@ -194,6 +194,11 @@ class TrailStore(ABC):
         return verify_chain(self.stream(Query(sort="seq", descending=False)), self.anchor(),
                             start)
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read-only query in the shared SQL (``?`` placeholders): the trail
+        modules' own queries (worklist, cases, events) run alike on every store."""
+        raise NotImplementedError
+
     @abstractmethod
     def append(self, records: Sequence[Record]) -> list[Record]:
         """Chain and insert these records in order, atomically; returns them as stored.
@@ -267,9 +272,12 @@ def judged_sql(count: int, api: str | None = None, simulated: bool | None = None
 
 
 def decisions_sql(count: int) -> str:
-    """The decisions on ``count`` checks, oldest first (so a later one wins)."""
+    """The decisions on ``count`` checks that still count (not withdrawn, not refused by a
+    second operator: core/trail/review.py), oldest first (so a later one wins)."""
+    from livedetect_gui.core.trail.worklist import voided
+
     return (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
-            f"({', '.join('?' * count)}) ORDER BY seq")
+            f"({', '.join('?' * count)}) AND NOT EXISTS ({voided('records')}) ORDER BY seq")
 
 
 # Check ids asked about in one query: within every driver's limit on parameters.
