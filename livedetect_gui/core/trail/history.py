@@ -42,6 +42,7 @@ from livedetect_gui.core.trail.chain import (
     storable,
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
+from livedetect_gui.core.trail.decision_rules import decision_record
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.location import HistoryUrl
 from livedetect_gui.core.trail.spool_file import (
@@ -158,8 +159,6 @@ class History:
                reasons: Sequence[Reason] = DEFAULT_REASONS) -> Record:
         """The operator's decision on a check, as a new record (changing one's mind adds
         another). A decision against the machine's verdict needs a reason from ``reasons``."""
-        from livedetect_gui.core.trail.review import decision_record
-
         check = self.store.get(check_id)
         if check is None:
             raise DecisionError("unknown_check", check_id)

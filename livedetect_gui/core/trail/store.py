@@ -18,6 +18,7 @@ from livedetect_gui.core.trail.chain import (
     FIELDS,
     Anchor,
     ChainState,
+    Kind,
     Record,
     verify_chain,
 )
@@ -271,11 +272,17 @@ def judged_sql(count: int, api: str | None = None, simulated: bool | None = None
             f"ORDER BY at DESC, seq DESC LIMIT 1"), params
 
 
+def voided(decision: str) -> str:
+    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
+    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
+    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
+            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
+            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
+
+
 def decisions_sql(count: int) -> str:
     """The decisions on ``count`` checks that still count (not withdrawn, not refused by a
     second operator: core/trail/review.py), oldest first (so a later one wins)."""
-    from livedetect_gui.core.trail.worklist import voided
-
     return (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
             f"({', '.join('?' * count)}) AND NOT EXISTS ({voided('records')}) ORDER BY seq")
 
