@@ -309,21 +309,3 @@ class Batch:
             return None
         return self.trail.record_safely(result)
 
-
-def run_batch(
-    sources: Sequence[Source | Planned],
-    client: LiveDetectClient,
-    limits: Limits,
-    threshold: float,
-    *,
-    concurrency: int = 4,
-    history: Trail | None = None,
-    on_result: Callable[[int, CheckResult], None] | None = None,
-    stop: BatchStop | None = None,
-    options: CheckOptions | None = None,
-) -> list[CheckResult]:
-    """Check every source (or plan from ``plan_batch``) as one ``Batch``; results in source
-    order, each in ``history`` as it ends. ``stop`` ends the batch early (the caller's
-    interruption); the batch stops itself when the service rejects the credentials."""
-    batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
-    return batch.run(sources, concurrency=concurrency, on_result=on_result)
