@@ -116,6 +116,7 @@ class Desk(QObject):
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
         self.runs.finished.connect(self._runs_finished)
         self.runs.credentialsRejected.connect(self._credentials_rejected)
+        self.runs.held.connect(self._held)
         self.service = ServiceConnection(self.settings_saver, self.tasks, self.pools.io,
                                          os.environ if env is None else env,
                                          busy=lambda: self.runs.running, parent=self)
@@ -128,7 +129,7 @@ class Desk(QObject):
         self.decisions = Decisions(self.model, self.history, self.tasks, self.pools.io,
                                    lambda: self.reasons, parent=self)
         self.decisions.refused.connect(self.decisionRefused)
-        self.previews = Previews(self.tasks, self.pools, lambda: self.runs.limits, self)
+        self.previews = Previews(self.tasks, self.pools, lambda: self.intake.basis()[0], self)
         self.previews.ready.connect(self.previewReady)
         self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
         self.cost.ready.connect(self._cost_ready)
@@ -150,6 +151,7 @@ class Desk(QObject):
 
     def _configure_runs(self, settings: DeskSettings) -> None:
         self.runs.limits = settings.limits()
+        self.runs.prechecks = settings.prechecks
         self.runs.set_concurrency(settings.concurrency)
         self.runs.reuse_days = settings.reuse_days
         self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
@@ -196,6 +198,7 @@ class Desk(QObject):
         self.runs.session = self.service.session
         self.model.api = self.api
         self.model.retranslate()  # rows of the other generation say so now
+        self.intake.rules_changed()  # photos not yet sent, by this service's rules
         self.connectionChanged.emit()
         self._flush_run_when_ready()
         self.stateChanged.emit()
@@ -234,6 +237,7 @@ class Desk(QObject):
             for item in self.model.items():
                 if item.status is Status.HELD:
                     self.model.mark_forced(item)
+        self.intake.rules_changed()
         self.service.settings_changed(old, settings)
 
     @property
@@ -377,6 +381,12 @@ class Desk(QObject):
         for item in items:
             self.model.mark_recheck(item, True)
         self.run(items, confirmed=True)
+
+    def _held(self, _item_id: int) -> None:
+        """The service the photo was going to would refuse it (a rule the desk learned only
+        when it connected): held, not sent."""
+        self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
+                                 "then Send anyway or remove them.", "", 1))
 
     def _plan_cost(self, items: list[QueueItem]) -> None:
         """The window shows the batch's cost line with Run and Cancel (``costReady``)."""

@@ -230,3 +230,22 @@ def test_cost_line_counts_what_will_be_billed(tmp_path, sandbox, make_client) ->
     assert sandbox.stats["requests"] - before == cost.billed  # the line told the truth
     assert results[-1].held and results[-1].problem_key == "held_aspect"
     history.close()
+
+
+def test_a_forced_check_sends_a_held_photo_and_a_copy_decides_its_own_hold(
+        tmp_path, sandbox, make_client) -> None:
+    make_photo(9, (1000, 300)).save(tmp_path / "panorama.jpg")
+    shutil.copy(tmp_path / "panorama.jpg", tmp_path / "copy.jpg")
+    options = CheckOptions(prechecks=PrecheckPolicy(faces=False, quality=False))
+    batch = Batch(make_client(sandbox), Limits(), 87, options)
+    held = batch.check(Source.file(tmp_path / "panorama.jpg"))
+    assert held.result.held and held.precheck is not None
+    assert held.precheck.holds == ("held_aspect",)
+    # The copy is held by its own look (no call), with what the pre-checks found.
+    copy = batch.check(Source.file(tmp_path / "copy.jpg"))
+    assert copy.result.held and copy.precheck == held.precheck
+    assert sandbox.stats["requests"] == 0
+    # The operator's "Send anyway": sent, though a copy was held in this batch.
+    forced = batch.check(Source.file(tmp_path / "copy.jpg"), force=True)
+    assert not forced.result.held and forced.result.attempts >= 1 and forced.precheck is None
+    assert sandbox.stats["requests"] == 1

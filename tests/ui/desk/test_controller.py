@@ -281,6 +281,21 @@ def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) ->
     assert hits == ["/face.jpg"]
 
 
+def test_photos_are_prepared_and_previewed_as_the_connected_service_takes_them(
+        qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk(max_long_side=6000, max_short_side=6000)
+    assert desk.use_sandbox("tc3")  # API 3.0 takes at most 4000 px on the long side
+    path = tmp_path / "large.jpg"
+    make_photo(3, (4800, 3000)).save(path)
+    desk.intake.add_paths([str(path)])
+    wait_prepared(qtbot, desk, 1)
+    (item,) = desk.model.items()
+    assert (item.prepared.width, item.prepared.height) == (4000, 2500)
+    with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
+        desk.request_preview(item)
+    assert (shown.args[1].width(), shown.args[1].height()) == (4000, 2500)
+
+
 def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
     window = MainWindow(DeskSettings(profile="front desk!"),
                         store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
