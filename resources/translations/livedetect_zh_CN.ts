@@ -677,6 +677,11 @@
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="436"/>
+        <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
+        <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
+    </message>
     <message numerus="yes">
         <location filename="../../livedetect_gui/ui/desk/controller.py" line="314"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>

@@ -147,6 +147,8 @@ class Desk(QObject):
         # The result that paused the queue (the service rejected the credentials); None: not
         # paused.
         self.paused: CheckResult | None = None
+        # The connection the service refused: resuming on it would pay for another refusal.
+        self._paused_on: Connection | None = None
         self._run_when_ready: set[int] = set()
 
     def _configure_runs(self, settings: DeskSettings) -> None:
@@ -417,6 +419,7 @@ class Desk(QObject):
         """The core stopped the run: nothing new starts until the operator resumes."""
         if self.paused is None:
             self.paused = result
+            self._paused_on = self.service.current
             self._run_when_ready.clear()
             self.intake.run_scanned = False
             self.pauseChanged.emit()
@@ -424,8 +427,15 @@ class Desk(QObject):
 
     def resume(self) -> None:
         """One click after fixing the credentials: the photos the stop left unsent (and the
-        one the service rejected) are sent again."""
+        one the service rejected) are sent again. Only once the connection changed (other
+        credentials, another connection): the same ones would be refused again, each call
+        paid."""
         if self.paused is None:
+            return
+        if self.service.current == self._paused_on:
+            self.notice.emit(self.tr("Still paused: the service rejected these credentials. "
+                                     "Enter the right ones (Settings, Credentials) or choose "
+                                     "another connection, then resume."))
             return
         self.paused = None
         self.pauseChanged.emit()

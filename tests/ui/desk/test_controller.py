@@ -24,7 +24,14 @@ from livedetect_gui.ui.queue.model import FINAL, Status
 from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import canned_server, image_server
-from tests.ui.conftest import WAIT_MS, choose_generation, point_at, wait_final, wait_prepared
+from tests.ui.conftest import (
+    WAIT_MS,
+    choose_generation,
+    photos,
+    point_at,
+    wait_final,
+    wait_prepared,
+)
 from tests.ui.dialogs.test_credentials import fill
 
 
@@ -294,6 +301,37 @@ def test_photos_are_prepared_and_previewed_as_the_connected_service_takes_them(
     with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
         desk.request_preview(item)
     assert (shown.args[1].width(), shown.args[1].height()) == (4000, 2500)
+
+
+def test_resume_waits_for_other_credentials(qtbot, make_desk, start_sandbox, tmp_path) -> None:
+    sandbox = start_sandbox()
+    acc = sandbox.account
+    refused = Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, "wrong-secret-key-0123456789abcdef"), sandbox.url)
+    desk = make_desk(concurrency=1)
+    assert desk.connect(refused)
+    desk.intake.add_paths(photos(tmp_path, 3))
+    wait_prepared(qtbot, desk, 3)
+    desk.run_all()
+    qtbot.waitUntil(lambda: desk.paused is not None and not desk.runs.running, timeout=WAIT_MS)
+    sent = sandbox.stats["requests"]
+    notices: list[str] = []
+    desk.notice.connect(notices.append)
+    desk.resume()  # nothing changed: the same credentials would be refused again
+    assert desk.paused is not None and not desk.runs.running
+    assert "Still paused" in notices[-1]
+    assert desk.connect(refused)  # the same connection again is no fix either
+    desk.resume()
+    assert desk.paused is not None and not desk.runs.running
+    assert sandbox.stats["requests"] == sent
+    assert desk.connect(Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), sandbox.url))  # the right key
+    desk.resume()
+    assert desk.paused is None
+    qtbot.waitUntil(lambda: not desk.runs.running and all(
+        i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
+    assert all(i.status in (Status.PASS, Status.FAIL) for i in desk.model.items())
+    assert sandbox.stats["requests"] == sent + 3
 
 
 def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
