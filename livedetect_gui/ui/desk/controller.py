@@ -29,6 +29,7 @@ What windows and panels use (nothing else: pools, tasks, store and runs are the 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -57,6 +58,10 @@ from livedetect_gui.ui.desk.runs import CheckRuns
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
+
+# How long closing the desk waits for the history to close (a shared one flushes to its
+# server first).
+HISTORY_CLOSE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -517,4 +522,9 @@ class Desk(QObject):
         if self.saved is not None:
             self.saved.save_last()
         self.service.close()
-        self.history.close()
+        # A shared history flushes to its server as it closes (network): on a thread of its
+        # own, waited for a bounded time; what it could not send stays spooled for the next start.
+        closing = threading.Thread(target=self.history.close, name="history-close",
+                                   daemon=True)
+        closing.start()
+        closing.join(HISTORY_CLOSE_SECONDS)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
+import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import keyring
 import pytest
@@ -332,6 +335,30 @@ def test_resume_waits_for_other_credentials(qtbot, make_desk, start_sandbox, tmp
         i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
     assert all(i.status in (Status.PASS, Status.FAIL) for i in desk.model.items())
     assert sandbox.stats["requests"] == sent + 3
+
+
+def listening(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except OSError:  # refused, or reset while it closes
+        return False
+    return True
+
+
+def test_leaving_the_sandbox_stops_it_on_the_io_pool(qtbot, make_desk, start_sandbox) -> None:
+    desk = make_desk()
+    own = desk.service.sandbox
+    release = threading.Event()
+    desk.tasks.run(desk.pools.io, lambda: release.wait(WAIT_MS / 1000))  # the io pool busy
+    elsewhere = start_sandbox()
+    acc = elsewhere.account
+    assert desk.connect(Connection(Mode.SESSION, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), elsewhere.url))
+    # connect() returned without waiting for the sandbox's loop and thread: still up.
+    assert desk.service.sandbox is None and listening(own.url)
+    release.set()
+    qtbot.waitUntil(lambda: not listening(own.url), timeout=WAIT_MS)
 
 
 def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:

@@ -275,6 +275,19 @@ def test_self_test_command() -> None:
     assert version.stdout.startswith("livedetect-gui ")
 
 
+def test_open_photos_starts_in_the_remembered_folder_while_it_exists(
+        qtbot, make_window, tmp_path) -> None:
+    window = make_window(last_folder=str(tmp_path))
+    qtbot.waitUntil(lambda: window.photo_input.start_folder() == str(tmp_path),
+                    timeout=10_000)
+    gone = make_window(last_folder=str(tmp_path / "gone"))
+    looked: list[bool] = []
+    work = gone.desk.io_work  # in order: this runs after the look at the folder
+    work.tasks.run(work.pool, lambda: True, lambda f: looked.append(f.result()))
+    qtbot.waitUntil(lambda: looked == [True], timeout=10_000)
+    assert gone.photo_input.start_folder() == str(Path.home())
+
+
 def test_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
     assert window.photo_input.start_folder() == str(Path.home())
     window.photo_input.remember_folder(str(tmp_path))
