@@ -157,8 +157,9 @@ def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
     desk.intake.add_paths([str(tmp_path / "idle.jpg")])
     qtbot.waitUntil(lambda: desk.model.rowCount() == 1
                     and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
-    qtbot.wait(300)
-    assert [t for t in desk.findChildren(QTimer) if t.isActive()] == []
+    # One-shot timers (the model's coalescing) end; one repeating while idle never would.
+    qtbot.waitUntil(lambda: [t for t in desk.findChildren(QTimer) if t.isActive()] == [],
+                    timeout=5_000)
 
 
 def test_settings_file_is_private(qtbot, make_desk) -> None:

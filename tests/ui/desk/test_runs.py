@@ -92,9 +92,11 @@ def test_rejected_credentials_pause_the_queue_at_concurrency_plus_one_calls(
     assert banner.isVisible() and "Credentials" in banner.label.text()
     # Nothing new starts while paused.
     before = sandbox.stats["requests"]
-    window.billing.retry_failed()
-    qtbot.wait(300)
-    assert sandbox.stats["requests"] == before and not desk.runs.running
+    with qtbot.waitSignal(desk.notice, timeout=WAIT_MS,
+                          check_params_cb=lambda text: text.startswith("Paused")):
+        window.billing.retry_failed()
+    assert not desk.runs.running and not desk.cancellable  # nothing was taken to send
+    assert sandbox.stats["requests"] == before
     # The banner's button opens the credentials dialog.
     banner.fix_button.click()
     qtbot.waitUntil(lambda: any(isinstance(w, CredentialsDialog) and w.isVisible()
@@ -228,7 +230,13 @@ def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, windo
     window.billing.retry_failed()
     window.queue_view.selectRow(0)
     window.run_selected()
-    qtbot.wait(300)
+    assert not window.desk.runs.running
+    # The trail is written on the io pool, in order: once a later task there ended, any
+    # second record of the refusal would be in.
+    looked: list[bool] = []
+    work = window.desk.io_work
+    work.tasks.run(work.pool, lambda: True, lambda f: looked.append(f.result()))
+    qtbot.waitUntil(lambda: looked == [True], timeout=WAIT_MS)
     assert len(history.entries()) == 1 and history.entries()[0].verdict == "error"
     assert window.desk.service.sandbox.stats["requests"] == 0
 
