@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from livedetect_gui.cli.main import main
 from livedetect_gui.core.service.signing_legacy import Account
-from livedetect_gui.core.trail.history import default_path
+from livedetect_gui.core.trail.history import History, Query, default_path
 from tests.cli.conftest import SECRET, expected_exit, photos, run, sandbox_env
 from tests.conftest import make_photo, photo_with_verdict
 
@@ -110,10 +112,15 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     db_path = Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3"
     rows = sqlite3.connect(db_path).execute("SELECT * FROM records").fetchall()
     # The first run records all 7; the second (wrong key) records what it reused or sent:
-    # the photos a stopped batch never sent are not checks and are not recorded.
+    # the photos a stopped batch never sent are not checks and are not recorded, and the
+    # refused bad.jpg was recorded once already. Forced sends carry a sent_anyway event.
     second = [json.loads(line) for line in outputs[2].splitlines()]
     assert len(second) == 7
-    assert len(rows) == 7 + sum(not i["message"].startswith("Not sent") for i in second)
+    kinds = [row[2] for row in rows]
+    assert kinds.count("check") == 7 + sum(not i["message"].startswith("Not sent")
+                                           and not i["source"].endswith("bad.jpg")
+                                           for i in second)
+    assert set(kinds) <= {"check", "sent_anyway"} and "sent_anyway" in kinds
     haystacks = [*outputs, export.read_text(), listing, repr(rows)]
     haystacks += [p.read_bytes().decode("latin-1") for p in db_path.parent.iterdir()]
     for text in haystacks:
@@ -131,7 +138,7 @@ def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) 
 
 def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
     """Six `livedetect check --sandbox` runs start together on a database not yet created."""
-    from livedetect_gui.core.trail.history import History
+    from livedetect_gui.core.trail.history import History, Query
 
     db = tmp_path / "shared.sqlite3"
     procs = []
@@ -149,8 +156,12 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
         expected = expected_exit(sorted((tmp_path / f"run{run_no}").iterdir()))
         assert proc.returncode == expected, err
         assert "Traceback" not in err and "not recorded" not in err
-    state = History(db).verify()
-    assert state.intact and state.count == 24
+    history = History(db)
+    state = history.verify()
+    # Each photo is small, so held and forced: its check and a sent_anyway event, chained.
+    assert state.intact and state.count == 48
+    assert history.count(Query(kinds=["check"])) == 24
+    history.close()
 
 
 def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> None:
@@ -165,7 +176,7 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     assert proc.returncode == expected_exit(paths)
     assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr
     db.rename(tmp_path / "damaged.sqlite3")
-    assert len(History(db).entries()) == 5  # the spool went in at the next open
+    assert len(History(db).entries(kinds=["check"])) == 5  # the spool went in at next open
 
 
 def test_rejected_credentials_stop_the_cli_with_exit_2(tmp_path, start_sandbox) -> None:
@@ -286,3 +297,48 @@ def test_cli_api3_profile_and_environment(tmp_path, start_sandbox) -> None:
     bad = run("credentials", "set", "--profile", profile, "--api", "tc3", "--region", "moon",
               "--secret-id", "AKIDcli3", stdin="cli3-secret\n")
     assert bad.returncode == 64 and "unknown region" in bad.stderr
+
+
+# -- a sandbox run: input order, held photos counted apart, refusals and holds recorded once
+# and simulated, details in Chinese.
+
+
+def mixed_photos(tmp_path):
+    make_photo(1, (50, 50)).save(tmp_path / "small.jpg")
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    frames = [Image.new("RGB", (300, 300), (i * 80, 0, 0)) for i in range(3)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:])
+    make_photo(2, (640, 480)).save(tmp_path / "a.jpg")
+    return [str(tmp_path / n) for n in ("small.jpg", "empty.jpg", "anim.gif", "a.jpg")]
+
+
+def test_sandbox_run_in_order_held_apart_recorded_once(tmp_path, capsys) -> None:
+    names = mixed_photos(tmp_path)
+    db = tmp_path / "h.sqlite3"
+    for _run in range(2):
+        main(["check", "--sandbox", "--lang", "en", "--history", str(db), *names,
+              "--url", "ftp://example.invalid/p.jpg"])
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]
+    shown = [line.split()[1].rstrip(":") for line in lines[:5]]
+    assert shown == [*names, "ftp://example.invalid/p.jpg"]  # the order given
+    assert "small.jpg: Held: the photo is too small" in out
+    held = sum(line.startswith("HELD") for line in lines[:5])
+    assert f"{5 - held} checked" in err and f"{held} held" in err
+    history = History(db)
+    checks = history.entries(kinds=["check"])
+    # Two runs, each refusal and hold once; everything of a sandbox run is simulated.
+    assert len(checks) == 5 and all(r.simulated for r in checks)
+    assert history.count(Query(kinds=["check"], verdicts=["error"])) == 5
+    history.close()
+
+
+def test_details_are_translated(tmp_path, capsys) -> None:
+    names = mixed_photos(tmp_path)
+    main(["check", "--sandbox", "--lang", "zh", "--no-history", *names[:3],
+          "--url", "ftp://example.invalid/p.jpg"])
+    out = capsys.readouterr().out
+    assert "50x50，短边小于 240 像素" in out
+    assert "GIF 动图，共 3 帧" in out
+    assert "不是 http(s) URL" in out
+    assert "short side" not in out and "frames" not in out and "成功" not in out

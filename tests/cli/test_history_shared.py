@@ -41,7 +41,8 @@ def photos(folder: Path, count: int, start: int = 0) -> Path:
 
 def test_four_desks_at_once_keep_one_chain(pg_url: str, tmp_path: Path) -> None:
     """4 processes x 250 checks against one server at the same moment (a fresh database:
-    they also race to create the schema): 1,000 records, none lost or doubled, one chain."""
+    they also race to create the schema): 1,000 checks, each forced past its holds with its
+    sent_anyway event, none lost or doubled, one chain."""
     procs = []
     for desk in range(4):
         folder = photos(tmp_path / f"photos{desk}", 250, start=desk * 250)
@@ -61,10 +62,10 @@ def test_four_desks_at_once_keep_one_chain(pg_url: str, tmp_path: Path) -> None:
                             "min(seq), max(seq) FROM records").fetchone()
         per_operator = dict(conn.execute(
             "SELECT operator, count(*) FROM records GROUP BY operator").fetchall())
-    assert rows == (1000, 1000, 1000, 1, 1000)
-    assert per_operator == {f"op{d}": 250 for d in range(4)}
+    assert rows == (2000, 2000, 1000, 1, 2000)
+    assert per_operator == {f"op{d}": 500 for d in range(4)}
     verify = cli("history", "verify", "--history", pg_url, env=desk_env(tmp_path, "desk0"))
-    assert (verify.returncode, verify.stdout.strip()) == (0, "1000 records, chain intact")
+    assert (verify.returncode, verify.stdout.strip()) == (0, "2000 records, chain intact")
 
 
 def test_push_a_local_history_into_the_shared_store_once(pg_url: str, tmp_path: Path) -> None:
@@ -74,17 +75,18 @@ def test_push_a_local_history_into_the_shared_store_once(pg_url: str, tmp_path: 
     assert first.returncode == expected_exit(sorted(folder.iterdir())), first.stderr
     pushed = cli("history", "push", pg_url, env=env)
     assert pushed.returncode == 0, pushed.stderr
-    assert "pushed 12 records" in pushed.stdout and "(0 were there already)" in pushed.stdout
+    # 12 forced checks, each with its sent_anyway event.
+    assert "pushed 24 records" in pushed.stdout and "(0 were there already)" in pushed.stdout
     again = cli("history", "push", env={**env, "LIVEDETECT_HISTORY_URL": pg_url})
-    assert "pushed 0 records" in again.stdout and "(12 were there already)" in again.stdout
+    assert "pushed 0 records" in again.stdout and "(24 were there already)" in again.stdout
     listing = cli("history", "--history", pg_url, "--limit", "50", env=env)
-    assert listing.stdout.count("p00") == 12
+    assert listing.stdout.count("p00") == 24
     verify = cli("history", "verify", "--history", pg_url, env=env)
-    assert verify.stdout.strip() == "12 records, chain intact"
+    assert verify.stdout.strip() == "24 records, chain intact"
     export = tmp_path / "centre.csv"
     exported = cli("history", "--history", pg_url, "--export", str(export), env=env)
-    assert "exported 12 records" in exported.stderr
-    assert len(export.read_text().splitlines()) == 13
+    assert "exported 24 records" in exported.stderr
+    assert len(export.read_text().splitlines()) == 25
 
 
 @pytest.mark.parametrize("bad, words", [
@@ -120,7 +122,8 @@ def test_password_comes_from_the_keyring(pg_server, pg_url: str, tmp_path: Path)
         checked = cli("check", "--sandbox", "--force", "--history", url, str(folder), env=env)
         assert checked.returncode == expected_exit(sorted(folder.iterdir())), checked.stderr
         verify = cli("history", "verify", "--history", url, env=env)
-        assert verify.stdout.strip() == "3 records, chain intact", verify.stderr
+        # 3 forced checks and their sent_anyway events.
+        assert verify.stdout.strip() == "6 records, chain intact", verify.stderr
         outputs = [p.stdout + p.stderr for p in (refused, saved, checked, verify)]
         files = [p.read_bytes() for p in (tmp_path / "desk").rglob("*") if p.is_file()]
         assert not any(secret in text for text in outputs)

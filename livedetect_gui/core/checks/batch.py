@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from livedetect_gui.core.checks.planning import (
     CheckOptions,
@@ -39,7 +39,7 @@ from livedetect_gui.core.checks.planning import (
     refused,
     source_digest,
 )
-from livedetect_gui.core.checks.recording import internal_error, should_record
+from livedetect_gui.core.checks.recording import Trail, internal_error, record_result, should_record
 from livedetect_gui.core.checks.reuse import reused_copy
 from livedetect_gui.core.imaging.prepare import ImageRefused, Limits, PreparedImage
 from livedetect_gui.core.result import CheckResult
@@ -120,13 +120,6 @@ def not_sent(source: Source, reason: StopReason, threshold: float, endpoint: str
                        problem_key=_NOT_SENT_KEY[reason], endpoint=endpoint)
 
 
-class Trail(Protocol):
-    """Where a batch records each check as it ends (the CLI's ``Recorder``, the desk's
-    ``LazyHistory``): the record id, or None when it could be neither written nor spooled."""
-
-    def record_safely(self, result: CheckResult) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class Checked:
     """One item's end: its result, the id of its record (what a decision refers to) and, for
@@ -143,6 +136,7 @@ class _First:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.result: CheckResult | None = None
+        self.holds: tuple[str, ...] = ()  # what the pre-checks found (forced or held)
 
     def settle(self, result: CheckResult) -> None:
         if not self.done.is_set():
@@ -200,7 +194,7 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result)
+        record_id = self._record(result, mine.holds)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
@@ -241,6 +235,8 @@ class Batch:
                 return shared, None, None
             planned = plan_one(source, self.limits, threshold, endpoint, options,
                                source_sha256=digest)
+        if planned.precheck is not None and planned.precheck.held:
+            mine.holds = planned.precheck.holds
         if planned.outcome is not None:  # reused, refused or held: no call
             return planned.outcome, None, planned.precheck
         shared = self._copy_of(planned.sent_sha256, mine, recheck, source, threshold)
@@ -315,8 +311,11 @@ class Batch:
         return replace(result, source_sha256=planned.source_sha256,
                        simulated=result.simulated or self.options.simulated), prepared
 
-    def _record(self, result: CheckResult) -> str | None:
-        if self.trail is None or not should_record(result):
+    def _record(self, result: CheckResult, holds: tuple[str, ...]) -> str | None:
+        """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
+        holds simulated, a refusal once, a forced send with the holds it overrode."""
+        if self.trail is None:
             return None
-        return self.trail.record_safely(result)
+        return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
+                             forced=bool(holds) and self.options.force and result.attempts > 0)
 

@@ -164,17 +164,25 @@ def plan_one(source: Source, limits: Limits, threshold: float, endpoint: str,
         planned.outcome = reuse.lookup([planned.sent_sha256], source.label, threshold)
         if planned.outcome is not None:
             return planned
-    if options.prechecks is not None and not options.force:
+    if options.prechecks is not None:
         from livedetect_gui.core.imaging.prechecks import precheck
 
+        # Forced photos are pre-checked too: the trail says which holds were overridden.
         planned.precheck = precheck(planned.prepared, options.prechecks)
-        if planned.precheck.held:
+        if planned.precheck.held and not options.force:
             prepared = planned.prepared
             planned.outcome = CheckResult(
                 source=source.label, threshold=threshold, problem_key=planned.precheck.holds[0],
-                detail=planned.precheck.detail, endpoint=endpoint, prepared=prepared.info,
-                sha256=prepared.sha256, source_sha256=planned.source_sha256)
+                detail=held_detail(planned.precheck.holds, planned.precheck.detail),
+                endpoint=endpoint, prepared=prepared.info, sha256=prepared.sha256,
+                source_sha256=planned.source_sha256)
     return planned
+
+
+def held_detail(holds: Sequence[str], detail: str) -> str:
+    """A held result's detail: the holds after the first (by key), then the pre-checks'
+    own detail, so every hold is shown and recorded, not only the first."""
+    return "; ".join([*holds[1:], *([detail] if detail else [])])
 
 
 def plan_batch(sources: Sequence[Source], limits: Limits, threshold: float, endpoint: str,

@@ -324,6 +324,9 @@ class SQLiteStore(TrailStore):
         finally:
             db.close()
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(zip(row.keys(), tuple(row), strict=True)) for row in self._read(sql, params)]
+
     def get(self, record_id: str) -> Record | None:
         rows = self._read(f"{SELECT_RECORDS} WHERE id = ?", [record_id])
         return from_row(rows[0]) if rows else None

@@ -18,6 +18,7 @@ from livedetect_gui.core.trail.chain import (
     FIELDS,
     Anchor,
     ChainState,
+    Kind,
     Record,
     verify_chain,
 )
@@ -178,6 +179,11 @@ class TrailStore(ABC):
         return verify_chain(self.stream(Query(sort="seq", descending=False)), self.anchor(),
                             start)
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read-only query in the shared SQL (``?`` placeholders): the trail
+        modules' own queries (worklist, cases, events) run alike on every store."""
+        raise NotImplementedError
+
     @abstractmethod
     def append(self, records: Sequence[Record]) -> list[Record]:
         """Chain and insert these records in order, atomically; returns them as stored.
@@ -231,10 +237,19 @@ def judged_sql(count: int) -> str:
             f"ORDER BY at DESC, seq DESC LIMIT 1")
 
 
+def voided(decision: str) -> str:
+    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
+    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
+    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
+            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
+            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
+
+
 def decisions_sql(count: int) -> str:
-    """The decisions on ``count`` checks, oldest first (so a later one wins)."""
+    """The decisions on ``count`` checks that still count (not withdrawn, not refused by a
+    second operator: core/trail/review.py), oldest first (so a later one wins)."""
     return (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
-            f"({', '.join('?' * count)}) ORDER BY seq")
+            f"({', '.join('?' * count)}) AND NOT EXISTS ({voided('records')}) ORDER BY seq")
 
 
 # Check ids asked about in one query: within every driver's limit on parameters.

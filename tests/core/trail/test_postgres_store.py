@@ -19,10 +19,9 @@ from livedetect_gui.core.trail.history import History, HistoryError, Query, open
 from livedetect_gui.core.trail.location import parse
 from livedetect_gui.core.trail.postgres_store import (
     PostgresStore,
-    PushRefused,
-    push,
     waiting_message,
 )
+from livedetect_gui.core.trail.push import PushRefused, push
 from livedetect_gui.core.trail.reports import ReportOptions, build_report
 
 
