@@ -194,7 +194,7 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result, mine.holds)
+        record_id = self._record(result, mine.holds, force or self.options.force)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
@@ -248,8 +248,8 @@ class Batch:
                  threshold: float) -> CheckResult | None:
         """None when this check goes on itself: it is the first of ``digest`` in the run (and
         copies now wait for it). Else the outcome of the first, as this source's result. A
-        recheck never waits: the operator asked for a new call. After a held first a copy goes on
-        itself: a hold costs no call, and the copy may be one the operator forced."""
+        recheck never waits: the operator asked for a new call. After a held first a copy goes
+        on itself: a hold costs no call, and the copy may be one the operator forced."""
         while digest:
             with self._lock:
                 first = self._first.get(digest)
@@ -311,11 +311,11 @@ class Batch:
         return replace(result, source_sha256=planned.source_sha256,
                        simulated=result.simulated or self.options.simulated), prepared
 
-    def _record(self, result: CheckResult, holds: tuple[str, ...]) -> str | None:
+    def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool) -> str | None:
         """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
         holds simulated, a refusal once, a forced send with the holds it overrode."""
         if self.trail is None:
             return None
         return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
-                             forced=bool(holds) and self.options.force and result.attempts > 0)
+                             forced=bool(holds) and force and result.attempts > 0)
 

@@ -237,7 +237,8 @@ def test_a_forced_check_sends_a_held_photo_and_a_copy_decides_its_own_hold(
     make_photo(9, (1000, 300)).save(tmp_path / "panorama.jpg")
     shutil.copy(tmp_path / "panorama.jpg", tmp_path / "copy.jpg")
     options = CheckOptions(prechecks=PrecheckPolicy(faces=False, quality=False))
-    batch = Batch(make_client(sandbox), Limits(), 87, options)
+    history = History(tmp_path / "h.sqlite3")
+    batch = Batch(make_client(sandbox), Limits(), 87, options, trail=history)
     held = batch.check(Source.file(tmp_path / "panorama.jpg"))
     assert held.result.held and held.precheck is not None
     assert held.precheck.holds == ("held_aspect",)
@@ -249,3 +250,7 @@ def test_a_forced_check_sends_a_held_photo_and_a_copy_decides_its_own_hold(
     forced = batch.check(Source.file(tmp_path / "copy.jpg"), force=True)
     assert not forced.result.held and forced.result.attempts >= 1 and forced.precheck is None
     assert sandbox.stats["requests"] == 1
+    # Its record says the hold it overrode, as a batch forced as a whole would.
+    (check,) = [r for r in history.entries(kinds=["check"]) if r.id == forced.record_id]
+    assert check.override
+    history.close()
