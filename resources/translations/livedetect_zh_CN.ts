@@ -668,51 +668,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="276"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="306"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="317"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="442"/>
+        <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
+        <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="326"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="396"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="320"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="331"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="401"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="405"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="422"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="446"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="471"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="486"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="511"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="513"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1201,32 +1207,32 @@
 <context>
     <name>PhotoInput</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="32"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="44"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="33"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="45"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="49"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="61"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="63"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="72"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="79"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
@@ -1234,12 +1240,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="108"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="214"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1647,17 +1653,17 @@
 <context>
     <name>ServiceConnection</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="103"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="105"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="106"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="142"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>

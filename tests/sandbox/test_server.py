@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 
-from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.batch import Batch
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.sandbox.config import MAX_HEADER_BYTES
@@ -66,7 +66,7 @@ def test_concurrent_requests_are_served_in_parallel(tmp_path, start_sandbox,
         make_photo(i, (200, 150)).save(path)
         sources.append(Source.file(path))
     client = make_client(sandbox, concurrency=4)
-    results = run_batch(sources, client, Limits(), 87, concurrency=4)
+    results = Batch(client, Limits(), 87).run(sources, concurrency=4)
     assert all(r.code == 0 for r in results)
     # Four 300 ms requests sent together were served side by side, not one by one.
     assert sandbox.stats["max_in_flight"] >= 3

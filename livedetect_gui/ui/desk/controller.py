@@ -29,6 +29,7 @@ What windows and panels use (nothing else: pools, tasks, store and runs are the 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -58,6 +59,10 @@ from livedetect_gui.ui.desk.runs import CheckRuns
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
+
+# How long closing the desk waits for the history to close (a shared one flushes to its
+# server first).
+HISTORY_CLOSE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ class Desk(QObject):
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
         self.runs.finished.connect(self._runs_finished)
         self.runs.credentialsRejected.connect(self._credentials_rejected)
+        self.runs.held.connect(self._held)
         self.service = ServiceConnection(self.settings_saver, self.tasks, self.pools.io,
                                          os.environ if env is None else env,
                                          busy=lambda: self.runs.running, parent=self)
@@ -129,7 +135,7 @@ class Desk(QObject):
         self.decisions = Decisions(self.model, self.history, self.tasks, self.pools.io,
                                    lambda: self.reasons, parent=self)
         self.decisions.refused.connect(self.decisionRefused)
-        self.previews = Previews(self.tasks, self.pools, lambda: self.runs.limits, self)
+        self.previews = Previews(self.tasks, self.pools, lambda: self.intake.basis()[0], self)
         self.previews.ready.connect(self.previewReady)
         self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
         self.cost.ready.connect(self._cost_ready)
@@ -147,10 +153,13 @@ class Desk(QObject):
         # The result that paused the queue (the service rejected the credentials); None: not
         # paused.
         self.paused: CheckResult | None = None
+        # The connection the service refused: resuming on it would pay for another refusal.
+        self._paused_on: Connection | None = None
         self._run_when_ready: set[int] = set()
 
     def _configure_runs(self, settings: DeskSettings) -> None:
         self.runs.limits = settings.limits()
+        self.runs.prechecks = settings.prechecks
         self.runs.set_concurrency(settings.concurrency)
         self.runs.reuse_days = settings.reuse_days
         self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
@@ -197,6 +206,7 @@ class Desk(QObject):
         self.runs.session = self.service.session
         self.model.api = self.api
         self.model.retranslate()  # rows of the other generation say so now
+        self.intake.rules_changed()  # photos not yet sent, by this service's rules
         self.connectionChanged.emit()
         self._flush_run_when_ready()
         self.stateChanged.emit()
@@ -235,6 +245,7 @@ class Desk(QObject):
             for item in self.model.items():
                 if item.status is Status.HELD:
                     self.model.mark_forced(item)
+        self.intake.rules_changed()
         self.service.settings_changed(old, settings)
 
     @property
@@ -379,6 +390,12 @@ class Desk(QObject):
             self.model.mark_recheck(item, True)
         self.run(items, confirmed=True)
 
+    def _held(self, _item_id: int) -> None:
+        """The service the photo was going to would refuse it (a rule the desk learned only
+        when it connected): held, not sent."""
+        self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
+                                 "then Send anyway or remove them.", "", 1))
+
     def _plan_cost(self, items: list[QueueItem]) -> None:
         """The window shows the batch's cost line with Run and Cancel (``costReady``)."""
         self.notice.emit(self.tr("Working out what %n photo(s) will cost…", "", len(items)))
@@ -408,6 +425,7 @@ class Desk(QObject):
         """The core stopped the run: nothing new starts until the operator resumes."""
         if self.paused is None:
             self.paused = result
+            self._paused_on = self.service.current
             self._run_when_ready.clear()
             self.intake.run_scanned = False
             self.pauseChanged.emit()
@@ -415,8 +433,15 @@ class Desk(QObject):
 
     def resume(self) -> None:
         """One click after fixing the credentials: the photos the stop left unsent (and the
-        one the service rejected) are sent again."""
+        one the service rejected) are sent again. Only once the connection changed (other
+        credentials, another connection): the same ones would be refused again, each call
+        paid."""
         if self.paused is None:
+            return
+        if self.service.current == self._paused_on:
+            self.notice.emit(self.tr("Still paused: the service rejected these credentials. "
+                                     "Enter the right ones (Settings, Credentials) or choose "
+                                     "another connection, then resume."))
             return
         self.paused = None
         self.pauseChanged.emit()
@@ -498,4 +523,9 @@ class Desk(QObject):
         if self.saved is not None:
             self.saved.save_last()
         self.service.close()
-        self.history.close()
+        # A shared history flushes to its server as it closes (network): on a thread of its
+        # own, waited for a bounded time; what it could not send stays spooled for the next start.
+        closing = threading.Thread(target=self.history.close, name="history-close",
+                                   daemon=True)
+        closing.start()
+        closing.join(HISTORY_CLOSE_SECONDS)

@@ -383,6 +383,16 @@ class QueueModel(RecordTableModel):
             item.status = Status.HELD if item.held else Status.QUEUED
         self._changed(item)
 
+    def mark_held(self, item: QueueItem, precheck: Precheck) -> None:
+        """The pre-checks hold it at sending (by the rule of the service it was going to)."""
+        item.precheck, item.status = precheck, Status.HELD
+        self._changed(item)
+
+    def mark_preparing(self, item: QueueItem) -> None:
+        """Prepared and pre-checked again (the service it goes to changed)."""
+        item.status = Status.PREPARING
+        self._changed(item)
+
     def mark_forced(self, item: QueueItem) -> None:
         """The operator sends a held photo anyway."""
         item.forced = True

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
+import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import keyring
 import pytest
@@ -24,7 +27,14 @@ from livedetect_gui.ui.queue.model import FINAL, Status
 from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import canned_server, image_server
-from tests.ui.conftest import WAIT_MS, choose_generation, point_at, wait_final, wait_prepared
+from tests.ui.conftest import (
+    WAIT_MS,
+    choose_generation,
+    photos,
+    point_at,
+    wait_final,
+    wait_prepared,
+)
 from tests.ui.dialogs.test_credentials import fill
 
 
@@ -147,8 +157,9 @@ def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
     desk.intake.add_paths([str(tmp_path / "idle.jpg")])
     qtbot.waitUntil(lambda: desk.model.rowCount() == 1
                     and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
-    qtbot.wait(300)
-    assert [t for t in desk.findChildren(QTimer) if t.isActive()] == []
+    # One-shot timers (the model's coalescing) end; one repeating while idle never would.
+    qtbot.waitUntil(lambda: [t for t in desk.findChildren(QTimer) if t.isActive()] == [],
+                    timeout=5_000)
 
 
 def test_settings_file_is_private(qtbot, make_desk) -> None:
@@ -279,6 +290,76 @@ def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) ->
             desk.request_preview(item)
         assert shown.args[0] == item.id and not shown.args[1].isNull()
     assert hits == ["/face.jpg"]
+
+
+def test_photos_are_prepared_and_previewed_as_the_connected_service_takes_them(
+        qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk(max_long_side=6000, max_short_side=6000)
+    assert desk.use_sandbox("tc3")  # API 3.0 takes at most 4000 px on the long side
+    path = tmp_path / "large.jpg"
+    make_photo(3, (4800, 3000)).save(path)
+    desk.intake.add_paths([str(path)])
+    wait_prepared(qtbot, desk, 1)
+    (item,) = desk.model.items()
+    assert (item.prepared.width, item.prepared.height) == (4000, 2500)
+    with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
+        desk.request_preview(item)
+    assert (shown.args[1].width(), shown.args[1].height()) == (4000, 2500)
+
+
+def test_resume_waits_for_other_credentials(qtbot, make_desk, start_sandbox, tmp_path) -> None:
+    sandbox = start_sandbox()
+    acc = sandbox.account
+    refused = Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, "wrong-secret-key-0123456789abcdef"), sandbox.url)
+    desk = make_desk(concurrency=1)
+    assert desk.connect(refused)
+    desk.intake.add_paths(photos(tmp_path, 3))
+    wait_prepared(qtbot, desk, 3)
+    desk.run_all()
+    qtbot.waitUntil(lambda: desk.paused is not None and not desk.runs.running, timeout=WAIT_MS)
+    sent = sandbox.stats["requests"]
+    notices: list[str] = []
+    desk.notice.connect(notices.append)
+    desk.resume()  # nothing changed: the same credentials would be refused again
+    assert desk.paused is not None and not desk.runs.running
+    assert "Still paused" in notices[-1]
+    assert desk.connect(refused)  # the same connection again is no fix either
+    desk.resume()
+    assert desk.paused is not None and not desk.runs.running
+    assert sandbox.stats["requests"] == sent
+    assert desk.connect(Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), sandbox.url))  # the right key
+    desk.resume()
+    assert desk.paused is None
+    qtbot.waitUntil(lambda: not desk.runs.running and all(
+        i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
+    assert all(i.status in (Status.PASS, Status.FAIL) for i in desk.model.items())
+    assert sandbox.stats["requests"] == sent + 3
+
+
+def listening(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except OSError:  # refused, or reset while it closes
+        return False
+    return True
+
+
+def test_leaving_the_sandbox_stops_it_on_the_io_pool(qtbot, make_desk, start_sandbox) -> None:
+    desk = make_desk()
+    own = desk.service.sandbox
+    release = threading.Event()
+    desk.tasks.run(desk.pools.io, lambda: release.wait(WAIT_MS / 1000))  # the io pool busy
+    elsewhere = start_sandbox()
+    acc = elsewhere.account
+    assert desk.connect(Connection(Mode.SESSION, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), elsewhere.url))
+    # connect() returned without waiting for the sandbox's loop and thread: still up.
+    assert desk.service.sandbox is None and listening(own.url)
+    release.set()
+    qtbot.waitUntil(lambda: not listening(own.url), timeout=WAIT_MS)
 
 
 def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
