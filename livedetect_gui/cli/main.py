@@ -11,6 +11,7 @@ import os
 import sys
 
 from livedetect_gui import __version__
+from livedetect_gui.cli.console import STOP_SIGNALS, use_utf8
 from livedetect_gui.core.verdict import default_threshold
 
 # Not typing.TYPE_CHECKING: importing typing alone costs a few milliseconds of every start.
@@ -226,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_utf8()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -489,7 +491,7 @@ def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
         os.write(2, b"\nlivedetect: stopping: nothing new is sent, waiting for the calls in "
                     b"flight (Ctrl+C again to quit at once)\n")
 
-    saved = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+    saved = {signum: signal.signal(signum, handle) for signum in STOP_SIGNALS}
 
     def restore() -> None:
         for signum, previous in saved.items():
@@ -687,7 +689,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"demo credentials: appid={acc.appid} secret_id={acc.secret_id} "
               f"secret_key={acc.secret_key}", flush=True)
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, lambda *_: stop.set())
     sandbox.start()
     print(f"listening on {sandbox.url}", flush=True)

@@ -15,8 +15,10 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 from PIL import Image
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.checks.batch import Source, run_batch
 from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 from livedetect_gui.core.verdict import Verdict
@@ -24,6 +26,7 @@ from livedetect_gui.sandbox.server import Sandbox, SandboxConfig, simulated_scor
 from tests.conftest import make_photo
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX signal; Windows: test_cli_sandbox_stops_on_ctrl_break")
 def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--port", "0"],
@@ -42,6 +45,25 @@ def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
     assert "Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.skipif(not WINDOWS, reason="a Windows console event")
+def test_cli_sandbox_stops_on_ctrl_break() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,  # a group of its own to signal
+    )
+    try:
+        assert proc.stdout.readline().startswith("demo credentials: appid=")
+        assert proc.stdout.readline().startswith("listening on http://127.0.0.1:")
+        proc.send_signal(signal.CTRL_BREAK_EVENT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in proc.stderr.read()
+
+
+@pytest.mark.skipif(WINDOWS, reason="POSIX signal; Windows: test_cli_sandbox_stops_on_ctrl_break")
 def test_cli_sandbox_with_given_credentials_and_sigint() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", "1000001",
@@ -416,6 +438,7 @@ def test_header_caps_and_plausible_signature_times(sandbox) -> None:
     assert _exchange(sandbox, _signed_request(sandbox, signature=week))[1]["code"] == 0
 
 
+@pytest.mark.skipif(WINDOWS, reason="no file-descriptor limit (resource module) on Windows")
 def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> None:
     import resource
 

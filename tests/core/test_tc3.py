@@ -17,6 +17,7 @@ import pytest
 import requests
 from PIL import Image
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.errors import LOCAL_PROBLEMS, TC3_CODES, service_problem
 from livedetect_gui.core.imaging.prepare import Limits, prepare_file
 from livedetect_gui.core.result import CheckResult
@@ -81,6 +82,7 @@ def test_every_shared_vector_byte_for_byte(vector: dict) -> None:
     assert refused.value.code == "AuthFailure.SignatureFailure"
 
 
+@pytest.mark.skipif(WINDOWS, reason="time.tzset (changing the zone in-process) is POSIX only")
 def test_the_date_is_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     # 1700000000 is 22:13 UTC on 2023-11-14 but already the 15th in UTC+8.
     vector = next(v for v in VECTORS["vectors"] if v["timestamp"] == 1700000000)

@@ -149,15 +149,13 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     import os
     import stat
 
-    from PySide6.QtCore import QSettings
-
     from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
     desk.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
-        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        path = desk_settings.settings_store().fileName()
         desk.set_threshold(50)
         qtbot.waitUntil(lambda: os.path.exists(path)
                         and stat.S_IMODE(os.stat(path).st_mode) == 0o600, timeout=WAIT_MS)
@@ -172,8 +170,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     import shutil
     import stat
 
-    from PySide6.QtCore import QSettings
-
     from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
@@ -186,7 +182,7 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     save_password = desk.store.save_proxy_password
     desk.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
                                                         save_password(proxy, pw))
-    path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+    path = desk_settings.settings_store().fileName()
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
     old = os.umask(0o022)
     try:

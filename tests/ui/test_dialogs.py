@@ -110,7 +110,7 @@ def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
 
 
 def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     store.setValue("desk/concurrency", "lots")
     store.setValue("desk/threshold", "500")
     loaded = desk_settings.load(store)
@@ -122,7 +122,7 @@ def test_window_geometry_persists(qtbot, make_window) -> None:
     first = make_window()
     first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
     first.close()
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     assert not store.value("window/geometry").isEmpty()
     second = make_window()
     assert second.size().height() == 701

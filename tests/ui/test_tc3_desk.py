@@ -300,11 +300,10 @@ def test_x_tc_language_follows_the_operators_language(qtbot, window, tmp_path) -
 
 
 def test_per_backend_settings_persist_and_bad_values_fall_back(qtbot) -> None:
-    from PySide6.QtCore import QSettings
 
     from livedetect_gui.ui.desk import settings as desk_settings
 
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     try:
         desk_settings.save(DeskSettings(threshold=80, tc3_threshold=70, sandbox_api="tc3"),
                            store)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
     # -- persistence and shutdown ------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+        store = desk_settings.settings_store()
         geometry = store.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -535,7 +535,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.billing.close_needs_answer(event):
             return  # checks in flight: the operator is asked first
-        store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+        store = desk_settings.settings_store()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/state", self.saveState())
