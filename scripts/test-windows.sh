@@ -21,6 +21,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${LIVEDETECT_WIN_CACHE:-/var/cache/livedetect-win}
 STEPS=${WINDOWS_STEPS-core cli selftest ui bundle}
+NSIS_COMPRESSOR=${NSIS_COMPRESSOR:-zlib}
 t() { echo "== windows $(date +%T) $*" >&2; }
 fail() { echo "windows: FAILED: $*" >&2; exit 1; }
 mkdir -p "$W" 2>/dev/null && [ -w "$W" ] || W=${TMPDIR:-/tmp}/livedetect-win
@@ -75,6 +76,7 @@ REQS=(
   "numpy==1.26.4" "opencv-python-headless==4.10.0.84" "psycopg[binary]>=3.1,<4"
   "PySide6-Essentials==6.9.3" "PySide6-Addons==6.9.3"
   "pytest>=8" "pytest-qt>=4.4" "pytest-timeout>=2.2"
+  "scikit-image<0.25"  # the face detector's sample photos (tests/core/test_prechecks.py)
   pywin32-ctypes colorama tzdata
   "pyinstaller>=6.10" pyinstaller-hooks-contrib pefile altgraph
 )
@@ -94,8 +96,11 @@ fi
 t "set up in $(( $(date +%s) - started )) s: $(wrun "${PY[@]}" -c 'import sys; print(sys.version)')"
 
 # 4. The project: a copy of the working tree (the checkout is never written to).
-RUN=$W/run
-rm -rf "$RUN" && mkdir -p "$RUN/repo" "$WINEPREFIX/drive_c/lt"
+# One folder per run (two runs may share the cache); its logs stay, the copy goes.
+find "$W" -maxdepth 1 -name 'run.*' -mmin +720 -exec rm -rf {} + 2>/dev/null || true
+RUN=$W/run.$$
+mkdir -p "$RUN/repo" "$WINEPREFIX/drive_c/lt/$$"
+trap 'rm -rf "$RUN/repo" "$WINEPREFIX/drive_c/lt/$$"' EXIT
 (cd "$ROOT" && git ls-files -z -co --exclude-standard | xargs -0 tar -cf - 2>/dev/null) \
   | tar -xf - -C "$RUN/repo"
 cd "$RUN/repo"
@@ -112,7 +117,7 @@ run_pytest() {
   t "pytest $*"
   set +e
   "${PY[@]}" -m pytest -p no:cacheprovider -q -rfEs --timeout 180 \
-    --basetemp "C:\\lt\\$name" "$@" 2>&1 | tee "$log" \
+    --basetemp "C:\\lt\\$$\\$name" "$@" 2>&1 | tee "$log" \
     | grep -vE '^(SKIPPED \[|[.sFExX]+ *(\[ *[0-9]+%\])?$)' | tail -60
   rc=${PIPESTATUS[0]}
   set -e
@@ -130,6 +135,37 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 
+# The command line on Windows, as a desk's supervisor would use it: photos on C:, the history
+# in the (per-run) profile's default place, Chinese output through a pipe.
+cli_checks() {
+  local dir=$WINEPREFIX/drive_c/lt/$$/cli win='C:\lt\'$$'\cli' out
+  rm -rf "$dir" && mkdir -p "$dir/photos" "$dir/profile"
+  cp resources/samples/face.jpg "$dir/photos/"
+  wrun "${PY[@]}" -c "import sys; from devsupport.photos import make_photo
+for n in range(2): make_photo(n, (640, 480)).save(sys.argv[1] + f'\\p{n}.jpg', 'JPEG')" \
+    "$win\photos"
+  cli() { WIN_PD_OVERRIDE_LOCAL_APPDATA="$win\profile" WIN_PD_OVERRIDE_APPDATA="$win\profile" \
+          wrun "${PY[@]}" -m livedetect_gui.cli "$@"; }
+  t "cli: prepare"
+  cli prepare "$win\photos\face.jpg" -o "$win\prepared.jpg"
+  [ "$(head -c 2 "$dir/prepared.jpg" | od -An -tx1 | tr -d ' ')" = ffd8 ] || fail "prepare wrote no JPEG"
+  t "cli: check --sandbox, twice on the same photos"
+  out=$(cli check --sandbox --json --yes --force "$win\photos") || true
+  [ "$(grep -c '"reused": false' <<<"$out")" = 3 ] || fail "first check: $out"
+  out=$(cli check --sandbox --json --yes --force "$win\photos") || true
+  [ "$(grep -c '"reused": true' <<<"$out")" = 3 ] && ! grep -q '"reused": false' <<<"$out" \
+    || fail "second check sent again: $out"
+  [ -f "$dir/profile/livedetect-gui/history.sqlite3" ] || fail "no history in the profile"
+  out=$(cli check --sandbox --yes --force --lang zh "$win\photos" 2>&1) || true
+  grep -qP '[\x{4e00}-\x{9fff}]' <<<"$out" || fail "no Chinese in: $out"
+  t "cli: history verify, --export"
+  cli history verify || fail "history verify"
+  cli history --export "$win\history.csv"
+  [ "$(wc -l < "$dir/history.csv")" -ge 4 ] || fail "export: $(cat "$dir/history.csv")"
+  echo "windows: cli: prepare, check twice (second: 3 of 3 reused, nothing sent), Chinese" \
+       "output, history verify and export ($(($(wc -l < "$dir/history.csv") - 1)) records) passed"
+}
+
 selftest() {  # the self-test sets QT_QPA_PLATFORM=offscreen itself
   local out rc
   out=$(timeout 300 "$@" --self-test 2>&1 | cat; exit "${PIPESTATUS[0]}") && rc=0 || rc=$?
@@ -138,16 +174,80 @@ selftest() {  # the self-test sets QT_QPA_PLATFORM=offscreen itself
     || fail "self-test of $* (exit $rc)"
 }
 
+# The Windows program: PyInstaller bundle from the project's spec, its self-test, the NSIS
+# installer, then install / self-test / uninstall in a fresh prefix (a clean machine).
+bundle_checks() {
+  local start dist=$RUN/repo/dist version setup size
+  t "bundle: pyinstaller packaging/livedetect-gui.spec"
+  start=$(date +%s)
+  wrun "${PY[@]}" -m PyInstaller --noconfirm --clean --log-level WARN --workpath build/pyinstaller \
+    --distpath dist packaging/livedetect-gui.spec > "$RUN/pyinstaller.log" || true
+  [ -f dist/livedetect-gui/livedetect-gui.exe ] \
+    || { tail -30 "$RUN/pyinstaller.log"; fail "PyInstaller built no livedetect-gui.exe"; }
+  echo "windows: bundle built in $(( $(date +%s) - start )) s: $(du -sh dist/livedetect-gui | cut -f1)," \
+       "$(find dist/livedetect-gui -type f | wc -l) files"
+  t "bundle: self-test"
+  selftest wine dist/livedetect-gui/livedetect-gui.exe
+  version=$(wrun wine dist/livedetect-gui/livedetect-gui.exe --version | tr -d '\r')
+  version=${version#livedetect-gui }
+  t "installer: makensis ($NSIS_COMPRESSOR)"
+  start=$(date +%s)
+  setup=$dist/LiveDetectDesk-$version-setup.exe
+  makensis -V2 $([ "$NSIS_COMPRESSOR" = zlib ] && echo -DFAST) -DVERSION="$version" \
+    -DSRCDIR="$dist/livedetect-gui" -DICON="$RUN/repo/resources/icons/app/livedetect-gui.ico" \
+    -DOUTFILE="$setup" packaging/windows/livedetect-desk.nsi > "$RUN/makensis.log" \
+    || { tail -20 "$RUN/makensis.log"; fail "makensis"; }
+  size=$(du -h "$setup" | cut -f1)
+  echo "windows: installer $(basename "$setup") built in $(( $(date +%s) - start )) s: $size"
+
+  # A fresh Wine prefix: a machine where the desk was never installed.
+  local WINEPREFIX=$RUN/prefix-install
+  export WINEPREFIX
+  local inst="$WINEPREFIX/drive_c/Program Files/LiveDetect Desk"
+  local menu="$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/LiveDetect Desk"
+  local key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\LiveDetectDesk'
+  local exe='C:\Program Files\LiveDetect Desk\livedetect-gui.exe'
+  local data
+  t "installer: silent install"
+  wrun wine cmd /c echo prefix-ok >/dev/null
+  wrun wine "$setup" /S; wineserver -w
+  [ -f "$inst/livedetect-gui.exe" ] && [ -f "$inst/Uninstall.exe" ] || fail "not installed"
+  [ -f "$menu/LiveDetect Desk.lnk" ] && [ -f "$menu/Uninstall LiveDetect Desk.lnk" ] \
+    || fail "no Start-menu entries"
+  diff -rq "$dist/livedetect-gui" "$inst" | grep -v "Only in $inst: Uninstall.exe" \
+    && fail "installed files differ from the bundle"
+  wrun wine reg query "$key" | grep -q "DisplayVersion.*$version" || fail "no uninstall entry"
+  t "installer: the installed program's self-test"
+  selftest wine "$exe"
+  # An operator's data, as the desk would leave it: kept by a plain uninstall.
+  data=$(find "$WINEPREFIX/drive_c/users" -maxdepth 4 -type d -path '*AppData/Local' | head -1)
+  mkdir -p "$data/livedetect-gui" && echo kept > "$data/livedetect-gui/marker"
+  t "installer: silent uninstall (keeps the operator's data)"
+  wrun wine "$(dirname "$exe")\Uninstall.exe" /S; wineserver -w
+  [ ! -e "$inst" ] && [ ! -e "$menu" ] || fail "uninstall left program files or menu entries"
+  wrun wine reg query "$key" >/dev/null && fail "uninstall left its registry key"
+  [ -f "$data/livedetect-gui/marker" ] || fail "uninstall deleted the operator's data"
+  t "installer: install again, uninstall /REMOVEDATA"
+  wrun wine "$setup" /S; wineserver -w
+  wrun wine "$(dirname "$exe")\Uninstall.exe" /S /REMOVEDATA; wineserver -w
+  [ ! -e "$data/livedetect-gui" ] && [ ! -e "$inst" ] || fail "/REMOVEDATA left data or files"
+  wineserver -k || true
+  rm -rf "$WINEPREFIX"
+  echo "windows: installer $size: installed, self-tested, uninstalled (data kept; removed" \
+       "with /REMOVEDATA)"
+}
+
 for step in $STEPS; do
   case $step in
     core) run_pytest core tests/core $( [ -d tests/sandbox ] && echo tests/sandbox ) ;;
     cli)
-      scripts/windows/cli-checks.sh "$RUN" ;;
+      if [ -d tests/cli ]; then run_pytest cli tests/cli; else run_pytest cli tests/test_cli*.py; fi
+      cli_checks ;;
     selftest)
       t "desk self-test"
       selftest "${PY[@]}" -m livedetect_gui.ui.app ;;
     ui) run_pytest ui tests/ui ;;
-    bundle) scripts/windows/bundle.sh "$RUN" ;;
+    bundle) bundle_checks ;;
     *) fail "unknown step $step" ;;
   esac
 done
