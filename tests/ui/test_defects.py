@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from devsupport.windows import under_wine
 from livedetect_gui.core.checks.batch import Source
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Mode
@@ -170,6 +171,8 @@ def test_6_language_switch_rewords_the_capture_panel(qtbot, no_camera_window) ->
     assert "No camera found" in panel.no_camera.text()
 
 
+@pytest.mark.skipif(under_wine(), reason="Wine's offscreen fonts measure the window's minimum "
+                    "width at 1198 px (607 on Linux, same font and size): not Windows' own")
 def test_7_17_capture_panel_fits_and_says_no_camera(qtbot, no_camera_window) -> None:
     window = no_camera_window
     assert window.width() <= 1024

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.checks.batch import Source
 from livedetect_gui.core.service.connection import Mode
 from livedetect_gui.core.service.credentials import CredentialStore
@@ -157,8 +158,9 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     try:
         path = desk_settings.settings_store().fileName()
         desk.set_threshold(50)
-        qtbot.waitUntil(lambda: os.path.exists(path)
-                        and stat.S_IMODE(os.stat(path).st_mode) == 0o600, timeout=WAIT_MS)
+        # Windows: no mode bits; the folder's ACL (tests/core/test_paths.py).
+        qtbot.waitUntil(lambda: os.path.exists(path) and (
+            WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600), timeout=WAIT_MS)
         desk.set_threshold(87)
     finally:
         os.umask(old)
@@ -191,8 +193,9 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
             desk.set_threshold(40 + step)
         assert not os.path.exists(path)  # nothing written on the GUI thread
         qtbot.waitUntil(lambda: writes == [59] and os.path.exists(path), timeout=WAIT_MS)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        if not WINDOWS:  # Windows: the folder's ACL (tests/core/test_paths.py)
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+            assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
         assert "pw-1" not in Path(path).read_text(encoding="utf-8")
         desk.set_threshold(61)
         qtbot.waitUntil(lambda: writes == [59, 61], timeout=WAIT_MS)
