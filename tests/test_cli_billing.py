@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.service.signing_legacy import Account
 from tests.conftest import make_photo
 from tests.test_cli import SECRET, run, sandbox_env
+
+POSIX_SIGNALS = "POSIX signals; Windows: test_a_killed_batch_sends_only_what_has_no_result_again"
 
 
 @pytest.fixture
@@ -36,6 +39,7 @@ def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.skipif(WINDOWS, reason=POSIX_SIGNALS)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, slow_sandbox,
                                                                       signum) -> None:
@@ -63,6 +67,29 @@ def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, s
     assert reused.count(True) == sent
 
 
+def test_a_killed_batch_sends_only_what_has_no_result_again(tmp_path, slow_sandbox) -> None:
+    """No handler runs when a batch is ended from outside on Windows (Task Manager, a shut-down,
+    TerminateProcess) or by SIGKILL: what was recorded is reused when run again, and only the
+    rest is sent."""
+    env = sandbox_env(slow_sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 40)
+    args = ("--force", "--json", "--concurrency", "2", "--confirm-over", "100", str(folder))
+    proc = start_check(*args, env=env)
+    printed = [proc.stdout.readline() for _ in range(3)]  # the batch is under way
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert all(json.loads(line)["verdict"] in ("pass", "fail") for line in printed)
+    sent_before = slow_sandbox.stats["requests"]
+    assert sent_before < 40
+
+    rerun = run("check", *args, env=env)
+    assert rerun.returncode in (0, 1)
+    reused = [json.loads(line)["reused"] for line in rerun.stdout.splitlines()]
+    assert len(reused) == 40 and reused.count(True) >= len(printed)  # printed once recorded
+    assert slow_sandbox.stats["requests"] == sent_before + reused.count(False)
+
+
+@pytest.mark.skipif(WINDOWS, reason=POSIX_SIGNALS)
 def test_second_interrupt_exits_at_once(tmp_path, start_sandbox) -> None:
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], latency_ms=3000)
     env = sandbox_env(sandbox, tmp_path)
@@ -123,6 +150,7 @@ def test_version_imports_nothing_heavy() -> None:
     assert proc.stdout.strip().endswith("[]"), proc.stdout
 
 
+@pytest.mark.skipif(WINDOWS, reason="a pseudo-terminal (pty) is POSIX only")
 @pytest.mark.parametrize(("answer", "calls"), [("n\n", 0), ("y\n", 21)])
 def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
     import pty
