@@ -13,14 +13,14 @@
 #   LIVEDETECT_WIN_CACHE  Wine prefix, Windows Python and wheel cache, kept between runs
 #                         (default /var/cache/livedetect-win; outside the clone: the tests
 #                         never write there, only this script does)
-#   WINDOWS_STEPS         default "core cli selftest ui bundle"
+#   WINDOWS_STEPS         default "core cli selftest ui+bundle" (ui+bundle: both at once)
 #   NSIS_COMPRESSOR       zlib (default: ~1 min) or lzma (release: smaller, ~8 min)
 # It tests the working tree as it stands (tracked and new files), copied: the checkout is only
 # read. Wine 8's limits pin older numpy/OpenCV/PySide6 here than users get (see README).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${LIVEDETECT_WIN_CACHE:-/var/cache/livedetect-win}
-STEPS=${WINDOWS_STEPS-core cli selftest ui bundle}
+STEPS=${WINDOWS_STEPS-core cli selftest ui+bundle}
 NSIS_COMPRESSOR=${NSIS_COMPRESSOR:-zlib}
 t() { echo "== windows $(date +%T) $*" >&2; }
 fail() { echo "windows: FAILED: $*" >&2; exit 1; }
@@ -247,6 +247,15 @@ for step in $STEPS; do
       t "desk self-test"
       selftest "${PY[@]}" -m livedetect_gui.ui.app ;;
     ui) run_pytest ui tests/ui ;;
+    ui+bundle)  # side by side: one core each (the CI budget has no room for them in a row)
+      t "ui tests beside the bundle"
+      (run_pytest ui tests/ui > "$RUN/ui-step.log" 2>&1) & ui_pid=$!
+      bundle_rc=0
+      (bundle_checks) || bundle_rc=$?
+      ui_rc=0
+      wait "$ui_pid" || ui_rc=$?
+      grep -E '^(windows|FAILED|ERROR)' "$RUN/ui-step.log" || tail -20 "$RUN/ui-step.log"
+      [ "$bundle_rc" = 0 ] && [ "$ui_rc" = 0 ] || fail "ui+bundle (ui $ui_rc, bundle $bundle_rc)" ;;
     bundle) bundle_checks ;;
     *) fail "unknown step $step" ;;
   esac

@@ -86,7 +86,7 @@ def unredirected(code: str) -> str:
     return proc.stdout.strip()
 
 
-@pytest.mark.skipif(not WINDOWS, reason="Windows folders")
+@pytest.mark.skipif(not WINDOWS, reason="Windows only (its profile folders)")
 def test_windows_private_files() -> None:
     """Windows has no mode bits to set: the desk's files are private because they live in the
     user's own profile (%LOCALAPPDATA%, %APPDATA%), whose ACL admits the user, SYSTEM and
@@ -100,7 +100,7 @@ def test_windows_private_files() -> None:
 
 
 @pytest.mark.skipif(not WINDOWS or under_wine(),
-                    reason="needs real Windows: Wine derives ACLs from Unix mode bits")
+                    reason="real Windows only (Wine derives ACLs from Unix mode bits)")
 def test_windows_profile_folders_admit_no_one_else() -> None:
     for folder in unredirected(
             "import os; print(os.environ['LOCALAPPDATA']); print(os.environ['APPDATA'])"

@@ -46,7 +46,7 @@ def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
 
 
 @pytest.mark.skipif(not WINDOWS or under_wine(),
-                    reason="a Windows console event (Wine delivers none to a piped child)")
+                    reason="Windows only (a console event; Wine delivers none to a piped child)")
 def test_cli_sandbox_stops_on_ctrl_break() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--port", "0"],
