@@ -36,6 +36,12 @@ _FOLDER_VARIABLES = {
 }
 
 
+def data_home(folder: str | Path) -> dict[str, str]:
+    """The environment that points a child process's data folder at ``folder``, on Linux and
+    Windows alike."""
+    return {key: str(folder) for key, kind in _FOLDER_VARIABLES.items() if kind == "data"}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """History, settings and keyring of the tests never touch the developer's own."""

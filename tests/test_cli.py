@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui import __version__
 from livedetect_gui.core.trail.history import default_path
-from tests.conftest import make_photo, photo_with_verdict
+from tests.conftest import data_home, make_photo, photo_with_verdict
 
 SECRET = "the-secret-key-that-must-never-leak-0123456789"
 
@@ -22,7 +23,8 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
         timeout: float = 60) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "livedetect_gui.cli", *args], env=full_env,
-                          capture_output=True, text=True, timeout=timeout, input=stdin)
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                          input=stdin)  # the CLI writes UTF-8 on every platform
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 
@@ -39,7 +41,7 @@ def secret_sandbox(start_sandbox):
 def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:
     return {"LIVEDETECT_APPID": "1000001", "LIVEDETECT_SECRET_ID": "AKIDcli",
             "LIVEDETECT_SECRET_KEY": SECRET, "LIVEDETECT_ENDPOINT": sandbox.url,
-            "XDG_DATA_HOME": str(tmp_path / "data")}
+            **data_home(tmp_path / "data")}
 
 
 def test_version_and_help_for_every_command() -> None:
@@ -129,14 +131,14 @@ def test_builtin_sandbox_runs_the_bundled_sample(tmp_path) -> None:
     from livedetect_gui import resource
 
     proc = run("check", "--force", "--sandbox", str(resource("samples/face.jpg")), "--json",
-               env={"XDG_DATA_HOME": str(tmp_path)})
+               env=data_home(tmp_path))
     item = json.loads(proc.stdout)
     assert item["verdict"] in ("pass", "fail") and proc.returncode in (0, 1)
     assert "SIMULATED" in proc.stderr
     assert item["simulated"] is True
     # The audit trail keeps it apart from real judgements.
-    simulated = run("history", "--simulated", env={"XDG_DATA_HOME": str(tmp_path)})
-    live = run("history", "--live", env={"XDG_DATA_HOME": str(tmp_path)})
+    simulated = run("history", "--simulated", env=data_home(tmp_path))
+    live = run("history", "--live", env=data_home(tmp_path))
     assert "face.jpg [simulated]" in simulated.stdout
     assert "face.jpg" not in live.stdout
 
@@ -159,7 +161,8 @@ def test_prepare_command(tmp_path) -> None:
     finally:
         os.umask(old_umask)
     assert proc.returncode == 0 and out.exists()
-    assert out.stat().st_mode & 0o777 == 0o600  # a face photo: private whatever the umask
+    if not WINDOWS:  # Windows: the folder's ACL (tests/core/test_paths.py)
+        assert out.stat().st_mode & 0o777 == 0o600  # a face photo: private whatever the umask
     assert "JPEG 1080x720" in proc.stdout and "scaled down" in proc.stdout
     (tmp_path / "anim.gif").write_bytes(b"GIF89a")
     proc = run("prepare", str(tmp_path / "anim.gif"), "-o", str(out))
@@ -273,19 +276,21 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
 def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:
     make_photo(1).save(tmp_path / "p.jpg")
     env = {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8", "LANGUAGE": "",
-           "XDG_DATA_HOME": str(tmp_path / "data")}
+           **data_home(tmp_path / "data")}
     proc = run("check", "--force", "--sandbox", str(tmp_path / "p.jpg"), env=env)
     assert "共检测 1 张" in proc.stderr and "沙箱" in proc.stderr
     assert "未通过" in proc.stdout or "通过" in proc.stdout
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX shell pipes; Windows: "
+                    "test_a_reader_that_goes_away_ends_the_command_quietly")
 def test_closed_pipes_end_quietly(tmp_path) -> None:
     """`livedetect history | head` and `check --json | head -1`: no BrokenPipeError. The
     reader here (`true`) is gone before the command writes, so every write meets a closed
     pipe."""
     for i in range(3):
         make_photo(i).save(tmp_path / f"p{i}.jpg")
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {**os.environ, **data_home(tmp_path / "data")}
     cli = f"{sys.executable} -m livedetect_gui.cli"
     subprocess.run(["bash", "-c", f"{cli} check --force --sandbox {tmp_path} > /dev/null"], env=env,
                    timeout=120, check=False)
@@ -294,6 +299,22 @@ def test_closed_pipes_end_quietly(tmp_path) -> None:
         proc = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True,
                               timeout=120)
         assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path) -> None:
+    """The same without a shell: the reader takes one line and closes the pipe."""
+    for i in range(3):
+        make_photo(i).save(tmp_path / f"p{i}.jpg")
+    proc = subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", "--force",
+                             "--sandbox", "--json", "--concurrency", "1", str(tmp_path)],
+                            env={**os.environ, **data_home(tmp_path / "data")},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"{")
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    proc.stderr.close()
+    assert "Traceback" not in err and "BrokenPipe" not in err and "Errno" not in err, err
 
 
 def test_gui_without_qt_says_what_to_install() -> None:

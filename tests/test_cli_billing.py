@@ -36,7 +36,7 @@ def photos(folder: Path, count: int) -> Path:
 def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", *args],
                             env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
 
 @pytest.mark.skipif(WINDOWS, reason=POSIX_SIGNALS)
