@@ -40,7 +40,7 @@ def _passing(path: Path) -> None:
     from PIL import Image
 
     from livedetect_gui.core.imaging.prepare import prepare_file
-    from livedetect_gui.sandbox.server import simulated_score
+    from livedetect_gui.sandbox.scoring import simulated_score
 
     for seed in range(100, 2100):
         make_photo(seed, (1200, 900)).save(path, quality=90)
@@ -55,9 +55,9 @@ def _decide(window, out: Path, tag: str) -> None:  # noqa: ANN001
     to decide with a scanned reference, then a decided photo in the preview."""
     items = window.model.items()
     wait_until(lambda: all(i.record_id for i in items[:4]))
-    window.desk.decide(items[3].id, "accept")
-    window.desk.decide(items[0].id, "reject", "suspected_spoof", "", "APP-2026-0042")
-    window.desk.decide(items[1].id, "accept", "document_verified", "passport checked",
+    window.desk.decisions.decide(items[3].id, "accept")
+    window.desk.decisions.decide(items[0].id, "reject", "suspected_spoof", "", "APP-2026-0042")
+    window.desk.decisions.decide(items[1].id, "accept", "document_verified", "passport checked",
                        "APP-2026-0043")
     wait_until(lambda: all(items[i].decision is not None for i in (0, 1, 3)))
     window.queue_view.selectRow(2)
@@ -79,7 +79,7 @@ def api3_shots(window, out: Path, tag: str) -> None:  # noqa: ANN001
     from livedetect_gui.ui.queue.model import FINAL
 
     for api in Api:
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         wait(300)
         dialog.api.setCurrentIndex(dialog.api.findData(api.value))
         dialog.appid.setText("1250000001")
@@ -170,7 +170,7 @@ def main() -> None:
             window.grab().save(str(out / f"main-{tag}.png"))
             _decide(window, out, tag)
 
-            dialog = window.edit_credentials()
+            dialog = window.setup.edit_credentials()
             wait(300)
             dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
             dialog.custom.setText("http://127.0.0.1:9/service")

@@ -71,12 +71,24 @@ wrun wine cmd /c echo wine-ok >/dev/null
 # Wine 8 forces: numpy 1.26 (numpy 2 aborts on import), so OpenCV 4.10; PySide6 6.9.3 (6.10+
 # needs Windows' own icuuc.dll). pip download evaluates markers for Linux, so the Windows-only
 # dependencies are named: pywin32-ctypes (keyring), colorama (pytest).
-REQS=(
-  "requests>=2.31" "keyring>=24" "Pillow>=10.1" "pillow-heif>=0.16" "platformdirs>=4"
-  "numpy==1.26.4" "opencv-python-headless==4.10.0.84" "psycopg[binary]>=3.1,<4"
+# The project's own requirements (runtime, gui, postgres, test extras) read from pyproject.toml,
+# less the Linux-only test tools, with Wine 8's pins in place of the project's ranges.
+mapfile -t REQS < <(python3 - "$ROOT/pyproject.toml" <<'PYEOF'
+import re, sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+extras = project["optional-dependencies"]
+linux_only = {"secretstorage", "ruff"}
+pinned_here = {"numpy", "opencv-python-headless", "pyside6-essentials", "pyside6-addons"}
+for req in project["dependencies"] + [r for k in ("gui", "postgres", "test") for r in extras[k]]:
+    name = re.split(r"[<>=!~\[;, ]", req, maxsplit=1)[0].lower()
+    if name not in linux_only | pinned_here:
+        print(req)
+PYEOF
+)
+REQS+=(
+  "numpy==1.26.4" "opencv-python-headless==4.10.0.84"
   "PySide6-Essentials==6.9.3" "PySide6-Addons==6.9.3"
-  "pytest>=8" "pytest-qt>=4.4" "pytest-timeout>=2.2"
-  "scikit-image<0.25"  # the face detector's sample photos (tests/core/test_prechecks.py)
+  "scikit-image<0.25"  # its newer wheels want numpy 2
   pywin32-ctypes colorama tzdata
   "pyinstaller>=6.10" pyinstaller-hooks-contrib pefile altgraph
 )
@@ -241,7 +253,7 @@ for step in $STEPS; do
   case $step in
     core) run_pytest core tests/core $( [ -d tests/sandbox ] && echo tests/sandbox ) ;;
     cli)
-      if [ -d tests/cli ]; then run_pytest cli tests/cli; else run_pytest cli tests/test_cli*.py; fi
+      run_pytest cli $(ls -d tests/cli tests/test_cli*.py 2>/dev/null)
       cli_checks ;;
     selftest)
       t "desk self-test"

@@ -145,7 +145,7 @@ def self_test() -> int:
     desk = window.desk
     desk.batchFinished.connect(app.quit)
     desk.failed.connect(lambda sentence, _detail: app.quit())
-    items = desk.add_sources([Source.file(resource("samples/face.jpg"))])
+    items = desk.intake.add_sources([Source.file(resource("samples/face.jpg"))])
     # The sample is a drawing, which the pre-checks hold: sent anyway, as the operator may.
     desk.send_anyway(items)
     QTimer.singleShot(60_000, app.quit)  # never hang a build pipeline

@@ -4,147 +4,147 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="33"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="33"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="34"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="34"/>
         <source>&amp;Check</source>
         <translation>检测(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="35"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="35"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="36"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="36"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="37"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="37"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="41"/>
         <source>&amp;Open photos…</source>
         <translation>打开照片…(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="43"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="45"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="45"/>
         <source>Add image &amp;URL</source>
         <translation>添加图片 &amp;URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="47"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="47"/>
         <source>&amp;Export history…</source>
         <translation>导出历史记录…(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="49"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="49"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="51"/>
         <source>Run &amp;selected</source>
         <translation>检测所选(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="53"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="53"/>
         <source>Run &amp;all</source>
         <translation>全部检测(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="56"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="56"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="58"/>
         <source>&amp;Retry failed</source>
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="62"/>
         <source>Check a&amp;gain (billed)…</source>
         <translation>重新检测（计费）(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="64"/>
         <source>Send a&amp;nyway</source>
         <translation>仍然发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="66"/>
         <source>Crop to the &amp;face</source>
         <translation>裁剪到人脸(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="68"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="70"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="72"/>
         <source>&amp;Next photo to decide</source>
         <translation>下一张待决定的照片(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="74"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="76"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="78"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="80"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="82"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="85"/>
         <source>Change &amp;operator…</source>
         <translation>更换操作员(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="87"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="87"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="89"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="89"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/actions.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="91"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -152,57 +152,57 @@
 <context>
     <name>Backend</name>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="13"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="13"/>
         <source>API 3.0</source>
         <translation>API 3.0</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="14"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="14"/>
         <source>Legacy API</source>
         <translation>旧版 API</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="20"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="20"/>
         <source>API 3.0 (DetectLiveFaceAccurate)</source>
         <translation>API 3.0（DetectLiveFaceAccurate）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="21"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="21"/>
         <source>Legacy API (livedetectpicture)</source>
         <translation>旧版 API（livedetectpicture）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="27"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="27"/>
         <source>Beijing</source>
         <translation>北京</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="28"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="28"/>
         <source>Chengdu</source>
         <translation>成都</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="29"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="29"/>
         <source>Chongqing</source>
         <translation>重庆</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="30"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="30"/>
         <source>Guangzhou</source>
         <translation>广州</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="31"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="31"/>
         <source>Nanjing</source>
         <translation>南京</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="32"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="32"/>
         <source>Shanghai</source>
         <translation>上海</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/backends.py" line="33"/>
+        <location filename="../../livedetect_gui/ui/common/backends.py" line="33"/>
         <source>Singapore</source>
         <translation>新加坡</translation>
     </message>
@@ -210,56 +210,56 @@
 <context>
     <name>BillingControls</name>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="81"/>
         <source>Check again?</source>
         <translation>重新检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="82"/>
         <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
         <translation>
             <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="84"/>
         <source>Check again (billed)</source>
         <translation>重新检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="94"/>
         <source>Retry?</source>
         <translation>重试？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="95"/>
         <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="98"/>
         <source>Retry (billed)</source>
         <translation>重试（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="126"/>
         <source>Crop to the face needs a photo with exactly one face found.</source>
         <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="144"/>
         <source>Close while checking?</source>
         <translation>检测进行中，确定关闭？</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="145"/>
         <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
         <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/billing_controls.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="149"/>
         <source>Close anyway</source>
         <translation>仍然关闭</translation>
     </message>
@@ -267,12 +267,12 @@
 <context>
     <name>CaptureDock</name>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_dock.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/capture/dock.py" line="81"/>
         <source>Capture</source>
         <translation>拍摄</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_dock.py" line="44"/>
+        <location filename="../../livedetect_gui/ui/capture/dock.py" line="85"/>
         <source>Camera support is unavailable here (%1).</source>
         <translation>此处无法使用摄像头功能（%1）。</translation>
     </message>
@@ -280,129 +280,129 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="192"/>
         <source>Ca&amp;mera</source>
         <translation>摄像头(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="194"/>
         <source>Co&amp;untdown</source>
         <translation>倒计时(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
         <source>3 s</source>
         <translation>3 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
         <source>5 s</source>
         <translation>5 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="200"/>
         <source>Mirror preview</source>
         <translation>镜像预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="201"/>
         <source>Mirror saved photo</source>
         <translation>镜像保存的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="202"/>
         <source>Capture and check</source>
         <translation>拍摄并检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="205"/>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="206"/>
         <source>Capture a photo</source>
         <translation>拍摄照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="207"/>
         <source>Retake</source>
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="208"/>
         <source>Check anyway</source>
         <translation>仍然检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="209"/>
         <source>Live camera preview</source>
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="473"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="472"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="473"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="476"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="475"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="477"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="478"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="479"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="480"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="482"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="481"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="482"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="405"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="404"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="193"/>
         <source>Resolut&amp;ion</source>
         <translation>分辨率(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="203"/>
         <source>Capture</source>
         <translation>拍摄</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="412"/>
-        <location filename="../../livedetect_gui/ui/capture_panel.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="411"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="431"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
@@ -410,22 +410,22 @@
 <context>
     <name>CostDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="12"/>
+        <location filename="../../livedetect_gui/ui/dialogs/cost.py" line="12"/>
         <source>Run this batch?</source>
         <translation>运行这批检测？</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="13"/>
+        <location filename="../../livedetect_gui/ui/dialogs/cost.py" line="13"/>
         <source>This batch will cost:</source>
         <translation>这批检测的费用：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="21"/>
+        <location filename="../../livedetect_gui/ui/dialogs/cost.py" line="21"/>
         <source>Every call to the service is billed. Photos judged before are reused, refused ones are never sent, held ones wait for Send anyway.</source>
         <translation>每次调用服务都会计费。已判定过的照片复用原结果，被拒绝的照片不会发送，被暂缓的照片等待“仍然发送”。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/cost_dialog.py" line="26"/>
+        <location filename="../../livedetect_gui/ui/dialogs/cost.py" line="26"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
@@ -433,178 +433,178 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="71"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="62"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="71"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="84"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="90"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="107"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="118"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="119"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="120"/>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="206"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="119"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="120"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="127"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="128"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="147"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="166"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="157"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="161"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="164"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="183"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="200"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="201"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="288"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="338"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="417"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="408"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="432"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="423"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="435"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="426"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -612,7 +612,7 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decisions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="65"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
@@ -620,47 +620,47 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="92"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="93"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="94"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="95"/>
         <source>Reas&amp;on</source>
         <translation>理由(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="97"/>
         <source>Case / a&amp;pplicant reference</source>
         <translation>案件/申请人编号(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="96"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="98"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="101"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/decision_panel.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="130"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -668,76 +668,51 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="206"/>
-        <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
-        <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="209"/>
-        <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
-        <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="250"/>
-        <source>Wait for the running checks or cancel them first.</source>
-        <translation>请等待正在进行的检测完成，或先取消它们。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="368"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="264"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="407"/>
-        <source>%1 files skipped (not images)</source>
-        <translation>已跳过 %1 个文件（不是图片）</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="521"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="305"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk.py" line="530"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="314"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="319"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="607"/>
-        <source>%1 (face)</source>
-        <translation>%1（人脸）</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk.py" line="619"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="383"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="665"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="404"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="702"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="445"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="810"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="485"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk.py" line="812"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="487"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -745,42 +720,42 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="90"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="94"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="98"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="112"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="114"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="115"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="116"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="118"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="117"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -788,22 +763,22 @@
 <context>
     <name>HelpDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/help.py" line="22"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="22"/>
         <source>Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/help.py" line="24"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="24"/>
         <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
@@ -811,67 +786,67 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="75"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="103"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="103"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="161"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="199"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="199"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -879,224 +854,229 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="195"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="397"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="509"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="280"/>
+        <source>newest signed checkpoint: %1</source>
+        <translation>最新签署的检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="330"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="518"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="339"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="519"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="340"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="521"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="342"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="522"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="343"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="525"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="346"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="527"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="348"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="533"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="354"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="536"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="357"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="538"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="359"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="539"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="360"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="608"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="429"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="399"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="402"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="403"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="453"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="268"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="456"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="460"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="275"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="465"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="286"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="302"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="475"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="296"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="559"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="560"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="584"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="405"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="598"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="419"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="601"/>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="605"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="422"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="426"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1104,7 +1084,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/history_view.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="40"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1112,103 +1092,56 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="204"/>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="260"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="240"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="189"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="190"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="194"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="195"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="196"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="273"/>
-        <source>Open photos</source>
-        <translation>打开照片</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="274"/>
-        <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
-        <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="298"/>
-        <source>clipboard %1</source>
-        <translation>剪贴板 %1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="300"/>
-        <source>The clipboard holds no image.</source>
-        <translation>剪贴板中没有图片。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="309"/>
-        <source>Not an image URL: use a full address starting with http:// or https://</source>
-        <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="320"/>
-        <source>dropped image</source>
-        <translation>拖入的图片</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="435"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="366"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="498"/>
-        <source>The new history location takes effect when the desk starts again.</source>
-        <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="516"/>
-        <source>About LiveDetect Desk</source>
-        <translation>关于 LiveDetect 活体检测台</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/main_window.py" line="517"/>
-        <source>LiveDetect Desk %1
-Static-photo liveness checks for review desks.</source>
-        <translation>LiveDetect 活体检测台 %1
-面向审核台的静态照片活体检测。</translation>
     </message>
 </context>
 <context>
     <name>OperatorButton</name>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="78"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="79"/>
         <source>Operator: (not set)</source>
         <translation>操作员：（未设置）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="80"/>
         <source>Change the operator at this desk (a new shift)</source>
         <translation>更换本工作台的操作员（换班）</translation>
     </message>
@@ -1216,18 +1149,18 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>OperatorDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="29"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="29"/>
         <source>Who is at the desk?</source>
         <translation>谁在使用本工作台？</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="31"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="31"/>
         <source>Your name or operator ID is recorded with every check and decision you make at this desk. It is remembered on this computer until you change it (click it in the status bar).</source>
         <translation>您的姓名或操作员编号会随您在本工作台上的每次检测和决定一起记录。它会保存在这台电脑上，直到您更改（点击状态栏中的名字）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/operator.py" line="38"/>
-        <location filename="../../livedetect_gui/ui/operator.py" line="39"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="38"/>
+        <location filename="../../livedetect_gui/ui/dialogs/operator.py" line="39"/>
         <source>Name or operator ID</source>
         <translation>姓名或操作员编号</translation>
     </message>
@@ -1235,145 +1168,191 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>PauseBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/pause_banner.py" line="46"/>
+        <location filename="../../livedetect_gui/ui/window/pause_banner.py" line="46"/>
         <source>&amp;Credentials…</source>
         <translation>凭据(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/pause_banner.py" line="47"/>
+        <location filename="../../livedetect_gui/ui/window/pause_banner.py" line="47"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/pause_banner.py" line="48"/>
+        <location filename="../../livedetect_gui/ui/window/pause_banner.py" line="48"/>
         <source>Queue paused</source>
         <translation>队列已暂停</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/pause_banner.py" line="52"/>
+        <location filename="../../livedetect_gui/ui/window/pause_banner.py" line="52"/>
         <source>Queue paused: the service rejected the credentials.</source>
         <translation>队列已暂停：服务拒绝了凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/pause_banner.py" line="55"/>
+        <location filename="../../livedetect_gui/ui/window/pause_banner.py" line="55"/>
         <source>Nothing more is sent until you resume. Fix the appid, secret id and secret key (or the account&apos;s billing) under Credentials, then Resume: the photos not sent are sent then.</source>
         <translation>在您继续之前不会再发送任何照片。请在“凭据”中修正 appid、secret id 和 secret key（或账号的欠费状态），然后点“继续”：未发送的照片届时再发送。</translation>
     </message>
 </context>
 <context>
+    <name>PhotoInput</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="32"/>
+        <source>Open photos</source>
+        <translation>打开照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="33"/>
+        <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="49"/>
+        <source>clipboard %1</source>
+        <translation>剪贴板 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="51"/>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="60"/>
+        <source>Not an image URL: use a full address starting with http:// or https://</source>
+        <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="67"/>
+        <source>dropped image</source>
+        <translation>拖入的图片</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoIntake</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="80"/>
+        <source>%1 files skipped (not images)</source>
+        <translation>已跳过 %1 个文件（不是图片）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="182"/>
+        <source>%1 (face)</source>
+        <translation>%1（人脸）</translation>
+    </message>
+</context>
+<context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="236"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="240"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="239"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="266"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="265"/>
         <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
         <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="269"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="268"/>
         <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
         <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="276"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="275"/>
         <source>Send anyway (billed)</source>
         <translation>仍然发送（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="277"/>
         <source>Crop to the face</source>
         <translation>裁剪到人脸</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
         <source>Held</source>
         <translation>已暂缓</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="300"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="303"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="311"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="310"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="313"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="312"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="317"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="324"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="323"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="340"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="346"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="345"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="348"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="347"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="352"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="351"/>
         <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
         <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/preview.py" line="363"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="362"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1381,82 +1360,82 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="176"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="176"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="173"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="175"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="219"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="243"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="253"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="252"/>
         <source>checked before on %1 (reused, not billed)</source>
         <translation>已于 %1 检测过（复用，未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="287"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="286"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="292"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="291"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="298"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="299"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="300"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue_model.py" line="302"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="301"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>
@@ -1464,137 +1443,137 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="146"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="148"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="147"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="150"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="151"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="154"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="158"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="166"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="183"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="198"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="235"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="243"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="248"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="254"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="253"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="264"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="272"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="271"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="284"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="295"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/reports_view.py" line="299"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
@@ -1602,27 +1581,27 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SandboxBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="60"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="63"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="62"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="63"/>
         <source>&amp;Simulate:</source>
         <translation>模拟(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="66"/>
         <source>Service generation the sandbox simulates</source>
         <translation>沙箱模拟的服务版本</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/status.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="67"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
@@ -1630,258 +1609,296 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>SavedQueue</name>
     <message>
-        <location filename="../../livedetect_gui/ui/saved_queue.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="95"/>
         <source>The queue could not be saved to disk (is it full?). The desk carries on; photos added now may not come back after a restart.</source>
         <translation>队列无法保存到磁盘（磁盘是否已满？）。程序继续运行，但现在添加的照片在重启后可能无法恢复。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/saved_queue.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="131"/>
         <source>The saved queue could not be read; it was set aside and the desk starts with an empty queue.</source>
         <translation>无法读取已保存的队列；该文件已另存，程序以空队列启动。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/saved_queue.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="135"/>
         <source>The saved queue could not be read.</source>
         <translation>无法读取已保存的队列。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/saved_queue.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="157"/>
         <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
         <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
     </message>
 </context>
 <context>
+    <name>ServiceConnection</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="97"/>
+        <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
+        <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="100"/>
+        <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
+        <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="136"/>
+        <source>Wait for the running checks or cancel them first.</source>
+        <translation>请等待正在进行的检测完成，或先取消它们。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="452"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="38"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="455"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="41"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="456"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="42"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="457"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="43"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="53"/>
         <source>Use HTTPS</source>
         <translation>使用 HTTPS</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="66"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="487"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="73"/>
         <source>keep forever</source>
         <translation>永久保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="489"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="75"/>
         <source>Hold photos the service would refuse or score meaninglessly (pre-checks)</source>
         <translation>暂缓服务会拒绝或评分无意义的照片（预检）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="494"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="80"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="497"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="83"/>
         <source>never ask</source>
         <translation>从不询问</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="500"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="86"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="506"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="92"/>
         <source>not kept</source>
         <translation>不保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="511"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="97"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="515"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="101"/>
         <source>empty: this desk&apos;s own history file</source>
         <translation>留空：使用本工作台自己的历史文件</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="517"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="103"/>
         <source>A review centre&apos;s shared history, e.g. postgresql://desk@db.example:5432/audit?sslmode=require (no password here). Takes effect when the desk starts again.</source>
         <translation>审核中心的共享历史记录，例如 postgresql://desk@db.example:5432/audit?sslmode=require（此处不要写密码）。工作台重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="523"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="109"/>
         <source>unchanged (kept in the OS keyring)</source>
         <translation>不变（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="530"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="116"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="531"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="117"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="534"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="120"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="535"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="121"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="536"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="122"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="537"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="123"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="538"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="124"/>
         <source>Proxy pass&amp;word</source>
         <translation>代理密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="539"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="125"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="540"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="126"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="541"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="127"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="543"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="129"/>
         <source>Reuse a &amp;judgement for</source>
         <translation>判定结果复用期限(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="544"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="130"/>
         <source>Show the cost of batches &amp;over</source>
         <translation>批量超过此数时显示费用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="545"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="131"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="546"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="132"/>
         <source>&amp;Keep photos as sent for</source>
         <translation>保留发送的照片(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="547"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="133"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="548"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="134"/>
         <source>Shared histor&amp;y</source>
         <translation>共享历史记录(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="549"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="135"/>
         <source>Database pass&amp;word</source>
         <translation>数据库密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="585"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="171"/>
         <source>This history address cannot be used: %1</source>
         <translation>无法使用此历史记录地址：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="646"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="232"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="649"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="235"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="655"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="241"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="613"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="199"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs.py" line="614"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="200"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
+    <name>SetupDialogs</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/setup_dialogs.py" line="60"/>
+        <source>The new history location takes effect when the desk starts again.</source>
+        <translation>新的历史记录位置将在工作台重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/setup_dialogs.py" line="86"/>
+        <source>About LiveDetect Desk</source>
+        <translation>关于 LiveDetect 活体检测台</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/setup_dialogs.py" line="87"/>
+        <source>LiveDetect Desk %1
+Static-photo liveness checks for review desks.</source>
+        <translation>LiveDetect 活体检测台 %1
+面向审核台的静态照片活体检测。</translation>
+    </message>
+</context>
+<context>
     <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="81"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="83"/>
         <source>Pass threshold (%1)</source>
         <translation>通过阈值（%1）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="84"/>
         <source>A photo passes when its score is above this (%1 scale)</source>
         <translation>分数高于此值即通过（%1 的分数标度）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="93"/>
         <source>%1 (recommended)</source>
         <translation>%1（推荐）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="97"/>
         <source>Levels</source>
         <translation>档位</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="98"/>
         <source>The provider&apos;s threshold levels for %1; any other value can be typed</source>
         <translation>服务商为%1提供的阈值档位；也可输入其他任意值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="100"/>
         <source>Threshold levels</source>
         <translation>阈值档位</translation>
     </message>
@@ -1889,17 +1906,17 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="40"/>
         <source>Image URL for the service to fetch</source>
         <translation>由服务下载的图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="42"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/fields.py" line="44"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="43"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
     </message>

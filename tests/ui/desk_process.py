@@ -50,7 +50,7 @@ def main() -> int:
         return bool(items) and not desk.runs.running and all(i.status in FINAL for i in items)
 
     if step == "first":
-        desk.add_paths([config["photos"]])
+        desk.intake.add_paths([config["photos"]])
         desk.run_all()
         say(event="started")
     else:

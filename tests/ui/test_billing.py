@@ -82,7 +82,7 @@ def test_a_photo_judged_before_is_reused_and_check_again_pays(qtbot, window, san
     wait_final(qtbot, window)
     assert sandbox.stats["requests"] == 1
     window.queue_view.selectRow(0)
-    window.check_again()
+    window.billing.check_again()
     box = window.billing.recheck_box
     assert "billed" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
@@ -113,7 +113,7 @@ def test_rejected_credentials_pause_the_queue_at_concurrency_plus_one_calls(
     assert banner.isVisible() and "Credentials" in banner.label.text()
     # Nothing new starts while paused.
     before = sandbox.stats["requests"]
-    window.retry_failed()
+    window.billing.retry_failed()
     qtbot.wait(300)
     assert sandbox.stats["requests"] == before and not desk.runs.running
     # The banner's button opens the credentials dialog.
@@ -306,7 +306,7 @@ def test_closing_with_checks_in_flight_asks_first(qtbot, make_window, start_sand
 
 
 def test_settings_dialog_keeps_the_issue_12_settings(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     assert dialog.prechecks.isChecked() is False  # the test windows run without pre-checks
     assert dialog.reuse_days.value() == 30 and dialog.confirm_over.value() == 20
     dialog.prechecks.setChecked(True)

@@ -95,7 +95,7 @@ def test_capture_with_space_is_saved_unmirrored_and_queued(qtbot, station, tmp_p
     red, _, blue = saved.getpixel((20, 360))
     assert red > 200 and blue < 60  # ...the saved photo is not
     qtbot.waitUntil(lambda: item.status is Status.QUEUED, timeout=WAIT_MS)
-    assert window.desk.sandbox.stats["requests"] == 0  # plain capture does not spend a call
+    assert window.desk.service.sandbox.stats["requests"] == 0  # plain capture does not spend a call
 
 
 def test_mirror_saved_photo_when_chosen(qtbot, station) -> None:
@@ -166,7 +166,7 @@ def test_capture_and_check_shows_the_verdict(qtbot, station) -> None:
     qtbot.waitUntil(lambda: panel.badge.verdict is not None, timeout=WAIT_MS)
     assert panel.badge.isVisible()
     assert str(item.result.score) in panel.badge.text.text()
-    assert window.desk.sandbox.stats["requests"] == 1
+    assert window.desk.service.sandbox.stats["requests"] == 1
 
 
 @pytest.mark.parametrize(("image", "word"), [
@@ -183,10 +183,10 @@ def test_quality_warnings_hold_back_the_paid_call(qtbot, station, image, word) -
     assert word in panel.message.text()
     assert panel.check_anyway_button.isVisible()
     qtbot.wait(300)
-    assert window.desk.sandbox.stats["requests"] == 0 and item.status is not Status.SENDING
+    assert window.desk.service.sandbox.stats["requests"] == 0 and item.status is not Status.SENDING
     qtbot.mouseClick(panel.check_anyway_button, Qt.MouseButton.LeftButton)
     wait_final(qtbot, window)
-    assert window.desk.sandbox.stats["requests"] == 1
+    assert window.desk.service.sandbox.stats["requests"] == 1
 
 
 def test_no_camera_and_busy_camera(qtbot, station, tmp_path) -> None:

@@ -135,7 +135,7 @@ def test_the_cores_refusal_is_shown_and_the_photo_comes_back(qtbot, make_window,
     qtbot.waitUntil(lambda: window.decision_area.panel.problem.text() == expected,
                     timeout=WAIT_MS)
     assert window.current_item() is failed and failed.decision is None
-    assert not window.desk.decide(12345, "accept")  # no such item: nothing written
+    assert not window.desk.decisions.decide(12345, "accept")  # no such item: nothing written
 
 
 def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_window,
@@ -163,7 +163,7 @@ def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_w
 
     # A new shift: click the name in the status bar.
     qtbot.mouseClick(window.operator_button, Qt.MouseButton.LeftButton)
-    change = window.operator_dialog
+    change = window.setup.operator_dialog
     assert change.name.text() == "Bo Chen"
     change.name.clear()
     qtbot.keyClicks(change.name, "OP-1138")

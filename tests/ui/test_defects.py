@@ -51,21 +51,21 @@ def test_1_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:
     try:
         window.show()
         qtbot.waitUntil(lambda: window.desk.connection is not None, timeout=WAIT_MS)
-        assert window.desk.mode is Mode.SANDBOX
+        assert window.desk.service.mode is Mode.SANDBOX
         assert window.status.mode_label.text() != "Starting…"
         assert "cannot be used" in window.failure_box.text()
         window.failure_box.close()
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
                         timeout=WAIT_MS)
-        account = window.desk.sandbox.account
+        account = window.desk.service.sandbox.account
         fill(dialog, account.appid, account.secret_id, account.secret_key)
         dialog.use_for_session()  # the name is checked where it is typed
         assert dialog.isVisible() and "cannot be used" in dialog.status.text()
         dialog.profile.setCurrentText("front-desk")
         with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
             dialog.use_for_session()
-        assert window.desk.mode is Mode.SESSION
+        assert window.desk.service.mode is Mode.SESSION
         assert window.desk.settings.profile == "front desk!"  # a session name is not kept
     finally:
         window.shutdown()
@@ -85,18 +85,18 @@ def test_2_3_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, w
     window.run_all()
     qtbot.waitUntil(lambda: len(history.entries()) == 1, timeout=WAIT_MS)
     window.run_all()
-    window.retry_failed()
+    window.billing.retry_failed()
     window.queue_view.selectRow(0)
     window.run_selected()
     qtbot.wait(300)
     assert len(history.entries()) == 1 and history.entries()[0].verdict == "error"
-    assert window.desk.sandbox.stats["requests"] == 0
+    assert window.desk.service.sandbox.stats["requests"] == 0
 
 
 # 4 -------------------------------------------------------------------------------------------
 
 def test_4_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
                     timeout=WAIT_MS)
     for label in dialog.findChildren(QLabel):
@@ -126,7 +126,7 @@ def test_4_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
 # 5 -------------------------------------------------------------------------------------------
 
 def test_5_settings_refuse_an_endpoint_without_scheme(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("custom"))
     dialog.custom.setText("127.0.0.1:8765")
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -192,7 +192,7 @@ def test_8_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tm
     wait_prepared(qtbot, window, 1)
     window.run_all()
     wait_final(qtbot, window)
-    sandbox = window.desk.sandbox
+    sandbox = window.desk.service.sandbox
     calls = sandbox.stats["requests"]
     view = window.queue_view
     view.selectRow(0)
@@ -209,13 +209,13 @@ def test_8_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tm
     wait_final(qtbot, window)
     assert window.model.items()[0].result.reused_from is not None
     assert sandbox.stats["requests"] == calls
-    window.check_again()  # a new billed call: asked first
+    window.billing.check_again()  # a new billed call: asked first
     box = window.billing.recheck_box
     assert "billed" in box.text() and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
     qtbot.wait(200)
     assert sandbox.stats["requests"] == calls
-    window.check_again()
+    window.billing.check_again()
     window.billing.recheck_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: sandbox.stats["requests"] == calls + 1, timeout=WAIT_MS)
 
@@ -276,17 +276,17 @@ def test_15_url_checks_show_the_face(qtbot, window, tmp_path, start_sandbox) -> 
 # 16 ------------------------------------------------------------------------------------------
 
 def test_16_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
-    assert window._start_folder() == str(Path.home())
-    window._remember_folder(str(tmp_path))
-    assert window._start_folder() == str(tmp_path)
+    assert window.photo_input.start_folder() == str(Path.home())
+    window.photo_input.remember_folder(str(tmp_path))
+    assert window.photo_input.start_folder() == str(tmp_path)
     qtbot.waitUntil(lambda: desk_settings.load().last_folder == str(tmp_path), timeout=10_000)
     window.findChild(QSpinBox, "thresholdSpin").setValue(61)
     # Kept across restarts (written on the io pool a moment after the change).
     qtbot.waitUntil(lambda: desk_settings.load().threshold == 61, timeout=10_000)
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     assert not [s for s in dialog.findChildren(QSpinBox) if s.value() == 61]  # one place
     dialog.reject()
-    help_dialog = window.show_help()
+    help_dialog = window.setup.show_help()
     rows = {help_dialog.table.item(r, 0).text(): help_dialog.table.item(r, 1).text()
             for r in range(help_dialog.table.rowCount())}
     assert "Ctrl+Return" in rows["Run all"] and rows["Run selected"] == "Ctrl+R"
@@ -339,7 +339,7 @@ def test_no_keyring_is_worded_without_library_text(qtbot, window) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(),
                         timeout=WAIT_MS)
         assert "Error" not in dialog.status.text() and dialog.details.text()

@@ -45,11 +45,11 @@ def make_desk(qtbot, tmp_path: Path):
 
 def test_desk_checks_photos_without_a_window(qtbot, make_desk, tmp_path) -> None:
     desk = make_desk()
-    assert desk.mode is Mode.SANDBOX and desk.connection.simulated
+    assert desk.service.mode is Mode.SANDBOX and desk.connection.simulated
     good, bad = tmp_path / "good.jpg", tmp_path / "bad.jpg"
     photo_with_verdict(good, "pass")
     photo_with_verdict(bad, "fail")
-    desk.add_paths([str(good), str(bad)])
+    desk.intake.add_paths([str(good), str(bad)])
     desk.run_all()  # asked while the folder scan and preparation still run
     qtbot.waitUntil(lambda: len(desk.model.items()) == 2 and all(
         i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
@@ -65,9 +65,9 @@ def test_desk_honours_the_livedetect_environment(qtbot, make_desk, sandbox) -> N
     env = {"LIVEDETECT_APPID": acc.appid, "LIVEDETECT_SECRET_ID": acc.secret_id,
            "LIVEDETECT_SECRET_KEY": acc.secret_key, "LIVEDETECT_ENDPOINT": sandbox.url}
     desk = make_desk(env=env, force_sandbox=False)
-    assert desk.mode is Mode.ENVIRONMENT and desk.connection.endpoint == sandbox.url
-    assert desk.sandbox is None  # no simulated scores when real credentials are given
-    items = desk.add_sources([Source.file(Path(__file__).parents[2] / "resources" / "samples"
+    assert desk.service.mode is Mode.ENVIRONMENT and desk.connection.endpoint == sandbox.url
+    assert desk.service.sandbox is None  # no simulated scores when real credentials are given
+    items = desk.intake.add_sources([Source.file(Path(__file__).parents[2] / "resources" / "samples"
                                           / "face.jpg")])
     desk.run(items)
     qtbot.waitUntil(lambda: items[0].status in FINAL, timeout=WAIT_MS)
@@ -83,7 +83,7 @@ def test_incomplete_environment_is_reported_and_the_desk_runs_in_the_sandbox(
     try:
         desk.start()
         qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
-        assert desk.mode is Mode.SANDBOX
+        assert desk.service.mode is Mode.SANDBOX
         assert failures and "incomplete" in failures[0] and "secret id" in failures[0]
     finally:
         desk.shutdown()
@@ -100,7 +100,7 @@ def test_unknown_generation_in_the_environment_is_shown_and_the_desk_runs_in_the
     try:
         desk.start()
         qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
-        assert desk.mode is Mode.SANDBOX
+        assert desk.service.mode is Mode.SANDBOX
         assert failures and "'v3'" in failures[0] and "tc3" in failures[0]
     finally:
         desk.shutdown()
@@ -124,14 +124,14 @@ def test_a_failing_background_task_is_shown_never_swallowed(qtbot, make_desk) ->
 def test_threshold_is_one_setting_and_rejudges(qtbot, make_desk, tmp_path) -> None:
     desk = make_desk()
     make_photo(1).save(tmp_path / "p.jpg")
-    items = desk.add_sources([Source.file(tmp_path / "p.jpg")])
+    items = desk.intake.add_sources([Source.file(tmp_path / "p.jpg")])
     desk.run(items)
     qtbot.waitUntil(lambda: items[0].status in FINAL, timeout=WAIT_MS)
     desk.set_threshold(0)
     assert items[0].status is Status.PASS and desk.settings.threshold == 0
     desk.set_threshold(100)
     assert items[0].status is Status.FAIL and desk.settings.threshold == 100
-    assert desk.sandbox.stats["requests"] == 1
+    assert desk.service.sandbox.stats["requests"] == 1
 
 
 def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
@@ -139,7 +139,7 @@ def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
 
     desk = make_desk()
     make_photo(2).save(tmp_path / "idle.jpg")
-    desk.add_paths([str(tmp_path / "idle.jpg")])
+    desk.intake.add_paths([str(tmp_path / "idle.jpg")])
     qtbot.waitUntil(lambda: desk.model.rowCount() == 1
                     and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
     qtbot.wait(300)
@@ -153,7 +153,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
-    desk.persist = True
+    desk.settings_saver.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
         path = desk_settings.settings_store().fileName()
@@ -175,14 +175,14 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     from livedetect_gui.ui.desk import settings as desk_settings
 
     desk = make_desk()
-    desk.persist = True
+    desk.settings_saver.persist = True
     writes: list[float] = []
     original = desk_settings.write_privately
     monkeypatch.setattr(desk_settings, "write_privately",
                         lambda s: (writes.append(s.threshold), original(s))[1])
     keyring_writes: list[str] = []
-    save_password = desk.store.save_proxy_password
-    desk.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
+    save_password = desk.service.store.save_proxy_password
+    desk.service.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
                                                         save_password(proxy, pw))
     path = desk_settings.settings_store().fileName()
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
@@ -208,21 +208,21 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
 
 def test_the_proxy_password_leaves_the_keyring_with_its_proxy(qtbot, make_desk) -> None:
     desk = make_desk()
-    desk.persist = True
+    desk.settings_saver.persist = True
 
     def saved(settings_proxy: str) -> None:  # then read the keyring once nothing writes it
         desk.save_settings(replace(desk.settings, proxy=settings_proxy))
-        qtbot.waitUntil(lambda: not desk._save_timer.isActive()
+        qtbot.waitUntil(lambda: not desk.settings_saver.pending
                         and desk.pools.io.activeThreadCount() == 0, timeout=WAIT_MS)
 
     first, second = "http://u@proxy-a.invalid:3128", "http://u@proxy-b.invalid:3128"
     saved("http://u:pw-a@proxy-a.invalid:3128")
-    assert desk.store.load_proxy_password(first) == "pw-a"
+    assert desk.service.store.load_proxy_password(first) == "pw-a"
     saved("http://u:pw-b@proxy-b.invalid:3128")  # another host
-    assert desk.store.load_proxy_password(first) is None
-    assert desk.store.load_proxy_password(second) == "pw-b"
+    assert desk.service.store.load_proxy_password(first) is None
+    assert desk.service.store.load_proxy_password(second) == "pw-b"
     saved("")  # no proxy any more
-    assert desk.store.load_proxy_password(second) is None
+    assert desk.service.store.load_proxy_password(second) is None
 
 
 def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
@@ -238,7 +238,7 @@ def test_no_keyring_starts_the_sandbox_and_says_so(qtbot) -> None:
     try:
         desk.start()
         qtbot.waitUntil(lambda: desk.connection is not None, timeout=WAIT_MS)
-        assert desk.mode is Mode.SANDBOX
+        assert desk.service.mode is Mode.SANDBOX
         assert any("No usable OS keyring" in n for n in notices)
     finally:
         keyring.set_keyring(previous)
@@ -254,7 +254,7 @@ def _jpeg_bytes() -> bytes:
 def test_a_slow_url_thumbnail_leaves_the_io_pool_free(qtbot, make_desk) -> None:
     desk = make_desk()
     with image_server(_jpeg_bytes(), drip_seconds=0.5) as (url, hits):
-        desk.add_sources([Source.remote(f"{url}/slow.jpg")])
+        desk.intake.add_sources([Source.remote(f"{url}/slow.jpg")])
         qtbot.waitUntil(lambda: hits == ["/slow.jpg"], timeout=WAIT_MS)
         done: list[bool] = []
         desk.tasks.run(desk.pools.io, lambda: True, lambda f: done.append(f.result()))
@@ -264,7 +264,7 @@ def test_a_slow_url_thumbnail_leaves_the_io_pool_free(qtbot, make_desk) -> None:
 def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) -> None:
     desk = make_desk()
     with image_server(_jpeg_bytes()) as (url, hits):
-        item = desk.add_sources([Source.remote(f"{url}/face.jpg")])[0]
+        item = desk.intake.add_sources([Source.remote(f"{url}/face.jpg")])[0]
         qtbot.waitUntil(lambda: item.thumbnail is not None, timeout=WAIT_MS)
         with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
             desk.request_preview(item)

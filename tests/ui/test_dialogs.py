@@ -30,57 +30,58 @@ def use_address(dialog: CredentialsDialog, url: str) -> None:
 
 
 def test_credentials_round_trip_through_the_keyring(qtbot, window) -> None:
-    if not window.desk.store.available():
+    if not window.desk.service.store.available():
         pytest.skip("no usable keyring backend here; the README test command starts GNOME "
                     "Keyring in a private D-Bus session")
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     qtbot.waitUntil(lambda: dialog.keyring_ok, timeout=WAIT_MS)
     key_edit = dialog.findChild(QLineEdit, "secretKeyEdit")
     assert key_edit.echoMode() == QLineEdit.EchoMode.Password
     dialog.reveal.setChecked(True)
     assert key_edit.echoMode() == QLineEdit.EchoMode.Normal
     dialog.profile.setCurrentText("desk-test")
-    account = window.desk.sandbox.account
+    account = window.desk.service.sandbox.account
     fill(dialog, account.appid, account.secret_id, account.secret_key)
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     try:
-        stored = window.desk.store.load("desk-test")
+        stored = window.desk.service.store.load("desk-test")
         assert stored is not None and stored.secret_key == account.secret_key
-        assert window.desk.mode is Mode.PROFILE and window.desk.settings.profile == "desk-test"
-        assert not window.banner.isVisible() and window.desk.sandbox is None
+        assert window.desk.service.mode is Mode.PROFILE
+        assert window.desk.settings.profile == "desk-test"
+        assert not window.banner.isVisible() and window.desk.service.sandbox is None
         # A second dialog finds the profile again.
-        again = window.edit_credentials()
+        again = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: again.appid.text() == stored.appid, timeout=WAIT_MS)
         assert "desk-test" in [again.profile.itemText(i) for i in range(again.profile.count())]
         again.reject()
     finally:
-        window.desk.store.delete("desk-test")
+        window.desk.service.store.delete("desk-test")
 
 
 def test_no_keyring_offers_session_only(qtbot, window) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        dialog = window.edit_credentials()
+        dialog = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: "No usable OS keyring" in dialog.status.text(), timeout=WAIT_MS)
         assert not dialog.save_button.isEnabled()
         fill(dialog, "1", "", "")
         dialog.use_for_session()
         assert "secret id" in dialog.status.text()  # refused: says what is missing
-        account = window.desk.sandbox.account
+        account = window.desk.service.sandbox.account
         fill(dialog, account.appid, account.secret_id, SECRET)
         with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
             qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
-        assert window.desk.mode is Mode.SESSION
+        assert window.desk.service.mode is Mode.SESSION
         assert window.desk.connection.credentials.secret_key == SECRET
     finally:
         keyring.set_keyring(previous)
 
 
 def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
-    sandbox = window.desk.sandbox
-    dialog = window.edit_credentials()
+    sandbox = window.desk.service.sandbox
+    dialog = window.setup.edit_credentials()
     use_address(dialog, sandbox.url)
     assert "one billed call" in dialog.test_button.text()
     fill(dialog, sandbox.account.appid, sandbox.account.secret_id, "wrong-key")
@@ -96,7 +97,7 @@ def test_test_connection_spends_one_call_and_reports(qtbot, window) -> None:
 
 
 def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
-    dialog = window.edit_settings()
+    dialog = window.setup.edit_settings()
     dialog.concurrency.setValue(3)
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("old"))
     dialog.https.setChecked(False)
@@ -106,7 +107,7 @@ def test_settings_dialog_persists_and_applies(qtbot, window) -> None:
     qtbot.waitUntil(lambda: desk_settings.load().concurrency == 3, timeout=10_000)
     loaded = desk_settings.load()
     assert loaded.endpoint() == "http://service.image.myqcloud.com"
-    assert window.desk.mode is Mode.SANDBOX  # settings never silently leave the sandbox
+    assert window.desk.service.mode is Mode.SANDBOX  # settings never silently leave the sandbox
 
 
 def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
@@ -137,12 +138,12 @@ def test_settings_language_choice_switches_the_ui(qtbot, qapp, tmp_path) -> None
                            history_path=tmp_path / "h.sqlite3")
     qtbot.addWidget(window)
     try:
-        dialog = window.edit_settings()
+        dialog = window.setup.edit_settings()
         dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect 活体检测台")
         assert window.menus["file"].title() == "文件(&F)"
-        dialog = window.edit_settings()
+        dialog = window.setup.edit_settings()
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         dialog.accept()
         qtbot.waitUntil(lambda: window.windowTitle() == "LiveDetect Desk")

@@ -41,7 +41,7 @@ def drop(window, paths) -> None:
 def test_stable_object_names_and_sandbox_banner(window) -> None:
     for name in OBJECT_NAMES:
         assert window.findChild(object, name) is not None, name
-    assert window.desk.mode is Mode.SANDBOX
+    assert window.desk.service.mode is Mode.SANDBOX
     assert window.findChild(object, "sandboxBanner").isVisible()
     assert "simulated" in window.findChild(object, "sandboxBanner").findChild(QLabel).text()
 
@@ -103,13 +103,13 @@ def test_threshold_rejudges_without_new_calls(qtbot, window, tmp_path) -> None:
     wait_prepared(qtbot, window, 3)
     window.run_all()
     wait_final(qtbot, window)
-    calls = window.desk.sandbox.stats["requests"]
+    calls = window.desk.service.sandbox.stats["requests"]
     spin = window.findChild(QSpinBox, "thresholdSpin")
     spin.setValue(0)
     assert all(i.status is Status.PASS for i in window.model.items())
     spin.setValue(100)
     assert all(i.status is Status.FAIL for i in window.model.items())
-    assert window.desk.sandbox.stats["requests"] == calls
+    assert window.desk.service.sandbox.stats["requests"] == calls
 
 
 def test_cancel_mid_batch_loses_nothing(qtbot, window, start_sandbox, tmp_path) -> None:
@@ -181,7 +181,7 @@ def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_pat
         assert item.result.problem_key == expected[item.name]
     window.run_all()  # refused photos are never sent
     qtbot.wait(200)
-    assert window.desk.sandbox.stats["requests"] == 0
+    assert window.desk.service.sandbox.stats["requests"] == 0
 
     anim = next(i for i in window.model.items() if i.name == "anim.gif")
     window.queue_view.selectRow(window.model.row_of(anim.id))

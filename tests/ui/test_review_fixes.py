@@ -49,7 +49,7 @@ def test_retry_failed_skips_definitive_answers(qtbot, window, start_sandbox, tmp
     assert item.status is Status.ERROR and item.result.credentials_rejected
     sent = other.stats["requests"]
     assert not item.retryable and not window.actions["retry"].isEnabled()
-    window.retry_failed()
+    window.billing.retry_failed()
     assert not window.desk.runs.running and other.stats["requests"] == sent
 
 
@@ -67,7 +67,7 @@ def test_retry_of_a_maybe_billed_check_is_asked_first(qtbot, window, start_sandb
     item = window.model.items()[0]
     assert item.status is Status.ERROR and item.result.maybe_billed_twice and item.retryable
     window.desk.use_sandbox()  # the service is back
-    window.retry_failed()
+    window.billing.retry_failed()
     assert not window.desk.runs.running  # nothing sent before the operator says so
     qtbot.waitUntil(lambda: window.billing.retry_box.isVisible(), timeout=WAIT_MS)
     assert "billed" in window.billing.retry_box.text()
@@ -118,9 +118,9 @@ def test_report_export_dialog_starts_in_home_then_the_last_folder(
 def test_settings_dialog_hides_the_proxy_password(qtbot, window) -> None:
     from PySide6.QtWidgets import QLineEdit
 
-    window.desk.settings = replace(window.desk.settings,
-                                   proxy="http://desk:s3cret-pw@proxy.invalid:3128")
-    dialog = window.edit_settings()
+    window.desk.settings_saver.settings = replace(
+        window.desk.settings, proxy="http://desk:s3cret-pw@proxy.invalid:3128")
+    dialog = window.setup.edit_settings()
     try:
         assert dialog.proxy.text() == "http://desk@proxy.invalid:3128"
         assert dialog.proxy_password.echoMode() is QLineEdit.EchoMode.Password
@@ -165,10 +165,10 @@ def test_closing_the_window_hides_it_before_waiting(qtbot, window) -> None:
 
 def test_the_desk_takes_only_urls_the_core_accepts(qtbot, window) -> None:
     desk = window.desk
-    assert desk.valid_url(" https://img.example/face.jpg ")
-    assert not desk.valid_url("https://img.example/my face.jpg")  # a space: the core refuses
-    assert not desk.valid_url("https://img.example:99999/face.jpg")
-    assert desk.add_url("https://img.example/my face.jpg") is None
+    assert desk.intake.valid_url(" https://img.example/face.jpg ")
+    assert not desk.intake.valid_url("https://img.example/my face.jpg")  # a space: the core refuses
+    assert not desk.intake.valid_url("https://img.example:99999/face.jpg")
+    assert desk.intake.add_url("https://img.example/my face.jpg") is None
 
 
 def test_refused_settings_are_said_in_the_desk_language_by_the_core_key(
@@ -181,7 +181,7 @@ def test_refused_settings_are_said_in_the_desk_language_by_the_core_key(
     with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
         assert not desk.connect(desk.connection)
     assert failed.args[0] == message_text("bad_settings", "zh_CN")
-    acc = desk.sandbox.account
+    acc = desk.service.sandbox.account
     desk.save_settings(replace(desk.settings, ca_bundle=""))
     with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
         assert not desk.connect(Connection(Mode.SESSION, Credentials(

@@ -74,7 +74,7 @@ def test_settings_refuse_a_history_url_with_a_password_and_keep_it_in_the_keyrin
     from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
     from livedetect_gui.core.trail import location as history_url
-    from livedetect_gui.ui.dialogs.credentials import SettingsDialog
+    from livedetect_gui.ui.dialogs.settings import SettingsDialog
 
     dialog = SettingsDialog(DeskSettings())
     qtbot.addWidget(dialog)
@@ -96,7 +96,7 @@ def test_settings_refuse_a_history_url_with_a_password_and_keep_it_in_the_keyrin
         return  # the README's test command provides a keyring; the rest was checked above
     window = MainWindow(DeskSettings(), force_sandbox=True, env={})
     qtbot.addWidget(window)
-    window.desk.history_passwords = passwords
+    window.desk.settings_saver.history_passwords = passwords
     window.desk.remember_history_password(url, "s3cret-db")
     location = history_url.parse(url)
     qtbot.waitUntil(lambda: passwords.lookup(location) == "s3cret-db", timeout=WAIT_MS)

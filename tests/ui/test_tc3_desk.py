@@ -45,7 +45,7 @@ def endpoint_choices(dialog: CredentialsDialog) -> list[str]:
 # -- the credentials dialog, both kinds ----------------------------------------------------------
 
 def test_dialog_shows_only_the_fields_of_the_profiles_kind(qtbot, window) -> None:
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     assert dialog.kind() is Api.LEGACY
     assert visible_rows(dialog) == {"appid": True, "bucket": True, "region": False,
                                     "secret id": True, "endpoint": True}
@@ -71,8 +71,8 @@ def test_dialog_shows_only_the_fields_of_the_profiles_kind(qtbot, window) -> Non
 
 
 def test_session_profiles_keep_their_kind(qtbot, window) -> None:
-    account = window.desk.sandbox.account
-    dialog = window.edit_credentials()
+    account = window.desk.service.sandbox.account
+    dialog = window.setup.edit_credentials()
     choose_kind(dialog, Api.TC3)
     dialog.region.setCurrentIndex(dialog.region.findData("ap-singapore"))
     dialog.endpoint.setCurrentIndex(dialog.endpoint.findData("intl"))
@@ -88,10 +88,10 @@ def test_session_profiles_keep_their_kind(qtbot, window) -> None:
 
 
 def test_saved_profiles_keep_their_kind(qtbot, window) -> None:
-    if not window.desk.store.available():
+    if not window.desk.service.store.available():
         pytest.skip("no usable keyring backend here")
-    account, url = window.desk.sandbox.account, window.desk.sandbox.url
-    dialog = window.edit_credentials()
+    account, url = window.desk.service.sandbox.account, window.desk.service.sandbox.url
+    dialog = window.setup.edit_credentials()
     qtbot.waitUntil(lambda: dialog.keyring_ok, timeout=WAIT_MS)
     dialog.profile.setCurrentText("tc3-desk")
     choose_kind(dialog, Api.TC3)
@@ -101,19 +101,19 @@ def test_saved_profiles_keep_their_kind(qtbot, window) -> None:
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     try:
-        stored = window.desk.store.load("tc3-desk")
+        stored = window.desk.service.store.load("tc3-desk")
         assert stored is not None and stored.api is Api.TC3 and stored.appid == ""
         assert stored.region == "ap-shanghai" and stored.endpoint == url
-        assert window.desk.mode is Mode.PROFILE and window.desk.api == "tc3"
+        assert window.desk.service.mode is Mode.PROFILE and window.desk.api == "tc3"
         # A second dialog shows the profile as what it is.
-        again = window.edit_credentials()
+        again = window.setup.edit_credentials()
         qtbot.waitUntil(lambda: again.secret_id.text() == account.secret_id, timeout=WAIT_MS)
         assert again.kind() is Api.TC3 and again.region.currentData() == "ap-shanghai"
         assert again.endpoint.currentData() == "custom" and not visible_rows(again)["appid"]
         assert again.credentials() == stored
         again.reject()
     finally:
-        window.desk.store.delete("tc3-desk")
+        window.desk.service.store.delete("tc3-desk")
 
 
 @pytest.mark.parametrize("api", [Api.LEGACY, Api.TC3])
@@ -121,7 +121,7 @@ def test_test_connection_spends_exactly_one_call_on_that_backend(qtbot, window,
                                                                 start_sandbox, api) -> None:
     # Every answer a 5xx: the client would retry it in a check, a test must not.
     sandbox = start_sandbox(fail_rate=1.0)
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     choose_kind(dialog, api)
     use_address(dialog, sandbox.url)
     fill(dialog, sandbox.account.appid, sandbox.account.secret_id, sandbox.account.secret_key)
@@ -134,7 +134,7 @@ def test_test_connection_spends_exactly_one_call_on_that_backend(qtbot, window,
 
 
 def test_test_connection_on_api3_reports_code_and_request_id(qtbot, window, sandbox) -> None:
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     choose_kind(dialog, Api.TC3)
     use_address(dialog, sandbox.url)
     fill(dialog, "", sandbox.account.secret_id, "wrong-key")
@@ -154,7 +154,7 @@ def test_test_connection_on_api3_reports_code_and_request_id(qtbot, window, sand
 
 def test_bad_settings_are_said_not_raised(qtbot, window, tmp_path) -> None:
     missing = str(tmp_path / "no-such-ca.pem")
-    dialog = window.edit_credentials()
+    dialog = window.setup.edit_credentials()
     dialog.settings = DeskSettings(ca_bundle=missing)
     choose_kind(dialog, Api.TC3)
     fill(dialog, "", "AKIDexample", "key")
@@ -164,13 +164,13 @@ def test_bad_settings_are_said_not_raised(qtbot, window, tmp_path) -> None:
     dialog.reject()
     # The desk's own connection: the same words, in the failure box, the old client kept.
     window.desk.save_settings(replace(window.desk.settings, ca_bundle=missing))
-    account = window.desk.sandbox.account
+    account = window.desk.service.sandbox.account
     with qtbot.waitSignal(window.desk.failed, timeout=WAIT_MS) as failed:
         ok = window.desk.use_credentials(Credentials(
             "", account.secret_id, account.secret_key, api=Api.TC3, region="ap-guangzhou"),
             "x", saved=False)
     assert not ok and "cannot be used" in failed.args[0] and missing in failed.args[1]
-    assert window.desk.mode is Mode.SANDBOX and window.desk.ready
+    assert window.desk.service.mode is Mode.SANDBOX and window.desk.ready
 
 
 # -- the sandbox's generation switch -------------------------------------------------------------
@@ -180,8 +180,8 @@ def test_sandbox_banner_switches_to_api3_and_checks_over_loopback(qtbot, window,
     assert window.banner.isVisible() and window.desk.api == "legacy"
     assert window.threshold_spin.value() == 87 and window.threshold.presets.isHidden()
     choose_generation(window, "tc3")
-    sandbox = window.desk.sandbox
-    assert window.desk.mode is Mode.SANDBOX and window.desk.api == "tc3"
+    sandbox = window.desk.service.sandbox
+    assert window.desk.service.mode is Mode.SANDBOX and window.desk.api == "tc3"
     assert window.desk.connection.credentials.region == "ap-guangzhou"
     assert window.desk.settings.sandbox_api == "tc3" and window.banner.isVisible()
     assert "API 3.0" in window.status.mode_label.text()

@@ -25,7 +25,7 @@ def tool(name: str) -> str:
 def test_ts_is_complete_for_the_current_code(tmp_path) -> None:
     ts = tmp_path / "check.ts"
     shutil.copy(resource("translations/livedetect_zh_CN.ts"), ts)
-    sources = sorted(str(p) for p in (ROOT / "livedetect_gui" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "livedetect_gui" / "ui").rglob("*.py"))
     subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", *sources, "-ts", str(ts)],
                    check=True, capture_output=True, timeout=120)
     unfinished = [m.find("source").text for m in ET.parse(ts).iter("message")
@@ -50,6 +50,6 @@ def test_every_single_line_tr_literal_is_in_the_ts() -> None:
              ET.parse(resource("translations/livedetect_zh_CN.ts")).iter("message")}
     pattern = re.compile(r"""\btr\(\s*(?P<q>['"])(?P<text>[^'"\\]+)(?P=q)\s*[,)]""")
     missing = sorted({m.group("text")
-                      for p in (ROOT / "livedetect_gui" / "ui").glob("*.py")
+                      for p in (ROOT / "livedetect_gui" / "ui").rglob("*.py")
                       for m in pattern.finditer(p.read_text(encoding="utf-8"))} - known)
     assert missing == []

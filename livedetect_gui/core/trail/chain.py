@@ -36,6 +36,8 @@ class Kind(StrEnum):
     DECISION = "decision"
     # Retention removed every record below ``cut_seq``: the chain legitimately starts later.
     CUT = "cut"
+    # A supervisor's signed statement of the chain's head (``checkpoints.py``).
+    CHECKPOINT = "checkpoint"
 
 
 class Decision(StrEnum):

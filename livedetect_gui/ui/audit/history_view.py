@@ -7,21 +7,20 @@ from __future__ import annotations
 import threading
 import time as clock
 from concurrent.futures import Future
-from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QDate,
+    QDateTime,
+    QLocale,
     QModelIndex,
-    QObject,
     Qt,
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -44,209 +43,22 @@ from livedetect_gui.core.trail.chain import (
     ChainState,
     Record,
     decision_summary,
-    decision_word,
-    reason_label,
 )
-from livedetect_gui.core.trail.history import ExportCancelled, History
+from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
+from livedetect_gui.core.trail.history import ExportCancelled
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
-from livedetect_gui.core.trail.store import HistoryError, Query
+from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
-from livedetect_gui.ui.common.tables import RecordTableModel
+from livedetect_gui.ui.audit.history_model import (
+    HistoryModel,
+    current_lang,
+    describe,
+    opened,
+)
+from livedetect_gui.ui.audit.reports_view import ReportsPanel
 from livedetect_gui.ui.common.tasks import TaskRunner
-from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
-
-_VERDICTS = frozenset(v.value for v in Verdict)
-PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL
-
-
-def current_lang() -> str:
-    """The language the Qt layer speaks now: the installed catalogue names itself ("zh")."""
-    return "zh" if QCoreApplication.translate("Language", "en") == "zh" else "en"
-
-
-class HistoryModel(RecordTableModel):
-    """Rows arrive a page at a time as the view scrolls (``canFetchMore``/``fetchMore``);
-    each page is one SQL query on a worker, never on the GUI thread."""
-
-    COLUMNS = ("time", "source", "score", "threshold", "verdict", "decision", "mode",
-               "operator", "backend", "message")
-    SORT_KEYS = {"time": "at", "source": "source", "score": "score", "threshold": "threshold",
-                 "verdict": "verdict", "mode": "simulated", "operator": "operator",
-                 "backend": "api"}
-    loaded = Signal()
-    failed = Signal(str)
-
-    def __init__(self, history: SharedHistory, tasks: TaskRunner, pool: QThreadPool,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.history = history
-        self.tasks = tasks
-        # The desk's trail pool: pages, the chain walk and an export side by side. Results
-        # of a superseded query are dropped by generation.
-        self.pool = pool
-        self.query = Query()
-        self.rows: list[Record] = []
-        self.decisions: dict[str, Record] = {}
-        self.total = 0
-        self.lang = "en"
-        self._generation = 0
-        self._fetching = False
-
-    def records(self) -> list[Record]:
-        return self.rows
-
-    def headers(self) -> tuple[str, ...]:
-        return (self.tr("Time"), self.tr("Source"), self.tr("Score"), self.tr("Threshold"),
-                self.tr("Verdict"), self.tr("Decision"), self.tr("Mode"), self.tr("Operator"),
-                self.tr("Backend"), self.tr("Code / message"))
-
-    # -- loading ---------------------------------------------------------------------------
-
-    def set_query(self, query: Query) -> None:
-        """Start over with this query: count and the first page, on the worker."""
-        self._generation += 1
-        generation, history = self._generation, self.history
-        self._fetching = True
-
-        def first() -> tuple[int, list[Record], dict[str, Record]]:
-            stored = _opened(history)
-            rows = stored.page(query, 0, PAGE)
-            return stored.count(query), rows, _decisions(stored, rows)
-
-        def done(future: Future) -> None:
-            if generation != self._generation:
-                return  # a newer query is on its way
-            self._fetching = False
-            try:
-                total, rows, decisions = future.result()
-            except Exception as exc:
-                self.beginResetModel()
-                self.rows, self.total, self.decisions = [], 0, {}
-                self.endResetModel()
-                self.failed.emit(_describe(exc, self.lang))
-                return
-            self.beginResetModel()
-            self.query, self.total, self.rows, self.decisions = query, total, rows, decisions
-            self.endResetModel()
-            self.loaded.emit()
-
-        self.query = query
-        self.tasks.run(self.pool, first, done)
-
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and not self._fetching and len(self.rows) < self.total
-
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation, history, query, offset = (self._generation, self.history, self.query,
-                                              len(self.rows))
-
-        def more() -> tuple[list[Record], dict[str, Record]]:
-            stored = _opened(history)
-            rows = stored.page(query, offset, PAGE)
-            return rows, _decisions(stored, rows)
-
-        def done(future: Future) -> None:
-            if generation != self._generation:
-                return
-            self._fetching = False
-            try:
-                rows, decisions = future.result()
-            except Exception as exc:
-                self.failed.emit(_describe(exc, self.lang))
-                return
-            if not rows:
-                self.total = len(self.rows)  # records went (retention) since the count
-                return
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
-            self.rows.extend(rows)
-            self.decisions.update(decisions)
-            self.endInsertRows()
-            self.loaded.emit()
-
-        self.tasks.run(self.pool, more, done)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = self.SORT_KEYS.get(self.COLUMNS[column])
-        if key is None:
-            return
-        self.set_query(replace(self.query, sort=key,
-                               descending=order == Qt.SortOrder.DescendingOrder))
-
-    # -- display -----------------------------------------------------------------------------
-
-    def record(self, row: int) -> Record | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def decision_text(self, record: Record) -> str:
-        if record.kind == "cut":
-            return self.tr("Retention cut")
-        decision = record if record.kind == "decision" else self.decisions.get(record.id)
-        if decision is None or not decision.decision:
-            return ""
-        text = decision_word(decision.decision, self.lang)
-        return "⚠ " + text if decision.override else text
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        record = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text_of(record, column)
-        if column == "verdict" and record.kind == "check" and record.verdict in _VERDICTS:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return verdict_icon(Verdict(record.verdict))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(verdict_color(Verdict(record.verdict)))
-        if column == "mode" and record.simulated and role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#8a5a00")
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message", "backend"):
-            return self.text_of(record, column) if column != "backend" else record.endpoint
-        return None
-
-    def text_of(self, record: Record, column: str) -> str:
-        if column == "time":
-            return datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
-        if column == "score":
-            return "" if record.score is None else f"{record.score:g}"
-        if column == "threshold":
-            return "" if record.threshold is None else f"{record.threshold:g}"
-        if column == "verdict":
-            return (verdict_word(Verdict(record.verdict), self.lang)
-                    if record.verdict in _VERDICTS else record.verdict)
-        if column == "decision":
-            return self.decision_text(record)
-        if column == "mode":
-            return self.tr("Simulated") if record.simulated else self.tr("Live")
-        if column == "operator":
-            return record.operator or f"({record.os_user})"
-        if column == "backend":
-            return record.api
-        if column == "message":
-            if record.kind == "decision":
-                return " · ".join(p for p in (reason_label(record.reason, self.lang),
-                                              record.note, record.reference) if p)
-            return record.message(self.lang)
-        return str(getattr(record, column))
-
-
-def _opened(history: SharedHistory) -> History:
-    stored = history.get()
-    if stored is None:
-        raise RuntimeError(history.error or "history unavailable")
-    return stored
-
-
-def _decisions(history: History, rows: list[Record]) -> dict[str, Record]:
-    return history.latest_decisions([r.id for r in rows if r.kind == "check"])
-
-
-def _describe(exc: BaseException, lang: str) -> str:
-    return exc.message(lang) if isinstance(exc, HistoryError) else str(exc)
+from livedetect_gui.ui.common.theme import verdict_color
 
 
 class HistoryPanel(QWidget):
@@ -265,6 +77,7 @@ class HistoryPanel(QWidget):
         self.photos = photos  # photos kept as sent, when the desk keeps them
         self._photo_generation = 0
         self.chain: ChainState | None = None
+        self.checkpoint: Checkpoint | None = None
         self.chain_error = ""
         self._verified_at = 0.0
         self._export_cancel: threading.Event | None = None
@@ -364,10 +177,6 @@ class HistoryPanel(QWidget):
         inner.addWidget(split, 1)
         inner.addLayout(bottom)
         # The audit area: the records, and the supervisor's reports over them.
-        from livedetect_gui.ui.audit.reports_view import (
-            ReportsPanel,  # it builds on this module's helpers
-        )
-
         self.reports = ReportsPanel(history, tasks, self.pool)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("auditTabs")
@@ -438,14 +247,19 @@ class HistoryPanel(QWidget):
     def verify(self) -> None:
         self._verified_at = clock.monotonic()
         history = self.history
-        self.tasks.run(self.pool, lambda: _opened(history).verify(), self._verified)
+
+        def walk() -> tuple[ChainState, Checkpoint | None]:
+            trail = opened(history)
+            return trail.verify(), newest_checkpoint(trail)
+
+        self.tasks.run(self.pool, walk, self._verified)
 
     def _verified(self, future: Future) -> None:
         try:
-            self.chain, self.chain_error = future.result(), ""
+            (self.chain, self.checkpoint), self.chain_error = future.result(), ""
         except Exception as exc:
             self.chain = ChainState(0, False, problem="unreadable")
-            self.chain_error = _describe(exc, self.model.lang)
+            self.chain_error = describe(exc, self.model.lang)
         self._show_chain()
 
     def _show_chain(self) -> None:
@@ -458,8 +272,14 @@ class HistoryPanel(QWidget):
                                      .replace("%1", self.chain_error))
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
         elif chain.intact:
-            self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
-                                     .replace("%1", f"{chain.count:,}"))
+            text = (self.tr("✔ Audit trail verified: %1 records, chain intact")
+                    .replace("%1", f"{chain.count:,}"))
+            if self.checkpoint is not None:
+                # Only `history verify --trusted-key` says whether it proves anything.
+                signed = QDateTime.fromSecsSinceEpoch(int(self.checkpoint.at))
+                text += " · " + self.tr("newest signed checkpoint: %1").replace(
+                    "%1", QLocale().toString(signed, QLocale.FormatType.ShortFormat))
+            self.chain_label.setText(text)
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
         else:
             self.chain_label.setText(
@@ -572,7 +392,7 @@ class HistoryPanel(QWidget):
         self.export_button.setEnabled(False)
 
         def write(report: Any) -> int:
-            return _opened(history).export_file(path, query, lang, progress=report,
+            return opened(history).export_file(path, query, lang, progress=report,
                                                 cancelled=cancel.is_set)
 
         self.tasks.run(self.pool, write, lambda f: self._exported(path, f),
@@ -604,7 +424,7 @@ class HistoryPanel(QWidget):
             return
         except Exception as exc:
             self.status.setText(self.tr("Export failed: %1").replace(
-                "%1", _describe(exc, self.model.lang)))
+                "%1", describe(exc, self.model.lang)))
             return
         self.status.setText(self.tr("Exported %1 records to %2").replace("%1", f"{count:,}")
                             .replace("%2", path))

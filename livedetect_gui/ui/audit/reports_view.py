@@ -41,7 +41,7 @@ from livedetect_gui.core.trail.reports import (
 )
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict
-from livedetect_gui.ui.audit.history_view import _describe, _opened, current_lang
+from livedetect_gui.ui.audit.history_model import current_lang, describe, opened
 from livedetect_gui.ui.audit.report_charts import CHARTS, ChartWidget
 from livedetect_gui.ui.common.tasks import TaskRunner
 from livedetect_gui.ui.common.theme import verdict_color
@@ -184,7 +184,7 @@ class ReportsPanel(QWidget):
         self.build_button.setEnabled(False)
 
         def work() -> tuple[Report, list[str]]:
-            stored = _opened(history)
+            stored = opened(history)
             names = stored.store.operators(Query(since=options.since, until=options.until))
             return build_report(stored, options), names
 
@@ -196,7 +196,7 @@ class ReportsPanel(QWidget):
                 report, names = future.result()
             except Exception as exc:
                 self.status.setText(self.tr("The report could not be built: %1").replace(
-                    "%1", _describe(exc, self.lang)))
+                    "%1", describe(exc, self.lang)))
                 return
             self.report = report
             self._operators(names)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from livedetect_gui.ui.common.tasks import TaskRunner
+from livedetect_gui.ui.desk.controller import Desk
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,45 @@ class CaptureDock(QDockWidget):
             self._label.setWordWrap(True)
             self.setWidget(self._label)
         self.hide()  # the camera starts only when the operator opens the panel
+
+    def follow(self, desk: Desk) -> None:
+        """The panel talks to the desk, not to the window: captures go into its queue (checked
+        at once when asked), a retake withdraws the last one, and the panel follows the
+        capture it tracks."""
+        panel = self.panel
+        if panel is None:
+            return
+        panel.photoCaptured.connect(lambda path, label, now: panel.track(
+            desk.intake.add_capture(path, label, now), now))
+        panel.retakeRequested.connect(desk.withdraw)
+        panel.checkRequested.connect(
+            lambda item_id: desk.run([i for i in [desk.model.item(item_id)] if i]))
+
+        def changed(ids: set[int]) -> None:
+            if panel.tracked in ids:
+                panel.update_tracked(desk.model.item(panel.tracked))
+
+        desk.model.itemsChanged.connect(changed)
+
+    def dock_into(self, window: QMainWindow, action: QAction) -> None:
+        """On the window's right; its checkable menu action follows it. The first time it
+        shows it takes a third of the window at most: the queue stays usable at 1024 px."""
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
+        action.setCheckable(True)
+        sized = False
+
+        def shown(visible: bool) -> None:
+            nonlocal sized
+            action.setChecked(visible)
+            if visible and not sized:
+                sized = True
+                window.resizeDocks([self], [max(280, min(420, window.width() // 3))],
+                                   Qt.Orientation.Horizontal)
+
+        self.visibilityChanged.connect(shown)
+
+    def toggle_capture(self) -> None:
+        self.setVisible(not self.isVisible())
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Capture"))

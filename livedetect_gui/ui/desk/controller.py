@@ -1,85 +1,62 @@
-"""The desk controller: a QObject with no widgets that owns the work of the desk.
+"""The desk controller: a QObject with no widgets that coordinates the work of the desk.
 
-It owns the connection (sandbox, keyring profile, LIVEDETECT_* environment or session
-credentials, picked by the core's connection policy), the intake pipeline (folders scanned,
-photos prepared, thumbnails), running, cancelling, retrying and removing checks, running what
-was asked for as soon as it is ready, the threshold, and every background task on a small set
-of named pools. Windows and panels are views over its model and talk to it through signals
-and these methods; it can be driven with no window at all (tests do).
+It wires its collaborators, each a QObject that speaks through signals: ``ServiceConnection``
+(connection.py: which connection, its client, the sandbox), ``PhotoIntake`` (intake.py: photos
+into the queue, prepared and pre-checked), ``Decisions`` (decisions.py: the operator's
+decisions into the trail), ``SettingsSaver`` (settings_saver.py), ``BatchCost``, ``Previews``,
+``SavedQueue`` and ``CheckRuns``. It owns what lies between them: running what was asked for as
+soon as it is ready (never paying for a call that cannot help, by the core's rules), the pause
+on rejected credentials, cancel, remove, progress, threshold, operator, language, shutdown.
 
-Issue 12 (never pay for a call that cannot help), by the core's rules: an earlier judgement of
-the same photo is reused; the pre-checks hold a photo at intake (on the preparation pool) until
-the operator sends it anyway; a rejection of the credentials pauses the queue; one pacer per
-account paces every worker; a batch over the configured size shows its cost first; the queue
-is kept on disk (``SavedQueue``).
+What windows and panels use (nothing else: pools, tasks, store and runs are the desk's own):
+
+- signals: ``connectionChanged``, ``notice``, ``failed``, ``stateChanged``, ``sharedWaiting``,
+  ``batchFinished``, ``previewReady``, ``pauseChanged``, ``costReady``, ``decisionRefused``,
+  ``operatorChanged``;
+- state: ``model`` (the queue's Qt model), ``settings``, ``connection``, ``api``,
+  ``threshold``, ``operator``, ``reasons``, ``paused``, ``running``, ``cancellable``,
+  ``progress()``, ``retryable()``, ``retryable_count()``;
+- ``start``, ``use_sandbox``, ``use_credentials``, ``save_settings``, ``apply_settings``,
+  ``remember_history_password``, ``set_threshold``, ``set_operator``, ``set_language``;
+- ``run``, ``run_all``, ``send_anyway``, ``check_again``, ``confirm_cost``, ``resume``,
+  ``cancel``, ``remove``, ``withdraw``, ``clear_finished``, ``request_preview``, ``shutdown``;
+- ``intake`` (``add_paths``, ``add_sources``, ``add_mime``, ``add_url``, ``add_capture``,
+  ``crop_to_face``) and ``decisions`` (``decide``, ``next_undecided``);
+- lent to views for their own background work: ``io_work``, ``trail_access()``,
+  ``keyring_access()``.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.batch import (
-    CheckOptions,
-    Cost,
-    Source,
-    collect,
-    estimate,
-    plan_batch,
-    refused,
-)
-from livedetect_gui.core.checks.intake import (
-    THUMB_SIZE,
-    Intake,
-    analyse,
-    fetch_url_image,
-    url_thumbnail,
-)
-from livedetect_gui.core.checks.recording import internal_error, should_record
-from livedetect_gui.core.checks.reuse import Reuse
-from livedetect_gui.core.imaging.face_crop import crop_source
-from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
-from livedetect_gui.core.imaging.prepare import Limits
-from livedetect_gui.core.messages import text as message_text
+from livedetect_gui.core.checks.recording import should_record
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.service import connection as policy
-from livedetect_gui.core.service.client import (
-    BadEndpoint,
-    BadSetting,
-    LiveDetectClient,
-    validate_image_url,
-)
-from livedetect_gui.core.service.connection import Connection, ConnectionProblem, Mode
-from livedetect_gui.core.service.credentials import Credentials, CredentialStore, split_proxy
-from livedetect_gui.core.service.pacing import pacer_for
-from livedetect_gui.core.trail import location as history_url
-from livedetect_gui.core.trail.chain import DecisionError, Reason, Record
+from livedetect_gui.core.service.connection import Connection
+from livedetect_gui.core.service.credentials import Credentials, CredentialStore
+from livedetect_gui.core.trail.chain import Reason
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
-from livedetect_gui.core.trail.store import HistoryError
-from livedetect_gui.sandbox.server import Sandbox, SandboxConfig
-from livedetect_gui.ui.common.qimages import (
-    bytes_preview,
-    image_to_png,
-    prepared_preview,
-    to_qimage,
-)
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
-from livedetect_gui.ui.desk import settings as desk_settings
+from livedetect_gui.ui.desk.access import Background, KeyringAccess, TrailAccess
+from livedetect_gui.ui.desk.batch_cost import BatchCost, CostBasis
+from livedetect_gui.ui.desk.connection import ServiceConnection
+from livedetect_gui.ui.desk.decisions import Decisions
+from livedetect_gui.ui.desk.intake import PhotoIntake
+from livedetect_gui.ui.desk.previews import Previews
 from livedetect_gui.ui.desk.queue_saver import SavedQueue
 from livedetect_gui.ui.desk.runs import CheckRuns
 from livedetect_gui.ui.desk.settings import DeskSettings
+from livedetect_gui.ui.desk.settings_saver import SettingsSaver
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,10 +69,6 @@ class Progress:
     done: int
     total: int
     eta_seconds: float | None
-
-
-# Settings are written this long after the last change (spin steps coalesce).
-SAVE_DELAY_MS = 400
 
 
 class Desk(QObject):
@@ -111,7 +84,7 @@ class Desk(QObject):
     batchFinished = Signal()
     # The full preview of an item (as it will be sent, or the fetched URL image).
     previewReady = Signal(int, QImage)
-    # Issue 12: the queue paused (the service rejected the credentials) or resumed.
+    # The queue paused (the service rejected the credentials) or resumed.
     pauseChanged = Signal()
     # A batch over the configured size: its cost line, for the operator to run or cancel
     # (answer with ``confirm_cost``).
@@ -125,230 +98,143 @@ class Desk(QObject):
                  env: Mapping[str, str] | None = None, persist: bool = True,
                  queue_path: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self.store = store or CredentialStore()
-        self.lang = lang
-        self.env = os.environ if env is None else env
-        self.persist = persist  # settings written back to QSettings (not in throwaway runs)
         self.tasks = TaskRunner(self)
         self.tasks.failed.connect(self._task_failed)
         self.pools = Pools(self)
         self.model = QueueModel(self)
-        self.model.lang = lang
         self.model.countsChanged.connect(self.stateChanged)
+        self.settings_saver = SettingsSaver(settings, store or CredentialStore(), self.tasks,
+                                            self.pools.io, persist=persist, parent=self)
         # A shared history's forwarder says, from its own thread, how many records wait.
-        self.history_passwords = history_url.DatabasePasswords()
         self.history = LazyHistory(history_path, settings.operator,
                                    url=settings.history_url or None,
-                                   on_pending=self.sharedWaiting.emit, env=self.env)
+                                   on_pending=self.sharedWaiting.emit,
+                                   env=os.environ if env is None else env)
+        self.photos = KeptPhotos.beside(history_path or default_history_path())
         self.runs = CheckRuns(self.model, self.tasks, self.pools.network, self.history, self)
-        self.runs.limits = settings.limits()
+        self._configure_runs(settings)
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
-        self.runs.set_concurrency(settings.concurrency)
-        self.runs.reuse_days = settings.reuse_days
         self.runs.finished.connect(self._runs_finished)
         self.runs.credentialsRejected.connect(self._credentials_rejected)
+        self.service = ServiceConnection(self.settings_saver, self.tasks, self.pools.io,
+                                         os.environ if env is None else env,
+                                         busy=lambda: self.runs.running, parent=self)
+        self.service.changed.connect(self._connected)
+        self.intake = PhotoIntake(self.model, self.tasks, self.pools, self.settings_saver,
+                                  self.service, self)
+        self.intake.runRequested.connect(self.run)
+        self.intake.prepared.connect(self._prepared)
+        self.intake.changed.connect(self.stateChanged)
+        self.decisions = Decisions(self.model, self.history, self.tasks, self.pools.io,
+                                   lambda: self.reasons, parent=self)
+        self.decisions.refused.connect(self.decisionRefused)
+        self.previews = Previews(self.tasks, self.pools, lambda: self.runs.limits, self)
+        self.previews.ready.connect(self.previewReady)
+        self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
+        self.cost.ready.connect(self._cost_ready)
+        self.saved = (SavedQueue(self.model, self.tasks, self.pools.io, queue_path, self)
+                      if queue_path is not None else None)  # None: not kept (tests, self-test)
+        if self.saved is not None:
+            self.saved.restored.connect(self.intake.analyse)  # prepared again
+            self.saved.restored.connect(lambda _items: self.stateChanged.emit())
+            self.saved.notice.connect(self.notice)
+            self.saved.failed.connect(self.failed)
+        self.service.notice.connect(self.notice)
+        self.service.failed.connect(self.failed)
+        self.intake.notice.connect(self.notice)
+        self.lang = lang
         # The result that paused the queue (the service rejected the credentials); None: not
         # paused.
         self.paused: CheckResult | None = None
-        # Items waiting for the operator's answer to the cost dialog, and its planning's turn.
-        self._cost_pending: list[QueueItem] = []
-        self._cost_turn = 0
-        # The queue kept on disk (issue 12); None: not kept (tests, the self-test).
-        self.saved = SavedQueue(self, queue_path) if queue_path is not None else None
-        self.photos = KeptPhotos.beside(history_path or default_history_path())
-        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
-        self.sandbox: Sandbox | None = None
-        self.connection: Connection | None = None
         self._run_when_ready: set[int] = set()
-        # Folder scans still running, and whether "Run all" was pressed meanwhile: the photos
-        # they find are then run too, as the operator asked.
-        self._scans = 0
-        self._run_scanned = False
-        self._preview_generation = 0
-        self._deciding: set[int] = set()  # items whose decision is being written
-        # The language or settings changed while checks ran: the client is rebuilt when
-        # they end.
-        self._rebuild_pending = False
-        # Settings are written on the io pool a moment after the last change (a threshold
-        # spin sends one change per step); the proxy password only when it changed.
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self._write_settings)
-        self._proxy_saved: tuple[str, str] | None = None
+
+    def _configure_runs(self, settings: DeskSettings) -> None:
+        self.runs.limits = settings.limits()
+        self.runs.set_concurrency(settings.concurrency)
+        self.runs.reuse_days = settings.reuse_days
+        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
+
+    # -- what views borrow ---------------------------------------------------------------------
+
+    @property
+    def io_work(self) -> Background:  # captures, keyring: in order, off the GUI thread
+        return Background(self.tasks, self.pools.io)
+
+    def trail_access(self) -> TrailAccess:
+        return TrailAccess(self.history, self.photos, Background(self.tasks, self.pools.trail))
+
+    def keyring_access(self) -> KeyringAccess:
+        return KeyringAccess(self.service.store, self.service.env, self.io_work)
 
     # -- connection --------------------------------------------------------------------------
 
     def start(self, force_sandbox: bool = False) -> None:
-        """Connect by the core's policy (keyring on the io pool), then housekeeping."""
+        """The saved queue back, connect by the core's policy, then housekeeping."""
         if self.saved is not None:
             self.saved.restore()
-        if force_sandbox:
-            self.use_sandbox()
-        else:
-            store, profile, env = self.store, self.settings.profile, self.env
-            default, proxy = self.settings.endpoint(), self.settings.proxy
-            # The proxy's password lives in the keyring (never the settings file).
-            self.tasks.run(self.pools.io, lambda: (policy.resolve(
-                store=store, profile=profile, default_endpoint=default, env=env),
-                store.available(), store.proxy_with_password(proxy)), self._resolved)
-        if self.settings.retention_days > 0:
-            days, history = self.settings.retention_days, self.history
+        self.service.start(force_sandbox)
+        settings, history = self.settings, self.history
+        if settings.retention_days > 0:
+            days = settings.retention_days
             self.tasks.run(self.pools.io,
                            lambda: (h := history.get()) and h.purge_older_than(days))
-        photo_retention = photo_days(self.settings.keep_photos_days, self.settings.retention_days)
+        photo_retention = photo_days(settings.keep_photos_days, settings.retention_days)
         if photo_retention > 0:
             photos = self.photos
             self.tasks.run(self.pools.io, lambda: photos.purge_older_than(photo_retention))
 
-    def _resolved(self, future: Future) -> None:
-        found: Connection | None = None
-        try:
-            found, keyring_ok, proxy = future.result()
-            self.settings = replace(self.settings, proxy=proxy)
-            address, password = split_proxy(proxy)
-            if password is not None:  # already in the keyring: not written again
-                self._proxy_saved = (address, password)
-        except ConnectionProblem as exc:
-            # e.g. a profile name the core rejects: say so, run in the sandbox meanwhile.
-            self.failed.emit(exc.message.text(self.lang) + "\n" + self.tr(
-                "Meanwhile the desk runs in the sandbox; choose credentials under Settings."), "")
-        else:
-            if found is None and not keyring_ok:
-                self.notice.emit(self.tr("No usable OS keyring: running in the sandbox. "
-                                         "Credentials can be used for this session."))
-        if found is None or not self.connect(found):
-            self.use_sandbox()
-
     def use_sandbox(self, api: str | None = None) -> bool:
-        """The embedded sandbox, simulating ``api`` (default: the generation last chosen in
-        the sandbox banner); the core's policy builds its credentials per generation."""
-        api = str(api or self.settings.sandbox_api)
-        if self.sandbox is None:
-            # Loopback, a free port, its own throwaway account.
-            self.sandbox = Sandbox(SandboxConfig(host="127.0.0.1", port=0)).start()
-        try:
-            chosen = policy.sandbox(self.sandbox.account, self.sandbox.url, api=api,
-                                    env=self.env)
-        except ConnectionProblem as exc:
-            self.failed.emit(exc.message.text(self.lang), "")
-            return False
-        if not self.connect(chosen):
-            return False
-        if api != self.settings.sandbox_api:
-            self.save_settings(replace(self.settings, sandbox_api=api))
-        return True
+        return self.service.use_sandbox(api)
+
+    def use_credentials(self, credentials: Credentials, profile: str, saved: bool) -> bool:
+        return self.service.use_credentials(credentials, profile, saved)
+
+    def connect(self, chosen: Connection) -> bool:
+        return self.service.connect(chosen)
+
+    def _connected(self) -> None:
+        self.runs.client = self.service.client
+        self.model.api = self.api
+        self.model.retranslate()  # rows of the other generation say so now
+        self.connectionChanged.emit()
+        self._flush_run_when_ready()
+        self.stateChanged.emit()
+
+    @property
+    def connection(self) -> Connection | None:
+        return self.service.current
 
     @property
     def api(self) -> str:
         """The generation checks go to now ("legacy" or "tc3")."""
-        return "legacy" if self.connection is None else self.connection.credentials.api.value
-
-    def use_credentials(self, credentials: Credentials, profile: str, saved: bool) -> bool:
-        """From the credentials dialog: a keyring profile just saved, or session-only."""
-        try:
-            chosen = policy.session(credentials, profile if saved else None,
-                                    self.settings.endpoint(), self.env)
-        except ConnectionProblem as exc:
-            self.failed.emit(exc.message.text(self.lang), "")
-            return False
-        return self.connect(replace(chosen, mode=Mode.PROFILE) if saved else chosen)
-
-    def connect(self, chosen: Connection) -> bool:
-        if self.runs.running:
-            self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
-            return False
-        try:
-            credentials = chosen.credentials
-            client = LiveDetectClient(credentials,
-                                      self.settings.connection_config(chosen, self.lang))
-        except BadSetting as exc:
-            self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
-            return False
-        # One pacer per account (at the address the client calls), shared by every worker and
-        # every batch, as the CLI's (issue 12): the profile's calls per second when it has
-        # one, else learned from the service's throttling.
-        client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
-                                 credentials.calls_per_second)
-        if self.runs.client is not None:
-            self.runs.client.close()
-        self.runs.client = client
-        self.connection = chosen
-        self.model.api = self.api
-        self.model.retranslate()  # rows of the other generation say so now
-        if chosen.mode is Mode.PROFILE and chosen.profile:
-            # Only a profile saved in the keyring is remembered for the next start.
-            self.save_settings(replace(self.settings, profile=chosen.profile))
-        if not chosen.simulated and self.sandbox is not None:
-            self.sandbox.stop()
-            self.sandbox = None
-        self.connectionChanged.emit()
-        self._flush_run_when_ready()
-        self.stateChanged.emit()
-        return True
-
-    def setting_problem(self, exc: BadSetting, endpoint: str = "") -> str:
-        """The operator's sentence for connection settings the client refused (the core's
-        message keys, as the settings dialog says it)."""
-        if isinstance(exc, BadEndpoint):
-            return message_text("bad_endpoint", self.lang, endpoint=endpoint)
-        return message_text("bad_settings", self.lang)
-
-    @property
-    def mode(self) -> Mode | None:
-        return None if self.connection is None else self.connection.mode
+        return self.service.api
 
     @property
     def ready(self) -> bool:
         return self.runs.client is not None
 
-    # -- settings ----------------------------------------------------------------------------
+    # -- settings, threshold, operator, language ---------------------------------------------
+
+    @property
+    def settings(self) -> DeskSettings:
+        return self.settings_saver.settings
 
     def save_settings(self, settings: DeskSettings) -> None:
-        self.settings = settings
-        if self.persist:
-            self._save_timer.start()
-
-    def _write_settings(self) -> None:
-        self._save_timer.stop()
-        settings = self.settings
-        # The file never holds the proxy's password: that is the keyring's.
-        self.tasks.run(self.pools.io, lambda: desk_settings.write_privately(settings))
-        proxy, password = split_proxy(settings.proxy)
-        store, saved = self.store, self._proxy_saved
-        if saved is not None and (saved[0] != proxy or password is None):  # removed, changed
-            self._proxy_saved = None
-            self.tasks.run(self.pools.io, lambda: store.delete_proxy_password(saved[0]))
-        if password is not None and (proxy, password) != saved:
-            self._proxy_saved = (proxy, password)
-            self.tasks.run(self.pools.io, lambda: store.save_proxy_password(proxy, password))
+        self.settings_saver.save(settings)
 
     def remember_history_password(self, url: str, password: str) -> None:
         """The shared history's database password, into the OS keyring (on a worker)."""
-        location = history_url.parse(url)
-        passwords = self.history_passwords
-        self.tasks.run(self.pools.io, lambda: passwords.remember(location, password))
+        self.settings_saver.remember_history_password(url, password)
 
     def apply_settings(self, settings: DeskSettings) -> None:
         old = self.settings
         self.save_settings(settings)
-        self.runs.limits = settings.limits()
-        self.runs.set_concurrency(settings.concurrency)
-        self.runs.reuse_days = settings.reuse_days
+        self._configure_runs(settings)
         if old.prechecks and not settings.prechecks:  # the operator turned the holds off
             for item in self.model.items():
                 if item.status is Status.HELD:
                     self.model.mark_forced(item)
-        self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
-        if self.connection is not None and settings.client_config() != old.client_config():
-            if settings.endpoint() != old.endpoint():  # a legacy profile's default host
-                self.connection = policy.with_default_endpoint(self.connection,
-                                                               settings.endpoint(), self.env)
-            # A new client now, or when the running checks end (theirs stays until then).
-            self._rebuild_pending = True
-            if not self.runs.running:
-                self._rebuild_client()
+        self.service.settings_changed(old, settings)
 
     @property
     def threshold(self) -> float:
@@ -381,144 +267,32 @@ class Desk(QObject):
     def reasons(self) -> tuple[Reason, ...]:
         return self.settings.decision_reasons()
 
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    @lang.setter
+    def lang(self, lang: str) -> None:
+        """The language of the desk's sentences (without rebuilding the client)."""
+        self._lang = self.model.lang = self.service.lang = self.decisions.lang = lang
+
     def set_language(self, lang: str) -> None:
         self.lang = lang
-        self.model.lang = lang
         # The client answers in the operator's language (API 3.0's X-TC-Language): rebuilt
         # now, or when the running checks end (their client stays until then).
-        if self.connection is not None:
-            self._rebuild_pending = True
-            if not self.runs.running:
-                self._rebuild_client()
+        self.service.rebuild()
 
-    def _rebuild_client(self) -> None:
-        """The client again with the current settings and language (timeouts, proxy and
-        concurrency apply to the sandbox's client too)."""
-        self._rebuild_pending = False
-        if self.connection is not None:
-            self.connect(self.connection)
-
-    # -- getting photos in -------------------------------------------------------------------
-
-    def add_paths(self, paths: list[str]) -> None:
-        """Files and folders; folders are walked on the io pool (they can be large or remote)."""
-        if not paths:
-            return
-        self._scans += 1
-        self.tasks.run(self.pools.io, lambda: collect(paths), self._collected)
-
-    def _collected(self, future: Future) -> None:
-        self._scans -= 1
-        run_them = self._run_scanned
-        if self._scans == 0:
-            self._run_scanned = False
-        sources, skipped = future.result()  # a failed scan takes the default failure path
-        if skipped:
-            self.notice.emit(self.tr("%1 files skipped (not images)").replace(
-                "%1", str(len(skipped))))
-        items = self.add_sources(sources)
-        if run_them:
-            self.run(items)
-
-    def add_sources(self, sources: list[Source]) -> list[QueueItem]:
-        items = self.model.add(sources)
-        self.analyse(items)
-        self.stateChanged.emit()
-        return items
-
-    def precheck_policy(self) -> PrecheckPolicy | None:
-        return PrecheckPolicy() if self.settings.prechecks else None
-
-    def analyse(self, items: list[QueueItem]) -> None:
-        """Prepare (and pre-check) on the preparation pool: the face detector never runs on
-        the GUI thread."""
-        limits, policy = self.runs.limits, self.precheck_policy()
-        for item in items:
-            if item.source.url is not None:
-                # The service fetches the URL; the desk fetches it too, for the thumbnail only.
-                self.model.mark_ready(item)
-                # Network pool: a slow server must not hold up the io pool's keyring,
-                # settings and scans; the bytes are kept for the preview (fetched once).
-                self.tasks.run(self.pools.network, lambda u=item.source.url: _url_thumb(u),
-                               lambda f, item_id=item.id: self._url_thumb(item_id, f))
-                continue
-            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits, policy),
-                           lambda f, item_id=item.id: self._analysed(item_id, f))
-
-    def _analysed(self, item_id: int, future: Future) -> None:
-        item = self.model.item(item_id)
-        if item is None:
-            return
-        try:
-            intake, thumbnail = future.result()
-        except Exception as exc:  # a decoder bug costs this item, not the queue
-            log.exception("analysis failed")
-            self.model.mark_refused(item, internal_error(item.source.label, self.threshold, exc))
-            return
-        self.model.mark_prepared(item, thumbnail, intake.original, intake.prepared,
-                                 intake.actions, intake.precheck)
-        if intake.refusal is not None:
-            endpoint = self.runs.client.url if self.runs.client else ""
-            self.model.mark_refused(item, replace(
-                refused(item.source, intake.refusal, self.threshold, endpoint), api=self.api))
-        if item_id in self._run_when_ready:
-            self._flush_run_when_ready()
-
-    def _url_thumb(self, item_id: int, future: Future) -> None:
-        item = self.model.item(item_id)
-        if item is None or future.exception() is not None:
-            return  # no thumbnail is fine: the service judges the URL, not our copy
-        thumbnail, item.fetched = future.result()
-        self.model.mark_thumbnail(item, thumbnail)
-
-    def add_image(self, image: QImage, label: str) -> bool:
-        """An image from the clipboard or a drop: encoded on a worker, then queued."""
-        if image.isNull():
-            return False
-        self.tasks.run(self.pools.io, lambda: image_to_png(image),
-                       lambda f: self.add_sources([Source(label=label, data=f.result())]))
-        return True
-
-    def add_mime(self, mime: QMimeData, image_label: str) -> bool:
-        """A paste or a drop: local files and folders, image URLs, or an image itself.
-        False when it holds none of these."""
-        local = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        remote = [u.toString() for u in mime.urls() if u.scheme() in ("http", "https")]
-        if not local and not remote and mime.hasText() and self.valid_url(mime.text()):
-            remote = [mime.text().strip()]
-        if local:
-            self.add_paths(local)
-        if remote:
-            self.add_sources([Source.remote(u) for u in remote])
-        if local or remote:
-            return True
-        return mime.hasImage() and self.add_image(QImage(mime.imageData()), image_label)
-
-    @staticmethod
-    def valid_url(url: str) -> bool:
-        """By the core's rule: what the service could fetch (no spaces, a real port...)."""
-        try:
-            validate_image_url(url)
-        except BadEndpoint:
-            return False
-        return True
-
-    def add_url(self, url: str) -> QueueItem | None:
-        if not self.valid_url(url):
-            return None
-        return self.add_sources([Source.remote(url.strip())])[0]
-
-    def add_capture(self, path: str, label: str, check_now: bool) -> QueueItem:
-        item = self.add_sources([Source(label=label, path=Path(path))])[0]
-        if check_now:
-            self.run([item])
-        return item
+    # -- photos in and out -------------------------------------------------------------------
 
     def withdraw(self, item_id: int) -> None:
         """A retaken capture leaves the queue unless it is already on its way."""
         item = self.model.item(item_id)
         if item is not None and item.status is not Status.SENDING:
             self.remove({item_id})
+
+    def _prepared(self, item_id: int) -> None:
+        if item_id in self._run_when_ready:
+            self._flush_run_when_ready()
 
     # -- running -----------------------------------------------------------------------------
 
@@ -580,7 +354,7 @@ class Desk(QObject):
 
     def run_all(self) -> None:
         """Everything not yet judged; finished items are re-run only when selected."""
-        self._run_scanned = self._scans > 0
+        self.intake.run_scanned = self.intake.scanning
         # Held photos are part of the batch asked for: the cost line counts them, and the
         # operator hears they wait for Send anyway.
         self.run([i for i in self.model.items()
@@ -590,10 +364,7 @@ class Desk(QObject):
     def retryable(self) -> list[QueueItem]:
         return [i for i in self.model.items() if i.retryable]
 
-    def retry_failed(self) -> None:
-        self.run(self.retryable())
-
-    # -- issue 12: holds, check again, cost, pause -----------------------------------------
+    # -- holds, check again, cost, pause -------------------------------------------------
 
     def send_anyway(self, items: list[QueueItem]) -> None:
         """The operator overrides the pre-checks for these photos and sends them."""
@@ -607,68 +378,26 @@ class Desk(QObject):
             self.model.mark_recheck(item, True)
         self.run(items, confirmed=True)
 
-    def crop_to_face(self, item: QueueItem) -> bool:
-        """A copy of the photo cropped to its one face at the provider's advised 3:4, added to
-        the queue beside it (the original stays: the operator chooses). False when the photo
-        has not exactly one face found."""
-        precheck = item.precheck
-        if precheck is None or len(precheck.faces) != 1 or item.source.url is not None:
-            return False
-        source, limits, label = item.source, self.runs.limits, self.tr("%1 (face)").replace(
-            "%1", item.name)
-        self.tasks.run(self.pools.prepare, lambda: crop_source(source, precheck, limits, label),
-                       lambda f: self.add_sources([f.result()]))
-        return True
-
     def _plan_cost(self, items: list[QueueItem]) -> None:
-        """The core plans the batch (reuse, refusals, holds) on the preparation pool; the
-        window shows the cost line with Run and Cancel."""
-        self._cost_turn += 1
-        turn = self._cost_turn
-        self._cost_pending = list(items)
+        """The window shows the batch's cost line with Run and Cancel (``costReady``)."""
         self.notice.emit(self.tr("Working out what %n photo(s) will cost…", "", len(items)))
-        threshold, endpoint = self.threshold, self.runs.client.url if self.runs.client else ""
-        limits = self.runs.limits
-        if self.runs.client is not None:
-            limits = self.runs.client.preparation_limits(limits)
-        history, days = self.history, self.settings.reuse_days
-        simulated = self.connection is not None and self.connection.simulated
-        policy = self.precheck_policy()
-        groups = [([i.source for i in items if not i.forced and not i.recheck], False, False),
-                  ([i.source for i in items if i.forced and not i.recheck], True, False),
-                  ([i.source for i in items if i.recheck], True, True)]
+        client, limits = self.runs.client, self.runs.limits
+        self.cost.plan(items, CostBasis(
+            client.preparation_limits(limits) if client is not None else limits,
+            self.threshold, client.url if client is not None else "", self.settings.reuse_days,
+            self.service.simulated, self.intake.precheck_policy(), self.lang))
 
-        def plan() -> Cost:
-            stored = history.get()
-            plans = []
-            for sources, force, recheck in groups:
-                if not sources:
-                    continue
-                reuse = (Reuse(stored, days, simulated=simulated, endpoint=endpoint)
-                         if stored is not None and days and not recheck else None)
-                plans += plan_batch(sources, limits, threshold, endpoint, CheckOptions(
-                    reuse=reuse, prechecks=policy, force=force, simulated=simulated),
-                    keep_bytes=0)
-            return estimate(plans)
-
-        self.tasks.run(self.pools.prepare, plan, lambda f: self._cost_planned(turn, f))
-
-    def _cost_planned(self, turn: int, future: Future) -> None:
-        if turn != self._cost_turn:
-            return  # the operator asked for another batch meanwhile
-        cost: Cost = future.result()
+    def _cost_ready(self, line: str) -> None:
         self.notice.emit("")  # the "working out" line has had its say: the dialog shows it
-        self.costReady.emit(cost.line(self.lang))
+        self.costReady.emit(line)
 
     def confirm_cost(self, run: bool) -> None:
         """The operator's answer to the cost line: run the batch, or send nothing."""
-        items, self._cost_pending = self._cost_pending, []
-        self._cost_turn += 1
-        alive = [i for i in items if self.model.item(i.id) is i]
+        alive = [i for i in self.cost.take() if self.model.item(i.id) is i]
         if run:
             self.run(alive, confirmed=True)
         else:
-            self._run_scanned = False
+            self.intake.run_scanned = False
             for item in alive:
                 if item.recheck:
                     self.model.mark_recheck(item, False)
@@ -679,7 +408,7 @@ class Desk(QObject):
         if self.paused is None:
             self.paused = result
             self._run_when_ready.clear()
-            self._run_scanned = False
+            self.intake.run_scanned = False
             self.pauseChanged.emit()
             self.stateChanged.emit()
 
@@ -696,17 +425,21 @@ class Desk(QObject):
         self.stateChanged.emit()
 
     @property
+    def running(self) -> bool:
+        """Checks are in flight."""
+        return self.runs.running
+
+    @property
     def cancellable(self) -> bool:
-        return (self.runs.running or bool(self._run_when_ready) or self._run_scanned
-                or bool(self._cost_pending))
+        return (self.runs.running or bool(self._run_when_ready) or self.intake.run_scanned
+                or self.cost.pending)
 
     def cancel(self) -> bool:
         """Stop unsent work; True if there was any."""
         had = self.cancellable
         self._run_when_ready.clear()
-        self._run_scanned = False
-        self._cost_pending = []  # a batch whose cost is being worked out is not run
-        self._cost_turn += 1
+        self.intake.run_scanned = False
+        self.cost.take()  # a batch whose cost is being worked out is not run
         if self.runs.running:
             self.runs.cancel()
             self.notice.emit(self.tr("Cancelled: photos not yet sent stay in the queue; those "
@@ -733,84 +466,16 @@ class Desk(QObject):
                         self.runs.total, self.runs.eta_seconds())
 
     def _runs_finished(self) -> None:
-        if self._rebuild_pending:
-            self._rebuild_client()
+        self.service.checks_ended()
         self.stateChanged.emit()
         self.batchFinished.emit()
 
-    # -- decisions ---------------------------------------------------------------------------
-
-    def decide(self, item_id: int, decision: str, reason: str = "", note: str = "",
-               reference: str = "") -> bool:
-        """The operator's decision on this item's check, written to the trail on the io pool
-        (the core enforces the rules: a reason for an override, a configured reason). The item
-        shows it when it is recorded; ``decisionRefused`` says why when it is not."""
-        item = self.model.item(item_id)
-        if item is None or item.record_id is None:
-            return False
-        check_id, history, reasons = item.record_id, self.history, self.reasons
-
-        def write() -> Record:
-            stored = history.get()
-            if stored is None:
-                raise DecisionError("history_off", history.error or "")
-            return stored.decide(check_id, decision, reason or None, note, reference,
-                                 reasons=reasons)
-
-        self._deciding.add(item_id)
-        self.tasks.run(self.pools.io, write, lambda f: self._decided(item_id, f))
-        return True
-
-    def _decided(self, item_id: int, future: Future) -> None:
-        self._deciding.discard(item_id)
-        try:
-            record: Record = future.result()
-        except DecisionError as exc:
-            self.decisionRefused.emit(item_id, exc.message(self.lang))
-            return
-        except HistoryError as exc:  # the database refused the row: nothing was recorded
-            self.decisionRefused.emit(item_id, exc.message(self.lang))
-            return
-        item = self.model.item(item_id)
-        if item is not None:
-            self.model.mark_decided(item, record)
-
-    def next_undecided(self, after: int | None = None) -> QueueItem | None:
-        """The next photo waiting for a decision after item ``after`` (wrapping round to it);
-        one whose decision is being written is not waiting."""
-        items = self.model.items()
-        start = 0
-        if after is not None and (row := self.model.row_of(after)) is not None:
-            start = row + 1
-        for item in items[start:] + items[:start]:
-            if item.undecided and item.id not in self._deciding:
-                return item
-        return None
-
-    # -- preview -----------------------------------------------------------------------------
+    # -- preview --------------------------------------------------------------------------
 
     def request_preview(self, item: QueueItem) -> None:
         """The full preview of ``item`` on a worker; ``previewReady`` brings it (the newest
         request wins)."""
-        self._preview_generation += 1
-        generation = self._preview_generation
-        if item.source.url is not None and item.fetched is not None:
-            data = item.fetched
-            job, pool = (lambda: bytes_preview(data)), self.pools.prepare
-        elif item.source.url is not None:  # the thumbnail's download failed or still runs
-            url = item.source.url
-            job, pool = (lambda: bytes_preview(fetch_url_image(url))), self.pools.network
-        elif item.refused or item.status is Status.PREPARING:
-            return
-        else:
-            limits = self.runs.limits
-            job, pool = (lambda s=item.source: prepared_preview(s, limits)), self.pools.prepare
-        self.tasks.run(pool, job, lambda f: self._preview_done(generation, item.id, f))
-
-    def _preview_done(self, generation: int, item_id: int, future: Future) -> None:
-        if generation != self._preview_generation or future.exception() is not None:
-            return  # a newer one is coming, or the item shows its refusal instead
-        self.previewReady.emit(item_id, future.result())
+        self.previews.request(item)
 
     # -- failures and shutdown ---------------------------------------------------------------
 
@@ -825,27 +490,11 @@ class Desk(QObject):
     def shutdown(self) -> None:
         """Stop unsent work, let sent checks finish and be recorded, release everything."""
         self._run_when_ready.clear()
-        if self._save_timer.isActive():
-            self._write_settings()  # a change made just before closing is kept
+        self.settings_saver.flush()  # a change made just before closing is kept
         if self.runs.running:
             self.runs.cancel()
         self.pools.shutdown()
         if self.saved is not None:
             self.saved.save_last()
-        if self.runs.client is not None:
-            self.runs.client.close()
+        self.service.close()
         self.history.close()
-        if self.sandbox is not None:
-            self.sandbox.stop()  # its server loop notices within half a second
-            self.sandbox = None
-
-
-def _analyse(source: Source, limits: Limits, policy: PrecheckPolicy | None = None
-             ) -> tuple[Intake, QImage | None]:
-    intake = analyse(source, limits, policy)
-    return intake, (to_qimage(intake.thumbnail) if intake.thumbnail is not None else None)
-
-
-def _url_thumb(url: str) -> tuple[QImage, bytes]:
-    thumbnail, data = url_thumbnail(url, THUMB_SIZE)
-    return to_qimage(thumbnail), data

@@ -1,4 +1,4 @@
-"""The desk's queue kept on disk through the core's ``QueueStore`` (issue 12).
+"""The desk's queue kept on disk through the core's ``QueueStore``.
 
 Closing, a crash or a power cut loses nothing: every change of the queue is saved (coalesced: a
 burst of results is one write) on the io pool, atomically, in the data folder with private
@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from livedetect_gui.core.checks.saved_queue import (
     QueuedItem,
@@ -22,10 +21,8 @@ from livedetect_gui.core.checks.saved_queue import (
     QueueState,
     QueueStore,
 )
-from livedetect_gui.ui.queue.model import FINAL, QueueItem, Status
-
-if TYPE_CHECKING:
-    from livedetect_gui.ui.desk.controller import Desk
+from livedetect_gui.ui.common.tasks import TaskRunner
+from livedetect_gui.ui.queue.model import FINAL, QueueItem, QueueModel, Status
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +44,18 @@ def queued(item: QueueItem) -> QueuedItem:
 
 
 class SavedQueue(QObject):
-    def __init__(self, desk: Desk, path: Path) -> None:
-        super().__init__(desk)
-        self.desk = desk
+    # The saved items are back in the model: to be prepared again.
+    restored = Signal(list)
+    # A sentence for the status bar; a failure the operator must see (sentence, details).
+    notice = Signal(str)
+    failed = Signal(str, str)
+
+    def __init__(self, model: QueueModel, tasks: TaskRunner, pool: QThreadPool, path: Path,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.tasks = tasks
+        self.pool = pool  # the desk's io pool
         self.store = QueueStore(path)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -60,8 +66,8 @@ class SavedQueue(QObject):
         # Until the saved queue is back, nothing is written (an empty queue would replace it).
         self._restored = False
         self._failed_shown = False
-        desk.model.countsChanged.connect(self.schedule)
-        desk.model.itemsChanged.connect(self.schedule)
+        model.countsChanged.connect(self.schedule)
+        model.itemsChanged.connect(self.schedule)
 
     def schedule(self, *_args: object) -> None:
         if self._restored and not self._timer.isActive():
@@ -74,9 +80,9 @@ class SavedQueue(QObject):
             self._dirty = True  # saved again when the running write ends
             return
         self._saving = True
-        snapshot = [queued(item) for item in self.desk.model.items()]
+        snapshot = [queued(item) for item in self.model.items()]
         store = self.store
-        self.desk.tasks.run(self.desk.pools.io, lambda: store.save(snapshot), self._saved)
+        self.tasks.run(self.pool, lambda: store.save(snapshot), self._saved)
 
     def _saved(self, future: Future) -> None:
         self._saving = False
@@ -85,7 +91,7 @@ class SavedQueue(QObject):
         except OSError as exc:
             if not self._failed_shown:  # once per streak of failures, not at every change
                 self._failed_shown = True
-                self.desk.failed.emit(self.tr(
+                self.failed.emit(self.tr(
                     "The queue could not be saved to disk (is it full?). The desk carries on; "
                     "photos added now may not come back after a restart."), str(exc))
         else:
@@ -100,7 +106,7 @@ class SavedQueue(QObject):
         if not self._restored:
             return
         self._timer.stop()
-        snapshot = [queued(item) for item in self.desk.model.items()]
+        snapshot = [queued(item) for item in self.model.items()]
         store = self.store
 
         def write() -> None:
@@ -109,31 +115,31 @@ class SavedQueue(QObject):
             except OSError:
                 log.exception("the queue could not be saved at shutdown")
 
-        self.desk.pools.io.start(write)
-        self.desk.pools.io.waitForDone(10_000)
+        self.pool.start(write)
+        self.pool.waitForDone(10_000)
 
     # -- restoring ---------------------------------------------------------------------------
 
     def restore(self) -> None:
-        self.desk.tasks.run(self.desk.pools.io, self.store.load, self._loaded)
+        self.tasks.run(self.pool, self.store.load, self._loaded)
 
     def _loaded(self, future: Future) -> None:
         self._restored = True
         try:
             saved: list[QueuedItem] = future.result()
         except QueueFileError as exc:
-            self.desk.failed.emit(self.tr("The saved queue could not be read; it was set aside "
-                                          "and the desk starts with an empty queue."), str(exc))
+            self.failed.emit(self.tr("The saved queue could not be read; it was set aside "
+                                     "and the desk starts with an empty queue."), str(exc))
             saved = []
         except OSError as exc:
-            self.desk.failed.emit(self.tr("The saved queue could not be read."), str(exc))
+            self.failed.emit(self.tr("The saved queue could not be read."), str(exc))
             saved = []
         if saved:
             self._add(saved)
         self.schedule()
 
     def _add(self, saved: list[QueuedItem]) -> None:
-        model = self.desk.model
+        model = self.model
         items = model.add([entry.source for entry in saved],
                           keys=[(entry.id, entry.added_at) for entry in saved])
         waiting = 0
@@ -147,8 +153,7 @@ class SavedQueue(QObject):
                 model.mark_recorded(item)
             else:
                 waiting += 1
-        self.desk.analyse(items)
-        self.desk.notice.emit(self.tr("Queue restored: %1 photos, %2 not yet checked (Run all "
-                                      "checks them; photos already judged are not sent again).")
-                              .replace("%1", str(len(items))).replace("%2", str(waiting)))
-        self.desk.stateChanged.emit()
+        self.restored.emit(items)
+        self.notice.emit(self.tr("Queue restored: %1 photos, %2 not yet checked (Run all "
+                                 "checks them; photos already judged are not sent again).")
+                         .replace("%1", str(len(items))).replace("%2", str(waiting)))

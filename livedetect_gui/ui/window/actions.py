@@ -21,7 +21,7 @@ CONTEXT = "Actions"
 class ActionSpec:
     name: str  # attribute and object name: "open" -> window.actions["open"], "openAction"
     text: str  # source text, translated in the "Actions" context
-    handler: str  # method of the window
+    handler: str  # method of the window, or of the window part that owns the command
     menu: str  # key of MENUS
     shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
     icon: str = ""  # freedesktop theme icon name
@@ -57,7 +57,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "process-stop", toolbar=True),
     ActionSpec("retry", QT_TRANSLATE_NOOP("Actions", "&Retry failed"), "retry_failed", "check",
                ("Ctrl+Shift+R",), "view-refresh", toolbar=True),
-    # Issue 12: a new billed call even for a photo judged before (asked first); a photo the
+    # A new billed call even for a photo judged before (asked first); a photo the
     # pre-checks hold sent anyway; a copy cropped to the face (an explicit choice).
     ActionSpec("checkAgain", QT_TRANSLATE_NOOP("Actions", "Check a&gain (billed)…"),
                "check_again", "check", ("Ctrl+Shift+G",)),

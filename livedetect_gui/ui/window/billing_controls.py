@@ -1,32 +1,49 @@
-"""The window's side of issue 12 (never pay for a call that cannot help), kept out of the
-main window: the pause banner, the cost dialog, "Check again", "Send anyway", "Crop to the
-face", and asking before closing with checks in flight. The decisions are the core's and the
-desk controller's; this only shows them and forwards the operator's answers."""
+"""The window's side of never paying for a call that cannot help, kept out of the main
+window: the pause banner, the cost dialog, "Check again", "Send anyway", "Crop to the face",
+and asking before closing with checks in flight. The decisions are the core's and the desk
+controller's; this only shows them and forwards the operator's answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
+from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.dialogs.cost import CostDialog
-from livedetect_gui.ui.queue.model import Status
+from livedetect_gui.ui.queue.model import QueueItem, Status
+from livedetect_gui.ui.queue.preview import PreviewPanel
 from livedetect_gui.ui.window.pause_banner import PauseBanner
+from livedetect_gui.ui.window.setup_dialogs import SetupDialogs
 
-if TYPE_CHECKING:
-    from livedetect_gui.ui.window.main_window import MainWindow
+
+class BillingWindow(Protocol):
+    """What these controls need of the window they sit in."""
+
+    desk: Desk
+    lang: str
+    actions: Mapping[str, QAction]
+    preview: PreviewPanel
+    setup: SetupDialogs
+
+    def selected_items(self) -> list[QueueItem]: ...
+    def current_item(self) -> QueueItem | None: ...
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802
+    def close(self) -> bool: ...
 
 
 class BillingControls(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: BillingWindow) -> None:
+        # The window is a QWidget: the parent of the boxes and dialogs these controls open.
+        self.widget = window if isinstance(window, QWidget) else None
+        super().__init__(self.widget)
         self.window = window
         self.desk = window.desk
         self.banner = PauseBanner()
-        self.banner.fixCredentials.connect(window.edit_credentials)
+        self.banner.fixCredentials.connect(window.setup.edit_credentials)
         self.banner.resume.connect(self.desk.resume)
         self.desk.pauseChanged.connect(self._pause_changed)
         self.desk.costReady.connect(self.show_cost)
@@ -85,7 +102,7 @@ class BillingControls(QObject):
         """Ask before a call that is billed again; No is the default answer."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self.window)
+                          self.widget)
         box.setObjectName(name)
         box.button(QMessageBox.StandardButton.Yes).setText(yes)
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -104,12 +121,12 @@ class BillingControls(QObject):
 
     def crop_to_face(self) -> None:
         item = self.window.current_item()
-        if item is None or not self.desk.crop_to_face(item):
+        if item is None or not self.desk.intake.crop_to_face(item):
             self.window.statusBar().showMessage(self.tr(
                 "Crop to the face needs a photo with exactly one face found."), 6000)
 
     def show_cost(self, line: str) -> None:
-        dialog = CostDialog(line, self.window)
+        dialog = CostDialog(line, self.widget)
         dialog.accepted.connect(lambda: self.desk.confirm_cost(True))
         dialog.rejected.connect(lambda: self.desk.confirm_cost(False))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -121,13 +138,13 @@ class BillingControls(QObject):
     def close_needs_answer(self, event: QCloseEvent) -> bool:
         """True when closing waits for the operator: checks are in flight. The queue itself is
         kept on disk either way."""
-        if self._closing or not self.desk.runs.running:
+        if self._closing or not self.desk.running:
             return False
         event.ignore()
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Close while checking?"), self.tr(
             "Checks are in flight. Closing waits for the photos already sent (they are billed "
             "and recorded); the photos not yet sent stay in the queue for next time."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.widget)
         box.setObjectName("closeBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Close anyway"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -7,15 +7,12 @@ window shows its model and forwards the operator's commands, all listed in ``act
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QMainWindow,
     QMessageBox,
@@ -26,17 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui import __version__
 from livedetect_gui.core.checks.batch import Source
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.core.trail.postgres_store import waiting_message
 from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.capture.dock import CaptureDock
 from livedetect_gui.ui.common.theme import app_icon
-from livedetect_gui.ui.desk import settings as desk_settings
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.desk.settings import DeskSettings
-from livedetect_gui.ui.dialogs.credentials import CredentialsDialog, SettingsDialog
 from livedetect_gui.ui.dialogs.operator import OperatorButton, OperatorDialog
 from livedetect_gui.ui.queue.decisions import DecisionArea
 from livedetect_gui.ui.queue.model import QueueItem, Status
@@ -45,7 +39,9 @@ from livedetect_gui.ui.queue.view import QueueView
 from livedetect_gui.ui.window import actions as action_table
 from livedetect_gui.ui.window.billing_controls import BillingControls
 from livedetect_gui.ui.window.fields import ThresholdField, UrlField
-from livedetect_gui.ui.window.help import HelpDialog
+from livedetect_gui.ui.window.layout_memory import restore_layout, save_layout
+from livedetect_gui.ui.window.photo_input import PhotoInput
+from livedetect_gui.ui.window.setup_dialogs import SetupDialogs
 from livedetect_gui.ui.window.status import DeskStatusBar, SandboxBanner
 
 if TYPE_CHECKING:  # QtMultimedia is imported lazily: the desk runs without it
@@ -73,7 +69,7 @@ class MainWindow(QMainWindow):
         self._build_capture(frame_source, captures_folder)
         self.setAcceptDrops(True)
         self.retranslate()
-        self._restore_layout()
+        restore_layout(self, self.splitter)
         self.desk.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.desk.failed.connect(self.show_failure)
         self.desk.stateChanged.connect(self._show_progress)
@@ -82,6 +78,9 @@ class MainWindow(QMainWindow):
         self.desk.batchFinished.connect(self._batch_finished)
         self.desk.previewReady.connect(self.preview.set_preview_image)
         self.model.itemsChanged.connect(self._items_changed)
+        self.setup.languageRequested.connect(self.languageRequested)
+        self.setup.settingsApplied.connect(
+            lambda: self.decision_area.set_reasons(self.desk.reasons))
         self.desk.decisionRefused.connect(self._decision_refused)
         self.desk.operatorChanged.connect(self.operator_button.show_operator)
         self.desk.start(force_sandbox)
@@ -89,12 +88,17 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------
 
     def _handler(self, name: str) -> Callable[[], object]:
-        return lambda *_args: getattr(self, name)()
+        """An action's slot: the method of this window, or of the part that owns it."""
+        def call(*_args: object) -> object:
+            owner = next(part for part in (self, self.setup, self.billing, self.photo_input,
+                                           self.capture_dock) if hasattr(part, name))
+            return getattr(owner, name)()
+        return call
 
     def _build(self) -> None:
         self.actions = action_table.build(self, self._handler)
+        self.setup = SetupDialogs(self, self.desk, self.actions, self.lang)
         self.url_field = UrlField()
-        self.url_field.submitted.connect(self.add_url)
         self.url_edit = self.url_field.edit
         self.threshold = ThresholdField(self.desk.threshold, self.desk.api)
         self.threshold.changed.connect(self.set_threshold)
@@ -108,27 +112,26 @@ class MainWindow(QMainWindow):
         self.cancel_button.setObjectName("cancelButton")
 
         self.banner = SandboxBanner()
-        self.banner.useProfile.connect(self.edit_credentials)
+        self.banner.useProfile.connect(self.setup.edit_credentials)
         # A generation the desk cannot switch to now (checks running) shows the current again.
         self.banner.generationChosen.connect(
             lambda api: self.desk.use_sandbox(api) or self._show_mode())
 
         self.queue_view = QueueView(self.model)
+        self.photo_input = PhotoInput(self, self.desk, self.url_field,
+                                      self.queue_view.select_if_none)
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
-        self.history_panel = HistoryPanel(self.desk.history, self.desk.tasks,
-                                          self.desk.pools.trail, photos=self.desk.photos)
-        # The history's filter row is wide; on a narrow screen it scrolls rather than
-        # widening the whole window beyond the screen.
-        history_scroll = QScrollArea()
-        history_scroll.setWidgetResizable(True)
-        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        history_scroll.setWidget(self.history_panel)
+        trail = self.desk.trail_access()
+        self.history_panel = HistoryPanel(trail.history, trail.work.tasks, trail.work.pool,
+                                          photos=trail.photos)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.queue_view, "")
-        self.tabs.addTab(history_scroll, "")
+        # The history's filter row is wide; on a narrow screen it scrolls rather than
+        # widening the whole window beyond the screen.
+        self.tabs.addTab(_scrolling(self.history_panel), "")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.preview = PreviewPanel()
         self.preview.setMinimumWidth(260)  # its texts wrap: it needs no more at 1024 px
@@ -141,11 +144,7 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("previewSplitter")
         # The preview scrolls rather than making the window taller than a 640 px screen.
-        preview_scroll = QScrollArea()
-        preview_scroll.setWidgetResizable(True)
-        preview_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        preview_scroll.setWidget(self.preview)
-        right.addWidget(preview_scroll)
+        right.addWidget(_scrolling(self.preview))
         right.addWidget(self.decision_area)
         right.setStretchFactor(0, 1)
         right.setCollapsible(1, False)
@@ -157,7 +156,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
-        self.billing = BillingControls(self)  # issue 12: pause banner, cost, holds, closing
+        self.billing = BillingControls(self)  # pause banner, cost, holds, closing
         layout.addWidget(self.billing.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -165,37 +164,19 @@ class MainWindow(QMainWindow):
         self.status = DeskStatusBar()
         self.setStatusBar(self.status)
         self.operator_button = OperatorButton()
-        self.operator_button.clicked.connect(self.change_operator)
+        self.operator_button.clicked.connect(self.setup.change_operator)
         self.operator_button.show_operator(self.desk.operator)
         self.status.addPermanentWidget(self.operator_button)
 
     def _build_capture(self, frame_source: object | None, folder: Path | None) -> None:
-        self.capture_dock = CaptureDock(frame_source, self.desk.tasks, self.desk.pools.io,
-                                        folder, self.lang, self)
-        self.capture_panel = panel = self.capture_dock.panel
-        if panel is not None:  # the panel talks to the desk, not to this window
-            panel.photoCaptured.connect(
-                lambda path, label, now: panel.track(self.desk.add_capture(path, label, now),
-                                                     now))
-            panel.retakeRequested.connect(self.desk.withdraw)
-            panel.countingChanged.connect(lambda _on: self._update_actions())
-            panel.checkRequested.connect(
-                lambda item_id: self.desk.run([i for i in [self.model.item(item_id)] if i]))
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.capture_dock)
-        self._dock_sized = False
-        self.capture_dock.visibilityChanged.connect(self._capture_shown)
-        self.actions["capture"].setCheckable(True)
-
-    def toggle_capture(self) -> None:
-        self.capture_dock.setVisible(not self.capture_dock.isVisible())
-
-    def _capture_shown(self, shown: bool) -> None:
-        self.actions["capture"].setChecked(shown)
-        if shown and not self._dock_sized:
-            # A third of the window at most: the queue stays usable at 1024 px.
-            self._dock_sized = True
-            self.resizeDocks([self.capture_dock], [max(280, min(420, self.width() // 3))],
-                             Qt.Orientation.Horizontal)
+        work = self.desk.io_work
+        self.capture_dock = CaptureDock(frame_source, work.tasks, work.pool, folder, self.lang,
+                                        self)
+        self.capture_dock.follow(self.desk)
+        self.capture_panel = self.capture_dock.panel
+        if self.capture_panel is not None:
+            self.capture_panel.countingChanged.connect(lambda _on: self._update_actions())
+        self.capture_dock.dock_into(self, self.actions["capture"])
 
     # -- language ----------------------------------------------------------------------------
 
@@ -232,7 +213,7 @@ class MainWindow(QMainWindow):
         """Applied at display time: everything shown is rendered again in ``lang``."""
         self.lang = lang
         self.desk.set_language(lang)
-        self.preview.lang = lang
+        self.preview.lang = self.setup.lang = lang
         if self.capture_panel is not None:
             self.capture_panel.lang = lang
         self.retranslate()
@@ -267,56 +248,21 @@ class MainWindow(QMainWindow):
 
     # -- getting photos in -------------------------------------------------------------------
 
-    def open_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Open photos"), self._start_folder(),
-            self.tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif)"
-                    ";;All files (*)"))
-        if paths:
-            self._remember_folder(str(Path(paths[0]).parent))
-        self.add_paths(paths)
-
-    def _start_folder(self) -> str:
-        folder = self.desk.settings.last_folder
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
-
-    def _remember_folder(self, folder: str) -> None:
-        self.desk.save_settings(replace(self.desk.settings, last_folder=folder))
-
     def add_paths(self, paths: list[str]) -> None:
-        self.desk.add_paths(paths)
+        self.desk.intake.add_paths(paths)
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
-        items = self.desk.add_sources(sources)
+        items = self.desk.intake.add_sources(sources)
         if items:
             self.queue_view.select_if_none(items[0])
         return items
-
-    def paste(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        label = self.tr("clipboard %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
-        if mime is None or not self.desk.add_mime(mime, label):
-            self.statusBar().showMessage(self.tr("The clipboard holds no image."), 5000)
-
-    def focus_url(self) -> None:
-        self.url_edit.setFocus()
-
-    def add_url(self, _text: str = "") -> None:
-        item = self.desk.add_url(self.url_edit.text())
-        if item is None:
-            self.statusBar().showMessage(
-                self.tr("Not an image URL: use a full address starting with http:// or "
-                        "https://"), 8000)
-            return
-        self.url_edit.clear()
-        self.queue_view.select_if_none(item)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        self.desk.add_mime(event.mimeData(), self.tr("dropped image"))
+        self.photo_input.drop(event.mimeData())
         event.acceptProposedAction()
 
     # -- running -----------------------------------------------------------------------------
@@ -328,20 +274,8 @@ class MainWindow(QMainWindow):
         """Selected photos; one judged before is reused, not paid again (Check again is)."""
         self.desk.run(self.selected_items())
 
-    def check_again(self) -> None:
-        self.billing.check_again()
-
-    def send_anyway(self) -> None:
-        self.billing.send_anyway()
-
-    def crop_to_face(self) -> None:
-        self.billing.crop_to_face()
-
     def run_all(self) -> None:
         self.desk.run_all()
-
-    def retry_failed(self) -> None:
-        self.billing.retry_failed()
 
     def cancel(self) -> None:
         if self.capture_panel is not None and self.capture_panel.cancel_countdown():
@@ -387,9 +321,7 @@ class MainWindow(QMainWindow):
         self._refresh_preview(load_image=True)
 
     def _items_changed(self, ids: set[int]) -> None:
-        """The model's coalesced change report: the capture panel and the preview follow."""
-        if self.capture_panel is not None and self.capture_panel.tracked in ids:
-            self.capture_panel.update_tracked(self.model.item(self.capture_panel.tracked))
+        """The model's coalesced change report: the preview follows."""
         item = self.current_item()
         if item is not None and item.id in ids:
             # A photo that just finished preparing gets its full preview now.
@@ -423,13 +355,13 @@ class MainWindow(QMainWindow):
     def decide(self, item_id: int, decision: str, reason: str, note: str,
                reference: str) -> None:
         """Recorded by the desk on a worker; meanwhile on to the next photo to decide."""
-        if self.desk.decide(item_id, decision, reason, note, reference):
+        if self.desk.decisions.decide(item_id, decision, reason, note, reference):
             self.next_undecided(after=item_id)
 
     def next_undecided(self, after: int | None = None) -> None:
         current = self.current_item()
-        item = self.desk.next_undecided(after if after is not None
-                                        else current.id if current else None)
+        item = self.desk.decisions.next_undecided(after if after is not None
+                                                  else current.id if current else None)
         if item is None:
             self.statusBar().showMessage(self.tr("Every checked photo has a decision."), 5000)
             return
@@ -447,15 +379,7 @@ class MainWindow(QMainWindow):
     def ask_operator_if_unknown(self) -> OperatorDialog | None:
         """At the first start on this machine: who is at the desk? (The app calls it once
         the window shows; embedded windows, benchmarks and tests are not asked.)"""
-        return None if self.desk.operator else self.change_operator()
-
-    def change_operator(self) -> OperatorDialog:
-        dialog = OperatorDialog(self.desk.operator, self)
-        dialog.chosen.connect(self.desk.set_operator)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.operator_dialog = dialog
-        return dialog
+        return None if self.desk.operator else self.setup.change_operator()
 
     def show_queue(self) -> None:
         self.tabs.setCurrentWidget(self.queue_view)
@@ -470,75 +394,12 @@ class MainWindow(QMainWindow):
         if self.tabs.currentIndex() == 1:
             self.history_panel.refresh()
 
-    # -- dialogs -----------------------------------------------------------------------------
-
-    def edit_credentials(self) -> CredentialsDialog:
-        dialog = CredentialsDialog(self.desk.store, self.desk.settings, self.desk.tasks,
-                                   self.desk.pools.io, self, self.lang, self.desk.env)
-        dialog.chosen.connect(self.desk.use_credentials)
-        dialog.setModal(True)
-        dialog.show()
-        return dialog
-
-    def edit_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.desk.settings, self)
-        dialog.accepted.connect(lambda: self._settings_accepted(dialog))
-        dialog.setModal(True)
-        dialog.show()
-        return dialog
-
-    def _settings_accepted(self, dialog: SettingsDialog) -> None:
-        settings = dialog.settings()
-        password = dialog.new_history_password()
-        if password is not None and settings.history_url:
-            self.desk.remember_history_password(settings.history_url, password)
-        if settings.history_url != self.desk.settings.history_url:
-            self.statusBar().showMessage(
-                self.tr("The new history location takes effect when the desk starts again."),
-                10000)
-        self.apply_settings(settings)
-
-    def apply_settings(self, settings: DeskSettings) -> None:
-        old_language = self.desk.settings.language
-        self.desk.apply_settings(settings)
-        self.decision_area.set_reasons(self.desk.reasons)
-        if settings.language != old_language:
-            self.languageRequested.emit(settings.language)
-
-    def show_help(self) -> HelpDialog:
-        dialog = HelpDialog(action_table.shortcut_rows(self.actions), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def about(self) -> None:
-        QMessageBox.about(self, self.tr("About LiveDetect Desk"),
-                          self.tr("LiveDetect Desk %1\nStatic-photo liveness checks for review "
-                                  "desks.").replace("%1", __version__))
-
     # -- persistence and shutdown ------------------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        store = desk_settings.settings_store()
-        geometry = store.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
-        splitter = store.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        docks = store.value("window/state")
-        if isinstance(docks, QByteArray):
-            self.restoreState(docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.billing.close_needs_answer(event):
             return  # checks in flight: the operator is asked first
-        store = desk_settings.settings_store()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.setValue("window/state", self.saveState())
+        save_layout(self, self.splitter)
         self.hide()  # gone at once for the operator; sent checks may still take a moment
         self.shutdown()
         super().closeEvent(event)
@@ -547,3 +408,12 @@ class MainWindow(QMainWindow):
         if self.capture_panel is not None:
             self.capture_panel.stop_camera()  # release the camera first
         self.desk.shutdown()
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that follows its width."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area

@@ -1,0 +1,74 @@
+"""How ``livedetect check`` speaks on a terminal: one line per result, the self-overwriting
+progress line, and the question before a large batch."""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
+if TYPE_CHECKING:
+    from livedetect_gui.core.result import CheckResult
+
+
+def human_line(result: CheckResult, lang: str) -> str:
+    from livedetect_gui.core.messages import text as message
+    from livedetect_gui.core.verdict import Verdict, verdict_word
+
+    verdict = result.verdict
+    word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
+    extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
+    if result.reused_from is not None:
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
+            timespec="seconds")
+        extra += f"  ({message('checked_before', lang, when=when)})"
+    if verdict is Verdict.ERROR:
+        line = f"{word}  {result.source}: {result.message(lang)}{extra}"
+        hint = result.hint(lang)
+        return f"{line}\n       -> {hint}" if hint else line
+    score = result.score
+    shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
+    sign_ = ">" if verdict is Verdict.PASS else "<="
+    return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
+            f"{result.source}{extra}")
+
+
+def confirm(lang: str) -> bool:
+    """Ask before a large batch is sent; end of input is no."""
+    from livedetect_gui.core.messages import text as message
+
+    # On stderr, not input()'s stdout: stdout carries the results (JSON lines with --json).
+    sys.stderr.write(message("cost_prompt", lang) + " ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()  # "" at end of input: no
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
+class Progress:
+    """One self-overwriting status line on a terminal's stderr."""
+
+    def __init__(self, total: int) -> None:
+        import threading
+        from collections import Counter
+
+        from livedetect_gui.core.verdict import Verdict
+
+        self.total = total
+        self.counts: Counter[Verdict] = Counter()
+        self._pass, self._fail, self._error = Verdict.PASS, Verdict.FAIL, Verdict.ERROR
+        self._lock = threading.Lock()
+
+    def add(self, result: CheckResult) -> None:
+        with self._lock:
+            self.counts[result.verdict] += 1
+            done = sum(self.counts.values())
+            sys.stderr.write(
+                f"\r[{done}/{self.total}] pass {self.counts[self._pass]}  fail "
+                f"{self.counts[self._fail]}  error {self.counts[self._error]}"
+            )
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
