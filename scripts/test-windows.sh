@@ -69,7 +69,7 @@ wrun wine cmd /c echo wine-ok >/dev/null
 
 # 3. Wheels for win_amd64, downloaded on Linux (cached in $W/whl), installed inside Wine.
 # Wine 8 forces: numpy 1.26 (numpy 2 aborts on import), so OpenCV 4.10; PySide6 6.9.3 (6.10+
-# needs Windows' own icuuc.dll). pip download evaluates markers for Linux, so the Windows-only
+# needs Windows' own icuuc.dll); cryptography 42.0.5 (newer Rust builds need ProcessPrng). pip download evaluates markers for Linux, so the Windows-only
 # dependencies are named: pywin32-ctypes (keyring), colorama (pytest).
 # The project's own requirements (runtime, gui, postgres, test extras) read from pyproject.toml,
 # less the Linux-only test tools, with Wine 8's pins in place of the project's ranges.
@@ -78,7 +78,8 @@ import re, sys, tomllib
 project = tomllib.load(open(sys.argv[1], "rb"))["project"]
 extras = project["optional-dependencies"]
 linux_only = {"secretstorage", "ruff"}
-pinned_here = {"numpy", "opencv-python-headless", "pyside6-essentials", "pyside6-addons"}
+pinned_here = {"numpy", "opencv-python-headless", "pyside6-essentials", "pyside6-addons",
+               "cryptography"}
 for req in project["dependencies"] + [r for k in ("gui", "postgres", "test") for r in extras[k]]:
     name = re.split(r"[<>=!~\[;, ]", req, maxsplit=1)[0].lower()
     if name not in linux_only | pinned_here:
@@ -89,6 +90,9 @@ REQS+=(
   "numpy==1.26.4" "opencv-python-headless==4.10.0.84"
   "PySide6-Essentials==6.9.3" "PySide6-Addons==6.9.3"
   "scikit-image<0.25"  # its newer wheels want numpy 2
+  # Rust 1.78+ (cryptography >= 42.0.6 or so) calls ProcessPrng in bcryptprimitives.dll,
+  # which Wine 8 lacks: "DLL load failed while importing _rust".
+  "cryptography==42.0.5"
   pywin32-ctypes colorama tzdata
   "pyinstaller>=6.10" pyinstaller-hooks-contrib pefile altgraph
 )
