@@ -18,7 +18,7 @@ import sys
 
 from livedetect_gui import __version__
 from livedetect_gui.cli import check, credentials, history, prepare, report, sandbox, sign
-from livedetect_gui.cli.console import use_utf8
+from livedetect_gui.cli.console import prepare_streams
 from livedetect_gui.cli.output import language
 from livedetect_gui.cli.status import (
     EXIT_ERROR,
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    use_utf8()
+    prepare_streams()
     try:
         return _main(argv)
     except BrokenPipeError:
