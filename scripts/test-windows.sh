@@ -223,6 +223,7 @@ bundle_checks() {
   local menu="$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/LiveDetect Desk"
   local key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\LiveDetectDesk'
   local exe='C:\Program Files\LiveDetect Desk\livedetect-gui.exe'
+  local uninstaller='C:\Program Files\LiveDetect Desk\Uninstall.exe'
   local data
   t "installer: silent install"
   wrun wine cmd /c echo prefix-ok >/dev/null
@@ -239,13 +240,13 @@ bundle_checks() {
   data=$(find "$WINEPREFIX/drive_c/users" -maxdepth 4 -type d -path '*AppData/Local' | head -1)
   mkdir -p "$data/livedetect-gui" && echo kept > "$data/livedetect-gui/marker"
   t "installer: silent uninstall (keeps the operator's data)"
-  wrun wine "$(dirname "$exe")\Uninstall.exe" /S; wineserver -w
+  wrun wine "$uninstaller" /S; wineserver -w
   [ ! -e "$inst" ] && [ ! -e "$menu" ] || fail "uninstall left program files or menu entries"
   wrun wine reg query "$key" >/dev/null && fail "uninstall left its registry key"
   [ -f "$data/livedetect-gui/marker" ] || fail "uninstall deleted the operator's data"
   t "installer: install again, uninstall /REMOVEDATA"
   wrun wine "$setup" /S; wineserver -w
-  wrun wine "$(dirname "$exe")\Uninstall.exe" /S /REMOVEDATA; wineserver -w
+  wrun wine "$uninstaller" /S /REMOVEDATA; wineserver -w
   [ ! -e "$data/livedetect-gui" ] && [ ! -e "$inst" ] || fail "/REMOVEDATA left data or files"
   wineserver -k || true
   rm -rf "$WINEPREFIX"
