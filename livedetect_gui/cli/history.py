@@ -15,7 +15,14 @@ from livedetect_gui.cli.history_options import (
     open_for_reading,
 )
 from livedetect_gui.cli.output import language, write_file
-from livedetect_gui.cli.status import EXIT_ERROR, EXIT_FAIL, EXIT_OK, Parser, SubParsers
+from livedetect_gui.cli.status import (
+    EXIT_ERROR,
+    EXIT_FAIL,
+    EXIT_OK,
+    Parser,
+    SubParsers,
+    UsageError,
+)
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -45,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         return history_shared.run_password(args)
     if args.action == "push":
         return history_shared.run_push(args, lang)
+    if args.action is None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
     if args.action in history_trust.ACTIONS:
         return history_trust.ACTIONS[args.action](args, lang)
     if args.action == "verify":
@@ -58,24 +67,33 @@ def run(args: argparse.Namespace) -> int:
             print(state.message(lang), file=sys.stdout if state.intact else sys.stderr)
             return EXIT_OK if state.intact else EXIT_FAIL
         query = history_query(args)
+        # Listing or exporting an altered trail says so, on stderr and in the exit status.
+        state = history.verify()
+        if not state.intact:
+            warning = ("警告：审计记录已被改动" if lang == "zh"
+                       else "warning: the audit trail has been altered")
+            print(f"livedetect: {warning}: {state.message(lang)}", file=sys.stderr)
+        status = EXIT_OK if state.intact else EXIT_FAIL
         if args.export:
             if args.export == "-":
-                count = history.export_csv(sys.stdout, query, lang)
+                count = history.export_csv(sys.stdout, query, lang, state=state)
             else:
                 written: list[int] = []
                 if not write_file(args.export, lambda path: written.append(
-                        history.export_file(path, query, lang))):
+                        history.export_file(path, query, lang, state=state))):
                     return EXIT_ERROR
                 count = written[0]
             print(f"exported {count} records", file=sys.stderr)
-            return EXIT_OK
+            return status
         for record in history.page(query, 0, max(0, args.limit)):
             score = "-" if record.score is None else f"{record.score:g}"
             what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
             tag = " [simulated]" if record.simulated else ""
+            if record.db_role:  # a shared store: who logged in, as the server recorded it
+                tag += f" [db:{record.db_role}]"
             note = record.message(lang) if record.verdict == "error" else ""
             print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
                   f"{record.source}{tag}  {note}".rstrip())
-        return EXIT_OK
+        return status
     finally:
         history.close()

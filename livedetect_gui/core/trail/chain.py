@@ -4,7 +4,7 @@ Every record (a check, an operator's decision, a retention cut) carries a SHA-25
 canonical content and the previous record's hash, and a position ``seq`` (1, 2, 3, ... with
 no gaps). Editing, inserting or deleting a record breaks the chain at that point; deleting the
 newest records is caught by the anchor (the head's seq and hash kept outside the database,
-see ``history.FileAnchor``).
+see ``sqlite_store.FileAnchor``).
 
 What this protects against: edits made behind the program's back with a database tool.
 It is not a signature: someone who knows this algorithm and can write both the database and
@@ -38,6 +38,21 @@ class Kind(StrEnum):
     CUT = "cut"
     # A supervisor's signed statement of the chain's head (``checkpoints.py``).
     CHECKPOINT = "checkpoint"
+    # The events around checks (core/trail/events.py, review.py). Each is only a new value of
+    # ``kind``: no new column, so every record written before keeps its hash.
+    # A held photo the operator sent anyway: ``check_id`` the check the forced send made,
+    # ``detail`` the holds overridden (space-separated keys), ``reason``/``note`` why.
+    SENT_ANYWAY = "sent_anyway"
+    # A photo removed from the desk without a result: ``check_id`` its held/refused record
+    # when it had one, ``source``/``source_sha256`` the photo.
+    REMOVED = "removed"
+    # A photo sent again on request (billed again): ``check_id`` the check it repeats.
+    RECHECK = "recheck"
+    # Four-eyes: a second operator approves (``decision`` "approve") or refuses ("refuse")
+    # a pending decision: ``check_id`` the check, ``detail`` the decision record's id.
+    APPROVAL = "approval"
+    # Undo: the operator withdraws their decision ``detail`` on ``check_id``.
+    WITHDRAWAL = "withdrawal"
 
 
 class Decision(StrEnum):
@@ -193,6 +208,10 @@ class Record:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+    # Stamped by a shared store's server on every row (its clock, the role that logged in):
+    # not hashed and not written by a desk, so never among FIELDS.
+    server_at: float | None = None
+    db_role: str = ""
 
     @property
     def time_text(self) -> str:
@@ -224,7 +243,9 @@ class Record:
         return self.to_result().message(lang)
 
 
-FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record))
+SERVER_STAMPS: tuple[str, ...] = ("server_at", "db_role")
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record)
+                                if f.name not in SERVER_STAMPS)
 # What the hash covers: everything except the hash itself.
 HASHED: tuple[str, ...] = tuple(f for f in FIELDS if f != "hash")
 BOOL_FIELDS = frozenset({"simulated", "maybe_billed_twice", "override"})
@@ -264,6 +285,9 @@ def chained(record: Record, seq: int, prev_hash: str) -> Record:
 def from_row(row: Mapping[str, Any]) -> Record:
     """A record from a database row (SQLite gives 0/1 for booleans, ints for whole REALs)."""
     values = {name: row[name] for name in FIELDS}
+    for name in SERVER_STAMPS:
+        with contextlib.suppress(KeyError, IndexError):
+            values[name] = row[name] if row[name] is not None or name == "server_at" else ""
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
     values["code"] = service_code(values["code"])
@@ -283,7 +307,7 @@ def service_code(value: Any) -> int | str | None:
 
 
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
-                 record_id: str | None = None) -> Record:
+                 record_id: str | None = None, reference: str = "") -> Record:
     prepared = result.prepared
     return Record(
         id=record_id or new_id(), kind=Kind.CHECK.value, at=float(result.checked_at),
@@ -298,7 +322,7 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         prepared_width=prepared.width if prepared else None,
         prepared_height=prepared.height if prepared else None,
         prepared_bytes=prepared.bytes if prepared else None,
-        maybe_billed_twice=result.maybe_billed_twice,
+        maybe_billed_twice=result.maybe_billed_twice, reference=reference.strip(),
     )
 
 

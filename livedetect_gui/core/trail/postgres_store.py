@@ -1,9 +1,9 @@
 """The audit trail on a centre's PostgreSQL server: the ``TrailStore`` every desk shares.
 
-Same records, same SQL and same chain as the SQLite store (core/store.py, core/trail.py), so
+Same records, same SQL and same chain as the SQLite store (sqlite_store.py, chain.py), so
 paging, exports, reports, ``history verify`` and the centre-wide duplicate lookup work alike.
 
-Writes go through the desk's spool (core/spool.py): ``append`` returns once the records are
+Writes go through the desk's outbox (outbox.py): ``append`` returns once the records are
 safe on the desk's own disk (returned unchained, ``seq`` 0: their place in the centre's chain
 is given by the server), and a forwarder thread appends them to the chain, oldest first, in
 batches, idempotently on the record id. So a desk never stops because the server is away, a
@@ -44,13 +44,12 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from livedetect_gui.core.messages import text
 from livedetect_gui.core.paths import data_dir
 from livedetect_gui.core.trail.chain import (
     FIELDS,
-    GENESIS,
     Anchor,
     ChainState,
     Kind,
@@ -63,90 +62,26 @@ from livedetect_gui.core.trail.chain import (
 from livedetect_gui.core.trail.location import DatabasePasswords, HistoryUrl
 from livedetect_gui.core.trail.outbox import Anchor as Witness
 from livedetect_gui.core.trail.outbox import Forwarder, Spool, Spooled
+from livedetect_gui.core.trail.postgres_schema import MIGRATIONS
 from livedetect_gui.core.trail.postgres_server import Connection, StoreUnavailable, migrate
 from livedetect_gui.core.trail.store import (
-    RECORDS_DDL,
+    DECISIONS_PER_QUERY,
+    SELECT_RECORDS,
     HistoryError,
     Query,
     TrailStore,
+    decisions_sql,
     judged_sql,
 )
 
-if TYPE_CHECKING:
-    from livedetect_gui.core.trail.history import History
-
 log = logging.getLogger(__name__)
 
-APPEND_ONLY_DDL = """
-ALTER TABLE records ADD COLUMN server_at timestamptz, ADD COLUMN db_role text;
-CREATE FUNCTION livedetect_head_for_update() RETURNS TABLE (seq bigint, hash text)
-LANGUAGE sql SECURITY DEFINER AS $$
-    SELECT c.seq, c.hash FROM chain_head c WHERE c.id = 1 FOR UPDATE
-$$;
-CREATE FUNCTION livedetect_append(batch jsonb) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER AS $$
-DECLARE
-    head record;
-    item jsonb;
-    added integer := 0;
-BEGIN
-    SELECT c.seq, c.hash INTO head FROM chain_head c WHERE c.id = 1 FOR UPDATE;
-    FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
-        IF (item->>'seq')::bigint <> head.seq + 1 OR item->>'prev_hash' <> head.hash THEN
-            RAISE EXCEPTION 'livedetect: a record must follow the chain head (seq %)',
-                head.seq + 1;
-        END IF;
-        -- The server's clock and the authenticated role, whatever the desk sent.
-        INSERT INTO records SELECT (jsonb_populate_record(NULL::records, item
-            || jsonb_build_object('server_at', clock_timestamp(), 'db_role', session_user))).*;
-        head.seq := head.seq + 1;
-        head.hash := item->>'hash';
-        added := added + 1;
-    END LOOP;
-    UPDATE chain_head SET seq = head.seq, hash = head.hash WHERE id = 1;
-    RETURN added;
-END
-$$;
-CREATE FUNCTION livedetect_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'livedetect: the audit trail is append-only (% refused)', TG_OP;
-END
-$$;
-CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records
-    FOR EACH ROW EXECUTE FUNCTION livedetect_refuse_change();
-CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
-    FOR EACH STATEMENT EXECUTE FUNCTION livedetect_refuse_change();
-DO $$ BEGIN
-    EXECUTE format('ALTER FUNCTION livedetect_head_for_update() SET search_path = %I, pg_temp',
-                   current_schema());
-    EXECUTE format('ALTER FUNCTION livedetect_append(jsonb) SET search_path = %I, pg_temp',
-                   current_schema());
-END $$;
-REVOKE ALL ON FUNCTION livedetect_head_for_update() FROM PUBLIC;
-REVOKE ALL ON FUNCTION livedetect_append(jsonb) FROM PUBLIC;
-"""
 
-# Versioned like the SQLite file's schema; each step runs once, under the migration lock.
-MIGRATIONS: list[str] = [
-    # RECORDS_DDL is the SQLite store's own table, in SQL both accept (one definition);
-    # bigint seq because a centre's chain outlives 2^31 records more easily than a desk's.
-    RECORDS_DDL.replace("seq INTEGER PRIMARY KEY", "seq BIGINT PRIMARY KEY")
-    + f"""
-    ;CREATE TABLE chain_head (
-        id integer PRIMARY KEY CHECK (id = 1),
-        seq bigint NOT NULL,
-        hash text NOT NULL
-    );
-    INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '{GENESIS}');
-    """,
-    # Append-only for everyone but a table owner who drops the triggers: appends go through
-    # two functions (see shared_roles.py for the roles that may call them), which stamp the
-    # server's own time and the role that logged in on every record.
-    APPEND_ONLY_DDL,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
-_SELECT = f"SELECT {', '.join(FIELDS)} FROM records"
+
+# The shared SELECT plus what the server stamped on each row.
+SELECT_STAMPED = SELECT_RECORDS.replace(
+    " FROM records", ", EXTRACT(EPOCH FROM server_at)::float8 AS server_at, db_role FROM records")
 
 
 def pg_sql(sql: str) -> str:
@@ -294,7 +229,7 @@ class PostgresStore(TrailStore):
 
     def page(self, query: Query, offset: int, limit: int) -> list[Record]:
         where, params = query.where()
-        return self._rows(f"{_SELECT}{where}{query.order()} LIMIT {int(limit)} "
+        return self._rows(f"{SELECT_STAMPED}{where}{query.order()} LIMIT {int(limit)} "
                           f"OFFSET {int(offset)}", params)
 
     def count(self, query: Query) -> int:
@@ -304,7 +239,7 @@ class PostgresStore(TrailStore):
 
     def stream(self, query: Query, chunk: int = 2000) -> Iterator[Record]:
         where, params = query.where()
-        yield from self._stream(f"{_SELECT}{where}{query.order()}", params, chunk)
+        yield from self._stream(f"{SELECT_STAMPED}{where}{query.order()}", params, chunk)
 
     def _stream(self, sql: str, params: Sequence[Any], chunk: int,
                 before: Callable[[Any], Any] | None = None) -> Iterator[Any]:
@@ -344,8 +279,18 @@ class PostgresStore(TrailStore):
             with contextlib.suppress(Exception):
                 conn.close()
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        from psycopg.rows import dict_row
+
+        def work(conn: Any) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                cur.execute(pg_sql(sql), list(params))
+                return list(cur.fetchall())
+
+        return self._run(work)
+
     def get(self, record_id: str) -> Record | None:
-        rows = self._rows(f"{_SELECT} WHERE id = ?", [record_id])
+        rows = self._rows(f"{SELECT_STAMPED} WHERE id = ?", [record_id])
         return rows[0] if rows else None
 
     def operators(self, query: Query) -> list[str]:
@@ -357,11 +302,9 @@ class PostgresStore(TrailStore):
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}
         ids = list(check_ids)
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            sql = (f"{_SELECT} WHERE kind = 'decision' AND check_id IN "
-                   f"({', '.join('?' * len(part))}) ORDER BY seq")
-            for record in self._rows(sql, part):
+        for start in range(0, len(ids), DECISIONS_PER_QUERY):
+            part = ids[start:start + DECISIONS_PER_QUERY]
+            for record in self._rows(decisions_sql(len(part)), part):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
@@ -405,7 +348,7 @@ class PostgresStore(TrailStore):
         """The whole centre's chain, its head and this desk's witness, in one snapshot (a
         desk appending meanwhile cannot make an intact trail look broken)."""
         with contextlib.closing(self._stream(
-                f"{_SELECT} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
+                f"{SELECT_STAMPED} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
                     "SELECT seq, hash FROM chain_head WHERE id = 1").fetchone())) as rows:
             head = next(rows)
             anchor = (Anchor(-1, "missing") if head is None
@@ -414,7 +357,7 @@ class PostgresStore(TrailStore):
         if state.intact:
             witness = self.spool.anchor(self.url.keyring_key)
             if witness is not None:
-                found = self._rows(f"{_SELECT} WHERE seq = ?", [witness.seq])
+                found = self._rows(f"{SELECT_STAMPED} WHERE seq = ?", [witness.seq])
                 if not found or found[0].hash != witness.hash:
                     return ChainState(state.count, False, witness.seq,
                                       found[0].id if found else None, "head_changed",
@@ -434,78 +377,39 @@ def _storable(record: Record) -> Record:
     return dataclasses.replace(record, **changes)
 
 
-def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
+def append_chained(conn: Any, records: Sequence[Record], attempts: int = 20) -> list[Record]:
     """Append ``records`` to the centre's one chain, in order, skipping ids the store already
-    holds (a re-send after a lost acknowledgement). One transaction: all or nothing."""
+    holds (a re-send after a lost acknowledgement). One transaction: all or nothing.
+
+    The head is read without a lock and the records linked here; the server's
+    ``livedetect_append`` takes the head's lock and refuses a batch that no longer follows it
+    (another desk appended meanwhile), and the batch is linked again. No desk can hold the
+    head's lock beyond its own append."""
+    from psycopg import errors
     from psycopg.types.json import Jsonb
 
-    with conn.transaction():
-        # Locks the head until this transaction ends: the chain is linked here, the rows are
-        # written by the server's function (a desk role may not write the tables itself).
-        head_seq, head_hash = conn.execute(
-            "SELECT seq, hash FROM livedetect_head_for_update()").fetchone()
-        ids = [r.id for r in records]
-        known = {row[0] for row in conn.execute(
-            "SELECT id FROM records WHERE id = ANY(%s)", (ids,))}
-        stored: list[Record] = []
-        for record in records:
-            if record.id in known:
-                continue
-            known.add(record.id)
-            head_seq += 1
-            linked = chained(_storable(record), head_seq, head_hash)
-            stored.append(linked)
-            head_hash = linked.hash
-        if not stored:
-            return []
-        conn.execute("SELECT livedetect_append(%s)",
-                     (Jsonb([row_values(r) for r in stored]),))
-    return stored
-
-
-class PushRefused(Exception):
-    """The local trail does not verify: pushing it would pass an altered trail off as sound."""
-
-    def __init__(self, state: ChainState) -> None:
-        super().__init__(state.message())
-        self.state = state
-
-
-@dataclasses.dataclass(frozen=True)
-class Pushed:
-    sent: int  # newly stored in the shared history
-    already: int  # there before (an earlier push): skipped
-
-
-def push(source: History, target: PostgresStore, batch: int = 500,
-         progress: Callable[[int], None] | None = None) -> Pushed:
-    """``livedetect history push``: a desk's local trail into a shared store, once.
-
-    The local chain is verified first (an altered trail is refused, not laundered into the
-    centre's). Records go in their local order and join the centre's chain; their ids make a
-    second push, or one interrupted and run again, store nothing twice. Retention cuts are
-    local facts (they name local positions) and stay behind.
-    """
-    state = source.verify()
-    if not state.intact:
-        raise PushRefused(state)
-    sent = seen = 0
-    chunk: list[Record] = []
-
-    def send() -> None:
-        nonlocal sent, seen
-        sent += len(target.append_now(chunk))
-        seen += len(chunk)
-        chunk.clear()
-        if progress is not None:
-            progress(seen)
-
-    for record in source.stream(Query(sort="seq", descending=False)):
-        if record.kind == Kind.CUT:
-            continue
-        chunk.append(record)
-        if len(chunk) >= batch:
-            send()
-    if chunk:
-        send()
-    return Pushed(sent, seen - sent)
+    for attempt in range(attempts):
+        try:
+            with conn.transaction():
+                head_seq, head_hash = conn.execute(
+                    "SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+                ids = [r.id for r in records]
+                known = {row[0] for row in conn.execute(
+                    "SELECT id FROM records WHERE id = ANY(%s)", (ids,))}
+                stored: list[Record] = []
+                for record in records:
+                    if record.id in known:
+                        continue
+                    known.add(record.id)
+                    head_seq += 1
+                    linked = chained(_storable(record), head_seq, head_hash)
+                    stored.append(linked)
+                    head_hash = linked.hash
+                if stored:
+                    conn.execute("SELECT livedetect_append(%s)",
+                                 (Jsonb([row_values(r) for r in stored]),))
+                return stored
+        except errors.SerializationFailure:
+            if attempt == attempts - 1:
+                raise
+    return []

@@ -14,7 +14,8 @@ from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail import checkpoints
 from livedetect_gui.core.trail.chain import Anchor, chained, compute_hash, from_row, row_tuple
 from livedetect_gui.core.trail.history import History
-from livedetect_gui.core.trail.store import FileAnchor, Query, insert_sql
+from livedetect_gui.core.trail.sqlite_store import FileAnchor
+from livedetect_gui.core.trail.store import Query, insert_sql
 
 
 def result(source: str, score: float) -> CheckResult:
@@ -161,3 +162,18 @@ def test_verify_reads_the_trail_twice_without_holding_it(tmp_path) -> None:
     state = checkpoints.verify_trusted(records, key.public_key(), history.verify())
     assert state.proven and len(walks) == 2
     assert all(compute_hash(r) == r.hash for r in records())
+
+
+def test_a_deleted_prefix_is_not_proven(tmp_path) -> None:
+    path = tmp_path / "h.sqlite3"
+    key = checkpoints.generate_key()
+    history = filled(path, 5)
+    checkpoints.append_checkpoint(history, key)
+    history.close()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM records WHERE seq <= 2")
+    db.commit()
+    db.close()
+    history = History(path, operator="eve")
+    state = checkpoints.verify_history(history, key.public_key())
+    assert not state.proven and state.problem == "chain_broken"
