@@ -161,7 +161,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     desk.settings_saver.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
-        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        path = desk_settings.settings_store().fileName()
         desk.set_threshold(50)
 
         def saved() -> DeskSettings | None:
@@ -184,7 +184,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     import shutil
     import stat
 
-    from PySide6.QtCore import QSettings
 
     desk = make_desk()
     desk.settings_saver.persist = True
@@ -196,7 +195,7 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     save_password = desk.service.store.save_proxy_password
     desk.service.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
                                                         save_password(proxy, pw))
-    path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+    path = desk_settings.settings_store().fileName()
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
     old = os.umask(0o022)
     try:
