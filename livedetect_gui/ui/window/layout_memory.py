@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from livedetect_gui.ui.desk import settings as desk_settings
@@ -11,7 +11,7 @@ DEFAULT_SIZE = (1200, 760)
 
 
 def restore_layout(window: QMainWindow, splitter: QSplitter) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     geometry = store.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)
@@ -26,7 +26,7 @@ def restore_layout(window: QMainWindow, splitter: QSplitter) -> None:
 
 
 def save_layout(window: QMainWindow, splitter: QSplitter) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/splitter", splitter.saveState())
     store.setValue("window/state", window.saveState())

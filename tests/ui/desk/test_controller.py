@@ -16,6 +16,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Api, Credentials, CredentialStore
@@ -172,7 +173,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     desk.settings_saver.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
-        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        path = desk_settings.settings_store().fileName()
         desk.set_threshold(50)
 
         def saved() -> DeskSettings | None:
@@ -183,7 +184,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
         # Saved off the GUI thread: wait for the new value to be on disk, then look at it.
         qtbot.waitUntil(lambda: (found := saved()) is not None and found.threshold == 50,
                         timeout=WAIT_MS)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert (WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600)
         desk.set_threshold(87)
     finally:
         os.umask(old)
@@ -195,7 +196,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     import shutil
     import stat
 
-    from PySide6.QtCore import QSettings
 
     desk = make_desk()
     desk.settings_saver.persist = True
@@ -207,7 +207,7 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     save_password = desk.service.store.save_proxy_password
     desk.service.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
                                                         save_password(proxy, pw))
-    path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+    path = desk_settings.settings_store().fileName()
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
     old = os.umask(0o022)
     try:
@@ -216,8 +216,8 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
             desk.set_threshold(40 + step)
         assert not os.path.exists(path)  # nothing written on the GUI thread
         qtbot.waitUntil(lambda: writes == [59] and os.path.exists(path), timeout=WAIT_MS)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        assert (WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600)
+        assert (WINDOWS or stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700)
         assert "pw-1" not in Path(path).read_text(encoding="utf-8")
         desk.set_threshold(61)
         qtbot.waitUntil(lambda: writes == [59, 61], timeout=WAIT_MS)

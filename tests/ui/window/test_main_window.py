@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QApplication,
@@ -385,7 +385,7 @@ def test_window_geometry_persists(qtbot, make_window) -> None:
     first = make_window()
     first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
     first.close()
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     assert not store.value("window/geometry").isEmpty()
     second = make_window()
     assert second.size().height() == 701
