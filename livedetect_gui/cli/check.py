@@ -200,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
             results = batch.run(items, concurrency=args.concurrency, on_result=report)
+            in_order.finish(results)
         finally:
             if progress:
                 progress.clear()

@@ -98,3 +98,11 @@ class InOrder:
             while self.next in self.waiting:
                 self.show(self.waiting.pop(self.next))
                 self.next += 1
+
+    def finish(self, results: list[CheckResult]) -> None:
+        """Show what was never reported one by one (a batch stopped before it reached some
+        photos, or a result reported twice over), in order: every photo gets its line."""
+        with self._lock:
+            for index in range(self.next, len(results)):
+                self.show(self.waiting.pop(index, results[index]))
+            self.next = max(self.next, len(results))
