@@ -17,7 +17,17 @@ import os
 import sys
 
 from livedetect_gui import __version__
-from livedetect_gui.cli import check, credentials, history, prepare, report, sandbox, sign
+from livedetect_gui.cli import (
+    check,
+    credentials,
+    decide,
+    history,
+    prepare,
+    report,
+    sandbox,
+    sign,
+    worklist,
+)
 from livedetect_gui.cli.output import language
 from livedetect_gui.cli.status import (
     EXIT_ERROR,
@@ -39,7 +49,7 @@ __all__ = ["EXIT_ERROR", "EXIT_FAIL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PIPE"
 
 # In the order `livedetect --help` lists them. Each adds its sub-parser, whose ``run`` default
 # is the function that carries the command out.
-COMMANDS = (check, sign, prepare, sandbox, credentials, history, report)
+COMMANDS = (check, sign, prepare, sandbox, credentials, history, report, worklist, decide)
 
 
 def build_parser() -> argparse.ArgumentParser:

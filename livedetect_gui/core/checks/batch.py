@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from livedetect_gui.core.checks.recording import internal_error, should_record
+from livedetect_gui.core.checks.recording import internal_error, record_result
 from livedetect_gui.core.checks.reuse import Reuse, file_sha256, reused_copy
 from livedetect_gui.core.imaging.prepare import (
     ImageRefused,
@@ -234,11 +234,12 @@ def plan_one(source: Source, limits: Limits, threshold: float, endpoint: str,
         planned.outcome = reuse.lookup([planned.sent_sha256], source.label, threshold)
         if planned.outcome is not None:
             return planned
-    if options.prechecks is not None and not options.force:
+    if options.prechecks is not None:
         from livedetect_gui.core.imaging.prechecks import precheck
 
+        # Forced photos are pre-checked too: the trail says which holds were overridden.
         planned.precheck = precheck(planned.prepared, options.prechecks)
-        if planned.precheck.held:
+        if planned.precheck.held and not options.force:
             prepared = planned.prepared
             planned.outcome = CheckResult(
                 source=source.label, threshold=threshold, problem_key=planned.precheck.holds[0],
@@ -402,6 +403,7 @@ def run_batch(
     the batch stops itself when the service rejects the credentials."""
     stop = stop or BatchStop()
     claims = _Claims()
+    holds: dict[int, tuple[str, ...]] = {}  # what the pre-checks found, by item
     endpoint = client.url
     limits = client.preparation_limits(limits)  # within what this backend's service accepts
 
@@ -430,6 +432,8 @@ def run_batch(
             planned = plan_one(source, limits, threshold, endpoint, options)
         else:
             claims.claim(index, planned.source_sha256)
+        if planned.precheck is not None and planned.precheck.held:
+            holds[index] = planned.precheck.holds
         owner = claims.claim(index, planned.sent_sha256)
         if owner is None and planned.duplicate_of is not None:
             owner = planned.duplicate_of
@@ -452,8 +456,10 @@ def run_batch(
         for future in as_completed(futures):
             index = futures[future]
             result = future.result()  # work never raises
-            if history is not None and should_record(result):
-                history.record_safely(result)
+            if history is not None:
+                found = holds.get(index, ())
+                record_result(history, result, simulated=options.simulated, holds=found,
+                              forced=bool(found) and options.force and result.attempts > 0)
             results[index] = result
             if on_result is not None:
                 on_result(index, result)

@@ -5,20 +5,82 @@
 - Everything else that ends is recorded once, as it ends: a judgement, a service error, a
   network failure, and a photo refused at preparation (refused when the operator ran it: the
   audit shows every photo the operator asked to check, billed or not).
+- A refusal is recorded once per content and reason: the same photo refused again (the desk
+  restarted with it queued, the file dropped twice) adds nothing.
+- Everything from a sandbox run is simulated, refusals and holds included.
+- A held photo is recorded with every hold; sent anyway, its check carries the override and
+  the holds, with a ``sent_anyway`` event (who, when, why) written with it.
 - An unexpected exception becomes an "internal" result for that one item (recorded too).
+
+API::
+
+    should_record(result) -> bool
+    as_recorded(result, simulated) -> CheckResult
+    is_refusal(result) -> bool
+    record_result(target, result, *, simulated=False, reference="", holds=(),
+                  forced=False, reason=None, note="") -> str | None   (the record id)
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from livedetect_gui.core.result import CheckResult
 
-# Issue 12: a photo a stopped batch never sent (interrupted, credentials rejected) is no more
-# a check than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
+if TYPE_CHECKING:
+    from livedetect_gui.core.trail.history import History, Recorder
+
+# A photo a stopped batch never sent (interrupted, credentials rejected) is no more a check
+# than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
 NOT_CHECKS = frozenset({"cancelled", "not_sent_interrupted", "not_sent_credentials"})
 
 
 def should_record(result: CheckResult) -> bool:
     return result.problem_key not in NOT_CHECKS
+
+
+def as_recorded(result: CheckResult, simulated: bool) -> CheckResult:
+    """The result as the trail keeps it: in a sandbox run everything is simulated, even a
+    refusal or a hold that never reached the sandbox."""
+    return dataclasses.replace(result, simulated=True) if simulated and not result.simulated \
+        else result
+
+
+def is_refusal(result: CheckResult) -> bool:
+    """Refused before sending: a local image problem, never sent, not a hold."""
+    problem = result.problem
+    return (result.problem_key is not None and result.attempts == 0
+            and result.reused_from is None and problem is not None and problem.group == "image")
+
+
+def record_result(target: History | Recorder, result: CheckResult, *, simulated: bool = False,
+                  reference: str = "", holds: Sequence[str] = (), forced: bool = False,
+                  reason: str | None = None, note: str = "") -> str | None:
+    """Record one result by the rules above; the record id, or None when nothing was recorded
+    (not a check, a refusal already recorded, or neither stored nor spooled). ``holds``: the
+    pre-checks that held it; ``forced``: it was sent anyway (``reason``/``note`` say why)."""
+    from livedetect_gui.core.trail import events
+
+    if not should_record(result):
+        return None
+    result = as_recorded(result, simulated)
+    history = getattr(target, "history", None) if not hasattr(target, "store") else target
+    if is_refusal(result) and history is not None and history.store is not None:
+        from livedetect_gui.core.trail.store import HistoryError
+
+        try:
+            if events.refusal_recorded(history, result):
+                return None
+        except HistoryError:
+            pass  # cannot look: recorded (or spooled) rather than lost
+    check = target.check_record(result, reference=reference)
+    if forced and holds:
+        return target.append_safely(events.sent_anyway_records(check, holds, reason, note))
+    if result.held:
+        check = events.with_holds(check, holds or [result.problem_key or ""])
+    return target.append_safely([check])
 
 
 def internal_error(source: str, threshold: float, exc: BaseException,

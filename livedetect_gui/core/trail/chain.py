@@ -36,6 +36,21 @@ class Kind(StrEnum):
     DECISION = "decision"
     # Retention removed every record below ``cut_seq``: the chain legitimately starts later.
     CUT = "cut"
+    # The events around checks (core/trail/events.py, review.py). Each is only a new value of
+    # ``kind``: no new column, so every record written before keeps its hash.
+    # A held photo the operator sent anyway: ``check_id`` the held record, ``detail`` the
+    # holds overridden (space-separated keys), ``reason``/``note`` why.
+    SENT_ANYWAY = "sent_anyway"
+    # A photo removed from the desk without a result: ``check_id`` its held/refused record
+    # when it had one, ``source``/``source_sha256`` the photo.
+    REMOVED = "removed"
+    # A photo sent again on request (billed again): ``check_id`` the check it repeats.
+    RECHECK = "recheck"
+    # Four-eyes: a second operator approves (``decision`` "approve") or refuses ("refuse")
+    # a pending decision: ``check_id`` the check, ``detail`` the decision record's id.
+    APPROVAL = "approval"
+    # Undo: the operator withdraws their decision ``detail`` on ``check_id``.
+    WITHDRAWAL = "withdrawal"
 
 
 class Decision(StrEnum):
@@ -281,7 +296,7 @@ def service_code(value: Any) -> int | str | None:
 
 
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
-                 record_id: str | None = None) -> Record:
+                 record_id: str | None = None, reference: str = "") -> Record:
     prepared = result.prepared
     return Record(
         id=record_id or new_id(), kind=Kind.CHECK.value, at=float(result.checked_at),
@@ -296,7 +311,7 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         prepared_width=prepared.width if prepared else None,
         prepared_height=prepared.height if prepared else None,
         prepared_bytes=prepared.bytes if prepared else None,
-        maybe_billed_twice=result.maybe_billed_twice,
+        maybe_billed_twice=result.maybe_billed_twice, reference=reference.strip(),
     )
 
 

@@ -37,7 +37,6 @@ from livedetect_gui.core.trail.chain import (
     Record,
     check_record,
     from_row,
-    is_override,
     new_id,
     row_values,
 )
@@ -106,49 +105,46 @@ class History:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def check_record(self, result: CheckResult, record_id: str | None = None) -> Record:
-        return check_record(result, self.operator, self.os_user, self.desk, record_id)
+    def check_record(self, result: CheckResult, record_id: str | None = None,
+                     reference: str = "") -> Record:
+        return check_record(result, self.operator, self.os_user, self.desk, record_id,
+                            reference)
 
-    def record(self, result: CheckResult) -> str:
+    def record(self, result: CheckResult, reference: str = "") -> str:
         """Append a check; returns its record id (what a decision refers to)."""
-        record = self.check_record(result)
+        record = self.check_record(result, reference=reference)
         self.store.append([record])
         return record.id
 
-    def record_safely(self, result: CheckResult) -> str | None:
+    def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
         """Record, or keep the record in the spool when the database cannot take it now
         (full disk, a lock held too long): the check is never lost with its row. Returns the
         record id, or None when it could be neither recorded nor spooled."""
-        record = self.check_record(result)
+        return self.append_safely([self.check_record(result, reference=reference)])
+
+    def append_safely(self, records: Sequence[Record]) -> str | None:
+        """Append these records together, else spool them; the first one's id, or None when
+        they could be neither stored nor spooled."""
         try:
-            self.store.append([record])
-            return record.id
+            self.store.append(records)
+            return records[0].id
         except HistoryError as exc:
             log.warning("history: %s", exc)
-        return record.id if spool(self.spool_path, record) else None
+        kept = all([spool(self.spool_path, record) for record in records])
+        return records[0].id if kept else None
 
     def decide(self, check_id: str, decision: Decision | str, reason: str | None = None,
                note: str = "", reference: str = "",
                reasons: Sequence[Reason] = DEFAULT_REASONS) -> Record:
         """The operator's decision on a check, as a new record (changing one's mind adds
         another). A decision against the machine's verdict needs a reason from ``reasons``."""
-        decision = Decision(decision)
+        from livedetect_gui.core.trail.review import decision_record
+
         check = self.store.get(check_id)
-        if check is None or check.kind != Kind.CHECK:
+        if check is None:
             raise DecisionError("unknown_check", check_id)
-        if reason is not None and reason not in {r.key for r in reasons}:
-            raise DecisionError("unknown_reason", reason)
-        override = is_override(decision, check.verdict)
-        if override and not reason:
-            raise DecisionError("reason_required", check.verdict)
-        record = Record(
-            id=new_id(), kind=Kind.DECISION.value, at=time.time(), operator=self.operator,
-            os_user=self.os_user, desk=self.desk, source=check.source, sha256=check.sha256,
-            verdict=check.verdict, score=check.score, threshold=check.threshold,
-            simulated=check.simulated, endpoint=check.endpoint, api=check.api,
-            check_id=check_id, decision=decision.value, reason=reason, note=note.strip(),
-            reference=reference.strip(), override=override,
-        )
+        record = decision_record(self, check, Decision(decision), reason, note, reference,
+                                 reasons)
         return self.store.append([record])[0]
 
     def flush_spool(self) -> int:
@@ -352,27 +348,36 @@ class Recorder:
         self.recorded = self.spooled = self.lost = 0
         self._lock = threading.Lock()
 
-    def record_safely(self, result: CheckResult) -> str | None:
+    def check_record(self, result: CheckResult, record_id: str | None = None,
+                     reference: str = "") -> Record:
+        if self.history is not None:
+            return self.history.check_record(result, record_id, reference)
+        return check_record(result, self.operator, os_user(), socket.gethostname(), record_id,
+                            reference)
+
+    def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
+        return self.append_safely([self.check_record(result, reference=reference)])
+
+    def append_safely(self, records: Sequence[Record]) -> str | None:
+        """Append these records together (a check and the event that goes with it), else
+        spool them; counted as one result."""
         if self.history is not None and self.error is None:
-            record = self.history.check_record(result)
             try:
-                self.history.store.append([record])
+                self.history.store.append(records)
                 with self._lock:
                     self.recorded += 1
-                return record.id
+                return records[0].id
             except HistoryError as exc:
                 with self._lock:
                     if self.error is None:
                         self.error = exc  # said once; later rows go straight to the spool
-        else:
-            record = check_record(result, self.operator, os_user(), socket.gethostname())
-        kept = spool(self.spool_path, record)
+        kept = all([spool(self.spool_path, record) for record in records])
         with self._lock:
             if kept:
                 self.spooled += 1
             else:
                 self.lost += 1
-        return record.id if kept else None
+        return records[0].id if kept else None
 
     def summary(self, lang: str = "en") -> str:
         """Empty when every result was recorded."""

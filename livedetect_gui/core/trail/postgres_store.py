@@ -293,6 +293,16 @@ class PostgresStore(TrailStore):
             with contextlib.suppress(Exception):
                 conn.close()
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        from psycopg.rows import dict_row
+
+        def work(conn: Any) -> list[dict[str, Any]]:
+            with conn.cursor(row_factory=dict_row) as cur:
+                cur.execute(pg_sql(sql), list(params))
+                return list(cur.fetchall())
+
+        return self._run(work)
+
     def get(self, record_id: str) -> Record | None:
         rows = self._rows(f"{_SELECT} WHERE id = ?", [record_id])
         return rows[0] if rows else None

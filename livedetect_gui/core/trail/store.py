@@ -192,6 +192,11 @@ class TrailStore(ABC):
         return verify_chain(self.stream(Query(sort="seq", descending=False)), self.anchor(),
                             start)
 
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read-only query in the shared SQL (``?`` placeholders): the trail
+        modules' own queries (worklist, cases, events) run alike on every store."""
+        raise NotImplementedError
+
     @abstractmethod
     def append(self, records: Sequence[Record]) -> list[Record]:
         """Chain and insert these records in order, atomically; returns them as stored.
@@ -533,6 +538,9 @@ class SQLiteStore(TrailStore):
             raise self._error(exc) from None
         finally:
             db.close()
+
+    def select_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(zip(row.keys(), tuple(row), strict=True)) for row in self._read(sql, params)]
 
     def get(self, record_id: str) -> Record | None:
         rows = self._read(f"{_SELECT} WHERE id = ?", [record_id])

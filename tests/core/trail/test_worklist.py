@@ -1,0 +1,51 @@
+"""The worklist: what needs a decision, oldest first, paged in SQL, across restarts."""
+
+from __future__ import annotations
+
+from livedetect_gui.core.trail.events import record_recheck
+from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail.review import Review, ReviewPolicy
+from livedetect_gui.core.trail.worklist import Worklist, WorkState
+from tests.core.trail.trail_data import add_check
+
+
+def test_oldest_first_paged_and_counted(tmp_path) -> None:
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    ids = [add_check(history, f"p{i}.jpg", at=100 - i) for i in range(5)]  # newest first
+    add_check(history, "held.jpg", problem_key="held_dark")  # not a result to decide
+    Review(history).decide(ids[0], "accept")
+    Review(history).decide(ids[1], "escalate")
+    worklist = Worklist(history)
+    first = worklist.page(0, 2)
+    rest = worklist.page(2, 10)
+    assert [i.check.id for i in first + rest] == [ids[4], ids[3], ids[2], ids[1]]
+    assert [i.state for i in first + rest][-1] is WorkState.ESCALATED
+    assert worklist.counts() == {WorkState.UNDECIDED: 3, WorkState.AWAITING_APPROVAL: 0,
+                                 WorkState.ESCALATED: 1, WorkState.DECIDED: 1}
+    history.close()
+    # Another process, another desk: the same list, read from the store.
+    again = History(tmp_path / "h.sqlite3", operator="bob")
+    assert [i.check.id for i in Worklist(again).page()] == [ids[4], ids[3], ids[2], ids[1]]
+    again.close()
+
+
+def test_pending_items_and_simulated_filter(tmp_path) -> None:
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    live = add_check(history, "live.jpg", score=20, at=1)
+    add_check(history, "sim.jpg", at=2, simulated=True)
+    Review(history, ReviewPolicy(four_eyes=True)).decide(live, "accept", reason="in_person")
+    worklist = Worklist(history)
+    assert worklist.counts()[WorkState.AWAITING_APPROVAL] == 1
+    assert worklist.counts(viewer="ann")[WorkState.AWAITING_APPROVAL] == 0
+    assert [i.check.source for i in worklist.page(simulated=False)] == ["live.jpg"]
+    assert [i.check.source for i in worklist.page(simulated=True)] == ["sim.jpg"]
+    history.close()
+
+
+def test_a_rechecked_check_leaves_the_worklist(tmp_path) -> None:
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    old = add_check(history, "a.jpg", problem_key="timeout", score=None)
+    record_recheck(history, old)
+    new = add_check(history, "a.jpg")
+    assert [i.check.id for i in Worklist(history).page()] == [new]
+    history.close()
