@@ -95,7 +95,7 @@ def test_keyboard_decisions_next_undecided_override_and_scanner(qtbot, make_wind
     assert window.statusBar().currentMessage() == "Every checked photo has a decision."
 
     # Changing one's mind adds a record; the latest shows in the queue and the preview.
-    window.queue_view.selectRow(0)
+    window.queue_view.select_only(0)
     assert window.current_item() is first and "Decision: Accept" in \
         window.preview.decision.text()
     qtbot.keyClick(window.queue_view, Qt.Key.Key_R, ALT)  # rejecting a PASS: a reason first
@@ -128,13 +128,13 @@ def test_the_cores_refusal_is_shown_and_the_photo_comes_back(qtbot, make_window,
     failed, _passed = window.model.items()
     # As when the panel saw another verdict (the threshold moved since the check): the
     # trail's own rule decides, and its message is shown where the operator decides.
-    window.queue_view.selectRow(1)
-    window.decide(failed.id, "accept", "", "", "")
+    window.queue_view.select_only(1)
+    window.flow.decide([failed.record_id], "accept")
     expected = DecisionError("reason_required", "fail").message("en")
     qtbot.waitUntil(lambda: window.decision_area.panel.problem.text() == expected,
                     timeout=WAIT_MS)
     assert window.current_item() is failed and failed.decision is None
-    assert not window.desk.decisions.decide(12345, "accept")  # no such item: nothing written
+    assert not window.desk.decisions.decide([], "accept")  # no check: nothing written
 
 
 def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_window,
@@ -169,7 +169,7 @@ def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_w
     change.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert window.desk.operator == "OP-1138"
     window.desk.set_threshold(window.desk.threshold)  # no-op: the operator stays
-    window.decide(item.id, "escalate", "", "", "")
+    window.flow.decide([item.record_id], "escalate")
     qtbot.waitUntil(lambda: item.decision is not None, timeout=WAIT_MS)
 
     window.desk.shutdown()

@@ -81,14 +81,16 @@ class LazyHistory:
         with self._lock:
             return self._history.store.pending if self._history is not None else 0
 
-    def record_safely(self, result: CheckResult) -> str | None:
-        """Record a check; kept in the spool when the history cannot be opened or written.
-        Returns the record id (what a decision refers to), None only when both failed."""
+    def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
+        """Record a check (under a case/applicant ``reference``); kept in the spool when the
+        history cannot be opened or written. Returns the record id (what a decision refers
+        to), None only when both failed."""
         history = self.get()
         if history is not None:
-            return history.record_safely(result)
+            return history.record_safely(result, reference)
         path = self._path if self._path is not None else default_path()
-        record = check_record(result, self._operator, os_user(), socket.gethostname())
+        record = check_record(result, self._operator, os_user(), socket.gethostname(),
+                              reference=reference)
         return record.id if spool(path.with_name(path.name + ".spool"), record) else None
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time as clock
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -76,6 +77,9 @@ class HistoryPanel(QWidget):
         self.chain: ChainState | None = None
         self.chain_error = ""
         self._verified_at = 0.0
+        # The desk's own watch over the trail verifies (at start and when the store changes)
+        # and hands the state here (``set_chain``); without one, this panel walks the chain.
+        self.verify_request: Callable[[], None] | None = None
         self._export_cancel: threading.Event | None = None
         self.export_folder = Path.home()
 
@@ -235,8 +239,19 @@ class HistoryPanel(QWidget):
 
     def refresh(self, *_args: object, verify: bool = False) -> None:
         self.model.set_query(self.query())
-        if verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
+        if self.verify_request is not None:
+            if verify:
+                self.verify_request()
+        elif verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
             self.verify()
+
+    def set_chain(self, chain: ChainState | None, error: str = "") -> None:
+        """The chain as the desk last verified it: the banner, and the altered record marked."""
+        self.chain, self.chain_error = chain, error
+        self._verified_at = clock.monotonic()
+        self.model.set_broken(chain.bad_seq if chain is not None and not chain.intact
+                              else None)
+        self._show_chain()
 
     # -- the chain ---------------------------------------------------------------------------
 
@@ -247,11 +262,10 @@ class HistoryPanel(QWidget):
 
     def _verified(self, future: Future) -> None:
         try:
-            self.chain, self.chain_error = future.result(), ""
+            self.set_chain(future.result())
         except Exception as exc:
-            self.chain = ChainState(0, False, problem="unreadable")
-            self.chain_error = describe(exc, self.model.lang)
-        self._show_chain()
+            self.set_chain(ChainState(0, False, problem="unreadable"),
+                           describe(exc, self.model.lang))
 
     def _show_chain(self) -> None:
         chain = self.chain

@@ -53,6 +53,8 @@ class PhotoIntake(QObject):
         self.saver = saver
         self.service = service
         self._scans = 0  # folder scans still running
+        # The case/applicant reference photos added from now on come in under ("" none).
+        self.reference = ""
         # "Run all" was pressed while folders were scanned: the photos they find run too.
         self.run_scanned = False
 
@@ -84,7 +86,7 @@ class PhotoIntake(QObject):
             self.runRequested.emit(items)
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
-        items = self.model.add(sources)
+        items = self.model.add(sources, reference=self.reference)
         self.analyse(items)
         self.changed.emit()
         return items

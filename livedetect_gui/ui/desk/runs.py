@@ -107,14 +107,15 @@ class CheckRuns(QObject):
         client, limits, stop, history = self.client, self.limits, self._stop, self.history
         threshold, days, same, photos = self.threshold, self.reuse_days, self._same, self.photos
 
-        def work(source: Source, recheck: bool, report: Callable[[PreparedImage | None], None]
+        def work(source: Source, recheck: bool, reference: str,
+                 report: Callable[[PreparedImage | None], None]
                  ) -> tuple[CheckResult, str | None]:
             try:
                 return _check(source, client, limits, threshold, stop, history,
-                              None if recheck else days, same, photos, report)
+                              None if recheck else days, same, photos, report, reference)
             except Exception as exc:  # the core turns failures into results; a bug still must
                 result = internal_error(source.label, threshold, exc, client.url)
-                return result, _record(history, result)
+                return result, _record(history, result, reference)
 
         for item in todo:
             recheck = item.recheck
@@ -122,7 +123,7 @@ class CheckRuns(QObject):
             self.model.mark_recheck(item, False)
             task_id = self.tasks.run(
                 self.pool,
-                lambda report, s=item.source, r=recheck: work(s, r, report),
+                lambda report, s=item.source, r=recheck, c=item.reference: work(s, r, c, report),
                 on_done=lambda future, item_id=item.id: self._done(item_id, future),
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
@@ -200,7 +201,8 @@ class _OneAtATime:
 def _check(source: Source, client: LiveDetectClient, limits: Limits, threshold: float,
            stop: BatchStop, history: LazyHistory, reuse_days: float | None,
            same: _OneAtATime, photos: KeptPhotos | None,
-           report: Callable[[PreparedImage | None], None]) -> tuple[CheckResult, str | None]:
+           report: Callable[[PreparedImage | None], None],
+           reference: str = "") -> tuple[CheckResult, str | None]:
     """One queue item on a worker, by the core's steps; recorded here as it ends (the record
     id comes back with the result: the operator's decision refers to it)."""
     stored = history.get()
@@ -213,23 +215,24 @@ def _check(source: Source, client: LiveDetectClient, limits: Limits, threshold: 
     planned = plan_one(source, limits, threshold, client.url, options)
     if planned.outcome is not None:  # reused, or refused at preparation
         result = planned.outcome
-        return result, _record(history, result)
+        return result, _record(history, result, reference)
     with same.hold(planned.sent_sha256 or planned.source_sha256):
         # A copy of this photo may have been judged while this one waited.
         found = reuse.lookup([planned.source_sha256, planned.sent_sha256], source.label,
                              threshold) if reuse is not None else None
         if found is not None:
-            return found, _record(history, found)
+            return found, _record(history, found, reference)
         prepared = planned.prepared
         if stop.reason is None:
             report(prepared)
         result = send_planned(planned, client, limits, threshold, stop, options)
-        record_id = _record(history, result)
+        record_id = _record(history, result, reference)
     if record_id is not None and photos is not None and prepared is not None and (
             result.attempts > 0):
         photos.keep(record_id, prepared.data)
     return result, record_id
 
 
-def _record(history: LazyHistory, result: CheckResult) -> str | None:
-    return history.record_safely(result) if should_record(result) else None
+def _record(history: LazyHistory, result: CheckResult, reference: str = "") -> str | None:
+    """Recorded under the case/applicant reference the photo came in with."""
+    return history.record_safely(result, reference) if should_record(result) else None

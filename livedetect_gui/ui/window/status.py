@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -10,12 +12,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStatusBar,
 )
 
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Api
+from livedetect_gui.core.trail.chain import ChainState
+from livedetect_gui.core.trail.worklist import WorkState
+from livedetect_gui.core.verdict import Verdict
 from livedetect_gui.ui.common.backends import backend_name, backend_title
+from livedetect_gui.ui.common.theme import verdict_color
 from livedetect_gui.ui.desk.controller import Progress
 
 
@@ -81,8 +88,18 @@ class DeskStatusBar(QStatusBar):
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("sharedWaitingLabel")
         self.waiting_label.hide()
+        self.worklist_label = QLabel()
+        self.worklist_label.setObjectName("worklistCounts")
+        # A narrow window shrinks this line (its tooltip keeps it whole), never the window.
+        self.worklist_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
+        self.worklist_label.setMinimumWidth(60)
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("chainStatus")
         self.addWidget(self.progress_label, 1)
         self.addPermanentWidget(self.progress_bar)
+        self.addPermanentWidget(self.chain_label)
+        self.addPermanentWidget(self.worklist_label)
         self.addPermanentWidget(self.waiting_label)
         self.addPermanentWidget(self.mode_label)
 
@@ -101,6 +118,31 @@ class DeskStatusBar(QStatusBar):
             self.progress_bar.setValue(p.done)
         self.progress_bar.setVisible(p.running)
         self.progress_label.setText(summary)
+
+    def show_worklist(self, counts: Mapping[WorkState, int]) -> None:
+        """What the trail says waits for a decision (the worklist's counts)."""
+        self.worklist_label.setText(self.tr("To decide: %1 · escalated %2 · awaiting approval "
+                                            "%3").replace(
+            "%1", str(counts.get(WorkState.UNDECIDED, 0))).replace(
+            "%2", str(counts.get(WorkState.ESCALATED, 0))).replace(
+            "%3", str(counts.get(WorkState.AWAITING_APPROVAL, 0))))
+        self.worklist_label.setToolTip(self.worklist_label.text())
+
+    def show_chain(self, chain: ChainState | None, error: str, lang: str) -> None:
+        """The trail as last verified: said plainly, red and bold when it was altered."""
+        if chain is None and not error:
+            self.chain_label.setText(self.tr("Audit trail: checking…"))
+            self.chain_label.setStyleSheet("")
+        elif chain is not None and chain.intact:
+            self.chain_label.setText(self.tr("✔ Audit trail intact"))
+            self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
+        else:
+            self.chain_label.setText(self.tr("✖ AUDIT TRAIL ALTERED") if chain is not None
+                                     else self.tr("✖ Audit trail cannot be verified"))
+            self.chain_label.setToolTip(chain.message(lang) if chain is not None else error)
+            self.chain_label.setStyleSheet(
+                f"color: white; background: {verdict_color(Verdict.FAIL)}; "
+                "font-weight: bold; padding: 0 4px;")
 
     def show_waiting(self, text: str) -> None:
         """Records waiting for the shared store (the core words it); hidden when none do."""
