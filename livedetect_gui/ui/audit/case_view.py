@@ -240,6 +240,17 @@ class CasePanel(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [item for r in rows if (item := self.model.item(r)) is not None]
 
-    @staticmethod
-    def is_open(item: WorkItem) -> bool:
-        return item.state is not WorkState.DECIDED
+    def select_next(self, skip: set[str]) -> bool:
+        """The case's next open check after the current one (wrapping round), the selection
+        moved; False when nothing of the case is open."""
+        items = self.model.records()
+        current = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
+        for step in range(1, len(items) + 1):
+            row = (current + step) % len(items)
+            item = items[row]
+            if item.state is not WorkState.DECIDED and item.check.id not in skip:
+                self.view.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                return True
+        return False

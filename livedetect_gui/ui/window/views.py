@@ -189,7 +189,8 @@ class DeskViews(QObject):
     def select_next(self, decided: tuple[str, ...] = ()) -> bool:
         """The next item to decide in the active view (the queue's next undecided photo, the
         worklist's next open item, oldest first); the selection moves, never extends. Other
-        views go to the worklist. False when nothing is left."""
+        views go to the worklist, a case to its next open check. False when nothing is
+        left."""
         if self.active == QUEUE:
             current = self.queue_view.current_item()
             item = self.desk.decisions.next_undecided(current.id if current else None)
@@ -197,6 +198,8 @@ class DeskViews(QObject):
                 return False
             self.queue_view.select_only(self.desk.model.row_of(item.id) or 0)
             return True
+        if self.active == CASE:
+            return self.case.select_next(set(decided))
         if self.active != WORKLIST:
             self.show(WORKLIST)
             current = self.worklist.current_item()
