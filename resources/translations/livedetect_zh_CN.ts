@@ -465,22 +465,22 @@
 <context>
     <name>CaseField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="72"/>
         <source>Case:</source>
         <translation>案件：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="71"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="73"/>
         <source>scan or type, Enter</source>
         <translation>扫描或输入后按回车</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="74"/>
         <source>The case/applicant reference of the next photos (Ctrl+Shift+K)</source>
         <translation>后续照片的案件/申请人编号（Ctrl+Shift+K）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="76"/>
         <source>Case for the next photos</source>
         <translation>后续照片的案件</translation>
     </message>
@@ -488,32 +488,32 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
         <source>Checked</source>
         <translation>检测时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="61"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="61"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
@@ -521,42 +521,42 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="179"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
         <source>The case could not be read: %1</source>
         <translation>无法读取案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="186"/>
         <source>Ca&amp;se / applicant:</source>
         <translation>案件/申请人(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="187"/>
         <source>Type or scan a reference, then Enter</source>
         <translation>输入或扫描编号，然后按回车</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="188"/>
         <source>The case&apos;s checks</source>
         <translation>案件的检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="218"/>
         <source>Type or scan a case/applicant reference to see its photos, checks and decisions.</source>
         <translation>输入或扫描案件/申请人编号，查看其照片、检测和决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="223"/>
         <source>Case %1: no checks yet.</source>
         <translation>案件 %1：尚无检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="226"/>
         <source>✔ Case %1 is complete: %2 photo(s), every check decided.</source>
         <translation>✔ 案件 %1 已完成：%2 张照片，每项检测均已决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="229"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="231"/>
         <source>Case %1 is not complete: %2 of %3 check(s) still need a decision.</source>
         <translation>案件 %1 未完成：%3 项检测中仍有 %2 项待决定。</translation>
     </message>
@@ -766,22 +766,22 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="130"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="132"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="133"/>
         <source>Refuse</source>
         <translation>驳回</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="165"/>
         <source>%n photo(s) selected: one record each</source>
         <translation>
             <numerusform>已选 %n 张照片：每张各写入一条记录</numerusform>
@@ -902,51 +902,51 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="281"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="282"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="343"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="344"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="352"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="353"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="357"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="358"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="421"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="422"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="442"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="443"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="483"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="484"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="523"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="524"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="525"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="526"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -954,67 +954,87 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="102"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="106"/>
+        <source>%1 held</source>
+        <translation>%1 张暂扣</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="108"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="112"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/status.py" line="124"/>
+        <source>To decide: %1</source>
+        <translation>待决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="126"/>
+        <source>escalated %1</source>
+        <translation>已上报 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="128"/>
+        <source>awaiting approval %1</source>
+        <translation>待复核 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="131"/>
         <source>To decide: %1 · escalated %2 · awaiting approval %3</source>
         <translation>待决定：%1 · 已上报 %2 · 待复核 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="137"/>
         <source>Audit trail: checking…</source>
         <translation>审计记录：正在校验…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="140"/>
         <source>✔ Audit trail intact</source>
         <translation>✔ 审计记录完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="140"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="143"/>
         <source>✖ AUDIT TRAIL ALTERED</source>
         <translation>✖ 审计记录已被篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="144"/>
         <source>✖ Audit trail cannot be verified</source>
         <translation>✖ 无法校验审计记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="154"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="157"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="159"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="160"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="161"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="162"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -1022,22 +1042,22 @@
 <context>
     <name>DeskViews</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="111"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="112"/>
         <source>Worklist</source>
         <translation>待办清单</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="113"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="114"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
@@ -1051,16 +1071,16 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/help.py" line="24"/>
-        <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;&lt;b&gt;4. Decide&lt;/b&gt;: Accept (Alt+A), Reject (Alt+R) or Escalate (Alt+E) the record selected in the Queue, the Worklist, History or a Case; going against the verdict needs a reason. Select several rows to decide them at once (asked once, one record each); Ctrl+Shift+D decides them as the machine judged; Ctrl+Z withdraws your last decision. The Worklist keeps every check still to decide, across restarts; Ctrl+Shift+N goes to the next one. Scan or type a case reference in the toolbar (Ctrl+Shift+K) before the photos of an applicant; the Case tab says when the case is complete.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;&lt;b&gt;4. 作出决定&lt;/b&gt;：对“队列”、“待办清单”、“历史”或“案件”中选中的记录按 接受（Alt+A）、拒绝（Alt+R）或上报（Alt+E）；与机器结论相反的决定需要选择理由。选中多行可一次决定（只询问一次，每张各写入一条记录）；Ctrl+Shift+D 按机器结论决定所选；Ctrl+Z 撤回您的上一个决定。“待办清单”保存所有待决定的检测，重启后依然保留；Ctrl+Shift+N 转到下一项。拍摄某位申请人的照片前，在工具栏扫描或输入案件编号（Ctrl+Shift+K）；“案件”标签页会显示案件是否已完成。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="48"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="48"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
@@ -1068,77 +1088,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="185"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="200"/>
         <source>⚠ ALTERED</source>
         <translation>⚠ 已篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="207"/>
         <source>This record was altered after it was written: do not rely on it.</source>
         <translation>此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="238"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="238"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -1146,224 +1166,229 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="329"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="347"/>
+        <source>⚠ This record was altered after it was written: do not rely on it.</source>
+        <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="339"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="350"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="341"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="342"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="353"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="358"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="364"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="359"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="428"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="448"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="273"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="282"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="276"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="285"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="280"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="289"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="306"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="310"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="304"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="379"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="418"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="438"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="425"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="441"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="445"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1371,7 +1396,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="42"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1379,33 +1404,38 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="187"/>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="135"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="190"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="247"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="195"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="196"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="384"/>
         <source>Case for the next photos: %1</source>
         <translation>后续照片的案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="385"/>
         <source>No case: the next photos come in without a reference.</source>
         <translation>无案件：后续照片不带编号。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="202"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
@@ -1725,137 +1755,137 @@
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="152"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="166"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="167"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="168"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="169"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="170"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="171"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="189"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="210"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="241"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="249"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="254"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="253"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="259"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="278"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="285"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="309"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="312"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
@@ -1863,27 +1893,27 @@
 <context>
     <name>SandboxBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="66"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="69"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="68"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="70"/>
-        <source>&amp;Simulate:</source>
-        <translation>模拟(&amp;S)：</translation>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="69"/>
+        <source>Si&amp;mulate:</source>
+        <translation>模拟(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="73"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="72"/>
         <source>Service generation the sandbox simulates</source>
         <translation>沙箱模拟的服务版本</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="73"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
@@ -2155,37 +2185,37 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="114"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="116"/>
         <source>Pass threshold (%1)</source>
         <translation>通过阈值（%1）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="117"/>
         <source>A photo passes when its score is above this (%1 scale)</source>
         <translation>分数高于此值即通过（%1 的分数标度）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="126"/>
         <source>%1 (recommended)</source>
         <translation>%1（推荐）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="130"/>
         <source>Levels</source>
         <translation>档位</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="131"/>
         <source>The provider&apos;s threshold levels for %1; any other value can be typed</source>
         <translation>服务商为%1提供的阈值档位；也可输入其他任意值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="133"/>
         <source>Threshold levels</source>
         <translation>阈值档位</translation>
     </message>
@@ -2193,17 +2223,17 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="42"/>
         <source>Image URL for the service to fetch</source>
         <translation>由服务下载的图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="44"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="44"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="45"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
     </message>
@@ -2211,37 +2241,37 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
         <source>Checked</source>
         <translation>检测时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
         <source>Needs</source>
         <translation>需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
         <source>Decided by</source>
         <translation>决定人</translation>
     </message>
@@ -2249,22 +2279,22 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="163"/>
         <source>The worklist could not be read: %1</source>
         <translation>无法读取待办清单：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="169"/>
         <source>Worklist</source>
         <translation>待办清单</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="191"/>
         <source>Nothing waits for a decision.</source>
         <translation>没有待决定的项目。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="193"/>
         <source>%1 undecided · %2 escalated · %3 awaiting approval, oldest first</source>
         <translation>%1 待决定 · %2 已上报 · %3 待复核，最早的在前</translation>
     </message>

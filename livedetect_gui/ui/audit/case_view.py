@@ -8,6 +8,7 @@ The view shows and selects; the desk's decision panel decides the selected check
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QThreadPool, Signal
@@ -105,7 +106,7 @@ class CaseModel(RecordTableModel):
         column, check = self.COLUMNS[index.column()], item.check
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "time":
-                return check.time_text
+                return datetime.fromtimestamp(check.at).strftime("%Y-%m-%d %H:%M")
             if column == "source":
                 return check.source.replace("\\", "/").rsplit("/", 1)[-1]
             if column == "verdict":
@@ -151,6 +152,7 @@ class CasePanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its end
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -4,8 +4,9 @@ small readings of the trail the history and reports views share."""
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -245,6 +246,19 @@ class HistoryModel(RecordTableModel):
                                               record.note, record.reference) if p)
             return record.message(self.lang)
         return str(getattr(record, column))
+
+
+@dataclass
+class ExportPlace:
+    """Where the next export of any kind starts (history CSV, report PDF or CSV): the folder
+    of the last one, shared by the history and reports views."""
+
+    folder: Path
+
+
+def dated(name: str, suffix: str) -> str:
+    """A default export name that says when: ``livedetect-history-2026-05-01.csv``."""
+    return f"{name}-{date.today().isoformat()}{suffix}"
 
 
 def opened(history: SharedHistory) -> History:

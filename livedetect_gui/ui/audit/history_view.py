@@ -49,8 +49,10 @@ from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.audit.history_model import (
+    ExportPlace,
     HistoryModel,
     current_lang,
+    dated,
     describe,
     opened,
 )
@@ -81,7 +83,7 @@ class HistoryPanel(QWidget):
         # and hands the state here (``set_chain``); without one, this panel walks the chain.
         self.verify_request: Callable[[], None] | None = None
         self._export_cancel: threading.Event | None = None
-        self.export_folder = Path.home()
+        self.place = ExportPlace(Path.home())  # shared with the reports
 
         self.view = QTableView()
         self.view.setObjectName("historyView")
@@ -92,11 +94,12 @@ class HistoryPanel(QWidget):
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its name
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 220, 60, 70, 80, 90, 80, 100, 60)):
+        for column, width in enumerate((150, 220, 60, 70, 100, 90, 80, 100, 60)):
             header.resizeSection(column, width)
         self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
@@ -148,13 +151,17 @@ class HistoryPanel(QWidget):
         self.chain_label.setObjectName("chainState")
         self.chain_label.setWordWrap(True)
 
+        # Two rows: beside the decision panel at 1366 px, Refresh and Export stay in view and
+        # the panel never needs to scroll sideways.
         filters = QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.verdict,
-                       self.mode, self.kind, self.search):
+                       self.mode, self.kind):
             filters.addWidget(widget)
         filters.addStretch(1)
-        filters.addWidget(self.refresh_button)
-        filters.addWidget(self.export_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.search, 1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         below = QSplitter(Qt.Orientation.Horizontal)
@@ -174,10 +181,12 @@ class HistoryPanel(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.chain_label)
         inner.addLayout(filters)
+        inner.addLayout(actions)
         inner.addWidget(split, 1)
         inner.addLayout(bottom)
         # The audit area: the records, and the supervisor's reports over them.
         self.reports = ReportsPanel(history, tasks, self.pool)
+        self.reports.place = self.place
         self.tabs = QTabWidget()
         self.tabs.setObjectName("auditTabs")
         self.tabs.addTab(records, "")
@@ -335,7 +344,9 @@ class HistoryPanel(QWidget):
         """Every detail of a record, labelled in the desk's language; messages from their
         keys (old rows read in today's language), the raw fields after them."""
         lang, model = self.model.lang, self.model
-        lines = [self.tr("Time: %1").replace("%1", record.time_text),
+        lines = [self.tr("⚠ This record was altered after it was written: do not rely on "
+                         "it.")] if model.is_altered(record) else []
+        lines += [self.tr("Time: %1").replace("%1", record.time_text),
                  self.tr("Source: %1").replace("%1", record.source)]
         if record.kind == "check":
             lines += [self.tr("Verdict: %1").replace("%1", model.text_of(record, "verdict")),
@@ -368,6 +379,14 @@ class HistoryPanel(QWidget):
 
     # -- export ------------------------------------------------------------------------------
 
+    @property
+    def export_folder(self) -> Path:
+        return self.place.folder
+
+    @export_folder.setter
+    def export_folder(self, folder: Path) -> None:
+        self.place.folder = folder
+
     def export(self, path: str | None = None) -> None:
         """Every record matching the filters (not just the rows fetched so far), streamed on
         a worker into a temporary file renamed at the end; progress and cancel meanwhile."""
@@ -376,7 +395,8 @@ class HistoryPanel(QWidget):
         if path is None:
             # In the operator's home or last export folder, never the program's working one.
             path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export history"), str(self.export_folder / "livedetect-history.csv"),
+                self, self.tr("Export history"),
+                str(self.export_folder / dated("livedetect-history", ".csv")),
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return

@@ -9,6 +9,7 @@ The view only shows and selects: the desk's decision panel decides the selected 
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QThreadPool, Signal
@@ -108,7 +109,7 @@ class WorklistModel(RecordTableModel):
     def text_of(self, item: WorkItem, column: str) -> str:
         check = item.check
         if column == "time":
-            return check.time_text
+            return datetime.fromtimestamp(check.at).strftime("%Y-%m-%d %H:%M")
         if column == "source":
             return check.source.replace("\\", "/").rsplit("/", 1)[-1]  # the name first
         if column == "verdict":
@@ -140,11 +141,12 @@ class WorklistPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its end
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((140, 200, 70, 60, 120, 120, 90)):
+        for column, width in enumerate((130, 220, 80, 60, 130, 130, 90)):
             header.resizeSection(column, width)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self.currentChanged.emit())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.currentChanged.emit())
@@ -176,6 +178,8 @@ class WorklistPanel(QWidget):
     def _loaded(self) -> None:
         self._show_summary()
         row = self.model.row_of(self._keep) if self._keep else None
+        if row is None and self.model.rowCount():
+            row = 0  # the oldest open item: ready to decide, never an empty panel
         if row is not None:
             self.select_row(row)
         self.currentChanged.emit()

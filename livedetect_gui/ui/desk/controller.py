@@ -76,6 +76,7 @@ class Progress:
     done: int
     total: int
     eta_seconds: float | None
+    held: int = 0  # held by the pre-checks: waiting for Send anyway or removal
 
 
 class Desk(QObject):
@@ -501,7 +502,7 @@ class Desk(QObject):
         counts = self.model.counts()
         return Progress(len(self.model.items()), counts[Status.PASS], counts[Status.FAIL],
                         counts[Status.ERROR], self.runs.running, self.runs.done,
-                        self.runs.total, self.runs.eta_seconds())
+                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD])
 
     def _runs_finished(self) -> None:
         self.service.checks_ended()

@@ -123,6 +123,7 @@ class DecisionArea(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.panel)
         layout.addWidget(self.review_row)
+        layout.addStretch(1)  # tall beside the worklist: the fields stay at the top
         self.subject: Subject | None = None
 
     def retranslate(self) -> None:

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         self.tabs = self.views.tabs
         self.views.subjectChanged.connect(self._subject_changed)
         self.views.sidePaneWanted.connect(self._side_pane)
+        for panel in (self.views.history, self.views.history.reports):  # said where it shows
+            panel.exported.connect(lambda path: self.statusBar().showMessage(
+                self.tr("Exported to %1").replace("%1", path), 10_000))
         self.preview = PreviewPanel()
         self.preview.setMinimumWidth(260)  # its texts wrap: it needs no more at 1024 px
         self.preview.lang = self.lang

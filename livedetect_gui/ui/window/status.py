@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QStatusBar,
 )
 
@@ -67,7 +66,7 @@ class SandboxBanner(QFrame):
             "SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the "
             "cloud service and nothing is billed."))
         self.button.setText(self.tr("Use a real profile…"))
-        self.generation_label.setText(self.tr("&Simulate:"))
+        self.generation_label.setText(self.tr("Si&mulate:"))  # Alt+S: the Settings menu
         for index in range(self.generation.count()):
             self.generation.setItemText(index, backend_title(self.generation.itemData(index)))
         self.generation.setAccessibleName(self.tr("Service generation the sandbox simulates"))
@@ -90,10 +89,6 @@ class DeskStatusBar(QStatusBar):
         self.waiting_label.hide()
         self.worklist_label = QLabel()
         self.worklist_label.setObjectName("worklistCounts")
-        # A narrow window shrinks this line (its tooltip keeps it whole), never the window.
-        self.worklist_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                          QSizePolicy.Policy.Preferred)
-        self.worklist_label.setMinimumWidth(60)
         self.chain_label = QLabel()
         self.chain_label.setObjectName("chainStatus")
         self.addWidget(self.progress_label, 1)
@@ -107,6 +102,8 @@ class DeskStatusBar(QStatusBar):
         summary = self.tr("%1 photos · %2 pass · %3 fail · %4 error").replace(
             "%1", str(p.photos)).replace("%2", str(p.passed)).replace(
             "%3", str(p.failed)).replace("%4", str(p.errors))
+        if p.held:
+            summary += " · " + self.tr("%1 held").replace("%1", str(p.held))
         if p.running:
             summary = self.tr("Checking %1 of %2").replace("%1", str(p.done)).replace(
                 "%2", str(p.total)) + " · " + summary
@@ -120,13 +117,19 @@ class DeskStatusBar(QStatusBar):
         self.progress_label.setText(summary)
 
     def show_worklist(self, counts: Mapping[WorkState, int]) -> None:
-        """What the trail says waits for a decision (the worklist's counts)."""
-        self.worklist_label.setText(self.tr("To decide: %1 · escalated %2 · awaiting approval "
-                                            "%3").replace(
-            "%1", str(counts.get(WorkState.UNDECIDED, 0))).replace(
-            "%2", str(counts.get(WorkState.ESCALATED, 0))).replace(
-            "%3", str(counts.get(WorkState.AWAITING_APPROVAL, 0))))
-        self.worklist_label.setToolTip(self.worklist_label.text())
+        """What the trail says waits for a decision (the worklist's counts): short, the
+        states with none left out; the whole line in the tooltip."""
+        undecided, escalated, pending = (counts.get(s, 0) for s in (
+            WorkState.UNDECIDED, WorkState.ESCALATED, WorkState.AWAITING_APPROVAL))
+        text = self.tr("To decide: %1").replace("%1", str(undecided))
+        if escalated:
+            text += " · " + self.tr("escalated %1").replace("%1", str(escalated))
+        if pending:
+            text += " · " + self.tr("awaiting approval %1").replace("%1", str(pending))
+        self.worklist_label.setText(text)
+        self.worklist_label.setToolTip(self.tr(
+            "To decide: %1 · escalated %2 · awaiting approval %3").replace(
+            "%1", str(undecided)).replace("%2", str(escalated)).replace("%3", str(pending)))
 
     def show_chain(self, chain: ChainState | None, error: str, lang: str) -> None:
         """The trail as last verified: said plainly, red and bold when it was altered."""

@@ -104,6 +104,7 @@ class DeskViews(QObject):
         desk.trailChanged.connect(self.refresh_trail)
         desk.batchFinished.connect(self.refresh_trail)
         desk.operatorChanged.connect(self._operator_changed)
+        desk.connectionChanged.connect(self._connection_changed)
         self._subject: Subject | None = None
 
     def retranslate(self) -> None:
@@ -155,6 +156,13 @@ class DeskViews(QObject):
             self.subjectChanged.emit()
         elif view == QUEUE:
             self.subjectChanged.emit()  # the queue's row changed in place (preview, state)
+
+    def _connection_changed(self) -> None:
+        """A desk on the sandbox has only simulated records: its reports include them (else
+        a sandbox-only desk's report would be empty)."""
+        connection = self.desk.connection
+        if connection is not None and connection.simulated:
+            self.history.reports.simulated.setChecked(True)
 
     def _operator_changed(self, name: str) -> None:
         self.worklist.model.viewer = name  # four eyes: one's own pending ones are not shown

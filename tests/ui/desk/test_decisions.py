@@ -71,11 +71,13 @@ def test_decisions_and_the_worklist_survive_a_restart(qtbot, tmp_path) -> None:
     assert times == sorted(times)  # oldest first
     order = [i.check.id for i in worklist.model.items]
     assert "To decide: 2 · escalated 1" in again.status.worklist_label.text()
-    # Ctrl+Shift+N in the worklist: the first open item, then the next, oldest first.
-    qtbot.keyClick(worklist.view, Qt.Key.Key_N, CTRL_SHIFT)
+    # The oldest open item is selected, ready; Ctrl+Shift+N moves on, oldest first.
+    qtbot.waitUntil(lambda: worklist.current_item() is not None, timeout=WAIT_MS)
     assert worklist.current_item().check.id == order[0]
     qtbot.keyClick(worklist.view, Qt.Key.Key_N, CTRL_SHIFT)
     assert worklist.current_item().check.id == order[1]
+    qtbot.keyClick(worklist.view, Qt.Key.Key_N, CTRL_SHIFT)
+    assert worklist.current_item().check.id == order[2]
     assert len(worklist.selected_items()) == 1
     # Go to c.jpg (a PASS) to decide it there.
     while worklist.current_item().check.id != records["c.jpg"]:
