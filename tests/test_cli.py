@@ -187,10 +187,15 @@ def test_secret_never_in_logs_history_or_export(tmp_path, start_sandbox) -> None
     db_path = Path(env["XDG_DATA_HOME"]) / "livedetect-gui" / "history.sqlite3"
     rows = sqlite3.connect(db_path).execute("SELECT * FROM records").fetchall()
     # The first run records all 7; the second (wrong key) records what it reused or sent:
-    # the photos a stopped batch never sent are not checks and are not recorded.
+    # the photos a stopped batch never sent are not checks and are not recorded, and the
+    # refused bad.jpg was recorded once already. Forced sends carry a sent_anyway event.
     second = [json.loads(line) for line in outputs[2].splitlines()]
     assert len(second) == 7
-    assert len(rows) == 7 + sum(not i["message"].startswith("Not sent") for i in second)
+    kinds = [row[2] for row in rows]
+    assert kinds.count("check") == 7 + sum(not i["message"].startswith("Not sent")
+                                           and not i["source"].endswith("bad.jpg")
+                                           for i in second)
+    assert set(kinds) <= {"check", "sent_anyway"} and "sent_anyway" in kinds
     haystacks = [*outputs, export.read_text(), listing, repr(rows)]
     haystacks += [p.read_bytes().decode("latin-1") for p in db_path.parent.iterdir()]
     for text in haystacks:
@@ -234,7 +239,7 @@ def test_history_of_cli_checks_lands_in_user_data_dir(tmp_path, secret_sandbox) 
 
 def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
     """Six `livedetect check --sandbox` runs start together on a database not yet created."""
-    from livedetect_gui.core.trail.history import History
+    from livedetect_gui.core.trail.history import History, Query
 
     db = tmp_path / "shared.sqlite3"
     procs = []
@@ -251,8 +256,12 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
         _out, err = proc.communicate(timeout=180)
         assert proc.returncode in (0, 1), err
         assert "Traceback" not in err and "not recorded" not in err
-    state = History(db).verify()
-    assert state.intact and state.count == 24
+    history = History(db)
+    state = history.verify()
+    # Each photo is small, so held and forced: its check and a sent_anyway event, chained.
+    assert state.intact and state.count == 48
+    assert history.count(Query(kinds=["check"])) == 24
+    history.close()
 
 
 def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> None:
@@ -267,7 +276,7 @@ def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> Non
     assert proc.returncode in (0, 1)
     assert proc.stderr.count("is damaged") == 1 and "5 results kept in" in proc.stderr
     db.rename(tmp_path / "damaged.sqlite3")
-    assert len(History(db).entries()) == 5  # the spool went in at the next open
+    assert len(History(db).entries(kinds=["check"])) == 5  # the spool went in at the next open
 
 
 def test_cli_follows_lc_all_for_chinese_summaries(tmp_path) -> None:

@@ -1,5 +1,2 @@
-"""``livedetect``: the command line, one module per command."""
-
-from livedetect_gui.cli.main import main
-
-__all__ = ["main"]
+"""``livedetect``: the command line, one module per command (``main.py`` builds the parser
+from them)."""

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from livedetect_gui.cli.check_output import Progress, confirm, human_line
+from livedetect_gui.cli.check_output import InOrder, Progress, confirm, human_line
 from livedetect_gui.cli.history_options import HISTORY_HELP, history_location
 from livedetect_gui.cli.output import language
 from livedetect_gui.cli.status import (
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
                 restore = _interrupt_handlers(stop)
         progress = Progress(len(sources)) if sys.stderr.isatty() else None
 
-        def report(_index: int, result: CheckResult) -> None:
+        def show(result: CheckResult) -> None:
             if progress:
                 progress.clear()
             try:
@@ -190,6 +190,11 @@ def run(args: argparse.Namespace) -> int:
                 # Nobody reads the results any more: send nothing else (it is billed).
                 stop.stop(StopReason.INTERRUPTED)
                 raise
+
+        in_order = InOrder(show)
+
+        def report(index: int, result: CheckResult) -> None:
+            in_order.add(index, result)
             if progress:
                 progress.add(result)
 
@@ -208,13 +213,15 @@ def run(args: argparse.Namespace) -> int:
         if sandbox:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
+    held = sum(r.held for r in results)  # not checked: counted apart, never as errors
     lines = []
     if not args.json or stop.reason is not None:
-        lines.append(message("summary", lang, total=len(results), passed=counts[Verdict.PASS],
-                             failed=counts[Verdict.FAIL], errors=counts[Verdict.ERROR])
+        lines.append(message("summary", lang, total=len(results) - held,
+                             passed=counts[Verdict.PASS], failed=counts[Verdict.FAIL],
+                             errors=counts[Verdict.ERROR] - held)
                      + " " + message("summary_saved", lang,
                                      reused=sum(r.reused_from is not None for r in results),
-                                     held=sum(r.held for r in results)))
+                                     held=held))
     if stop.reason is StopReason.CREDENTIALS:
         lines.append(message("stopped_credentials", lang))
     elif stop.reason is StopReason.INTERRUPTED:

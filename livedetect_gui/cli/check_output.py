@@ -7,6 +7,8 @@ import sys
 
 TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from livedetect_gui.core.result import CheckResult
 
 
@@ -72,3 +74,24 @@ class Progress:
     def clear(self) -> None:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+
+
+class InOrder:
+    """Results shown in the order the photos were given, each as soon as it and every one
+    before it are done (the batch finishes them in any order): never waiting for the whole
+    batch, never out of order."""
+
+    def __init__(self, show: Callable[[CheckResult], None]) -> None:
+        import threading
+
+        self.show = show
+        self.next = 0
+        self.waiting: dict[int, CheckResult] = {}
+        self._lock = threading.Lock()
+
+    def add(self, index: int, result: CheckResult) -> None:
+        with self._lock:
+            self.waiting[index] = result
+            while self.next in self.waiting:
+                self.show(self.waiting.pop(self.next))
+                self.next += 1

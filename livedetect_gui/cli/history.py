@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from livedetect_gui.cli import history_shared
+from livedetect_gui.cli import history_shared, history_trust
 from livedetect_gui.cli.history_options import (
     HISTORY_HELP,
     add_filter_arguments,
@@ -15,7 +15,14 @@ from livedetect_gui.cli.history_options import (
     open_for_reading,
 )
 from livedetect_gui.cli.output import language, write_file
-from livedetect_gui.cli.status import EXIT_ERROR, EXIT_FAIL, EXIT_OK, Parser, SubParsers
+from livedetect_gui.cli.status import (
+    EXIT_ERROR,
+    EXIT_FAIL,
+    EXIT_OK,
+    Parser,
+    SubParsers,
+    UsageError,
+)
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -29,7 +36,9 @@ def add_parser(sub: SubParsers) -> None:
                                  "intact', or exit 1 naming the first record that does not match.")
     verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
                         help=HISTORY_HELP)
+    history_trust.add_verify_arguments(verify)
     history_shared.add_parsers(hist_sub)
+    history_trust.add_parsers(hist_sub)
     hist.add_argument("--export", metavar="FILE.csv", help="write every matching record as CSV "
                       "('-' for stdout)")
     hist.add_argument("--limit", type=int, default=20, help="records listed (default 20)")
@@ -43,6 +52,14 @@ def run(args: argparse.Namespace) -> int:
         return history_shared.run_password(args)
     if args.action == "push":
         return history_shared.run_push(args, lang)
+    if args.action is None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    if args.action in history_trust.ACTIONS:
+        return history_trust.ACTIONS[args.action](args, lang)
+    if args.action == "verify":
+        proven = history_trust.run_verify(args, lang)
+        if proven is not None:
+            return proven
     history = open_for_reading(args.history)
     try:
         if args.action == "verify":
@@ -50,17 +67,24 @@ def run(args: argparse.Namespace) -> int:
             print(state.message(lang), file=sys.stdout if state.intact else sys.stderr)
             return EXIT_OK if state.intact else EXIT_FAIL
         query = history_query(args)
+        # Listing or exporting an altered trail says so, on stderr and in the exit status.
+        state = history.verify()
+        if not state.intact:
+            warning = ("警告：审计记录已被改动" if lang == "zh"
+                       else "warning: the audit trail has been altered")
+            print(f"livedetect: {warning}: {state.message(lang)}", file=sys.stderr)
+        status = EXIT_OK if state.intact else EXIT_FAIL
         if args.export:
             if args.export == "-":
-                count = history.export_csv(sys.stdout, query, lang)
+                count = history.export_csv(sys.stdout, query, lang, state=state)
             else:
                 written: list[int] = []
                 if not write_file(args.export, lambda path: written.append(
-                        history.export_file(path, query, lang))):
+                        history.export_file(path, query, lang, state=state))):
                     return EXIT_ERROR
                 count = written[0]
             print(f"exported {count} records", file=sys.stderr)
-            return EXIT_OK
+            return status
         for record in history.page(query, 0, max(0, args.limit)):
             score = "-" if record.score is None else f"{record.score:g}"
             what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
@@ -68,6 +92,6 @@ def run(args: argparse.Namespace) -> int:
             note = record.message(lang) if record.verdict == "error" else ""
             print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
                   f"{record.source}{tag}  {note}".rstrip())
-        return EXIT_OK
+        return status
     finally:
         history.close()

@@ -16,10 +16,10 @@ def add_parser(sub: SubParsers) -> None:
                          description="Checks, verdicts, decisions, overrides, errors, latency, "
                          "calls spent and saved, per day/week and operator; as text, PDF or CSV. "
                          "Simulated (sandbox) records are left out unless --simulated is given.")
-    rep.add_argument("--from", dest="since", required=True, metavar="DATE",
-                     help="first day (YYYY-MM-DD)")
-    rep.add_argument("--to", dest="until", required=True, metavar="DATE",
-                     help="last day, included (YYYY-MM-DD)")
+    rep.add_argument("--from", dest="since", metavar="DATE",
+                     help="first day (YYYY-MM-DD; default: the first of this month)")
+    rep.add_argument("--to", dest="until", metavar="DATE",
+                     help="last day, included (YYYY-MM-DD; default: today)")
     rep.add_argument("--operator", action="append", metavar="NAME",
                      help="only this operator (repeatable)")
     rep.add_argument("--by", choices=("day", "week"), default="day")
@@ -35,10 +35,14 @@ def add_parser(sub: SubParsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from livedetect_gui.core.trail.reports import ReportOptions, build_report, write_csv
 
     lang = language(args.lang)
-    since, until = day(args.since), day(args.until, end=True)
+    today = date.today()
+    since = day(args.since or today.replace(day=1).isoformat())
+    until = day(args.until or today.isoformat(), end=True)
     assert since is not None and until is not None
     if until <= since:
         raise UsageError("--to is before --from")

@@ -434,3 +434,10 @@ def service_problem(code: int | str) -> Problem:
 
 def local_problem(key: str) -> Problem:
     return LOCAL_PROBLEMS[key]
+
+
+def hold_summary(holds: list[str] | tuple[str, ...], lang: str = "en") -> str:
+    """Why a photo is held, every pre-check that held it, in one line (the CLI, the desk and
+    the trail say it alike)."""
+    sep = "；" if lang.startswith("zh") else "; "
+    return sep.join(local_problem(key).message(lang) for key in holds if key in LOCAL_PROBLEMS)

@@ -8,6 +8,7 @@ passes a ``Message`` (key + parameters), and each front end renders it with ``te
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -111,3 +112,54 @@ def environment_language(env: Mapping[str, str] | None = None) -> str:
         if value in ("C", "POSIX") and name != "LANGUAGE":
             return "en"
     return "en"
+
+
+# -- details: the parameters of a problem, as keys ------------------------------------------------
+# A result's ``detail`` is stored as the English rendering of one of these (readable by every
+# older reader of the trail: exports, the desk's technical details); ``detail_text`` finds the
+# key again by its template and renders it in the language asked, so records written before
+# are translated too. Free text (a server's own words) is shown as it is.
+DETAILS: dict[str, tuple[str, str]] = {
+    "animated_frames": ("{format} with {frames} frames", "{format} 动图，共 {frames} 帧"),
+    "small_photo": ("{width}x{height}, short side under {limit} px",
+                    "{width}x{height}，短边小于 {limit} 像素"),
+    "aspect": ("{width}x{height} is {ratio}:1", "{width}x{height}，宽高比 {ratio}:1"),
+    "faces": ("{count} faces", "{count} 张人脸"),
+    "face_px": ("face {size} px, under {limit} px", "人脸 {size} 像素，小于 {limit} 像素"),
+    "not_http_url": ("not an http(s) URL", "不是 http(s) URL"),
+    "url_too_long": ("URL longer than {limit} characters", "URL 超过 {limit} 个字符"),
+    "url_spaces": ("spaces or control characters in the URL (encode a space as %20)",
+                   "URL 中含有空格或控制字符（空格请写作 %20）"),
+}
+
+
+def detail(key: str, **params: object) -> str:
+    """A detail as stored: the English rendering of ``key``."""
+    return DETAILS[key][0].format(**params)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                    for i, part in enumerate(parts))
+    return re.compile(f"^{regex}$", re.S)
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(key, _pattern(en))
+                                                for key, (en, _zh) in DETAILS.items()]
+
+
+def detail_text(stored: str, lang: str = "en") -> str:
+    """A stored detail in ``lang``: each "; "-separated part that is a known detail is
+    rendered from its key, anything else is shown as written."""
+    if not stored or not is_chinese(lang):
+        return stored
+    parts = []
+    for part in stored.split("; "):
+        for key, pattern in _PATTERNS:
+            found = pattern.match(part)
+            if found:
+                part = DETAILS[key][1].format(**found.groupdict())
+                break
+        parts.append(part)
+    return "；".join(parts)

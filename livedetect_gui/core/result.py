@@ -102,11 +102,25 @@ class CheckResult:
     def message(self, lang: str = "en") -> str:
         problem = self.problem
         if problem is None:
-            return "OK" if lang.startswith("en") else "成功"
+            # A judged result says its verdict: a FAIL is never "OK" (nor "成功").
+            from livedetect_gui.core.verdict import verdict_word
+
+            return verdict_word(self.verdict, lang)
+        from livedetect_gui.core.errors import hold_summary
+        from livedetect_gui.core.messages import detail_text
+
         text = problem.message(lang)
         if self.code not in (None, 0):
             text = f"{text} [code {self.code}]"
-        return f"{text}: {self.detail}" if self.detail else text
+        if self.held:
+            # Every hold, as the desk lists them (the first is the problem, the others lead
+            # the detail by key), then what the pre-checks measured.
+            parts = self.detail.split("; ") if self.detail else []
+            holds = [p for p in parts if p.startswith("held_")]
+            rest = "; ".join(p for p in parts if not p.startswith("held_"))
+            text = hold_summary([self.problem_key or "", *holds], lang)
+            return f"{text} ({detail_text(rest, lang)})" if rest else text
+        return f"{text}: {detail_text(self.detail, lang)}" if self.detail else text
 
     def hint(self, lang: str = "en") -> str:
         problem = self.problem

@@ -1166,229 +1166,234 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="306"/>
+        <source>newest signed checkpoint: %1</source>
+        <translation>最新签署的检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="365"/>
         <source>⚠ This record was altered after it was written: do not rely on it.</source>
         <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="350"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="368"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="371"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="374"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="364"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="382"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="385"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="388"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="448"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="466"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="224"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="225"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="226"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="227"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="282"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="297"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="289"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="301"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="312"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="306"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
         <source>%1 of %2 shown</source>
         <translation>显示 %1 / %2 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="328"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="416"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="418"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="442"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="438"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="456"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="441"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="445"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="459"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="463"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>

@@ -154,3 +154,28 @@ def test_damaged_history_is_one_clear_message(qtbot, tmp_path) -> None:
     assert "cannot be verified" in panel.chain_label.text() and "damaged" in \
         panel.chain_label.text()
     panel.pool.waitForDone(10_000)
+
+
+def test_the_chain_line_names_the_newest_signed_checkpoint(qtbot, tmp_path) -> None:
+    from livedetect_gui.core.trail import checkpoints
+
+    path = tmp_path / "small.sqlite3"
+    history = History(path)
+    fill(history, 30, days=2, seed=3)
+    shared = SharedHistory(path)
+    tasks, pools = TaskRunner(), Pools()
+    panel = HistoryPanel(shared, tasks, pools.trail)
+    qtbot.addWidget(panel)
+    try:
+        panel.refresh(verify=True)
+        qtbot.waitUntil(lambda: panel.chain is not None, timeout=30_000)
+        assert panel.chain.intact and "checkpoint" not in panel.chain_label.text()
+        checkpoints.append_checkpoint(history, checkpoints.generate_key())
+        panel.refresh(verify=True)
+        qtbot.waitUntil(lambda: panel.checkpoint is not None, timeout=30_000)
+        assert "newest signed checkpoint" in panel.chain_label.text()
+        assert "31 records" in panel.chain_label.text()
+    finally:
+        panel.pool.waitForDone(30_000)
+        shared.close()
+        history.close()

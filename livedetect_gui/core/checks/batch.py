@@ -243,9 +243,16 @@ def plan_one(source: Source, limits: Limits, threshold: float, endpoint: str,
             prepared = planned.prepared
             planned.outcome = CheckResult(
                 source=source.label, threshold=threshold, problem_key=planned.precheck.holds[0],
-                detail=planned.precheck.detail, endpoint=endpoint, prepared=prepared.info,
+                detail=held_detail(planned.precheck.holds, planned.precheck.detail),
+                endpoint=endpoint, prepared=prepared.info,
                 sha256=prepared.sha256, source_sha256=planned.source_sha256)
     return planned
+
+
+def held_detail(holds: Sequence[str], detail: str) -> str:
+    """A held result's detail: the holds after the first (by key), then the pre-checks'
+    own detail, so every hold is shown and recorded, not only the first."""
+    return "; ".join([*holds[1:], *([detail] if detail else [])])
 
 
 def plan_batch(sources: Sequence[Source], limits: Limits, threshold: float, endpoint: str,

@@ -5,8 +5,8 @@
 - Everything else that ends is recorded once, as it ends: a judgement, a service error, a
   network failure, and a photo refused at preparation (refused when the operator ran it: the
   audit shows every photo the operator asked to check, billed or not).
-- A refusal is recorded once per content and reason: the same photo refused again (the desk
-  restarted with it queued, the file dropped twice) adds nothing.
+- A refusal (or a hold) is recorded once per content and reason: the same photo refused again
+  (the desk restarted with it queued, the file dropped twice) adds nothing.
 - Everything from a sandbox run is simulated, refusals and holds included.
 - A held photo is recorded with every hold; sent anyway, its check carries the override and
   the holds, with a ``sent_anyway`` event (who, when, why) written with it.
@@ -19,6 +19,9 @@ API::
     is_refusal(result) -> bool
     record_result(target, result, *, simulated=False, reference="", holds=(),
                   forced=False, reason=None, note="") -> str | None   (the record id)
+
+``target`` is a History, the CLI's Recorder or the desk's LazyHistory (each has
+``trail()``, ``check_record`` and ``append_safely``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from livedetect_gui.core.result import CheckResult
 
 if TYPE_CHECKING:
     from livedetect_gui.core.trail.history import History, Recorder
+    from livedetect_gui.core.trail.lazy_history import LazyHistory
 
 # A photo a stopped batch never sent (interrupted, credentials rejected) is no more a check
 # than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
@@ -52,27 +56,31 @@ def is_refusal(result: CheckResult) -> bool:
     """Refused before sending: a local image problem, never sent, not a hold."""
     problem = result.problem
     return (result.problem_key is not None and result.attempts == 0
-            and result.reused_from is None and problem is not None and problem.group == "image")
+            and result.reused_from is None and problem is not None
+            and (problem.group == "image" or result.problem_key == "bad_url"))
 
 
-def record_result(target: History | Recorder, result: CheckResult, *, simulated: bool = False,
+def record_result(target: History | Recorder | LazyHistory, result: CheckResult, *,
+                  simulated: bool = False,
                   reference: str = "", holds: Sequence[str] = (), forced: bool = False,
                   reason: str | None = None, note: str = "") -> str | None:
-    """Record one result by the rules above; the record id, or None when nothing was recorded
-    (not a check, a refusal already recorded, or neither stored nor spooled). ``holds``: the
+    """Record one result by the rules above; the record id (a refusal recorded before: that
+    record's id), or None when nothing was recorded (not a check, or neither stored nor
+    spooled). ``holds``: the
     pre-checks that held it; ``forced``: it was sent anyway (``reason``/``note`` say why)."""
     from livedetect_gui.core.trail import events
 
     if not should_record(result):
         return None
     result = as_recorded(result, simulated)
-    history = getattr(target, "history", None) if not hasattr(target, "store") else target
-    if is_refusal(result) and history is not None and history.store is not None:
+    history = target.trail()
+    if (is_refusal(result) or result.held) and history is not None:
         from livedetect_gui.core.trail.store import HistoryError
 
         try:
-            if events.refusal_recorded(history, result):
-                return None
+            earlier = events.earlier_refusal(history, result)
+            if earlier is not None:
+                return earlier  # the desk links the photo to the record already there
         except HistoryError:
             pass  # cannot look: recorded (or spooled) rather than lost
     check = target.check_record(result, reference=reference)

@@ -18,6 +18,7 @@ from livedetect_gui.core.imaging import faces
 from livedetect_gui.core.imaging.faces import FaceBox
 from livedetect_gui.core.imaging.prepare import PreparedImage
 from livedetect_gui.core.imaging.quality import PHOTO_BLUR_VARIANCE, FrameQuality, assess
+from livedetect_gui.core.messages import detail as detail_message
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,13 @@ def precheck(prepared: PreparedImage, policy: PrecheckPolicy = PrecheckPolicy())
     long_side = max(prepared.original_width, prepared.original_height)
     short_side = min(prepared.original_width, prepared.original_height)
     if short_side < policy.min_short_side:
-        return Precheck(("held_small",), detail=f"{prepared.original_width}x"
-                        f"{prepared.original_height}, short side under {policy.min_short_side} px")
+        return Precheck(("held_small",), detail=detail_message(
+            "small_photo", width=prepared.original_width, height=prepared.original_height,
+            limit=policy.min_short_side))
     if long_side / short_side > policy.max_aspect:
-        return Precheck(("held_aspect",), detail=f"{prepared.original_width}x"
-                        f"{prepared.original_height} is {long_side / short_side:.1f}:1")
+        return Precheck(("held_aspect",), detail=detail_message(
+            "aspect", width=prepared.original_width, height=prepared.original_height,
+            ratio=f"{long_side / short_side:.1f}"))
     with Image.open(io.BytesIO(prepared.data)) as im:
         # A reduced-scale decode is plenty for brightness, blur and the detector's 512 px.
         im.draft("RGB", (faces.DETECT_SIDE, faces.DETECT_SIDE))
@@ -90,11 +93,11 @@ def precheck_image(picture: Image.Image, original_size: tuple[int, int],
             holds.insert(0, "held_no_face")
         elif len(found) > 1:
             holds.insert(0, "held_faces")
-            details.append(f"{len(found)} faces")
+            details.append(detail_message("faces", count=len(found)))
         elif found and policy.min_face_px is not None:
             scale = max(original_size) / max(picture.size)
             face_px = round(min(found[0].width, found[0].height) * scale)
             if face_px < policy.min_face_px:
                 holds.insert(0, "held_small_face")
-                details.append(f"face {face_px} px, under {policy.min_face_px} px")
+                details.append(detail_message("face_px", size=face_px, limit=policy.min_face_px))
     return Precheck(tuple(holds), picture.size, found, quality, "; ".join(details), checked)

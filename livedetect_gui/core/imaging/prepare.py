@@ -374,7 +374,10 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
     except _DECODE_ERRORS as exc:  # finding the next frame read a broken header
         raise ImageRefused("truncated", str(exc)[:200] or type(exc).__name__) from None
     if animated:
-        raise ImageRefused("animated", f"{im.format} with {frames} frames")
+        from livedetect_gui.core.messages import detail as detail_message
+
+        raise ImageRefused("animated", detail_message("animated_frames", format=im.format,
+                                                      frames=frames))
     return im
 
 

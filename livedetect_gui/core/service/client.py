@@ -37,6 +37,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
+from livedetect_gui.core.messages import detail as detail_message
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.backend import (
     SANDBOX_HEADER,
@@ -120,12 +121,12 @@ def validate_image_url(url: str) -> str:
     """The URL stripped, or BadEndpoint naming why the service could never fetch it."""
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise BadEndpoint(f"URL longer than {MAX_URL_LENGTH} characters")
+        raise BadEndpoint(detail_message("url_too_long", limit=MAX_URL_LENGTH))
     if any(ord(c) < 0x21 or ord(c) == 0x7F or c.isspace() for c in url):
-        raise BadEndpoint("spaces or control characters in the URL (encode a space as %20)")
+        raise BadEndpoint(detail_message("url_spaces"))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadEndpoint("not an http(s) URL")
+        raise BadEndpoint(detail_message("not_http_url"))
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:

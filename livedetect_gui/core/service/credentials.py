@@ -335,6 +335,14 @@ class CredentialStore:
         except KeyringUnavailable:
             return proxy
 
+    # -- the supervisor's signing key (signed checkpoints of the trail) ----------------------
+
+    def save_supervisor_key(self, secret: str) -> None:
+        self._call("set_password", _SUPERVISOR_KEY, secret)
+
+    def load_supervisor_key(self) -> str | None:
+        return self._call("get_password", _SUPERVISOR_KEY) or None
+
     def profiles(self) -> list[str]:
         raw = self._call("get_password", _INDEX_KEY)
         try:
@@ -385,6 +393,9 @@ def valid_profile_name(profile: str) -> bool:
 def _check_name(profile: str) -> None:
     if not valid_profile_name(profile):
         raise ValueError("profile names use letters, digits, '.', '_' or '-' (at most 64)")
+
+
+_SUPERVISOR_KEY = "supervisor-signing-key"
 
 
 def _proxy_key(proxy: str) -> str:

@@ -36,10 +36,12 @@ class Kind(StrEnum):
     DECISION = "decision"
     # Retention removed every record below ``cut_seq``: the chain legitimately starts later.
     CUT = "cut"
+    # A supervisor's signed statement of the chain's head (``checkpoints.py``).
+    CHECKPOINT = "checkpoint"
     # The events around checks (core/trail/events.py, review.py). Each is only a new value of
     # ``kind``: no new column, so every record written before keeps its hash.
-    # A held photo the operator sent anyway: ``check_id`` the held record, ``detail`` the
-    # holds overridden (space-separated keys), ``reason``/``note`` why.
+    # A held photo the operator sent anyway: ``check_id`` the check the forced send made,
+    # ``detail`` the holds overridden (space-separated keys), ``reason``/``note`` why.
     SENT_ANYWAY = "sent_anyway"
     # A photo removed from the desk without a result: ``check_id`` its held/refused record
     # when it had one, ``source``/``source_sha256`` the photo.

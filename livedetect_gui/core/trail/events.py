@@ -2,7 +2,8 @@
 
 API (core/checks/recording.py, the desk and the CLI use only this)::
 
-    refusal_recorded(history, result) -> bool       this content was refused for this reason
+    earlier_refusal(history, result) -> str | None  the record refusing (or holding) this
+                                                    content for this reason, if any
     held_record_of(history, result) -> Record|None  the held record of this content, if any
     holds_of(record) -> tuple[str, ...]             the pre-checks that held a photo
     sent_anyway_records(check, holds, operator..)   -> [check (override), sent_anyway event]
@@ -43,15 +44,16 @@ def _same_content(result: CheckResult) -> tuple[str, list[object]]:
     return "source_sha256 IS NULL AND source = ?", [result.source]
 
 
-def refusal_recorded(history: History, result: CheckResult) -> bool:
-    """A check record refusing this content for this reason already exists: a photo refused
-    again (the desk restarted, the same file dropped twice) is not recorded again."""
+def earlier_refusal(history: History, result: CheckResult) -> str | None:
+    """A check record refusing (or holding) this content for this reason already exists: a
+    photo refused again (the desk restarted, the same file dropped twice) is not recorded
+    again."""
     same, params = _same_content(result)
     rows = history.store.select_rows(
-        f"SELECT 1 AS found FROM records WHERE kind = ? AND problem_key = ? AND {same} "
-        f"AND simulated = ? LIMIT 1",
+        f"SELECT id FROM records WHERE kind = ? AND problem_key = ? AND {same} "
+        f"AND simulated = ? ORDER BY seq LIMIT 1",
         [Kind.CHECK.value, result.problem_key, *params, int(result.simulated)])
-    return bool(rows)
+    return str(rows[0]["id"]) if rows else None
 
 
 def held_record_of(history: History, result: CheckResult) -> Record | None:

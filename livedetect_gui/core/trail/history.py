@@ -122,6 +122,10 @@ class History:
         record id, or None when it could be neither recorded nor spooled."""
         return self.append_safely([self.check_record(result, reference=reference)])
 
+    def trail(self) -> History:
+        """The history a recording rule may look things up in (core/checks/recording.py)."""
+        return self
+
     def append_safely(self, records: Sequence[Record]) -> str | None:
         """Append these records together, else spool them; the first one's id, or None when
         they could be neither stored nor spooled."""
@@ -239,10 +243,16 @@ class History:
 
     def export_csv(self, out: IO[str], query: Query | None = None, lang: str = "en",
                    progress: Callable[[int], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> int:
+                   cancelled: Callable[[], bool] | None = None,
+                   state: ChainState | None = None) -> int:
         """Every record matching ``query``, streamed; ``progress`` hears the count every 1000
-        rows. Raises ``ExportCancelled`` when ``cancelled()`` turns true."""
+        rows. Raises ``ExportCancelled`` when ``cancelled()`` turns true. A trail that does
+        not verify (``state``, else verified here) is said in a first line before the header:
+        an export never passes for a sound trail when it is not."""
+        state = self.verify() if state is None else state
         writer = csv.writer(out)
+        if not state.intact:
+            writer.writerow([altered_marker(state, lang)])
         writer.writerow(EXPORT_COLUMNS)
         count = 0
         for record in self.stream(query):
@@ -259,11 +269,12 @@ class History:
 
     def export_file(self, path: str | Path, query: Query | None = None, lang: str = "en",
                     progress: Callable[[int], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> int:
+                    cancelled: Callable[[], bool] | None = None,
+                    state: ChainState | None = None) -> int:
         """Export to a private temporary file renamed over ``path`` at the end: an existing
         file is replaced whole or left as it was."""
         with atomic_private(path, "w", newline="", encoding="utf-8") as out:
-            return self.export_csv(out, query, lang, progress, cancelled)
+            return self.export_csv(out, query, lang, progress, cancelled, state)
 
 
 def open_history(url: HistoryUrl, operator: str | None = None, **options: object) -> History:
@@ -281,6 +292,13 @@ class ExportCancelled(Exception):
     def __init__(self, written: int) -> None:
         super().__init__(f"cancelled after {written} records")
         self.written = written
+
+
+def altered_marker(state: ChainState, lang: str = "en") -> str:
+    """The first line of an export of a trail that does not verify."""
+    word = "# 审计记录未通过校验" if lang.lower().startswith("zh") else \
+        "# AUDIT TRAIL NOT INTACT"
+    return f"{word}: {state.message(lang)}"
 
 
 EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message")
@@ -357,6 +375,9 @@ class Recorder:
 
     def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
         return self.append_safely([self.check_record(result, reference=reference)])
+
+    def trail(self) -> History | None:
+        return self.history if self.error is None else None
 
     def append_safely(self, records: Sequence[Record]) -> str | None:
         """Append these records together (a check and the event that goes with it), else

@@ -16,12 +16,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import location as history_url
-from livedetect_gui.core.trail.chain import check_record
+from livedetect_gui.core.trail.chain import Record, check_record
 from livedetect_gui.core.trail.history import History, default_path, open_history, os_user, spool
 
 
@@ -85,13 +85,30 @@ class LazyHistory:
         """Record a check (under a case/applicant ``reference``); kept in the spool when the
         history cannot be opened or written. Returns the record id (what a decision refers
         to), None only when both failed."""
+        return self.append_safely([self.check_record(result, reference=reference)])
+
+    # What core/checks/recording.py's ``record_result`` writes through (as on History and
+    # the CLI's Recorder): the desk records refusals, holds and forced sends by its rules.
+
+    def trail(self) -> History | None:
+        return self.get()
+
+    def check_record(self, result: CheckResult, record_id: str | None = None,
+                     reference: str = "") -> Record:
         history = self.get()
         if history is not None:
-            return history.record_safely(result, reference)
+            return history.check_record(result, record_id, reference)
+        return check_record(result, self._operator, os_user(), socket.gethostname(), record_id,
+                            reference)
+
+    def append_safely(self, records: Sequence[Record]) -> str | None:
+        history = self.get()
+        if history is not None:
+            return history.append_safely(records)
         path = self._path if self._path is not None else default_path()
-        record = check_record(result, self._operator, os_user(), socket.gethostname(),
-                              reference=reference)
-        return record.id if spool(path.with_name(path.name + ".spool"), record) else None
+        spooled = path.with_name(path.name + ".spool")
+        kept = all([spool(spooled, record) for record in records])
+        return records[0].id if kept else None
 
     def close(self) -> None:
         with self._lock:

@@ -57,7 +57,6 @@ from livedetect_gui.core.trail.chain import (
     Record,
     chained,
     from_row,
-    row_tuple,
     row_values,
     verify_chain,
 )
@@ -70,14 +69,63 @@ from livedetect_gui.core.trail.store import (
     HistoryError,
     Query,
     TrailStore,
-    insert_sql,
     judged_sql,
+    latest_decisions_sql,
 )
 
 if TYPE_CHECKING:
     from livedetect_gui.core.trail.history import History
 
 log = logging.getLogger(__name__)
+
+APPEND_ONLY_DDL = """
+ALTER TABLE records ADD COLUMN server_at timestamptz, ADD COLUMN db_role text;
+CREATE FUNCTION livedetect_head_for_update() RETURNS TABLE (seq bigint, hash text)
+LANGUAGE sql SECURITY DEFINER AS $$
+    SELECT c.seq, c.hash FROM chain_head c WHERE c.id = 1 FOR UPDATE
+$$;
+CREATE FUNCTION livedetect_append(batch jsonb) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    head record;
+    item jsonb;
+    added integer := 0;
+BEGIN
+    SELECT c.seq, c.hash INTO head FROM chain_head c WHERE c.id = 1 FOR UPDATE;
+    FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
+        IF (item->>'seq')::bigint <> head.seq + 1 OR item->>'prev_hash' <> head.hash THEN
+            RAISE EXCEPTION 'livedetect: a record must follow the chain head (seq %)',
+                head.seq + 1;
+        END IF;
+        -- The server's clock and the authenticated role, whatever the desk sent.
+        INSERT INTO records SELECT (jsonb_populate_record(NULL::records, item
+            || jsonb_build_object('server_at', clock_timestamp(), 'db_role', session_user))).*;
+        head.seq := head.seq + 1;
+        head.hash := item->>'hash';
+        added := added + 1;
+    END LOOP;
+    UPDATE chain_head SET seq = head.seq, hash = head.hash WHERE id = 1;
+    RETURN added;
+END
+$$;
+CREATE FUNCTION livedetect_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'livedetect: the audit trail is append-only (% refused)', TG_OP;
+END
+$$;
+CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records
+    FOR EACH ROW EXECUTE FUNCTION livedetect_refuse_change();
+CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
+    FOR EACH STATEMENT EXECUTE FUNCTION livedetect_refuse_change();
+DO $$ BEGIN
+    EXECUTE format('ALTER FUNCTION livedetect_head_for_update() SET search_path = %I, pg_temp',
+                   current_schema());
+    EXECUTE format('ALTER FUNCTION livedetect_append(jsonb) SET search_path = %I, pg_temp',
+                   current_schema());
+END $$;
+REVOKE ALL ON FUNCTION livedetect_head_for_update() FROM PUBLIC;
+REVOKE ALL ON FUNCTION livedetect_append(jsonb) FROM PUBLIC;
+"""
 
 # Versioned like the SQLite file's schema; each step runs once, under the migration lock.
 MIGRATIONS: list[str] = [
@@ -92,6 +140,10 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '{GENESIS}');
     """,
+    # Append-only for everyone but a table owner who drops the triggers: appends go through
+    # two functions (see shared_roles.py for the roles that may call them), which stamp the
+    # server's own time and the role that logged in on every record.
+    APPEND_ONLY_DDL,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -318,9 +370,7 @@ class PostgresStore(TrailStore):
         ids = list(check_ids)
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            sql = (f"{_SELECT} WHERE kind = 'decision' AND check_id IN "
-                   f"({', '.join('?' * len(part))}) ORDER BY seq")
-            for record in self._rows(sql, part):
+            for record in self._rows(latest_decisions_sql(len(part)), part):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
@@ -396,10 +446,13 @@ def _storable(record: Record) -> Record:
 def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
     """Append ``records`` to the centre's one chain, in order, skipping ids the store already
     holds (a re-send after a lost acknowledgement). One transaction: all or nothing."""
-    insert = pg_sql(insert_sql())
+    from psycopg.types.json import Jsonb
+
     with conn.transaction():
+        # Locks the head until this transaction ends: the chain is linked here, the rows are
+        # written by the server's function (a desk role may not write the tables itself).
         head_seq, head_hash = conn.execute(
-            "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE").fetchone()
+            "SELECT seq, hash FROM livedetect_head_for_update()").fetchone()
         ids = [r.id for r in records]
         known = {row[0] for row in conn.execute(
             "SELECT id FROM records WHERE id = ANY(%s)", (ids,))}
@@ -414,10 +467,8 @@ def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
             head_hash = linked.hash
         if not stored:
             return []
-        with conn.cursor() as cur:
-            cur.executemany(insert, [row_tuple(r) for r in stored])
-            cur.execute("UPDATE chain_head SET seq = %s, hash = %s WHERE id = 1",
-                        (head_seq, head_hash))
+        conn.execute("SELECT livedetect_append(%s)",
+                     (Jsonb([row_values(r) for r in stored]),))
     return stored
 
 

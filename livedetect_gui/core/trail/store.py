@@ -241,6 +241,15 @@ class TrailStore(ABC):
     def close(self) -> None: ...
 
 
+def latest_decisions_sql(count: int) -> str:
+    """The decisions on these checks that still count (not withdrawn, not refused by a second
+    operator), oldest first: the last per check is its decision."""
+    from livedetect_gui.core.trail.worklist import voided
+
+    return (f"{_SELECT} WHERE kind = 'decision' AND check_id IN ({', '.join('?' * count)}) "
+            f"AND NOT EXISTS ({voided('records')}) ORDER BY seq")
+
+
 def judged_sql(count: int) -> str:
     """The newest judged check of a photo: PASS/FAIL only, never a reuse of a reuse."""
     marks = ", ".join("?" * count)
@@ -556,9 +565,7 @@ class SQLiteStore(TrailStore):
         ids = list(check_ids)
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            sql = (f"{_SELECT} WHERE kind = 'decision' AND check_id IN "
-                   f"({', '.join('?' * len(part))}) ORDER BY seq")
-            for row in self._read(sql, part):
+            for row in self._read(latest_decisions_sql(len(part)), part):
                 found[row["check_id"]] = from_row(row)  # later rows win: the newest decision
         return found
 

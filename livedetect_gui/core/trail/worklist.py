@@ -76,9 +76,15 @@ class WorkItem:
             self.decision_id else self.check.id
 
 
-_VOIDED = (f"SELECT 1 FROM records v WHERE v.check_id = d.check_id AND v.detail = d.id "
-           f"AND (v.kind = '{Kind.WITHDRAWAL.value}' OR (v.kind = '{Kind.APPROVAL.value}' "
-           f"AND v.decision = 'refuse'))")
+def voided(decision: str) -> str:
+    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
+    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
+    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
+            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
+            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
+
+
+_VOIDED = voided("d")
 _APPROVED = (f"SELECT 1 FROM records a WHERE a.check_id = l.check_id AND a.detail = l.id "
              f"AND a.kind = '{Kind.APPROVAL.value}' AND a.decision = 'approve'")
 

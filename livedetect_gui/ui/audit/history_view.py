@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
+    QDateTime,
+    QLocale,
     QModelIndex,
     Qt,
     QThreadPool,
@@ -43,6 +45,7 @@ from livedetect_gui.core.trail.chain import (
     Record,
     decision_summary,
 )
+from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
 from livedetect_gui.core.trail.history import ExportCancelled
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
@@ -77,6 +80,7 @@ class HistoryPanel(QWidget):
         self.photos = photos  # photos kept as sent, when the desk keeps them
         self._photo_generation = 0
         self.chain: ChainState | None = None
+        self.checkpoint: Checkpoint | None = None
         self.chain_error = ""
         self._verified_at = 0.0
         # The desk's own watch over the trail verifies (at start and when the store changes)
@@ -254,9 +258,11 @@ class HistoryPanel(QWidget):
         elif verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
             self.verify()
 
-    def set_chain(self, chain: ChainState | None, error: str = "") -> None:
+    def set_chain(self, chain: ChainState | None, error: str = "",
+                  checkpoint: Checkpoint | None = None) -> None:
         """The chain as the desk last verified it: the banner, and the altered record marked."""
         self.chain, self.chain_error = chain, error
+        self.checkpoint = checkpoint if checkpoint is not None else self.checkpoint
         self._verified_at = clock.monotonic()
         self.model.set_broken(chain.bad_seq if chain is not None and not chain.intact
                               else None)
@@ -267,11 +273,17 @@ class HistoryPanel(QWidget):
     def verify(self) -> None:
         self._verified_at = clock.monotonic()
         history = self.history
-        self.tasks.run(self.pool, lambda: opened(history).verify(), self._verified)
+
+        def walk() -> tuple[ChainState, Checkpoint | None]:
+            trail = opened(history)
+            return trail.verify(), newest_checkpoint(trail)
+
+        self.tasks.run(self.pool, walk, self._verified)
 
     def _verified(self, future: Future) -> None:
         try:
-            self.set_chain(future.result())
+            chain, self.checkpoint = future.result()
+            self.set_chain(chain)
         except Exception as exc:
             self.set_chain(ChainState(0, False, problem="unreadable"),
                            describe(exc, self.model.lang))
@@ -286,8 +298,14 @@ class HistoryPanel(QWidget):
                                      .replace("%1", self.chain_error))
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.FAIL)};")
         elif chain.intact:
-            self.chain_label.setText(self.tr("✔ Audit trail verified: %1 records, chain intact")
-                                     .replace("%1", f"{chain.count:,}"))
+            text = (self.tr("✔ Audit trail verified: %1 records, chain intact")
+                    .replace("%1", f"{chain.count:,}"))
+            if self.checkpoint is not None:
+                # Only `history verify --trusted-key` says whether it proves anything.
+                signed = QDateTime.fromSecsSinceEpoch(int(self.checkpoint.at))
+                text += " · " + self.tr("newest signed checkpoint: %1").replace(
+                    "%1", QLocale().toString(signed, QLocale.FormatType.ShortFormat))
+            self.chain_label.setText(text)
             self.chain_label.setStyleSheet(f"color: {verdict_color(Verdict.PASS)};")
         else:
             self.chain_label.setText(

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from livedetect_gui.core.trail.chain import ChainState
+from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.trail.lazy_history import LazyHistory
 from livedetect_gui.core.trail.store import HistoryError
@@ -58,6 +59,7 @@ class TrailWatch(QObject):
         self.history, self.tasks, self.pool = history, tasks, pool
         self.lang = lang
         self.state: ChainState | None = None
+        self.checkpoint: Checkpoint | None = None  # the newest signed checkpoint, if any
         self.error = ""
         self._stamp: tuple[Any, ...] | None = None
         self._looking = False
@@ -110,17 +112,17 @@ class TrailWatch(QObject):
         self._walked_at = time.monotonic()
         history = self.history
 
-        def walk() -> ChainState:
+        def walk() -> tuple[ChainState, Checkpoint | None]:
             stored = history.get()
             if stored is None:
                 raise HistoryError("unreadable", str(history.path or ""), history.error or "")
-            return stored.verify()
+            return stored.verify(), newest_checkpoint(stored)
 
         self.tasks.run(self.pool, walk, self._verified)
 
     def _verified(self, future: Future) -> None:
         try:
-            self.state, self.error = future.result(), ""
+            (self.state, self.checkpoint), self.error = future.result(), ""
         except HistoryError as exc:
             self.state, self.error = None, exc.message(self.lang)
             self.unverifiable.emit(self.error)

@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
     def _show_chain(self) -> None:
         chain, error = self.desk.chain, self.desk.watch.error
         self.status.show_chain(chain, error, self.lang)
-        self.history_panel.set_chain(chain, error)
+        self.history_panel.set_chain(chain, error, self.desk.watch.checkpoint)
 
     def _show_worklist_counts(self) -> None:
         self.status.show_worklist(self.views.worklist.model.counts)

@@ -53,11 +53,11 @@ def test_a_refusal_is_recorded_once_per_content_and_reason(tmp_path) -> None:
     first = record_result(history, refused)
     assert first is not None
     for _start in range(3):  # the desk started three times with it queued
-        assert record_result(history, refused) is None
+        assert record_result(history, refused) == first  # the record already there
     # Another file with the same (empty) content, refused for the same reason: still once.
     assert record_result(history, CheckResult(source="copy.jpg", threshold=87,
                                               problem_key="file_empty",
-                                              source_sha256="e3b0")) is None
+                                              source_sha256="e3b0")) == first
     # Another reason for the same content is another event.
     assert record_result(history, CheckResult(source="empty.jpg", threshold=87,
                                               problem_key="not_image",
@@ -116,3 +116,16 @@ def test_removed_and_recheck_are_recorded_once_each(tmp_path) -> None:
     assert history.count(Query(kinds=["removed"])) == 1
     assert history.count(Query(kinds=["recheck"])) == 1
     history.close()
+
+
+def test_the_desks_lazy_history_follows_the_same_rules(tmp_path) -> None:
+    from livedetect_gui.core.trail.lazy_history import LazyHistory
+
+    lazy = LazyHistory(tmp_path / "h.sqlite3", operator="ann")
+    refused = CheckResult(source="empty.jpg", threshold=87, problem_key="file_empty",
+                          source_sha256="e3b0")
+    first = record_result(lazy, refused, simulated=True)
+    assert record_result(lazy, refused, simulated=True) == first  # the desk restarted
+    record, = lazy.get().entries()
+    assert record.id == first and record.simulated and record.operator == "ann"
+    lazy.close()

@@ -133,3 +133,14 @@ def test_batch_writes_one_record_per_check_or_none(history) -> None:
     with pytest.raises(DecisionError) as unknown:
         Review(history).decide_many(["nope"], "accept")
     assert unknown.value.key == "unknown_check"
+
+
+def test_a_voided_decision_no_longer_counts_as_the_checks_decision(history) -> None:
+    check = add_check(history, "a.jpg")
+    review = Review(history)
+    first = review.decide(check, "accept")
+    review.decide(check, "reject", reason="suspected_spoof")
+    review.withdraw(check)
+    assert history.latest_decisions([check])[check].id == first.id
+    review.withdraw(check)
+    assert history.latest_decisions([check]) == {}

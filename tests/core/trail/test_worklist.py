@@ -49,3 +49,35 @@ def test_a_rechecked_check_leaves_the_worklist(tmp_path) -> None:
     new = add_check(history, "a.jpg")
     assert [i.check.id for i in Worklist(history).page()] == [new]
     history.close()
+
+
+def test_the_same_worklist_on_a_shared_postgresql_store(pg_url, tmp_path) -> None:
+    """Two desks on one centre's store: the same SQL, the same answers, four eyes across desks."""
+    from livedetect_gui.core.trail.cases import case
+    from livedetect_gui.core.trail.history import open_history
+    from livedetect_gui.core.trail.location import parse
+
+    def desk(name: str, operator: str) -> History:
+        return open_history(parse(pg_url), operator=operator,
+                            spool=tmp_path / f"{name}-spool.sqlite3")
+
+    one, two = desk("desk1", "ann"), desk("desk2", "bob")
+    try:
+        fail = add_check(one, "f.jpg", score=20, at=1, reference="APP-9")
+        passed = add_check(one, "p.jpg", at=2, reference="APP-9")
+        one.store.flush()
+        made = Review(one, ReviewPolicy(four_eyes=True)).decide(fail, "accept",
+                                                                reason="in_person")
+        one.store.flush()
+        assert [i.record_id for i in Worklist(two).page(viewer="bob")] == [made.id, passed]
+        assert [i.check.id for i in Worklist(two).page(viewer="ann")] == [passed]
+        Review(two, ReviewPolicy(four_eyes=True)).approve(made.id)
+        Review(two).decide(passed, "accept")
+        two.store.flush()
+        assert Worklist(one).counts()[WorkState.DECIDED] == 2
+        assert case(one, "APP-9").complete
+        assert one.latest_decisions([fail])[fail].id == made.id
+        assert one.verify().intact
+    finally:
+        one.close()
+        two.close()
