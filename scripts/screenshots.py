@@ -40,7 +40,7 @@ def _passing(path: Path) -> None:
     from PIL import Image
 
     from livedetect_gui.core.imaging.prepare import prepare_file
-    from livedetect_gui.sandbox.server import simulated_score
+    from livedetect_gui.sandbox.scoring import simulated_score
 
     for seed in range(100, 2100):
         make_photo(seed, (1200, 900)).save(path, quality=90)

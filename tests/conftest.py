@@ -17,7 +17,8 @@ from devsupport.photos import make_photo
 from livedetect_gui.core.imaging.prepare import prepare_file
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.service.credentials import Credentials
-from livedetect_gui.sandbox.server import Faults, Sandbox, SandboxConfig, simulated_score
+from livedetect_gui.sandbox.scoring import simulated_score
+from livedetect_gui.sandbox.server import Faults, Sandbox, SandboxConfig
 
 # Read when the QApplication is created: widgets render offscreen, no display needed.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

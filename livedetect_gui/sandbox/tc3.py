@@ -1,10 +1,9 @@
-"""The sandbox's API 3.0 side: ``POST /`` answering ``DetectLiveFaceAccurate`` as the service does.
+"""The sandbox's API 3.0 side: ``/`` answering ``DetectLiveFaceAccurate`` as the service does.
 
 Same process, same accounts (secret id and key), same fault injection as the legacy path.
-Verifies TC3 (the Host received, the timestamp within 5 minutes, the secret id known), checks
+Authenticates the request (tc3_auth: TC3 over POST or GET, or the older v1 signature), checks
 action, version and region, and answers in API 3.0's shape with HTTP 200 for every error.
-Scores are SIMULATED: a float per image, deterministic, spread over 0..100 (both sides of
-the recommended 40).
+Scores are SIMULATED (scoring.simulated_score_api3).
 """
 
 from __future__ import annotations
@@ -12,12 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PIL import Image
 
-from livedetect_gui.core.service.backend import parse_json
 from livedetect_gui.core.service.backend_tc3 import (
     ACTION,
     FACE_MODEL_VERSION,
@@ -25,78 +24,78 @@ from livedetect_gui.core.service.backend_tc3 import (
     VERSION,
 )
 from livedetect_gui.core.service.credentials import TC3_REGIONS
-from livedetect_gui.core.service.signing_tc3 import Tc3Error, verify
-
-if TYPE_CHECKING:
-    from livedetect_gui.sandbox.server import _Handler
+from livedetect_gui.core.service.signing_tc3 import Tc3Error
+from livedetect_gui.sandbox.exchange import Exchange
+from livedetect_gui.sandbox.faults import ANSWERED
+from livedetect_gui.sandbox.fetch import fetch_image
+from livedetect_gui.sandbox.scoring import MAX_JPEG_SIDE, MAX_OTHER_SIDE, simulated_score_api3
+from livedetect_gui.sandbox.tc3_auth import authenticate
 
 # API 3.0 takes the whole request up to 10 MB; beyond it the sandbox stops reading.
 MAX_REQUEST_BYTES = 2 * IMAGE_BASE64_LIMIT
-# JPEG long side at most 4000 px, other formats at most 2000 px (the provider's limits).
-MAX_JPEG_SIDE = 4000
-MAX_OTHER_SIDE = 2000
 ACCEPTED_FORMATS = ("JPEG", "PNG", "BMP")
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,12}")
 
 
-def simulated_score(image: Image.Image) -> float | None:
-    """The API 3.0 pseudo-score of decoded pixels (None: "no face", a blank frame)."""
-    from livedetect_gui.sandbox.server import pixel_digest
-
-    digest = pixel_digest(image)
-    if digest is None:
-        return None
-    return int.from_bytes(digest[4:8], "big") % 10001 / 100
-
-
-def serve(handler: _Handler) -> None:
-    """Answer one API 3.0 request on ``handler`` (the legacy handler's plumbing is reused)."""
-    sandbox = handler.server.sandbox
-    sandbox.count("requests:tc3")
+def serve(exchange: Exchange) -> None:
+    """Answer one API 3.0 request (a POST, or a GET with its parameters in the query)."""
+    service = exchange.service
+    service.count("requests:tc3")
     request_id = str(uuid.uuid4())
 
     def error(code: str, message: str, close: bool = False) -> None:
-        sandbox.count(f"tc3:{code}")
-        handler._reply({"Response": {"Error": {"Code": code, "Message": message},
+        service.count(f"tc3:{code}")
+        exchange.reply({"Response": {"Error": {"Code": code, "Message": message},
                                      "RequestId": request_id}}, close=close)
 
-    length_header = handler.headers.get("Content-Length", "")
-    if not (length_header.isascii() and length_header.isdigit()) or len(length_header) > 12:
+    length_header = (exchange.headers.get("Content-Length") or "").strip()
+    if exchange.command == "GET" and not length_header:
+        length_header = "0"  # a GET's parameters are in its query string
+    if _CONTENT_LENGTH.fullmatch(length_header) is None:
         error("MissingParameter.ErrorParameterEmpty", "Content-Length required", close=True)
         return
     length = int(length_header)
     if length > MAX_REQUEST_BYTES:
         error("RequestSizeLimitExceeded", "The request is over 10 MB.", close=True)
         return
-    body = handler.rfile.read(length)
+    # Bodies held at once stay within the budget here too.
+    with service.bodies.reserve(length):
+        body = exchange.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body: nobody to answer
+            exchange.close_connection = True
+            service.count("dropped")
+            return
+        fault = exchange.inject_fault()
+        if fault == ANSWERED:
+            return
+        keys = {a.secret_id: a.secret_key for a in service.config.accounts}
+        try:
+            call = authenticate(exchange.command, exchange.path, dict(exchange.headers.items()),
+                                body, keys)
+        except Tc3Error as exc:
+            error(exc.code, exc.message)
+            return
+        if call.action != ACTION:
+            error("InvalidAction", "The action does not exist.")
+            return
+        if call.version != VERSION:
+            error("NoSuchVersion", "The API version does not exist.")
+            return
+        if call.region not in TC3_REGIONS:
+            error("UnsupportedRegion", "The action is not supported in this region.")
+            return
+        if fault == "throttle" or not service.limiter.allow(call.secret_id):
+            error("RequestLimitExceeded", "Too many requests.")
+            return
+        if call.params is None:
+            error("InvalidParameter", "The body is not a JSON object.")
+            return
+        _detect(exchange, call.params, error, request_id)
 
-    fault = handler.inject_fault()
-    if fault == "answered":
-        return
 
-    headers = dict(handler.headers.items())
-    keys = {a.secret_id: a.secret_key for a in sandbox.config.accounts}
-    try:
-        secret_id = verify(headers, body, keys)
-    except Tc3Error as exc:
-        error(exc.code, exc.message)
-        return
-    if handler.headers.get("X-TC-Action") != ACTION:
-        error("InvalidAction", "The action does not exist.")
-        return
-    if handler.headers.get("X-TC-Version") != VERSION:
-        error("NoSuchVersion", "The API version does not exist.")
-        return
-    if handler.headers.get("X-TC-Region") not in TC3_REGIONS:
-        error("UnsupportedRegion", "The action is not supported in this region.")
-        return
-    if fault == "throttle" or not sandbox.limiter.allow(secret_id):
-        error("RequestLimitExceeded", "Too many requests.")
-        return
-
-    data = parse_json(body)
-    if not isinstance(data, dict):
-        error("InvalidParameter", "The body is not a JSON object.")
-        return
+def _detect(exchange: Exchange, data: dict[str, object], error: Callable[[str, str], None],
+            request_id: str) -> None:
+    service = exchange.service
     model = data.get("FaceModelVersion")
     if model is not None and model != FACE_MODEL_VERSION:
         error("InvalidParameterValue.FaceModelVersionIllegal", "FaceModelVersion must be 3.0.")
@@ -106,11 +105,9 @@ def serve(handler: _Handler) -> None:
         if not isinstance(url, str):
             error("InvalidParameterValue.UrlIllegal", "Url must be a string.")
             return
-        from livedetect_gui.sandbox.server import fetch_image
-
         try:
             raw = fetch_image(url, IMAGE_BASE64_LIMIT,
-                              allow_loopback=sandbox.config.allow_loopback_urls)
+                              allow_loopback=service.config.allow_loopback_urls)
         except ValueError as exc:
             error("FailedOperation.ImageDownloadError", f"Image download failed: {exc}")
             return
@@ -138,7 +135,7 @@ def serve(handler: _Handler) -> None:
                 return
             if im.format not in ACCEPTED_FORMATS:
                 raise ValueError(f"format {im.format}")
-            score = simulated_score(im)
+            score = simulated_score_api3(im)
     except Image.DecompressionBombError:
         error("FailedOperation.ImageResolutionExceed", "The image's resolution is too large.")
         return
@@ -148,10 +145,7 @@ def serve(handler: _Handler) -> None:
     if score is None:
         error("InvalidParameterValue.NoFaceInPhoto", "There is no face in the image.")
         return
-    sandbox.count("billed")
-    sandbox.count("billed:tc3")
-    handler._reply({"Response": {"Score": score, "FaceModelVersion": FACE_MODEL_VERSION,
+    service.count("billed")
+    service.count("billed:tc3")
+    exchange.reply({"Response": {"Score": score, "FaceModelVersion": FACE_MODEL_VERSION,
                                  "RequestId": request_id}})
-
-
-

@@ -415,7 +415,7 @@ def test_mutated_files_are_refused_never_crash() -> None:
     format we read. Each ends in ImageRefused (a message for the operator), nothing else."""
     import random
 
-    from livedetect_gui.sandbox.server import ImageProblem, score_image
+    from livedetect_gui.sandbox.scoring import ImageProblem, score_image
 
     rnd = random.Random(5)
     bases = []

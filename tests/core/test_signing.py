@@ -53,7 +53,7 @@ def test_verifies_both_sdk_field_orders_and_u_field() -> None:
         ("", 4),
         ("%%%not-base64%%%", 5),
         (base64.b64encode(b"x" * 20).decode(), 5),
-        (sign_plaintext("a=1000001&k=AKIDtest&e=1030&t=1000", "k"), 5),  # no r
+        (sign_plaintext("a=1000001&k=AKIDtest&e=1030", "k"), 5),  # no t
         (sign_plaintext("a=1000001&b=&k=AKIDtest&e=soon&t=1000&r=1&f=", "k"), 5),
         (sign("999", "AKIDtest", ACCOUNT.secret_key, now=1000), 10),
         (sign("1000001", "AKIDother", ACCOUNT.secret_key, now=1000), 11),
@@ -65,6 +65,17 @@ def test_refusals_carry_the_service_code(signature: str, code: int) -> None:
     with pytest.raises(SignatureError) as info:
         verify(signature, ACCOUNTS, target_appid="1000001", now=1010)
     assert info.value.code == code
+
+
+def test_the_java_sdks_signature_without_r_and_f_is_accepted() -> None:
+    # image-java-sdk-v2.0's Sign.appSign: "a=%s&b=%s&k=%s&t=%d&e=%d", no r, no f.
+    plain = "a=1000001&b=&k=AKIDtest&t=1000&e=1300"
+    fields = verify(sign_plaintext(plain, ACCOUNT.secret_key), ACCOUNTS, target_appid="1000001",
+                    now=1010)
+    assert (fields.now, fields.expires_at, fields.rand) == (1000, 1300, "")
+    with pytest.raises(SignatureError) as info:
+        verify(sign_plaintext(plain, "wrong key"), ACCOUNTS, now=1010)
+    assert info.value.code == 14
 
 
 def test_appid_secret_id_mismatch_is_12_and_target_mismatch_is_6() -> None:

@@ -32,8 +32,8 @@ from livedetect_gui.core.service.credentials import (
     from_environment,
 )
 from livedetect_gui.core.verdict import Verdict, default_threshold, threshold_presets
+from livedetect_gui.sandbox.scoring import simulated_score_api3 as simulated_score
 from livedetect_gui.sandbox.server import Sandbox
-from livedetect_gui.sandbox.tc3 import simulated_score
 from tests.conftest import FAST, make_photo
 from tests.core.servers import canned_server
 

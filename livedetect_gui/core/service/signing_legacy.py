@@ -76,7 +76,8 @@ class SignatureError(Exception):
 def parse(signature: str) -> tuple[bytes, bytes, SignatureFields]:
     """Split a signature into (digest, signed bytes, fields). Fields are read by name.
 
-    Both official SDK orders (a,b,k,e,t,r,f and a,b,k,t,e,r,f) and an extra ``u=`` parse.
+    Both official SDK orders (a,b,k,e,t,r,f and the Java and C++ SDKs' a,b,k,t,e, which have
+    no ``r`` nor ``f``) and an extra ``u=`` parse: only a, k, e and t are required.
     Raises SignatureError(4) when empty and SignatureError(5) when malformed.
     """
     signature = signature.strip()
@@ -99,7 +100,7 @@ def parse(signature: str) -> tuple[bytes, bytes, SignatureFields]:
         if not sep or name in values:
             raise SignatureError(5, f"malformed field {part!r}")
         values[name] = value
-    missing = [k for k in ("a", "k", "e", "t", "r") if k not in values]
+    missing = [k for k in ("a", "k", "e", "t") if k not in values]
     if missing:
         raise SignatureError(5, f"missing field(s) {','.join(missing)}")
     try:
@@ -112,7 +113,7 @@ def parse(signature: str) -> tuple[bytes, bytes, SignatureFields]:
         secret_id=values["k"],
         expires_at=expires_at,
         now=now,
-        rand=values["r"],
+        rand=values.get("r", ""),
     )
     return digest, signed, fields
 

@@ -22,6 +22,8 @@ ALGORITHM = "TC3-HMAC-SHA256"
 SERVICE = "iai"
 CONTENT_TYPE = "application/json"
 SIGNED_HEADERS = "content-type;host"
+# X-TC-Content-SHA256's value for a request whose body is not signed.
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 # The service refuses a timestamp more than five minutes off its own clock.
 MAX_CLOCK_SKEW = 300
 
@@ -126,13 +128,19 @@ def verify(
     body: bytes,
     secret_keys: Mapping[str, str],
     *,
+    method: str = "POST",
     path: str = "/",
+    query: str = "",
     now: float | None = None,
     service: str = SERVICE,
 ) -> str:
     """Check a request's signature as the service does; returns the secret id.
 
-    ``headers`` are the request's, any case; ``secret_keys`` maps secret id to secret key.
+    ``headers`` are the request's, any case; ``query`` the query string as sent (a GET's
+    parameters); ``secret_keys`` maps secret id to secret key. As the provider documents it,
+    the signed headers' names and values are lower-cased and trimmed (its own demo signs
+    ``x-tc-action:describeinstances``), and ``X-TC-Content-SHA256: UNSIGNED-PAYLOAD`` signs
+    that word in place of the body's hash (what the official SDKs send for an unsigned body).
     Raises Tc3Error with AuthFailure.SignatureFailure, .SignatureExpire or .SecretIdNotFound.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -144,7 +152,8 @@ def verify(
     if match is None:
         raise Tc3Error("AuthFailure.SignatureFailure", "The Authorization header is malformed.")
     stamp = (lowered.get("x-tc-timestamp") or "").strip()
-    if not stamp.isdigit() or len(stamp) > 12:
+    # isascii: "²" is a digit to str.isdigit() and not a number to int().
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12:
         raise Tc3Error("AuthFailure.SignatureFailure", "X-TC-Timestamp is missing or invalid.")
     timestamp = int(stamp)
     now = time.time() if now is None else now
@@ -162,11 +171,12 @@ def verify(
     if match["date"] != utc_date(timestamp) or match["service"] != service:
         raise Tc3Error("AuthFailure.SignatureFailure", "The credential scope does not match "
                        "the timestamp or service.")
-    values = {name: (lowered.get(name) or "").strip() for name in signed}
-    values["host"] = values["host"].lower()
-    canonical_headers = "".join(f"{name}:{values[name]}\n" for name in signed)
-    canonical = (f"POST\n{path}\n\n{canonical_headers}\n{match['signed']}\n"
-                 + hashlib.sha256(body).hexdigest())
+    canonical_headers = "".join(f"{name}:{(lowered.get(name) or '').strip().lower()}\n"
+                                for name in signed)
+    unsigned = (lowered.get("x-tc-content-sha256") or "").strip() == UNSIGNED_PAYLOAD
+    payload = UNSIGNED_PAYLOAD.encode() if unsigned else body
+    canonical = (f"{method}\n{path}\n{query}\n{canonical_headers}\n{match['signed']}\n"
+                 + hashlib.sha256(payload).hexdigest())
     expected = signature(secret_key, string_to_sign(canonical, timestamp, service), timestamp,
                          service)
     if not hmac.compare_digest(expected, match["sig"]):
