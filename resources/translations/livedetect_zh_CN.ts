@@ -766,22 +766,22 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="135"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="137"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="138"/>
         <source>Refuse</source>
         <translation>驳回</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="173"/>
         <source>%n photo(s) selected: one record each</source>
         <translation>
             <numerusform>已选 %n 张照片：每张各写入一条记录</numerusform>
@@ -1088,77 +1088,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="186"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
         <source>⚠ ALTERED</source>
         <translation>⚠ 已篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="208"/>
         <source>This record was altered after it was written: do not rely on it.</source>
         <translation>此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="239"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="239"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -1237,72 +1237,82 @@
         <translation>最新签署的检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <source>%1 of %2 records shown</source>
+        <translation>显示 %1 条（共 %2 条记录）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="330"/>
+        <source>%1 loaded</source>
+        <translation>已加载 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="362"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="371"/>
         <source>⚠ This record was altered after it was written: do not rely on it.</source>
         <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="373"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="368"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="374"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="377"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="374"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="382"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="388"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="391"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="393"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="394"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="466"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="472"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
@@ -1357,12 +1367,7 @@
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
-        <source>%1 of %2 shown</source>
-        <translation>显示 %1 / %2 条</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="328"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="334"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
@@ -1372,28 +1377,28 @@
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="416"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="422"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="418"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="442"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="448"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="456"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="462"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="459"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="463"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="465"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="469"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1409,38 +1414,38 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="137"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="190"/>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="247"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="250"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="197"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="198"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="387"/>
         <source>Case for the next photos: %1</source>
         <translation>后续照片的案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="385"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="388"/>
         <source>No case: the next photos come in without a reference.</source>
         <translation>无案件：后续照片不带编号。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="204"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>
@@ -1546,12 +1551,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="84"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="187"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1559,117 +1564,127 @@
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="238"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="241"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="267"/>
         <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
         <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="270"/>
         <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
         <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="275"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="278"/>
+        <source>Send anyway (simulated, not billed)</source>
+        <translation>仍然发送（模拟，不计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="279"/>
         <source>Send anyway (billed)</source>
         <translation>仍然发送（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="277"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="281"/>
         <source>Crop to the face</source>
         <translation>裁剪到人脸</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
         <source>Held</source>
         <translation>已暂缓</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="304"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="307"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="314"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="320"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="323"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="333"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="340"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="334"/>
+        <source>To send: %1×%2, %3 JPEG</source>
+        <translation>待发送：%1×%2，%3 JPEG</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="348"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="353"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="351"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="359"/>
         <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
         <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="363"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="362"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="370"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1677,82 +1692,82 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="182"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="228"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="230"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="257"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="266"/>
         <source>checked before on %1 (reused, not billed)</source>
         <translation>已于 %1 检测过（复用，未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="300"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="312"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="311"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="313"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="314"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="313"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="315"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>

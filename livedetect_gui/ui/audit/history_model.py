@@ -70,6 +70,7 @@ class HistoryModel(RecordTableModel):
         self.altered: set[str] = set()
         self.broken_seq: int | None = None
         self.total = 0
+        self.everything = 0  # every record of the trail, whatever the filters
         self.lang = "en"
         self._generation = 0
         self._fetching = False
@@ -95,16 +96,16 @@ class HistoryModel(RecordTableModel):
             rows = stored.page(query, 0, PAGE)
             return stored.count(query), rows, _decisions(stored, rows)
 
-        def first_marked() -> tuple[int, list[Record], dict[str, Record], set[str]]:
+        def first_marked() -> tuple[int, list[Record], dict[str, Record], set[str], int]:
             total, rows, decisions = first()
-            return total, rows, decisions, altered(rows)
+            return total, rows, decisions, altered(rows), opened(history).count()
 
         def done(future: Future) -> None:
             if generation != self._generation:
                 return  # a newer query is on its way
             self._fetching = False
             try:
-                total, rows, decisions, marked = future.result()
+                total, rows, decisions, marked, everything = future.result()
             except Exception as exc:
                 self.beginResetModel()
                 self.rows, self.total, self.decisions = [], 0, {}
@@ -113,7 +114,7 @@ class HistoryModel(RecordTableModel):
                 return
             self.beginResetModel()
             self.query, self.total, self.rows, self.decisions = query, total, rows, decisions
-            self.altered = marked
+            self.altered, self.everything = marked, everything
             self.endResetModel()
             self.loaded.emit()
 

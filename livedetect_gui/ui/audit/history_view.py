@@ -321,8 +321,14 @@ class HistoryPanel(QWidget):
         if self.history.error:
             self.status.setText(self.tr("History is off: %1").replace("%1", self.history.error))
             return
-        self.status.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}")
-                            .replace("%2", f"{self.model.total:,}"))
+        # Matching records of all the trail's ("7 of 18" with a filter), and how many of the
+        # matching ones are fetched so far when it is not all of them.
+        model = self.model
+        text = self.tr("%1 of %2 records shown").replace("%1", f"{model.total:,}").replace(
+            "%2", f"{max(model.everything, model.total):,}")
+        if len(model.rows) < model.total:
+            text += " · " + self.tr("%1 loaded").replace("%1", f"{len(model.rows):,}")
+        self.status.setText(text)
 
     def _failed(self, message: str) -> None:
         self.status.setText(self.tr("History could not be read: %1").replace("%1", message))

@@ -130,8 +130,8 @@ class DecisionPanel(QWidget):
     def decide(self, decision: Decision | str) -> bool:
         """Emit the decision, or say what is missing. Returns whether it was emitted."""
         decision = Decision(decision)
-        if self.check_id is None:
-            return False
+        if self.check_id is None or not self.buttons[decision].isEnabled():
+            return False  # nothing selected, or not offered (Accept on a never-judged photo)
         reason = self.reason.currentData() or ""
         if any(is_override(decision, v) for v in self.verdicts) and not reason:
             self.problem.setText(self.tr(

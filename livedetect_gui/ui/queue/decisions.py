@@ -51,6 +51,11 @@ class Subject:
         return self.verdicts[0] if len(set(self.verdicts)) == 1 else ""
 
     @property
+    def judged(self) -> bool:
+        """At least one of the checks has a verdict from a score (PASS or FAIL)."""
+        return any(v in ("pass", "fail") for v in self.verdicts)
+
+    @property
     def pending(self) -> bool:
         return self.count == 1 and self.state is WorkState.AWAITING_APPROVAL
 
@@ -159,6 +164,9 @@ class DecisionArea(QFrame):
         subject = self.subject
         pending = subject is not None and subject.pending
         self.review_row.setVisible(pending)
+        # A photo never judged (refused, an error) has nothing to accept: Reject or Escalate.
+        self.panel.buttons[Decision.ACCEPT].setEnabled(
+            subject is None or subject.judged)
         if subject is None:
             return
         if subject.count > 1:

@@ -80,6 +80,8 @@ class QueueItem:
     state: WorkState | None = None
     # The case/applicant reference the photo came in under ("" none).
     reference: str = ""
+    # A copy cropped to the face: not offered for cropping again.
+    cropped: bool = False
 
     @property
     def undecided(self) -> bool:

@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
             lambda: self.decision_area.set_reasons(self.desk.reasons))
         self.desk.operatorChanged.connect(self.operator_button.show_operator)
         self.desk.chainChecked.connect(self._show_chain)
+        self.desk.intake.cropAdded.connect(
+            lambda item: self.queue_view.select_only(self.model.row_of(item.id) or 0))
         self.views.worklist.model.loaded.connect(self._show_worklist_counts)
         self.desk.start(force_sandbox)
 
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
     def _show_mode(self) -> None:
         connection = self.desk.connection
         self.banner.setVisible(connection is not None and connection.simulated)
+        self.preview.simulated = connection is not None and connection.simulated
         self.status.show_mode(connection)
         self.banner.show_generation(self.desk.api)
         # The toolbar's threshold is the connected generation's (each has its own scale).
