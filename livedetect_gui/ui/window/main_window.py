@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
             lambda item: self.queue_view.select_only(self.model.row_of(item.id) or 0))
         self.views.worklist.model.loaded.connect(self._show_worklist_counts)
         self.desk.start(force_sandbox)
+        # The keyboard starts in the queue (not the URL field): Ctrl+A selects photos.
+        self.queue_view.setFocus()
 
     # -- building ----------------------------------------------------------------------------
 
