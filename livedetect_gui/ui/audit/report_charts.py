@@ -94,8 +94,8 @@ def draw_histogram(painter: QPainter, rect: QRectF, report: Report, lang: str,
     _legend(painter, rect, [(verdict_word(Verdict.PASS, lang), PASS),
                             (verdict_word(Verdict.FAIL, lang), FAIL),
                             (chart_text("mixed", lang), MIXED),
-                            ("┆ " + chart_text("threshold", lang).format(
-                                threshold=f"{threshold:g}"), pen.color())])
+                            (chart_text("threshold", lang).format(
+                                threshold=f"{threshold:g}"), pen.color())], ink)
 
 
 def draw_pass_rate(painter: QPainter, rect: QRectF, report: Report, lang: str,
