@@ -234,7 +234,7 @@ class QueueModel(RecordTableModel):
             return f"{item.result.score:g}"
         if column == "decision":
             text = decision_summary(item.decision, self.lang, brief=True)
-            if item.state in (WorkState.AWAITING_APPROVAL, WorkState.ESCALATED):
+            if item.state is WorkState.AWAITING_APPROVAL:  # "Escalate" says it already
                 return f"{text} ({state_word(item.state, self.lang)})"
             return text
         if column == "details":
