@@ -541,22 +541,27 @@
         <translation>案件的检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="208"/>
+        <source>checked: %1</source>
+        <translation>已检测：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="226"/>
         <source>Type or scan a case/applicant reference to see its photos, checks and decisions.</source>
         <translation>输入或扫描案件/申请人编号，查看其照片、检测和决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="231"/>
         <source>Case %1: no checks yet.</source>
         <translation>案件 %1：尚无检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="234"/>
         <source>✔ Case %1 is complete: %2 photo(s), every check decided.</source>
         <translation>✔ 案件 %1 已完成：%2 张照片，每项检测均已决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="239"/>
         <source>Case %1 is not complete: %2 of %3 check(s) still need a decision.</source>
         <translation>案件 %1 未完成：%3 项检测中仍有 %2 项待决定。</translation>
     </message>
@@ -1414,38 +1419,38 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="139"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="192"/>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="250"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="252"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="199"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="200"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="389"/>
         <source>Case for the next photos: %1</source>
         <translation>后续照片的案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="390"/>
         <source>No case: the next photos come in without a reference.</source>
         <translation>无案件：后续照片不带编号。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="206"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
     </message>

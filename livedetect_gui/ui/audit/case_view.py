@@ -202,8 +202,16 @@ class CasePanel(QWidget):
         lang = self.model.lang
         lines = []
         for record in found.records if found is not None else ():
-            what = record.kind if record.kind != "decision" else decision_summary(record, lang)
-            lines.append(" · ".join(p for p in (record.time_text, what, record.source,
+            if record.kind == "decision":
+                what = decision_summary(record, lang)
+            elif record.kind == "check":
+                what = self.tr("checked: %1").replace("%1", verdict_word(
+                    Verdict(record.verdict), lang) if record.verdict in _VERDICTS
+                    else record.verdict)
+            else:
+                what = record.kind  # the trail's other events keep their own name
+            when = datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
+            lines.append(" · ".join(p for p in (when, what, record.source,
                                                 record.operator, record.note) if p))
         self.records.setPlainText("\n".join(lines))
         if found is not None and found.items and not self.view.currentIndex().isValid():
