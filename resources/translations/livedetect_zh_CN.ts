@@ -488,32 +488,32 @@
 <context>
     <name>CaseModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
         <source>Checked</source>
         <translation>检测时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="55"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="61"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="55"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
@@ -521,47 +521,47 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="126"/>
         <source>The case could not be read: %1</source>
         <translation>无法读取案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="131"/>
         <source>Ca&amp;se / applicant:</source>
         <translation>案件/申请人(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="132"/>
         <source>Type or scan a reference, then Enter</source>
         <translation>输入或扫描编号，然后按回车</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="133"/>
         <source>The case&apos;s checks</source>
         <translation>案件的检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="153"/>
         <source>checked: %1</source>
         <translation>已检测：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="168"/>
         <source>Type or scan a case/applicant reference to see its photos, checks and decisions.</source>
         <translation>输入或扫描案件/申请人编号，查看其照片、检测和决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="173"/>
         <source>Case %1: no checks yet.</source>
         <translation>案件 %1：尚无检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="234"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="176"/>
         <source>✔ Case %1 is complete: %2 photo(s), every check decided.</source>
         <translation>✔ 案件 %1 已完成：%2 张照片，每项检测均已决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
         <source>Case %1 is not complete: %2 of %3 check(s) still need a decision.</source>
         <translation>案件 %1 未完成：%3 项检测中仍有 %2 项待决定。</translation>
     </message>
@@ -1317,7 +1317,7 @@
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
@@ -1382,28 +1382,28 @@
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="422"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="416"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="448"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="440"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="462"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="454"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="465"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="469"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="457"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="461"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1890,27 +1890,27 @@
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="270"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="285"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="277"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="290"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="309"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="301"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="304"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
@@ -2266,37 +2266,37 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
         <source>Checked</source>
         <translation>检测时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="59"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
         <source>Needs</source>
         <translation>需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
         <source>Decided by</source>
         <translation>决定人</translation>
     </message>
@@ -2304,22 +2304,22 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>WorklistPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="93"/>
         <source>The worklist could not be read: %1</source>
         <translation>无法读取待办清单：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="169"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="99"/>
         <source>Worklist</source>
         <translation>待办清单</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="191"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="121"/>
         <source>Nothing waits for a decision.</source>
         <translation>没有待决定的项目。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="123"/>
         <source>%1 undecided · %2 escalated · %3 awaiting approval, oldest first</source>
         <translation>%1 待决定 · %2 已上报 · %3 待复核，最早的在前</translation>
     </message>

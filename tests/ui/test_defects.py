@@ -306,7 +306,7 @@ def test_16_history_export_starts_in_home_then_the_last_export_folder(
     panel = window.history_panel
     panel.export()
     assert Path(asked[0]).parent == Path.home()  # never the program's working folder
-    panel.export_folder = tmp_path  # as after an export there
+    panel.place.folder = tmp_path  # as after an export there
     panel.export()
     assert Path(asked[1]).parent == tmp_path
 

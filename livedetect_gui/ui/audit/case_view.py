@@ -7,21 +7,15 @@ The view shows and selects; the desk's decision panel decides the selected check
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,103 +23,65 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.trail.cases import Case, case
 from livedetect_gui.core.trail.chain import decision_summary
 from livedetect_gui.core.trail.lazy_history import LazyHistory
-from livedetect_gui.core.trail.worklist import WorkItem, WorkState, state_word
+from livedetect_gui.core.trail.worklist import WorkItem, WorkState
 from livedetect_gui.core.verdict import Verdict, verdict_word
-from livedetect_gui.ui.audit.history_model import current_lang, describe, opened
-from livedetect_gui.ui.common.tables import RecordTableModel
+from livedetect_gui.ui.audit.history_model import current_lang, opened
+from livedetect_gui.ui.audit.work_items import (
+    VERDICTS,
+    WorkItemsModel,
+    move_to,
+    next_row,
+    selected,
+    work_table,
+)
 from livedetect_gui.ui.common.tasks import TaskRunner
-from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
-
-_VERDICTS = frozenset(v.value for v in Verdict)
+from livedetect_gui.ui.common.theme import verdict_color
 
 
-class CaseModel(RecordTableModel):
+class CaseModel(WorkItemsModel):
     COLUMNS = ("time", "source", "verdict", "score", "state", "decision")
-    loaded = Signal()
-    failed = Signal(str)
 
     def __init__(self, history: LazyHistory, tasks: TaskRunner, pool: QThreadPool,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.history, self.tasks, self.pool = history, tasks, pool
+        super().__init__(history, tasks, pool, parent)
         self.case: Case | None = None
         self.decisions: dict[str, str] = {}  # check id -> its latest decision, in a line
-        self.lang = "en"
-        self._generation = 0
 
-    def records(self) -> tuple[WorkItem, ...]:
+    def work_items(self) -> tuple[WorkItem, ...]:
         return self.case.items if self.case is not None else ()
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Checked"), self.tr("Photo"), self.tr("Verdict"), self.tr("Score"),
                 self.tr("State"), self.tr("Decision"))
 
-    def load(self, reference: str) -> None:
-        self._generation += 1
-        generation, history, lang = self._generation, self.history, self.lang
-        reference = reference.strip()
-        if not reference:
-            self.beginResetModel()
-            self.case = None
-            self.endResetModel()
-            self.loaded.emit()
-            return
+    def refresh_case(self, reference: str) -> None:
+        history, lang, reference = self.history, self.lang, reference.strip()
 
-        def read() -> tuple[Case, dict[str, str]]:
+        def read() -> tuple[Case | None, dict[str, str]]:
+            if not reference:
+                return None, {}
             found = case(opened(history), reference)
             latest: dict[str, str] = {}
             for record in found.records:  # trail order: the newest decision wins
                 if record.kind == "decision" and record.check_id:
                     latest[record.check_id] = " · ".join(p for p in (
-                        decision_summary(record, lang), record.operator, record.time_text) if p)
+                        decision_summary(record, lang), record.operator,
+                        _when(record.at)) if p)
             return found, latest
 
-        def done(future: Future) -> None:
-            if generation != self._generation:
-                return
-            try:
-                found, latest = future.result()
-            except Exception as exc:
-                self.failed.emit(describe(exc, self.lang))
-                return
-            self.beginResetModel()
-            self.case, self.decisions = found, latest
-            self.endResetModel()
-            self.loaded.emit()
+        def apply(found: tuple[Case | None, dict[str, str]]) -> None:
+            self.case, self.decisions = found
 
-        self.tasks.run(self.pool, read, done)
+        self.load(read, apply)
 
-    def item(self, row: int) -> WorkItem | None:
-        items = self.records()
-        return items[row] if 0 <= row < len(items) else None
+    def text_of(self, item: WorkItem, column: str) -> str:
+        if column == "decision":
+            return self.decisions.get(item.check.id, "") if item.decision_id else ""
+        return super().text_of(item, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.item(index.row()) if index.isValid() else None
-        if item is None:
-            return None
-        column, check = self.COLUMNS[index.column()], item.check
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == "time":
-                return datetime.fromtimestamp(check.at).strftime("%Y-%m-%d %H:%M")
-            if column == "source":
-                return check.source.replace("\\", "/").rsplit("/", 1)[-1]
-            if column == "verdict":
-                return (verdict_word(Verdict(check.verdict), self.lang)
-                        if check.verdict in _VERDICTS else check.verdict)
-            if column == "score":
-                return "" if check.score is None else f"{check.score:g}"
-            if column == "state":
-                return state_word(item.state, self.lang)
-            if column == "decision":
-                return self.decisions.get(check.id, "") if item.decision_id else ""
-        if column == "verdict" and check.verdict in _VERDICTS:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return verdict_icon(Verdict(check.verdict))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(verdict_color(Verdict(check.verdict)))
-        if role == Qt.ItemDataRole.ToolTipRole and column == "source":
-            return check.source
-        return None
+
+def _when(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class CasePanel(QWidget):
@@ -146,18 +102,7 @@ class CasePanel(QWidget):
         self.state = QLabel()
         self.state.setObjectName("caseState")
         self.state.setWordWrap(True)
-        self.view = QTableView()
-        self.view.setObjectName("caseView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.verticalHeader().hide()
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long name keeps its end
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((140, 200, 70, 60, 120)):
-            header.resizeSection(column, width)
+        self.view = work_table("caseView", self.model, (140, 200, 70, 60, 120))
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self.currentChanged.emit())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.currentChanged.emit())
         self.records = QPlainTextEdit()
@@ -194,7 +139,7 @@ class CasePanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.load(self.reference.text())
+        self.model.refresh_case(self.reference.text())
 
     def _loaded(self) -> None:
         self._show_state()
@@ -206,18 +151,15 @@ class CasePanel(QWidget):
                 what = decision_summary(record, lang)
             elif record.kind == "check":
                 what = self.tr("checked: %1").replace("%1", verdict_word(
-                    Verdict(record.verdict), lang) if record.verdict in _VERDICTS
+                    Verdict(record.verdict), lang) if record.verdict in VERDICTS
                     else record.verdict)
             else:
                 what = record.kind  # the trail's other events keep their own name
-            when = datetime.fromtimestamp(record.at).strftime("%Y-%m-%d %H:%M:%S")
-            lines.append(" · ".join(p for p in (when, what, record.source,
+            lines.append(" · ".join(p for p in (_when(record.at), what, record.source,
                                                 record.operator, record.note) if p))
         self.records.setPlainText("\n".join(lines))
         if found is not None and found.items and not self.view.currentIndex().isValid():
-            self.view.selectionModel().setCurrentIndex(
-                self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+            move_to(self.view, 0)
         self.currentChanged.emit()
 
     def _show_state(self) -> None:
@@ -247,20 +189,15 @@ class CasePanel(QWidget):
         return self.model.item(index.row()) if index.isValid() else None
 
     def selected_items(self) -> list[WorkItem]:
-        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
-        return [item for r in rows if (item := self.model.item(r)) is not None]
+        """The selection, the current check first."""
+        return selected(self.view, self.model)
 
     def select_next(self, skip: set[str]) -> bool:
         """The case's next open check after the current one (wrapping round), the selection
         moved; False when nothing of the case is open."""
-        items = self.model.records()
-        current = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
-        for step in range(1, len(items) + 1):
-            row = (current + step) % len(items)
-            item = items[row]
-            if item.state is not WorkState.DECIDED and item.check.id not in skip:
-                self.view.selectionModel().setCurrentIndex(
-                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                return True
-        return False
+        row = next_row(self.view, self.model, lambda item: item.state is not WorkState.DECIDED
+                       and item.check.id not in skip)
+        if row is None:
+            return False
+        move_to(self.view, row)
+        return True

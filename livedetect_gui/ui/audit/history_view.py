@@ -403,14 +403,6 @@ class HistoryPanel(QWidget):
 
     # -- export ------------------------------------------------------------------------------
 
-    @property
-    def export_folder(self) -> Path:
-        return self.place.folder
-
-    @export_folder.setter
-    def export_folder(self, folder: Path) -> None:
-        self.place.folder = folder
-
     def export(self, path: str | None = None) -> None:
         """Every record matching the filters (not just the rows fetched so far), streamed on
         a worker into a temporary file renamed at the end; progress and cancel meanwhile."""
@@ -420,11 +412,11 @@ class HistoryPanel(QWidget):
             # In the operator's home or last export folder, never the program's working one.
             path, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Export history"),
-                str(self.export_folder / dated("livedetect-history", ".csv")),
+                str(self.place.folder / dated("livedetect-history", ".csv")),
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
-            self.export_folder = Path(path).parent
+            self.place.folder = Path(path).parent
         query, history, lang = self.query(), self.history, self.model.lang
         cancel = self._export_cancel = threading.Event()
         expected = max(1, self.model.total)

@@ -263,22 +263,14 @@ class ReportsPanel(QWidget):
 
     # -- export ------------------------------------------------------------------------------
 
-    @property
-    def export_folder(self) -> Path:
-        return self.place.folder
-
-    @export_folder.setter
-    def export_folder(self, folder: Path) -> None:
-        self.place.folder = folder
-
     def _ask(self, path: str | None, name: str, kinds: str) -> str | None:
         if self.report is None:
             return None
         if path is None:  # in the operator's home or last export folder, never the cwd
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  str(self.export_folder / name), kinds)
+                                                  str(self.place.folder / name), kinds)
             if path:
-                self.export_folder = Path(path).parent
+                self.place.folder = Path(path).parent
         return path or None
 
     def export_pdf(self, path: str | None = None) -> None:

@@ -62,9 +62,6 @@ class DeskSettings:
     # Four eyes: a decision against the machine's verdict, and every escalation, counts only
     # once another operator approves it (the core's rule: core/trail/review.py).
     four_eyes: bool = False
-    # Where the last export of any kind went (history CSV, report PDF/CSV): the next starts
-    # there.
-    export_folder: str = ""
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():

@@ -180,12 +180,9 @@ class DeskViews(QObject):
                 selected.insert(0, current)
             return queue_subject(selected or ([current] if current else []))
         if active == WORKLIST:
-            return work_subject(_current_first(self.worklist.current_item(),
-                                               self.worklist.selected_items()))
+            return work_subject(self.worklist.selected_items())
         if active == CASE:
-            items = [i for i in _current_first(self.case.current_item(),
-                                               self.case.selected_items())]
-            return work_subject(items)
+            return work_subject(self.case.selected_items())
         if active == HISTORY and not self.on_reports:
             index = self.history.view.currentIndex()
             return record_subject(self.history.model.record(index.row())
@@ -223,12 +220,6 @@ class DeskViews(QObject):
             self.history.refresh()
         elif self.active == CASE:
             self.case.refresh()
-
-
-def _current_first(current: WorkItem | None, selected: list[WorkItem]) -> list[WorkItem]:
-    if current is None:
-        return selected
-    return [current, *(i for i in selected if i is not current)]
 
 
 def scrolling(widget: QWidget) -> QScrollArea:
