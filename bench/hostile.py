@@ -1,9 +1,10 @@
-"""Hostile servers, hostile files, crowded machines: memory and success figures (issue 9).
+"""Hostile servers, hostile files, crowded machines: memory and success figures.
 
 Prints, each measured in this run:
 - client peak RSS (a fresh process per case) checking one photo against a loopback server that
   answers with an endless body and with a gzip bomb; baseline: the same client against a
-  well-behaved answer. Goal: at most 150 MB. The client's answer cap is engineer net's work;
+  well-behaved answer. Goal: at most 150 MB. The client's answer cap
+  (core/service/client.py) bounds it;
   this measures whatever client the checkout has.
 - ``livedetect check --sandbox`` peak RSS at the default concurrency over eight images near the
   audit's old 120 MP guard, and over eight images just inside today's decode limits (which are

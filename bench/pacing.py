@@ -3,7 +3,7 @@
 120 photos at --concurrency 8, the client NOT told the limit (it learns it from the throttled
 answers). Printed: photos that ended in an error, the throttled share of all calls, and the
 total time against the 12 s floor (120 calls at 10/s). Goals: 0 errors, <= 10% throttled,
-<= 1.5x the floor. For comparison, the same batch without a pacer (the client before issue 12).
+<= 1.5x the floor. For comparison, the same batch without a pacer.
 
     .venv/bin/python bench/pacing.py
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
 from devsupport.photos import write_photos  # noqa: E402
-from livedetect_gui.core.checks.batch import Source, run_batch  # noqa: E402
+from livedetect_gui.core.checks.batch import run_batch  # noqa: E402
+from livedetect_gui.core.checks.planning import Source  # noqa: E402
 from livedetect_gui.core.imaging.prepare import Limits  # noqa: E402
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient  # noqa: E402
 from livedetect_gui.core.service.credentials import Credentials  # noqa: E402

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint; the packaging checks (sdist and wheel installed into a clean
+# The whole test suite: lint and the import contracts; the packaging checks (sdist and wheel installed into a clean
 # virtual environment, then the PyInstaller bundle built and self-tested); then pytest with Qt
 # offscreen and a throwaway, unlocked GNOME Keyring inside a private D-Bus session (never the
 # developer's own keyring). Arguments go to pytest. SKIP_PACKAGING=1 skips the packaging steps.
@@ -10,6 +10,8 @@ export QT_QPA_PLATFORM=offscreen
 # Quiet Qt Multimedia's probing for video-acceleration libraries a test machine does not have.
 export QT_LOGGING_RULES="qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false"
 .venv/bin/ruff check livedetect_gui tests bench devsupport packaging
+# The layers' import directions (contracts in pyproject.toml, [tool.importlinter]).
+.venv/bin/lint-imports --no-logo --no-cache
 if [ "${SKIP_PACKAGING:-0}" != 1 ]; then
   packaging/check_wheel.sh
   packaging/build.sh

@@ -73,6 +73,16 @@ def photo_with_verdict(path: Path, verdict: str, threshold: float = 87, start: i
     raise AssertionError(f"no photo found that would {verdict}")
 
 
+def simulated_verdict(path: Path, threshold: float = 87, scorer=simulated_score) -> str:
+    """The sandbox's verdict on ``path`` as preparation sends it: "pass", "fail" or "error" (no
+    score: "no face"). ``scorer``: the API 3.0 side's ``simulated_score`` for that generation."""
+    with Image.open(io.BytesIO(prepare_file(path).data)) as sent:
+        score = scorer(sent)
+    if score is None:
+        return "error"
+    return "pass" if score > threshold else "fail"
+
+
 @pytest.fixture
 def start_sandbox() -> Iterator[Callable[..., Sandbox]]:
     started: list[Sandbox] = []

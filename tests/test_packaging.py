@@ -69,5 +69,7 @@ def test_building_the_wheel_is_quiet(tmp_path) -> None:
         names = wheel.namelist()
     for member in ("livedetect_gui/resources/translations/livedetect_zh_CN.qm",
                    "livedetect_gui/resources/icons/app/livedetect-gui-128.png",
-                   "livedetect_gui/resources/samples/face.jpg"):
+                   "livedetect_gui/resources/samples/face.jpg",
+                   "livedetect_gui/resources/models/face_detection_full_range.tflite",
+                   "livedetect_gui/resources/models/LICENSE-Apache-2.0.txt"):
         assert member in names

@@ -21,6 +21,7 @@ from livedetect_gui.cli.status import (
     SubParsers,
     UsageError,
 )
+from livedetect_gui.core import defaults
 from livedetect_gui.core.verdict import default_threshold
 
 TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
@@ -28,14 +29,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from livedetect_gui.core.checks.batch import BatchStop
-    from livedetect_gui.core.checks.reuse import Reuse
+    from livedetect_gui.core.checks.session import Session
     from livedetect_gui.core.result import CheckResult
     from livedetect_gui.core.service import connection
-    from livedetect_gui.core.service.client import LiveDetectClient
     from livedetect_gui.core.trail.history import Recorder
 
 # The parser names no constant from the heavy modules (requests, Pillow, the keyring are not
-# imported to print --help): defaults that need one are filled in when the command runs.
+# imported to print --help): its defaults are core/defaults.py's, which imports nothing.
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -55,25 +55,29 @@ def add_parser(sub: SubParsers) -> None:
     check.add_argument("--threshold", type=float, default=None,
                        help="pass when the score is above this (default: "
                        f"{default_threshold('legacy'):g} legacy, {default_threshold('tc3'):g} tc3)")
-    check.add_argument("--concurrency", type=int, default=4, help="parallel checks (default 4)")
+    check.add_argument("--concurrency", type=int, default=defaults.CONCURRENCY,
+                       help="parallel checks (default %(default)s)")
     check.add_argument("--json", action="store_true", help="one JSON object per line")
     check.add_argument("--profile", help="credentials profile in the keyring")
     check.add_argument("--sandbox", action="store_true",
                        help="run against an in-process sandbox (simulated scores)")
     check.add_argument("--ca-bundle", help="CA bundle file for TLS (e.g. a corporate proxy's)")
     check.add_argument("--proxy", help="proxy URL for http and https")
-    check.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
-    check.add_argument("--deadline", type=float, default=120.0,
-                       help="most seconds one check may take, retries included (default 120)")
-    check.add_argument("--max-long-side", type=int, default=1280)
-    check.add_argument("--max-short-side", type=int, default=720)
+    check.add_argument("--timeout", type=float, default=defaults.READ_TIMEOUT,
+                       help="read timeout in seconds (default %(default)g)")
+    check.add_argument("--deadline", type=float, default=defaults.CHECK_DEADLINE,
+                       help="most seconds one check may take, retries included "
+                       "(default %(default)g)")
+    check.add_argument("--max-long-side", type=int, default=defaults.MAX_LONG_SIDE)
+    check.add_argument("--max-short-side", type=int, default=defaults.MAX_SHORT_SIDE)
     check.add_argument("--history", metavar="URL", help=HISTORY_HELP)
     check.add_argument("--no-history", action="store_true", help="do not record these checks")
     check.add_argument("--lang", help="message language: en or zh (default: from the locale, "
                        "LC_ALL or LANG)")
     check.add_argument("--recheck", action="store_true",
                        help="send every photo again, even one judged before (billed)")
-    check.add_argument("--reuse-days", type=float, default=30.0, metavar="DAYS",
+    check.add_argument("--reuse-days", type=float, default=defaults.REUSE_WINDOW_DAYS,
+                       metavar="DAYS",
                        help="reuse a judgement of the same photo made within DAYS "
                        "(default %(default)g; 0: never)")
     check.add_argument("--force", action="store_true",
@@ -81,7 +85,7 @@ def add_parser(sub: SubParsers) -> None:
                        "several faces)")
     check.add_argument("--yes", action="store_true",
                        help="do not ask before a large batch (the cost line is still printed)")
-    check.add_argument("--confirm-over", type=int, default=20, metavar="N",
+    check.add_argument("--confirm-over", type=int, default=defaults.CONFIRM_OVER, metavar="N",
                        help="print the cost line, and ask on a terminal, before a batch of more "
                        "than N photos (default %(default)s)")
     check.add_argument("--rate", type=float, metavar="CALLS_PER_S",
@@ -111,20 +115,12 @@ def run(args: argparse.Namespace) -> int:
     import json
     from collections import Counter
 
-    from livedetect_gui.core.checks.batch import (
-        BatchStop,
-        CheckOptions,
-        Source,
-        StopReason,
-        collect,
-        estimate,
-        plan_batch,
-        run_batch,
-    )
-    from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
+    from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
+    from livedetect_gui.core.checks.planning import Source, collect, estimate, plan_batch
     from livedetect_gui.core.imaging.prepare import Limits
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.service import connection
+    from livedetect_gui.core.service.client import precheck_policy
     from livedetect_gui.core.verdict import Verdict
     from livedetect_gui.sandbox.server import Sandbox
 
@@ -152,21 +148,23 @@ def run(args: argparse.Namespace) -> int:
         chosen = _connect(args, lang)
     limits = Limits(max_long_side=args.max_long_side, max_short_side=args.max_short_side)
     try:
-        client, history, reuse = _set_up(chosen, args, lang)
+        session, history = _set_up(chosen, args, lang)
     except UsageError:
         if sandbox:
             sandbox.stop()
         raise
+    client = session.client
     threshold = client.default_threshold() if args.threshold is None else args.threshold
-    options = CheckOptions(reuse=reuse, prechecks=PrecheckPolicy(), force=args.force,
-                           simulated=args.sandbox)
+    judged = history.history if history is not None else None  # None: the history is broken
+    options = session.options(None if args.recheck else judged, args.reuse_days,
+                              prechecks=precheck_policy(client.api), force=args.force)
     stop = BatchStop()
     restore = _interrupt_handlers(stop)
     try:
         items: list = list(sources)
         if len(sources) > args.confirm_over:
             plans = plan_batch(sources, client.preparation_limits(limits), threshold,
-                               client.url, options, stop=stop)
+                               client.url, options, stop=stop.event)
             items = plans
             if not stop.stopped:
                 print(estimate(plans).line(lang), file=sys.stderr, flush=True)
@@ -199,9 +197,8 @@ def run(args: argparse.Namespace) -> int:
                 progress.add(result)
 
         try:
-            results = run_batch(items, client, limits, threshold,
-                                concurrency=args.concurrency, history=history,
-                                on_result=report, stop=stop, options=options)
+            batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
+            results = batch.run(items, concurrency=args.concurrency, on_result=report)
         finally:
             if progress:
                 progress.clear()
@@ -256,20 +253,13 @@ def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:
 
 
 def _set_up(chosen: connection.Connection, args: argparse.Namespace,
-            lang: str) -> tuple[LiveDetectClient, Recorder | None, Reuse | None]:
-    """The client (with its account's pacer), the history recorder and the reuse of earlier
-    judgements for this run: the set-up the desk also makes, in one place."""
-    from livedetect_gui.core.checks.reuse import Reuse
-    from livedetect_gui.core.service.client import (
-        BadEndpoint,
-        BadSetting,
-        ClientConfig,
-        LiveDetectClient,
-    )
-    from livedetect_gui.core.service.pacing import pacer_for
+            lang: str) -> tuple[Session, Recorder | None]:
+    """The session (client with its account's pacer, the reuse rule: the core's
+    ``open_session``, as the desk's) and the history recorder for this run."""
+    from livedetect_gui.core.checks.session import open_session
+    from livedetect_gui.core.service.client import BadEndpoint, BadSetting, ClientConfig
 
-    credentials = chosen.credentials
-    config = chosen.configure(ClientConfig(
+    config = ClientConfig(
         verify=args.ca_bundle or True,
         proxy=args.proxy,
         read_timeout=args.timeout,
@@ -277,24 +267,18 @@ def _set_up(chosen: connection.Connection, args: argparse.Namespace,
         check_deadline=args.deadline,
         concurrency=args.concurrency,
         language=lang,
-    ))
+    )
     try:
-        client = LiveDetectClient(credentials, config)
+        session = open_session(chosen, config, rate=args.rate)
     except BadSetting as exc:
         prefix = "bad endpoint: " if isinstance(exc, BadEndpoint) else ""
         raise UsageError(f"{prefix}{exc}") from None
-    # One pacer per account, learning the limit unless told it.
-    client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
-                             args.rate or credentials.calls_per_second)
     try:
         history = None if args.no_history else _open_history(args.history, lang)
     except BaseException:  # e.g. a --history that is no history URL: a usage error
-        client.close()
+        session.close()
         raise
-    judged = history.history if history is not None else None  # None: the history is broken
-    reuse = (Reuse(judged, args.reuse_days, simulated=args.sandbox, endpoint=client.url)
-             if judged is not None and not args.recheck and args.reuse_days > 0 else None)
-    return client, history, reuse
+    return session, history
 
 
 def _open_history(given: str | None, lang: str) -> Recorder:

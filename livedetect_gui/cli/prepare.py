@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from livedetect_gui.cli.status import EXIT_ERROR, EXIT_OK, SubParsers
+from livedetect_gui.core import defaults
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -14,8 +15,8 @@ def add_parser(sub: SubParsers) -> None:
                           "would, write it to OUT and say what was done. Nothing is sent.")
     prep.add_argument("path", metavar="PATH")
     prep.add_argument("-o", "--output", required=True, metavar="OUT.jpg")
-    prep.add_argument("--max-long-side", type=int, default=1280)
-    prep.add_argument("--max-short-side", type=int, default=720)
+    prep.add_argument("--max-long-side", type=int, default=defaults.MAX_LONG_SIDE)
+    prep.add_argument("--max-short-side", type=int, default=defaults.MAX_SHORT_SIDE)
     prep.set_defaults(run=run)
 
 

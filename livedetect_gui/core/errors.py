@@ -18,7 +18,7 @@ class Problem:
     # What kind of trouble: decides retrying and how the UI groups it.
     group: str
     # Every further call with the same credentials would be refused the same way: a batch
-    # stops sending (issue 12). Marked below for the legacy codes; the API 3.0 catalogue marks
+    # stops sending rather than pay for refusals. Marked below for the legacy codes; the API 3.0 catalogue marks
     # its own entries with ``tc3_rejects_credentials``.
     rejects_credentials: bool = False
 
@@ -371,7 +371,7 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
 }
 
 
-# -- Credentials or account rejected (issue 12, engineer bill) ------------------------------------
+# -- Credentials or account rejected: a batch stops sending --------------------------------------
 # Legacy: 3 (account in arrears), the signature/appid/secret codes, and 9 (expired) because the
 # client renews an expired signature once before a result carries code 9.
 CREDENTIALS_REJECTED_CODES = frozenset({3, 4, 5, 6, 9, 10, 11, 12, 14})
@@ -419,7 +419,6 @@ LOCAL_PROBLEMS.update({
     "held_faces": _p("Held: more than one face in the photo", "已暂缓：照片中有多张人脸",
                      _HOLD_HINT, "held"),
 })
-# -- end of issue 12 additions ---------------------------------------------------------------------
 
 
 def service_problem(code: int | str) -> Problem:

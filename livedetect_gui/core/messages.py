@@ -62,7 +62,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "threshold {threshold})",
                      "自检通过：样张判定为 {verdict}（模拟，分数 {score}，阈值 {threshold}）"),
     "self_test_failed": ("self-test FAILED: {reason}", "自检失败：{reason}"),
-    # Issue 12: what was not paid for, and why a batch stopped.
+    # What was not paid for, and why a batch stopped.
     "summary_saved": ("({reused} reused, {held} held)", "（复用 {reused}，暂缓 {held}）"),
     "checked_before": ("checked before on {when}, not sent again",
                        "已于 {when} 检测过，未重复发送"),
@@ -73,7 +73,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "result yet", "已中断：重新运行同一命令，只发送尚无结果的照片"),
     "cost_prompt": ("Run? [y/N]", "开始检测？[y/N]"),
     "nothing_sent": ("nothing sent", "未发送任何照片"),
-    # Issue 14: records a desk keeps until the shared history takes them.
+    # Records a desk keeps until the shared history takes them.
     "shared_waiting": ("{count} records waiting to be sent to the shared store",
                        "{count} 条记录等待发送到共享存储"),
     "shared_waiting_one": ("1 record waiting to be sent to the shared store",

@@ -65,7 +65,7 @@ class CheckResult:
     @property
     def problem(self) -> Problem | None:
         # The bilingual catalogue is imported when first needed: `livedetect prepare` of a
-        # good photo never needs it (issue 12: start-up).
+        # good photo never needs it (start-up time).
         from livedetect_gui.core.errors import local_problem, service_problem
 
         if self.problem_key is not None:

@@ -109,7 +109,7 @@ def create_window(app, *, force_sandbox: bool = False, lang_choice: str | None =
     languages = Languages(app)
     lang = languages.apply(lang_choice or settings.language)
     if window_options.get("persist", True):
-        # The queue is kept in the data folder (issue 12); throwaway runs keep none.
+        # The queue is kept in the data folder (a crash loses nothing); throwaway runs keep none.
         from livedetect_gui.core.checks.saved_queue import QueueStore
 
         window_options.setdefault("queue_path", QueueStore().path)
@@ -130,7 +130,7 @@ def self_test() -> int:
 
     from PySide6.QtCore import QTimer
 
-    from livedetect_gui.core.checks.batch import Source
+    from livedetect_gui.core.checks.planning import Source
     from livedetect_gui.core.messages import text
     from livedetect_gui.core.verdict import Verdict, verdict_word
 

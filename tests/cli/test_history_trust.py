@@ -17,7 +17,8 @@ from livedetect_gui.core.service.credentials import CredentialStore, KeyringUnav
 from livedetect_gui.core.trail import checkpoints
 from livedetect_gui.core.trail.chain import Anchor, chained, from_row, row_tuple
 from livedetect_gui.core.trail.history import History
-from livedetect_gui.core.trail.store import FileAnchor, insert_sql
+from livedetect_gui.core.trail.sqlite_store import FileAnchor
+from livedetect_gui.core.trail.store import insert_sql
 
 
 def filled(path: Path, count: int = 4) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.verdict import Verdict
 from livedetect_gui.sandbox.server import Sandbox, SandboxConfig

@@ -35,7 +35,7 @@ def test_prepared_sample_is_accepted() -> None:
 
 
 def test_uploads_are_refused_from_their_header_over_the_services_dimensions(sandbox) -> None:
-    from tests.core.test_imaging import _png_header_only
+    from tests.core.imaging.test_prepare import _png_header_only
 
     # 13000^2 PNG: the audit's 854 MB decode. Refused from its header, as the service does.
     status, answer = exchange(sandbox, signed_request(

@@ -14,7 +14,8 @@ import threading
 import time
 from collections import Counter
 
-from livedetect_gui.core.checks.batch import Source, run_batch
+from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.sandbox.config import MAX_HEADER_BYTES
 from livedetect_gui.sandbox.server import Sandbox, SandboxConfig
@@ -222,7 +223,7 @@ def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> No
 
 def test_api3_requests_pass_the_same_server_layer(start_sandbox, tmp_path, capfd) -> None:
     from tests.core.servers import file_server
-    from tests.core.test_tc3 import code_of, post
+    from tests.sandbox.test_tc3 import code_of, post
 
     sandbox = start_sandbox()
     many = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 200)

@@ -31,8 +31,8 @@ REGION = "ap-guangzhou"
 ACTION, VERSION = "DetectLiveFaceAccurate", "2020-03-03"
 # Requests captured from the official Python SDK with its clock fixed (copied from the
 # shared signing vectors).
-VECTORS = json.loads((Path(__file__).parents[1] / "core" / "vectors" / "tc3_signature.json")
-                     .read_text())["vectors"]
+VECTORS = json.loads((Path(__file__).parents[1] / "core" / "service" / "vectors"
+                      / "tc3_signature.json").read_text())["vectors"]
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: str(v["timestamp"]))

@@ -1,4 +1,4 @@
-"""A real desk process for the kill-and-restart test (tests/ui/test_billing.py): the main
+"""A real desk process for the kill-and-restart test (tests/ui/desk/test_runs.py): the main
 window offscreen, its queue kept on disk, connected to the test's sandbox on loopback.
 
     python tests/ui/desk_process.py CONFIG_JSON first   # add the photos, run them all
@@ -15,7 +15,9 @@ import sys
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# Run as a script, this folder would come first on the path, where tests/ui/queue/ hides the
+# standard library's queue module: the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parents[2])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
-from livedetect_gui.core.checks.batch import Source, prepare
+from livedetect_gui.core.checks.planning import Source, prepare
 from livedetect_gui.core.imaging.prechecks import Precheck, PrecheckPolicy, precheck
 from livedetect_gui.core.imaging.prepare import READ_FORMATS, ImageRefused, Limits, load_thumbnail
 from livedetect_gui.core.imaging.quality import FrameQuality, assess
@@ -38,7 +38,7 @@ class Intake:
     prepared: PreparedInfo | None
     actions: tuple[str, ...]
     refusal: ImageRefused | None
-    # Issue 12: what the pre-checks found (None when they were not asked for); a held photo
+    # What the pre-checks found (None when they were not asked for); a held photo
     # is not sent unless the operator says so. Faces are in ``precheck.size`` pixels.
     precheck: Precheck | None = None
 
@@ -95,7 +95,7 @@ def fetch_url_image(url: str, max_bytes: int = URL_PREVIEW_MAX_BYTES,
     server dripping a byte a second never trips them)."""
     import requests
 
-    from livedetect_gui.core.service.client import DownloadDeadline
+    from livedetect_gui.core.service.transport import DownloadDeadline
 
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImageRefused("bad_url", url)

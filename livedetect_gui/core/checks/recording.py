@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from livedetect_gui.core.result import CheckResult
 
 if TYPE_CHECKING:
-    from livedetect_gui.core.trail.history import History, Recorder
-    from livedetect_gui.core.trail.lazy_history import LazyHistory
+    from livedetect_gui.core.trail.chain import Record
+    from livedetect_gui.core.trail.history import History
 
 # A photo a stopped batch never sent (interrupted, credentials rejected) is no more a check
 # than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
@@ -60,8 +60,21 @@ def is_refusal(result: CheckResult) -> bool:
             and (problem.group == "image" or result.problem_key == "bad_url"))
 
 
-def record_result(target: History | Recorder | LazyHistory, result: CheckResult, *,
-                  simulated: bool = False,
+class Trail(Protocol):
+    """Where checks are recorded as they end (a History, the CLI's ``Recorder``, the desk's
+    ``LazyHistory``): ids, or None when records could be neither written nor spooled."""
+
+    def trail(self) -> History | None: ...
+
+    def check_record(self, result: CheckResult, record_id: str | None = None,
+                     reference: str = "") -> Record: ...
+
+    def append_safely(self, records: Sequence[Record]) -> str | None: ...
+
+    def record_safely(self, result: CheckResult) -> str | None: ...
+
+
+def record_result(target: Trail, result: CheckResult, *, simulated: bool = False,
                   reference: str = "", holds: Sequence[str] = (), forced: bool = False,
                   reason: str | None = None, note: str = "") -> str | None:
     """Record one result by the rules above; the record id (a refusal recorded before: that

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.result import CheckResult
-
-DEFAULT_WINDOW_DAYS = 30.0
 
 
 class JudgedStore(Protocol):
@@ -48,7 +47,7 @@ class Reuse:
     """The duplicate rule of one run: where to look, how far back, and for which mode."""
 
     store: JudgedStore
-    window_days: float = DEFAULT_WINDOW_DAYS
+    window_days: float = defaults.REUSE_WINDOW_DAYS
     # A sandbox (simulated) judgement is never reused for a real check, nor the reverse:
     # ``simulated`` says whether this run is known to be one (the desk's sandbox mode, the
     # CLI's --sandbox). A sandbox found only by its answers (an endpoint that says so) is

@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.paths import atomic_private, data_dir, private_dir, write_private
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 
@@ -56,10 +56,6 @@ class QueuedItem:
     # the case/applicant reference the photo came in under.
     record_id: str | None = None
     reference: str = ""
-
-    def with_state(self, state: QueueState, result: CheckResult | None = None) -> QueuedItem:
-        return dataclasses.replace(self, state=state,
-                                   result=result if result is not None else self.result)
 
 
 class QueueFileError(RuntimeError):

@@ -1,8 +1,8 @@
 """A photo cropped to its one face at the provider's advised 3:4, as a new source to check.
 
-Offered by the desk as an explicit choice, never applied silently (issue 12): the copy joins
-the queue beside the original. Cropped from the photo as it would be sent (the imaging guards
-already applied), kept lossless (PNG) so preparation encodes it once.
+Offered by the desk as an explicit choice, never applied silently: the copy joins the queue
+beside the original. Cropped from the photo as it would be sent (the imaging guards already
+applied), kept lossless (PNG) so preparation encodes it once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-from livedetect_gui.core.checks.batch import Source, prepare
+from livedetect_gui.core.checks.planning import Source, prepare
 from livedetect_gui.core.imaging.faces import FaceBox, crop_to_face
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.imaging.prepare import Limits

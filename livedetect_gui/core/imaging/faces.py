@@ -1,15 +1,15 @@
 """Local face detection before a paid call: how many faces, and where.
 
-OpenCV's Haar cascades, shipped inside the ``opencv-python-headless`` 4.x wheel (5.x ships
-none: the dependency is pinned below 5). Nothing is downloaded: the cascade files are read
-from the installed package. The work is CPU-bound and takes tens of milliseconds: call it on a
-worker thread, never on the GUI thread (it releases the GIL while it runs).
+MediaPipe's BlazeFace detectors (Apache-2.0; ``resources/models``, see the README there for
+where the files come from) run in OpenCV's own TFLite importer (``cv2.dnn``, inside the
+``opencv-python-headless`` wheel): no TensorFlow, nothing downloaded. The work is CPU-bound and
+takes about ten milliseconds: call it on a worker thread, never on the GUI thread.
 
-Why this combination (measured by ``bench/faces.py`` on the real photos scikit-image ships):
-a bare frontal cascade both invents faces (coins, moon) and misses turned ones (the
-cameraman). So a frontal candidate (``alt2``, fewer false alarms than ``default``) must show
-an eye in its upper part, and when there is none the profile cascade (both directions)
-catches turned faces; overlapping boxes are one face.
+Why (measured by ``bench/faces.py`` on labelled real photos, its docstring has the figures):
+the earlier Haar cascades took 130-350 ms a photo and both missed turned faces and invented
+faces in textures; BlazeFace's full-range model sees frontal and turned faces from selfie size
+down to a person in a group, in ~10 ms. The photo is letterboxed to a square (the model's
+input) so its proportions survive, and boxes are merged MediaPipe's way (weighted by score).
 """
 
 from __future__ import annotations
@@ -20,12 +20,18 @@ from typing import Any
 
 from PIL import Image
 
-DETECT_SIDE = 512  # long side of the grey copy the cascades see
-MIN_FACE_SHARE = 0.06  # smallest face searched for, as a share of that long side
-SCALE_STEP = 1.2
-MIN_NEIGHBOURS = 5
-EYE_SEARCH_WIDTH = 120
-OVERLAP = 0.3  # intersection over the smaller box above this: the same face
+from livedetect_gui import resource
+
+MODEL = "models/face_detection_full_range.tflite"
+INPUT_SIDE = 192  # the full-range model's square input
+MIN_SCORE = 0.6  # MediaPipe's own threshold for this model
+OVERLAP = 0.3  # intersection over union above this: the same face
+# Faces smaller than this share of the photo's long side are not counted: a face on a poster
+# behind the sitter, or a crowd far away, is not a second person at the desk.
+MIN_FACE_SHARE = 0.05
+# A photo this much longer than wide (or the reverse) is also looked at in two square tiles.
+TILE_ASPECT = 1.5
+DETECT_SIDE = 512  # a decode of this size is plenty: the model sees 192 px
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class FaceBox:
     top: int
     width: int
     height: int
-    kind: str  # "frontal" or "profile"
+    kind: str = "face"
+    score: float = 1.0
 
     @property
     def right(self) -> int:
@@ -48,18 +55,19 @@ class FaceBox:
 
 
 class DetectorUnavailable(RuntimeError):
-    """OpenCV or its cascade files are missing from this installation."""
+    """OpenCV or the model file is missing from this installation."""
 
 
 _import_lock = threading.Lock()
-_local = threading.local()  # cascades are not safe to share between threads: one set each
+_local = threading.local()  # a cv2.dnn.Net is not safe to share between threads: one each
+_anchors: Any = None
 
 
-def _cascades() -> tuple[Any, Any, Any, Any]:
-    found = getattr(_local, "cascades", None)
+def _net() -> tuple[Any, Any]:
+    found = getattr(_local, "net", None)
     if found is None:
         # cv2's loader swaps itself in sys.modules while it imports: two threads importing it
-        # at once can see a half-made module (no ``cv2.data``). One at a time.
+        # at once can see a half-made module. One at a time.
         with _import_lock:
             try:
                 import cv2
@@ -68,79 +76,139 @@ def _cascades() -> tuple[Any, Any, Any, Any]:
             # The desk's workers are the parallelism: OpenCV's own threads would only fight
             # them (and the GUI thread) for the same cores.
             cv2.setNumThreads(1)
-        folder = cv2.data.haarcascades
-        found = tuple(cv2.CascadeClassifier(folder + name) for name in (
-            "haarcascade_frontalface_alt2.xml", "haarcascade_eye.xml",
-            "haarcascade_profileface.xml"))
-        if any(c.empty() for c in found):
-            raise DetectorUnavailable(f"cascade files missing in {folder}")
-        found = (cv2, *found)
-        _local.cascades = found
+        path = resource(MODEL)
+        if not path.is_file():
+            raise DetectorUnavailable(f"face model missing: {path}")
+        try:
+            net = cv2.dnn.readNetFromTFLite(str(path))
+        except cv2.error as exc:
+            raise DetectorUnavailable(f"face model unreadable: {exc}") from None
+        found = (cv2, net)
+        _local.net = found
     return found
 
 
 def available() -> bool:
     try:
-        _cascades()
+        _net()
     except DetectorUnavailable:
         return False
     return True
+
+
+def _anchor_centres() -> Any:
+    """The model's 48x48 anchor grid (MediaPipe's SSD anchors for full range: one layer,
+    stride 4, one fixed-size anchor per cell), as (x, y) centres in 0..1."""
+    global _anchors
+    if _anchors is None:
+        import numpy as np
+
+        cells = INPUT_SIDE // 4
+        ys, xs = np.mgrid[0:cells, 0:cells]
+        _anchors = np.stack([(xs.ravel() + 0.5) / cells, (ys.ravel() + 0.5) / cells], axis=1)
+    return _anchors
 
 
 def detect_faces(image: Image.Image) -> list[FaceBox]:
     """Faces in ``image`` (an upright PIL image of any mode), largest first."""
     import numpy as np
 
-    cv2, frontal, eyes, profile = _cascades()
-    grey = image.convert("L")
-    scale = min(1.0, DETECT_SIDE / max(grey.size))
-    if scale < 1.0:
-        grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
-                           Image.Resampling.BILINEAR)
-    pixels = np.asarray(grey)
-    smallest = max(20, round(MIN_FACE_SHARE * max(grey.size)))
-    found: list[tuple[int, int, int, int, str]] = []
-    for x, y, w, h in frontal.detectMultiScale(pixels, SCALE_STEP, MIN_NEIGHBOURS,
-                                               minSize=(smallest, smallest)):
-        # The eye cascade's window is 20 px: look at the face's upper part at a fixed width
-        # so small faces (a group, a person far away) can show their eyes too.
-        upper = cv2.resize(pixels[y: y + h * 3 // 5, x: x + w], (EYE_SEARCH_WIDTH,
-                           EYE_SEARCH_WIDTH * 3 // 5), interpolation=cv2.INTER_LINEAR)
-        if len(eyes.detectMultiScale(upper, 1.1, 3, minSize=(20, 20))):
-            found.append((int(x), int(y), int(w), int(h), "frontal"))
-    width = pixels.shape[1]
-    # The profile passes cost two thirds of the time: only when no frontal face was seen (the
-    # usual desk photo is frontal). A second person seen only in profile beside a frontal
-    # face is then not counted.
-    for flipped in (() if found else (False, True)):
-        view = cv2.flip(pixels, 1) if flipped else pixels
-        for x, y, w, h in profile.detectMultiScale(view, SCALE_STEP, MIN_NEIGHBOURS,
-                                                   minSize=(smallest, smallest)):
-            left = width - int(x) - int(w) if flipped else int(x)
-            found.append((left, int(y), int(w), int(h), "profile"))
-    boxes = _merge(found)
-    back = 1.0 / scale
-    return [FaceBox(round(x * back), round(y * back), round(w * back), round(h * back), kind)
-            for x, y, w, h, kind in boxes]
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    side = max(width, height)
+    regions = [(0, 0, width, height)]
+    if side > TILE_ASPECT * min(width, height):
+        # A wide (or tall) photo is seen small as a whole: look again at each end as a square,
+        # so two people side by side are both seen at a usable size.
+        short = min(width, height)
+        regions += [(0, 0, short, short),
+                    (width - short, 0, width, short) if width > height
+                    else (0, height - short, short, height)]
+    corners_all, scores_all = [], []
+    for region in regions:
+        corners, scores = _infer(rgb.crop(region) if region != regions[0] else rgb)
+        corners_all.append(corners + np.array(region[:2] * 2))
+        scores_all.append(scores)
+    corners = np.concatenate(corners_all)
+    if not len(corners):
+        return []
+    merged = _weighted_merge(corners, np.concatenate(scores_all))
+    smallest = MIN_FACE_SHARE * side
+    found: list[FaceBox] = []
+    for (x0, y0, x1, y1), score in merged:
+        x0, y0 = max(0.0, x0), max(0.0, y0)
+        x1, y1 = min(float(width), x1), min(float(height), y1)
+        if min(x1 - x0, y1 - y0) < smallest:
+            continue
+        found.append(FaceBox(round(x0), round(y0), round(x1 - x0), round(y1 - y0),
+                             score=round(float(score), 3)))
+    return sorted(found, key=lambda f: -f.width * f.height)
 
 
-def _merge(boxes: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
-    """One box per face: a box overlapping a larger kept one is the same face (frontal boxes,
-    being verified by an eye, win over profile ones of the same size)."""
-    ordered = sorted(boxes, key=lambda b: (b[4] != "frontal", -b[2] * b[3]))
-    kept: list[tuple[int, int, int, int, str]] = []
-    for box in ordered:
-        if all(_overlap(box, other) <= OVERLAP for other in kept):
-            kept.append(box)
-    return sorted(kept, key=lambda b: -b[2] * b[3])
+def _infer(picture: Image.Image) -> tuple[Any, Any]:
+    """The model's boxes over ``MIN_SCORE`` in ``picture`` as (x0, y0, x1, y1) pixels, and
+    their scores."""
+    import numpy as np
+
+    cv2, net = _net()
+    side = max(picture.size)
+    # Letterbox into a black square: the model needs one and faces keep their shape.
+    scale = INPUT_SIDE / side
+    inner = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    square = Image.new("RGB", (INPUT_SIDE, INPUT_SIDE))
+    pad = ((INPUT_SIDE - inner[0]) // 2, (INPUT_SIDE - inner[1]) // 2)
+    # Reduce first (cheap box filter), then a proper resample to the model's size.
+    if side > INPUT_SIDE * 4:
+        picture = picture.reduce(side // (INPUT_SIDE * 2))
+    square.paste(picture.resize(inner, Image.Resampling.BILINEAR), pad)
+    blob = cv2.dnn.blobFromImage(np.asarray(square), 1 / 127.5, mean=(127.5, 127.5, 127.5))
+    net.setInput(blob)
+    scores, boxes = net.forward(net.getUnconnectedOutLayersNames())
+    if scores.shape[-1] != 1:  # output order is the importer's: the 1-wide one is the score
+        scores, boxes = boxes, scores
+    logits = np.clip(scores.reshape(-1), -100, 100)
+    chosen = np.nonzero(logits > np.log(MIN_SCORE / (1 - MIN_SCORE)))[0]
+    raw = boxes.reshape(-1, 16)[chosen, :4] / INPUT_SIDE
+    centres = _anchor_centres()[chosen]
+    cx, cy = raw[:, 0] + centres[:, 0], raw[:, 1] + centres[:, 1]
+    half_w, half_h = raw[:, 2] / 2, raw[:, 3] / 2
+    # Back to the picture's pixels: undo the letterbox.
+    corners = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], axis=1)
+    corners = (corners * INPUT_SIDE - np.array([pad[0], pad[1], pad[0], pad[1]])) / scale
+    return corners, 1 / (1 + np.exp(-logits[chosen]))
 
 
-def _overlap(a: tuple[int, int, int, int, str], b: tuple[int, int, int, int, str]) -> float:
-    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    return width * height / min(a[2] * a[3], b[2] * b[3])
+def _weighted_merge(corners: Any, scores: Any) -> list[tuple[tuple[float, ...], float]]:
+    """MediaPipe's weighted non-maximum suppression: the best-scored box takes every box
+    overlapping it, and the face is their score-weighted mean (steadier than the best alone)."""
+    import numpy as np
+
+    order = np.argsort(-scores)
+    left = list(order)
+    merged: list[tuple[tuple[float, ...], float]] = []
+    while left:
+        best = left[0]
+        others = np.array(left)
+        ious = _iou(corners[best], corners[others])
+        same = others[ious > OVERLAP]
+        weights = scores[same]
+        box = (corners[same] * weights[:, None]).sum(axis=0) / weights.sum()
+        merged.append((tuple(float(v) for v in box), float(scores[best])))
+        left = [i for i in left if i not in set(same.tolist())]
+    return merged
+
+
+def _iou(box: Any, others: Any) -> Any:
+    import numpy as np
+
+    x0 = np.maximum(box[0], others[:, 0])
+    y0 = np.maximum(box[1], others[:, 1])
+    x1 = np.minimum(box[2], others[:, 2])
+    y1 = np.minimum(box[3], others[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    areas = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
+    return inter / np.maximum(area + areas - inter, 1e-9)
 
 
 def crop_to_face(size: tuple[int, int], face: FaceBox, aspect: tuple[int, int] = (3, 4),

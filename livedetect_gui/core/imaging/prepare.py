@@ -4,6 +4,10 @@ Orients (EXIF), converts (CMYK, palette, 16-bit, alpha), scales down and compres
 under the service's recommendation and its 6 MB body limit, and strips metadata. Large JPEGs are
 decoded with libjpeg's DCT scaling (``Image.draft``) so a 48 MP photo never lives full size in
 memory. Anything the service would reject (animations, corrupt files) is refused here, unbilled.
+
+Longer than 500 lines because the decode-memory accounting (``MemoryBudget``,
+``working_bytes``) refuses photos with the same ``ImageRefused`` as the decoder it bounds and
+is shared from here with the sandbox; the JPEG truncation checks are ``jpeg_truncation.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import contextlib
 import ctypes
 import hashlib
 import io
-import mmap
 import os
 import sys
 import threading
@@ -25,6 +28,8 @@ from struct import error as struct_error
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from livedetect_gui.core import defaults
+from livedetect_gui.core.imaging.jpeg_truncation import missing_scans, missing_tail
 from livedetect_gui.core.result import PreparedInfo
 
 try:  # HEIC/HEIF from phones; optional so a broken wheel does not take the desk down.
@@ -59,13 +64,9 @@ PREPARATION_MEMORY_BYTES = 320_000_000
 # the peak of every thread that ever held a big picture (1013 MB instead of 397 MB for the
 # bench's eight large images). A fixed 1 MB threshold maps each block and unmaps it when freed.
 MALLOC_MMAP_THRESHOLD = 1 << 20
-# A cut-short JPEG that still ends in an end-of-image marker decodes with its missing blocks
-# as flat mid-grey (every coefficient zero). This many trailing grey blocks on the last row
-# means data is missing; a real photo never has that many blocks of exactly neutral 128.
-MISSING_TAIL_BLOCKS = 16
 
 # What Image.open may identify. A whitelist keeps exotic decoders (EPS via Ghostscript...) away.
-# -- start-up (issue 12): import just the whitelist's plugins. Image.init() imported all ~50
+# -- start-up: import just the whitelist's plugins. Image.init() imported all ~50
 # (PDF, EPS, ICNS...), a tenth of a second of every `livedetect prepare`; with each named
 # format already registered, Image.open(formats=...) never calls it.
 from PIL import (  # noqa: E402, F401, I001
@@ -110,8 +111,8 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Limits:
-    max_long_side: int = 1280
-    max_short_side: int = 720
+    max_long_side: int = defaults.MAX_LONG_SIDE
+    max_short_side: int = defaults.MAX_SHORT_SIDE
     max_body_bytes: int = SERVICE_BODY_LIMIT
     # Room left for the multipart envelope; the client measures the real body before sending.
     envelope_reserve: int = 1024
@@ -435,7 +436,7 @@ def _fit_box(size: tuple[int, int], box: int) -> tuple[int, int]:
 
 def _draft(im: Image.Image, width: int, height: int) -> None:
     """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when that is enough, as YCbCr so that
-    blocks missing from a cut-short file can be told apart (see _refuse_missing_tail)."""
+    blocks missing from a cut-short file can be told apart (see jpeg_truncation.missing_tail)."""
     if im.format not in ("JPEG", "MPO"):
         return
     mode = im.mode if im.mode in ("L", "CMYK") else None
@@ -458,113 +459,11 @@ def _decode(im: Image.Image, handle: io.BufferedIOBase | io.BytesIO) -> None:
     except MemoryError:
         raise ImageRefused("too_many_pixels", "not enough memory to decode") from None
     if im.format in ("JPEG", "MPO"):
-        _refuse_missing_tail(im)
-        _refuse_missing_scans(handle)
-
-
-def _refuse_missing_tail(im: Image.Image) -> None:
-    """A JPEG cut short and closed with an end-of-image marker decodes its missing blocks as
-    exact mid-grey (128 in every component, as YCbCr or L). Refuse when the last row ends in
-    a run of them; a picture that is all mid-grey is left to the service to judge."""
-    if im.mode not in ("YCbCr", "L"):
-        return
-    scale = im.decoderconfig[0] if getattr(im, "decoderconfig", ()) else 1  # set by draft()
-    block = max(1, 8 // scale)  # pixels per 8x8 block at this decode scale
-    run_needed = min(im.size[0], MISSING_TAIL_BLOCKS * block)
-    bands = len(im.getbands())
-    last_row = im.crop((im.size[0] - run_needed, im.size[1] - 1, im.size[0], im.size[1]))
-    if last_row.tobytes() != b"\x80" * (run_needed * bands):
-        return
-    if all(low == high == 128 for low, high in _extrema(im)):
-        return
-    raise ImageRefused("truncated", "image data ends early (the rest would be sent as grey)")
-
-
-def _extrema(im: Image.Image) -> list[tuple[int, int]]:
-    extrema = im.getextrema()
-    return [extrema] if im.mode == "L" else list(extrema)  # type: ignore[list-item]
-
-
-def _refuse_missing_scans(handle: io.BufferedIOBase | io.BytesIO) -> None:
-    """A progressive JPEG cut short and closed with an end-of-image marker lacks its last
-    scans: refuse unless every coefficient of every component reached full precision."""
-    data = _whole(handle)
-    if data is None:
-        return
-    try:
-        complete = _scans_complete(data)
-    finally:
-        if isinstance(data, mmap.mmap):
-            data.close()
-    if not complete:
-        raise ImageRefused("truncated", "image data ends early (scans are missing)")
-
-
-def _whole(handle: io.BufferedIOBase | io.BytesIO) -> bytes | mmap.mmap | None:
-    if isinstance(handle, io.BytesIO):
-        return handle.getvalue()
-    try:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-_PROGRESSIVE_SOF = (0xC2, 0xC6, 0xCA, 0xCE)
-
-
-def _scans_complete(data: bytes | mmap.mmap) -> bool:
-    """Walk the markers; True unless a progressive frame's scans leave coefficients short."""
-    pos, end = 2, len(data)
-    components: list[int] = []
-    progressive = False
-    # Lowest successive-approximation bit reached per (component, coefficient).
-    precision: dict[int, list[int]] = {}
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            return True  # not a marker where one belongs: leave it to the decoder
-        marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if marker == 0xD9:
-            break
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        segment = data[pos + 4 : pos + 2 + length]
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            progressive = marker in _PROGRESSIVE_SOF
-            if not progressive:
-                return True  # one scan holds it all: a cut shows in the pixels instead
-            count = segment[5] if len(segment) > 5 else 0
-            components = [segment[6 + 3 * i] for i in range(count) if 6 + 3 * i < len(segment)]
-            precision = {c: [99] * 64 for c in components}
-        pos += 2 + length
-        if marker == 0xDA and len(segment) >= 1:
-            count = segment[0]
-            if len(segment) < 1 + 2 * count + 3:
-                return False
-            ids = [segment[1 + 2 * i] for i in range(count)]
-            ss, se, approx = segment[1 + 2 * count : 4 + 2 * count]
-            al = approx & 0x0F
-            for cid in ids:
-                levels = precision.get(cid)
-                if levels is not None:
-                    for k in range(ss, min(se, 63) + 1):
-                        levels[k] = min(levels[k], al)
-            pos = _scan_end(data, pos)
-    return not progressive or all(level == 0 for c in components for level in precision.get(c, [0]))
-
-
-def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
-    """Where the entropy-coded data that starts at ``pos`` ends (the next real marker)."""
-    while True:
-        pos = data.find(b"\xff", pos)
-        if pos < 0 or pos + 1 >= len(data):
-            return len(data)
-        following = data[pos + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-            pos += 1 if following == 0xFF else 2
-            continue
-        return pos
+        if missing_tail(im):
+            raise ImageRefused("truncated",
+                               "image data ends early (the rest would be sent as grey)")
+        if missing_scans(handle):
+            raise ImageRefused("truncated", "image data ends early (scans are missing)")
 
 
 def _shrink(im: Image.Image, size: tuple[int, int]) -> tuple[Image.Image, list[str]]:

@@ -71,6 +71,9 @@ class ServiceLimits:
     max_long_side: int | None
     # The photo's own bytes, before any envelope (multipart, base64, JSON).
     max_image_bytes: int
+    # The smallest face the service accepts (the shorter side of its box, in the pixels
+    # sent); None: no rule. The pre-checks hold a photo whose face is smaller.
+    min_face_px: int | None = None
 
     def apply(self, limits: Limits) -> Limits:
         """The operator's preparation settings, never beyond what this service accepts."""

@@ -40,7 +40,8 @@ ENDPOINT_ALIASES = {"default": DEFAULT_HOST, "current": DEFAULT_HOST, "intl": IN
 # The service takes the base64 Image up to 5 MB (read as decimal to stay on the safe side):
 # 3.75 MB of photo, less 50 kB of margin. JPEG long side at most 4000 px (we always send JPEG).
 IMAGE_BASE64_LIMIT = 5_000_000
-LIMITS = ServiceLimits(max_long_side=4000, max_image_bytes=IMAGE_BASE64_LIMIT * 3 // 4 - 50_000)
+LIMITS = ServiceLimits(max_long_side=4000, max_image_bytes=IMAGE_BASE64_LIMIT * 3 // 4 - 50_000,
+                       min_face_px=100)  # "the face must be larger than 100x100 px"
 
 _THROTTLE = ("RequestLimitExceeded", "FailedOperation.RequestLimitExceeded")
 _MAYBE_PROCESSED = ("FailedOperation.RequestTimeout", "FailedOperation.ServerError")

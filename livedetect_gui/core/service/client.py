@@ -17,25 +17,21 @@ Why a network failure may be retried with a billed API:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
 import random
-import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from livedetect_gui.core import defaults
+from livedetect_gui.core.imaging.prechecks import PrecheckPolicy, policy_for
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.messages import detail as detail_message
 from livedetect_gui.core.result import CheckResult
@@ -57,29 +53,43 @@ from livedetect_gui.core.service.backend_legacy import (
 )
 from livedetect_gui.core.service.backend_tc3 import Tc3Backend
 from livedetect_gui.core.service.credentials import Api, BadCredentials, Credentials
+from livedetect_gui.core.service.transport import (
+    MAX_ANSWER_BYTES,
+    AttemptDeadline,
+    BadAnswer,
+    WatchedAdapter,
+    failure_outcome,
+    printable,
+    read_capped,
+    watch,
+)
 from livedetect_gui.core.verdict import default_threshold
 
-__all__ = ["API_PATH", "CURRENT_HOST", "OLD_HOST", "BadEndpoint", "BadSetting", "ClientConfig",
-           "LiveDetectClient", "Pacer", "check_settings", "endpoint_url", "resolve_endpoint",
-           "validate_image_url"]
+__all__ = ["API_PATH", "CURRENT_HOST", "MAX_ANSWER_BYTES", "OLD_HOST", "BadEndpoint", "BadSetting",
+           "ClientConfig", "LiveDetectClient", "Pacer", "check_settings",
+           "endpoint_url", "resolve_endpoint", "validate_image_url"]
 
 log = logging.getLogger(__name__)
 
 BACKENDS: dict[Api, Callable[..., Backend]] = {Api.LEGACY: LegacyBackend, Api.TC3: Tc3Backend}
 
-# A real answer is a few hundred bytes; 1 MiB is generous and still bounds a hostile one.
-MAX_ANSWER_BYTES = 1 << 20
-# Read in small pieces so one piece of a compressed answer cannot inflate far past the cap.
-_CHUNK = 16 * 1024
+
+def precheck_policy(api: Api | str, base: PrecheckPolicy | None = None) -> PrecheckPolicy:
+    """The pre-checks for a generation of the service, with that service's own face-size rule
+    (API 3.0: 100 px): the CLI and the desk both ask here."""
+    limits = {Api.LEGACY: LegacyBackend.limits, Api.TC3: Tc3Backend.limits}[Api(api)]
+    return policy_for(limits.min_face_px, base)
+
 # Longer URLs are refused before any call: no browser or CDN link needs more.
 MAX_URL_LENGTH = 2048
 _REDIRECTS = (301, 302, 303, 307, 308)
-# Issue 12: after a renewed signature expired too, other workers skip their renewal this long.
+# After a renewed signature expired too, other workers skip their renewal this long: a clock
+# this far off would make every renewal another paid refusal.
 RENEWAL_FAILURE_MEMORY = 30.0
 
 
 class Pacer(Protocol):
-    """Paces attempts across workers (engineer bill's pacer implements it)."""
+    """Paces attempts across workers (core/service/pacing.py implements it)."""
 
     def acquire(self, cancel: threading.Event | None) -> bool:
         """Wait for a slot; False when cancelled while waiting."""
@@ -95,15 +105,15 @@ class ClientConfig:
     # True (system CAs), False (no check: only for a lab), or the path of a CA bundle.
     verify: bool | str = True
     proxy: str | None = None
-    connect_timeout: float = 5.0
+    connect_timeout: float = defaults.CONNECT_TIMEOUT
     # Silence allowed between two pieces of the answer.
-    read_timeout: float = 30.0
+    read_timeout: float = defaults.READ_TIMEOUT
     # Whole attempt (connect + send + the whole answer) and whole check (every attempt and
     # backoff): a server dripping one byte a second can no longer hold a check for minutes.
     attempt_deadline: float = 45.0
-    check_deadline: float = 120.0
-    concurrency: int = 4
-    signature_validity: int = 600
+    check_deadline: float = defaults.CHECK_DEADLINE
+    concurrency: int = defaults.CONCURRENCY
+    signature_validity: int = defaults.SIGNATURE_VALIDITY
     max_attempts: int = 4
     # No retry starts after this many seconds since the first attempt.
     max_retry_seconds: float = 30.0
@@ -157,14 +167,14 @@ class LiveDetectClient:
         )
         self.url = self.backend.url
         self.pacer = pacer
-        # Issue 12: one renewal probe at a time after an expired signature (see _renewal_turn).
+        # One renewal probe at a time after an expired signature (see _renewal_turn).
         self._renewal_lock = threading.Lock()
         self._renewal_failed_at = -math.inf
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
         self.session = requests.Session()
         # One pool slot per worker so keep-alive connections are reused, never thrown away.
-        adapter = _WatchedAdapter(
+        adapter = WatchedAdapter(
             pool_connections=2, pool_maxsize=max(1, config.concurrency), max_retries=0
         )
         self.session.mount("http://", adapter)
@@ -251,7 +261,7 @@ class LiveDetectClient:
         ambiguous_before = False
         headers: dict[str, str] | None = None
         outcome = Outcome(problem_key="cancelled")
-        probing = False  # issue 12: this worker holds the renewal turn
+        probing = False  # this worker holds the renewal turn
         while True:
             if cancel is not None and cancel.is_set():
                 outcome = Outcome(problem_key="cancelled") if attempts == 0 else outcome
@@ -268,7 +278,7 @@ class LiveDetectClient:
             stale = headers if outcome.resign else None
             headers = self.backend.headers(body, stale)
             outcome = self._attempt(headers, body, min(cfg.attempt_deadline, remaining))
-            if probing:  # issue 12
+            if probing:  # this worker's renewed attempt ended: free the turn
                 probing = False
                 self._renewal_done(failed=outcome.resign)
             if self.pacer is not None:
@@ -282,11 +292,10 @@ class LiveDetectClient:
             if outcome.resign and not resigned:
                 # Expired (clock skew, or a long pause): the service did no work; renew once.
                 resigned = True
-                # -- issue 12: one worker at a time tries a renewed signature -----------------
+                # -- one worker at a time tries a renewed signature: one paid refusal at most --
                 if not self._renewal_turn():
                     break  # a renewed signature expired too: keep this answer, pay no more
                 probing = True
-                # -- end issue 12 ------------------------------------------------------------
                 continue
             if not outcome.retry or attempts >= cfg.max_attempts:
                 break
@@ -300,7 +309,7 @@ class LiveDetectClient:
                     break  # keep the last real outcome: the operator sees why it stopped
             else:
                 time.sleep(delay)
-        if probing:  # issue 12: left before the renewed attempt (cancelled, deadline)
+        if probing:  # left before the renewed attempt (cancelled, deadline)
             self._renewal_done(failed=False)
         return replace(
             base,
@@ -315,7 +324,7 @@ class LiveDetectClient:
             simulated=base.simulated or outcome.simulated,
         )
 
-    # -- issue 12 (engineer bill): a bounded renewal after an expired signature --------------
+    # -- a bounded renewal after an expired signature ----------------------------------------
 
     def _renewal_turn(self) -> bool:
         """Wait for this worker's turn to try a renewed signature. False when a renewed one
@@ -333,7 +342,6 @@ class LiveDetectClient:
             self._renewal_failed_at = time.monotonic()
         self._renewal_lock.release()
 
-    # -- end issue 12 ----------------------------------------------------------------------------
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (attempt - 1))
@@ -346,8 +354,8 @@ class LiveDetectClient:
 
     def _attempt(self, headers: Mapping[str, str], body: Body, seconds: float) -> Outcome:
         cfg = self.config
-        deadline = _Deadline(seconds)
-        _watch.deadline = deadline
+        deadline = AttemptDeadline(seconds)
+        watch.deadline = deadline
         try:
             response = self.session.post(
                 self.url, data=body.data, headers=headers,
@@ -361,8 +369,8 @@ class LiveDetectClient:
                     where = response.headers.get("Location", "")
                     return Outcome(problem_key="redirected",
                                    detail=f"HTTP {response.status_code} to "
-                                          f"{_printable(where)[:200] or '(no Location)'}")
-                content = _read_capped(response, deadline)
+                                          f"{printable(where)[:200] or '(no Location)'}")
+                content = read_capped(response, deadline)
                 if deadline.fired:  # a cut socket can look like the end of a short answer
                     raise TimeoutError("deadline")
                 outcome = self.backend.read_answer(response.status_code, response.headers,
@@ -372,17 +380,17 @@ class LiveDetectClient:
                 if response.headers.get(SANDBOX_HEADER, "").lower() == "simulated":
                     outcome = replace(outcome, simulated=True)
                 return outcome
-        except _BadAnswer as exc:
+        except BadAnswer as exc:
             return Outcome(problem_key=exc.key, detail=exc.detail, answered=True)
         except Exception as exc:  # every failure of the exchange becomes an outcome
             if deadline.fired:
                 return Outcome(problem_key="timeout",
                                detail=f"no complete answer within {seconds:.1f} s",
                                retry=True, ambiguous=True)
-            return _failure_outcome(exc, deadline.connected)
+            return failure_outcome(exc, deadline.connected)
         finally:
             deadline.cancel()
-            _watch.deadline = None
+            watch.deadline = None
 
 
 def check_settings(config: ClientConfig) -> None:
@@ -396,237 +404,3 @@ def check_settings(config: ClientConfig) -> None:
     for name in ("connect_timeout", "read_timeout", "attempt_deadline", "check_deadline"):
         if not getattr(config, name) > 0:
             raise BadSetting(f"{name.replace('_', ' ')} must be more than 0 seconds")
-
-
-# -- deadlines ------------------------------------------------------------------------------------
-
-_watch = threading.local()
-
-
-class _Deadline:
-    """Cuts the attempt's connection when its time is up, wherever the exchange is blocked.
-
-    Socket timeouts bound each silence, not the whole: a server dripping a byte a second
-    never trips them. The connection classes below attach themselves to the deadline of the
-    attempt running on their thread; when it fires, their socket is shut down, which makes
-    the blocked read return at once.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.fired = False
-        self.connected = False
-        self._conn: HTTPConnection | None = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def attach(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            self._conn = conn
-            if self.fired:
-                _cut(conn)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            if self._conn is not None:
-                _cut(self._conn)
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-
-def _cut(conn: HTTPConnection) -> None:
-    sock = getattr(conn, "sock", None) or getattr(conn, "_ld_raw_sock", None)
-    if sock is None:
-        return
-    # The plain socket's shutdown, also for an SSLSocket: no TLS close_notify exchange,
-    # just wake the blocked reader. (During the TLS handshake neither handle is usable; the
-    # handshake is bounded as a whole by the connect timeout, capped by the deadline.)
-    with contextlib.suppress(OSError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class DownloadDeadline:
-    """One download bounded as a whole: ``session`` gets whatever the server sends, and its
-    connection is cut when ``seconds`` have passed (``fired`` then says so), however slowly
-    the server drips. For downloads that are not checks (the desk's URL preview). Use it as
-    a context manager on the thread that downloads."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.session = requests.Session()
-        adapter = _WatchedAdapter(max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self._deadline: _Deadline | None = None
-
-    @property
-    def fired(self) -> bool:
-        return self._deadline is not None and self._deadline.fired
-
-    def __enter__(self) -> DownloadDeadline:
-        self._deadline = _Deadline(self.seconds)
-        _watch.deadline = self._deadline
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-        _watch.deadline = None
-        self.session.close()
-
-
-class _WatchedMixin:
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
-        self._ld_raw_sock = sock
-        deadline = getattr(_watch, "deadline", None)
-        if deadline is not None:
-            deadline.attach(self)  # type: ignore[arg-type]
-        return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        deadline = getattr(_watch, "deadline", None)
-        if deadline is not None:
-            deadline.attach(self)  # type: ignore[arg-type]
-        super().request(*args, **kwargs)  # type: ignore[misc]
-        if deadline is not None:
-            deadline.connected = True
-
-
-class _WatchedHTTPConnection(_WatchedMixin, HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_WatchedMixin, HTTPSConnection):
-    pass
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
-
-
-class _WatchedAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if hasattr(manager, "pool_classes_by_scheme"):  # not the SOCKS manager
-            manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
-# -- reading the answer ---------------------------------------------------------------------------
-
-
-class _BadAnswer(Exception):
-    def __init__(self, detail: str, key: str = "answer_too_large") -> None:
-        super().__init__(detail)
-        self.key = key
-        self.detail = detail
-
-
-def _read_capped(response: requests.Response, deadline: _Deadline) -> bytes:
-    """The answer's body, decompressed, at most MAX_ANSWER_BYTES (decompressed bytes count)."""
-    encoding = response.headers.get("Content-Encoding", "").strip().lower()
-    if encoding in ("", "identity"):
-        decoder = None
-    elif encoding in ("gzip", "x-gzip", "deflate"):
-        decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, detected
-    else:
-        raise _BadAnswer(f"unsupported Content-Encoding {_printable(encoding)[:40]!r}", "bad_json")
-    declared = response.headers.get("Content-Length", "")
-    if decoder is None and declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
-        raise _BadAnswer(f"{int(declared):,} bytes announced, over {MAX_ANSWER_BYTES:,}")
-    out = bytearray()
-    for chunk in response.raw.stream(_CHUNK, decode_content=False):
-        if decoder is not None:
-            chunk = decoder.decompress(chunk, MAX_ANSWER_BYTES + 1 - len(out))
-            if decoder.unconsumed_tail:
-                raise _BadAnswer(f"over {MAX_ANSWER_BYTES:,} bytes once decompressed")
-        out += chunk
-        if len(out) > MAX_ANSWER_BYTES:
-            raise _BadAnswer(f"over {MAX_ANSWER_BYTES:,} bytes")
-        if deadline.fired:
-            raise TimeoutError("deadline")
-    if decoder is not None:
-        out += decoder.flush()
-        if len(out) > MAX_ANSWER_BYTES:
-            raise _BadAnswer(f"over {MAX_ANSWER_BYTES:,} bytes once decompressed")
-    return bytes(out)
-
-
-# -- classifying failures -------------------------------------------------------------------------
-
-
-def _failure_outcome(exc: Exception, connected: bool) -> Outcome:
-    chain = _causes(exc)
-    names = " ".join(type(e).__name__ for e in chain)
-    text = " ".join(str(e) for e in chain)
-    if isinstance(exc, requests.exceptions.SSLError) or "SSLError" in names:
-        upper = text.upper()
-        if "WRONG_VERSION_NUMBER" in upper or "HTTP_REQUEST" in upper or \
-                "PACKET_LENGTH_TOO_LONG" in upper or "RECORD_LAYER_FAILURE" in upper:
-            # An https URL pointed at a plain-HTTP server: its "HTTP/1.1 400" is no TLS record.
-            return Outcome(problem_key="tls_plain_http", detail=_short(exc))
-        if "CERTIFICATE_VERIFY_FAILED" in upper or "CERTIFICATE" in upper:
-            return Outcome(problem_key="tls", detail=_short(exc))
-        return Outcome(problem_key="tls_failed", detail=_short(exc))
-    if isinstance(exc, requests.exceptions.ProxyError):
-        return Outcome(problem_key="proxy", detail=_short(exc), retry=True)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return Outcome(problem_key="connect_timeout", retry=True)
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader)):
-        return Outcome(problem_key="bad_url", detail=_short(exc))
-    if connected and ("ReadTimeout" in names or "TimeoutError" in names):
-        # Connected and sent, then too slow: not "could not connect".
-        return Outcome(problem_key="timeout", detail=_short(exc), retry=True, ambiguous=True)
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return Outcome(problem_key="timeout", detail=_short(exc), retry=True, ambiguous=True)
-    if "NameResolutionError" in names or "gaierror" in names or "Name or service not known" in text:
-        # A host that does not resolve will not resolve a second later: say so at once.
-        return Outcome(problem_key="dns", detail=_short(exc))
-    if not connected and ("NewConnectionError" in names or "ConnectionRefusedError" in names):
-        return Outcome(problem_key="connection", detail=_short(exc), retry=True)
-    if isinstance(exc, (requests.exceptions.RequestException, OSError)) or \
-            "ProtocolError" in names or "IncompleteRead" in names:
-        # Dropped after the request went out: the service may have processed it.
-        return Outcome(problem_key="connection_lost", detail=_short(exc), retry=True,
-                       ambiguous=True)
-    return Outcome(problem_key="internal", detail=_short(exc))
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or current in seen or len(seen) > 10:
-            continue
-        seen.append(current)
-        linked = [current.__cause__, current.__context__, getattr(current, "reason", None),
-                  *getattr(current, "args", ())]
-        stack += [e for e in linked if isinstance(e, BaseException)]
-    return seen
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text)
-
-
-def _short(exc: BaseException) -> str:
-    """An exception summary for messages: the class and a bounded text (URLs, no secrets)."""
-    text = str(exc).replace("\n", " ")
-    return f"{type(exc).__name__}: {text[:200]}"

@@ -80,7 +80,7 @@ class Credentials:
     # The profile's kind: legacy (appid, ids, optional bucket) or tc3 (ids and a region).
     api: Api = Api.LEGACY
     region: str = ""
-    # The account's allowed calls per second, when the operator knows it (issue 12: the
+    # The account's allowed calls per second, when the operator knows it (the
     # pacer starts there and never goes above it); None: learned from the service's throttling.
     calls_per_second: float | None = None
 

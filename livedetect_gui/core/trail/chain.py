@@ -4,7 +4,7 @@ Every record (a check, an operator's decision, a retention cut) carries a SHA-25
 canonical content and the previous record's hash, and a position ``seq`` (1, 2, 3, ... with
 no gaps). Editing, inserting or deleting a record breaks the chain at that point; deleting the
 newest records is caught by the anchor (the head's seq and hash kept outside the database,
-see ``history.FileAnchor``).
+see ``sqlite_store.FileAnchor``).
 
 What this protects against: edits made behind the program's back with a database tool.
 It is not a signature: someone who knows this algorithm and can write both the database and

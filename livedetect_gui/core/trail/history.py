@@ -42,11 +42,11 @@ from livedetect_gui.core.trail.chain import (
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
 from livedetect_gui.core.trail.location import HistoryUrl
+from livedetect_gui.core.trail.sqlite_store import SQLiteStore
 from livedetect_gui.core.trail.store import (
     SCHEMA_VERSION,
     HistoryError,
     Query,
-    SQLiteStore,
     TrailStore,
 )
 

@@ -65,12 +65,14 @@ from livedetect_gui.core.trail.outbox import Anchor as Witness
 from livedetect_gui.core.trail.outbox import Forwarder, Spool, Spooled
 from livedetect_gui.core.trail.postgres_server import Connection, StoreUnavailable, migrate
 from livedetect_gui.core.trail.store import (
+    DECISIONS_PER_QUERY,
     RECORDS_DDL,
+    SELECT_RECORDS,
     HistoryError,
     Query,
     TrailStore,
+    decisions_sql,
     judged_sql,
-    latest_decisions_sql,
 )
 
 if TYPE_CHECKING:
@@ -147,7 +149,6 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_SELECT = f"SELECT {', '.join(FIELDS)} FROM records"
 
 
 def pg_sql(sql: str) -> str:
@@ -295,7 +296,7 @@ class PostgresStore(TrailStore):
 
     def page(self, query: Query, offset: int, limit: int) -> list[Record]:
         where, params = query.where()
-        return self._rows(f"{_SELECT}{where}{query.order()} LIMIT {int(limit)} "
+        return self._rows(f"{SELECT_RECORDS}{where}{query.order()} LIMIT {int(limit)} "
                           f"OFFSET {int(offset)}", params)
 
     def count(self, query: Query) -> int:
@@ -305,7 +306,7 @@ class PostgresStore(TrailStore):
 
     def stream(self, query: Query, chunk: int = 2000) -> Iterator[Record]:
         where, params = query.where()
-        yield from self._stream(f"{_SELECT}{where}{query.order()}", params, chunk)
+        yield from self._stream(f"{SELECT_RECORDS}{where}{query.order()}", params, chunk)
 
     def _stream(self, sql: str, params: Sequence[Any], chunk: int,
                 before: Callable[[Any], Any] | None = None) -> Iterator[Any]:
@@ -356,7 +357,7 @@ class PostgresStore(TrailStore):
         return self._run(work)
 
     def get(self, record_id: str) -> Record | None:
-        rows = self._rows(f"{_SELECT} WHERE id = ?", [record_id])
+        rows = self._rows(f"{SELECT_RECORDS} WHERE id = ?", [record_id])
         return rows[0] if rows else None
 
     def operators(self, query: Query) -> list[str]:
@@ -368,9 +369,9 @@ class PostgresStore(TrailStore):
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]:
         found: dict[str, Record] = {}
         ids = list(check_ids)
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            for record in self._rows(latest_decisions_sql(len(part)), part):
+        for start in range(0, len(ids), DECISIONS_PER_QUERY):
+            part = ids[start:start + DECISIONS_PER_QUERY]
+            for record in self._rows(decisions_sql(len(part)), part):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
@@ -414,7 +415,7 @@ class PostgresStore(TrailStore):
         """The whole centre's chain, its head and this desk's witness, in one snapshot (a
         desk appending meanwhile cannot make an intact trail look broken)."""
         with contextlib.closing(self._stream(
-                f"{_SELECT} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
+                f"{SELECT_RECORDS} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
                     "SELECT seq, hash FROM chain_head WHERE id = 1").fetchone())) as rows:
             head = next(rows)
             anchor = (Anchor(-1, "missing") if head is None
@@ -423,7 +424,7 @@ class PostgresStore(TrailStore):
         if state.intact:
             witness = self.spool.anchor(self.url.keyring_key)
             if witness is not None:
-                found = self._rows(f"{_SELECT} WHERE seq = ?", [witness.seq])
+                found = self._rows(f"{SELECT_RECORDS} WHERE seq = ?", [witness.seq])
                 if not found or found[0].hash != witness.hash:
                     return ChainState(state.count, False, witness.seq,
                                       found[0].id if found else None, "head_changed",

@@ -6,7 +6,7 @@ from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.batch import Source, prepare
+from livedetect_gui.core.checks.planning import Source, prepare
 from livedetect_gui.core.imaging.prepare import Limits, load_thumbnail
 
 

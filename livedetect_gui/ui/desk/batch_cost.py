@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from livedetect_gui.core.checks.batch import CheckOptions, Cost, estimate, plan_batch
-from livedetect_gui.core.checks.reuse import Reuse
+from livedetect_gui.core.checks.planning import CheckOptions, Cost, estimate, plan_batch
+from livedetect_gui.core.checks.session import Session
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.trail.lazy_history import LazyHistory
@@ -29,7 +29,7 @@ class CostBasis:
     threshold: float
     endpoint: str
     reuse_days: int
-    simulated: bool
+    session: Session | None  # None: not connected yet (nothing to reuse)
     prechecks: PrecheckPolicy | None
     lang: str
 
@@ -65,13 +65,12 @@ class BatchCost(QObject):
             for sources, force, recheck in groups:
                 if not sources:
                     continue
-                reuse = (Reuse(stored, basis.reuse_days, simulated=basis.simulated,
-                               endpoint=basis.endpoint)
-                         if stored is not None and basis.reuse_days and not recheck else None)
+                options = (CheckOptions(prechecks=basis.prechecks, force=force)
+                           if basis.session is None else basis.session.options(
+                               None if recheck else stored, basis.reuse_days,
+                               prechecks=basis.prechecks, force=force))
                 plans += plan_batch(sources, basis.limits, basis.threshold, basis.endpoint,
-                                    CheckOptions(reuse=reuse, prechecks=basis.prechecks,
-                                                 force=force, simulated=basis.simulated),
-                                    keep_bytes=0)
+                                    options, keep_bytes=0)
             return estimate(plans)
 
         self.tasks.run(self.pool, plan, lambda f: self._planned(turn, basis.lang, f))

@@ -16,12 +16,12 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from livedetect_gui.core.checks.session import Session, open_session
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.service import connection as policy
 from livedetect_gui.core.service.client import BadEndpoint, BadSetting, LiveDetectClient
 from livedetect_gui.core.service.connection import Connection, ConnectionProblem, Mode
 from livedetect_gui.core.service.credentials import Credentials
-from livedetect_gui.core.service.pacing import pacer_for
 from livedetect_gui.sandbox.server import Sandbox, SandboxConfig
 from livedetect_gui.ui.common.tasks import TaskRunner
 from livedetect_gui.ui.desk.settings import DeskSettings
@@ -47,7 +47,8 @@ class ServiceConnection(QObject):
         self.busy = busy  # checks are running: no new client until they end
         self.lang = lang
         self.current: Connection | None = None
-        self.client: LiveDetectClient | None = None
+        # The connection opened for checking: its client, paced, and the reuse rule.
+        self.session: Session | None = None
         self.sandbox: Sandbox | None = None
         # The language or settings changed while checks ran: rebuilt when they end.
         self._rebuild_pending = False
@@ -64,6 +65,10 @@ class ServiceConnection(QObject):
     @property
     def mode(self) -> Mode | None:
         return None if self.current is None else self.current.mode
+
+    @property
+    def client(self) -> LiveDetectClient | None:
+        return self.session.client if self.session is not None else None
 
     @property
     def simulated(self) -> bool:
@@ -136,13 +141,14 @@ class ServiceConnection(QObject):
             self.failed.emit(self.tr("Wait for the running checks or cancel them first."), "")
             return False
         try:
-            client = self._client_for(chosen)
+            # The core's one way to open a client (with its account's pacer), as the CLI's.
+            session = open_session(chosen, self.settings.connection_config(chosen, self.lang))
         except BadSetting as exc:
             self.failed.emit(self.setting_problem(exc, chosen.endpoint or ""), str(exc))
             return False
-        if self.client is not None:
-            self.client.close()
-        self.client = client
+        if self.session is not None:
+            self.session.close()
+        self.session = session
         self.current = chosen
         if chosen.mode is Mode.PROFILE and chosen.profile:
             # Only a profile saved in the keyring is remembered for the next start.
@@ -152,17 +158,6 @@ class ServiceConnection(QObject):
             self.sandbox = None
         self.changed.emit()
         return True
-
-    def _client_for(self, chosen: Connection) -> LiveDetectClient:
-        """The one place the desk's client is built (BadSetting: the settings are refused)."""
-        credentials = chosen.credentials
-        client = LiveDetectClient(credentials, self.settings.connection_config(chosen, self.lang))
-        # One pacer per account (at the address the client calls), shared by every worker and
-        # every batch, as the CLI's: the profile's calls per second when it has one, else
-        # learned from the service's throttling.
-        client.pacer = pacer_for(client.url, credentials.appid or credentials.secret_id,
-                                 credentials.calls_per_second)
-        return client
 
     def setting_problem(self, exc: BadSetting, endpoint: str = "") -> str:
         """The operator's sentence for connection settings the client refused (the core's
@@ -197,8 +192,8 @@ class ServiceConnection(QObject):
 
     def close(self) -> None:
         """At shutdown, after the pools stopped: the client and the sandbox released."""
-        if self.client is not None:
-            self.client.close()
+        if self.session is not None:
+            self.session.close()
         if self.sandbox is not None:
             self.sandbox.stop()  # its server loop notices within half a second
             self.sandbox = None

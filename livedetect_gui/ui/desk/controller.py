@@ -211,7 +211,7 @@ class Desk(QObject):
         return self.service.connect(chosen)
 
     def _connected(self) -> None:
-        self.runs.client = self.service.client
+        self.runs.session = self.service.session
         self.model.api = self.api
         self.model.retranslate()  # rows of the other generation say so now
         self.connectionChanged.emit()
@@ -424,7 +424,7 @@ class Desk(QObject):
         self.cost.plan(items, CostBasis(
             client.preparation_limits(limits) if client is not None else limits,
             self.threshold, client.url if client is not None else "", self.settings.reuse_days,
-            self.service.simulated, self.intake.precheck_policy(), self.lang))
+            self.service.session, self.intake.precheck_policy(), self.lang))
 
     def _cost_ready(self, line: str) -> None:
         self.notice.emit("")  # the "working out" line has had its say: the dialog shows it

@@ -17,13 +17,17 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.batch import Source, collect, refused
 from livedetect_gui.core.checks.intake import THUMB_SIZE, Intake, analyse, url_thumbnail
+from livedetect_gui.core.checks.planning import Source, collect, refused
 from livedetect_gui.core.checks.recording import internal_error
 from livedetect_gui.core.imaging.face_crop import crop_source
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
-from livedetect_gui.core.service.client import BadEndpoint, validate_image_url
+from livedetect_gui.core.service.client import (
+    BadEndpoint,
+    precheck_policy,
+    validate_image_url,
+)
 from livedetect_gui.ui.common.qimages import image_to_png, to_qimage
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 from livedetect_gui.ui.desk.connection import ServiceConnection
@@ -65,7 +69,8 @@ class PhotoIntake(QObject):
         return self._scans > 0
 
     def precheck_policy(self) -> PrecheckPolicy | None:
-        return PrecheckPolicy() if self.saver.settings.prechecks else None
+        # The face-size rule is the service's: the core decides it from the generation.
+        return precheck_policy(self.service.api) if self.saver.settings.prechecks else None
 
     def add_paths(self, paths: list[str]) -> None:
         """Files and folders; folders are walked on the io pool."""

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings
 
+from livedetect_gui.core import defaults
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.paths import make_private, open_private, private_dir
 from livedetect_gui.core.service.client import CURRENT_HOST, OLD_HOST, ClientConfig
@@ -25,12 +26,12 @@ class DeskSettings:
     endpoint_choice: str = "current"  # current | old | custom
     custom_endpoint: str = ""
     use_https: bool = True
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    concurrency: int = 4
+    connect_timeout: float = defaults.CONNECT_TIMEOUT
+    read_timeout: float = defaults.READ_TIMEOUT
+    concurrency: int = defaults.CONCURRENCY
     proxy: str = ""
     ca_bundle: str = ""
-    signature_validity: int = 600
+    signature_validity: int = defaults.SIGNATURE_VALIDITY
     # The toolbar's threshold, kept across restarts, one per service generation (their scores
     # are on different scales): ``threshold`` for the legacy API, ``tc3_threshold`` for 3.0.
     threshold: float = float(DEFAULT_THRESHOLD)
@@ -40,8 +41,8 @@ class DeskSettings:
     retention_days: int = 365  # 0 keeps everything
     language: str = "system"  # system | en | zh_CN
     profile: str = "default"
-    max_long_side: int = 1280
-    max_short_side: int = 720
+    max_long_side: int = defaults.MAX_LONG_SIDE
+    max_short_side: int = defaults.MAX_SHORT_SIDE
     # Where "Open photos" starts: the folder last opened from (the home folder at first).
     last_folder: str = ""
     # Who works at this desk (name/ID given at the start of a shift), kept per machine.
@@ -53,12 +54,12 @@ class DeskSettings:
     # A centre's shared history (postgresql://user@host:port/db?sslmode=...), never with a
     # password (that lives in the keyring); empty: this desk's own SQLite file.
     history_url: str = ""
-    # Issue 12: hold photos the service would refuse or score meaninglessly (pre-checks); reuse
+    # No call that cannot help: hold photos the service would refuse or score meaninglessly; reuse
     # a judgement of the same photo this many days back (0: never); show the cost of a batch
     # larger than this before it starts (0: never).
     prechecks: bool = True
-    reuse_days: int = 30
-    confirm_over: int = 20
+    reuse_days: int = defaults.REUSE_WINDOW_DAYS
+    confirm_over: int = defaults.CONFIRM_OVER
     # Four eyes: a decision against the machine's verdict, and every escalation, counts only
     # once another operator approves it (the core's rule: core/trail/review.py).
     four_eyes: bool = False

@@ -1,4 +1,4 @@
-"""What a batch will cost, before it starts (issue 12): the core's cost line, Run or Cancel."""
+"""What a batch will cost, before it starts: the core's cost line, Run or Cancel."""
 
 from __future__ import annotations
 

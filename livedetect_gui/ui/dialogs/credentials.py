@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui import resource
-from livedetect_gui.core.checks.batch import Source, run_check
+from livedetect_gui.core.checks.batch import run_check
+from livedetect_gui.core.checks.planning import Source
+from livedetect_gui.core.checks.session import open_session
 from livedetect_gui.core.messages import text as message_text
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service import connection as policy
-from livedetect_gui.core.service.client import BadEndpoint, BadSetting, LiveDetectClient
+from livedetect_gui.core.service.client import BadEndpoint, BadSetting
 from livedetect_gui.core.service.connection import SANDBOX_REGION, ConnectionProblem
 from livedetect_gui.core.service.credentials import (
     ENDPOINT_CHOICES,
@@ -393,7 +395,7 @@ class CredentialsDialog(QDialog):
             # a test spends one call, never a retry.
             chosen = policy.session(credentials, None, self.settings.endpoint(), self.env)
             config = self.settings.connection_config(chosen, self.lang)
-            client = LiveDetectClient(chosen.credentials, replace(config, max_attempts=1))
+            client = open_session(chosen, replace(config, max_attempts=1)).client
         except ConnectionProblem as exc:
             self._show_status(exc.message.text(self.lang))
             return

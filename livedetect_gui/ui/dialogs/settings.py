@@ -71,7 +71,7 @@ class SettingsDialog(QDialog):
         self.validity = _spin(QSpinBox(), 10, 7 * 86400, settings.signature_validity, " s")
         self.retention = _spin(QSpinBox(), 0, 36500, settings.retention_days, " d")
         self.retention.setSpecialValueText(self.tr("keep forever"))
-        # Issue 12: what is never paid for.
+        # What is never paid for: held photos, reused judgements, the cost threshold.
         self.prechecks = QCheckBox(self.tr("Hold photos the service would refuse or score "
                                            "meaninglessly (pre-checks)"))
         self.prechecks.setObjectName("precheckBox")

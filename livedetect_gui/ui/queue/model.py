@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record, decision_summary
@@ -36,7 +36,7 @@ class Status(StrEnum):
     PREPARING = "preparing"
     QUEUED = "queued"
     SENDING = "sending"
-    HELD = "held"  # held by a pre-check (issue 12): not sent unless the operator says so
+    HELD = "held"  # held by a pre-check (a call that cannot help): not sent unless forced
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
@@ -64,7 +64,7 @@ class QueueItem:
     # A URL item's image as the desk downloaded it for the thumbnail, kept for the preview
     # (downloaded once). Never sent: the service fetches the URL itself.
     fetched: bytes | None = field(default=None, repr=False)
-    # Issue 12: what the pre-checks found; ``forced`` once the operator chose "Send anyway".
+    # What the pre-checks found; ``forced`` once the operator chose "Send anyway".
     precheck: Precheck | None = None
     forced: bool = False
     # The operator asked for a new billed call ("Check again"): no earlier judgement reused.
@@ -261,7 +261,7 @@ class QueueModel(RecordTableModel):
         return parts
 
     def reused_text(self, moment: float) -> str:
-        """A reused judgement: no call was made (issue 12)."""
+        """A reused judgement: no call was made, nothing paid."""
         when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
         return self.tr("checked before on %1 (reused, not billed)").replace("%1", when)
 

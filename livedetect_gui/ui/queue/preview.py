@@ -131,7 +131,7 @@ class VerdictBadge(QFrame):
 
 
 class PreviewPanel(QWidget):
-    # Issue 12: the operator sends a held photo anyway, or adds a copy cropped to its face.
+    # Explicit choices, never automatic: send a held photo anyway, add a copy cropped to its face.
     sendAnyway = Signal()
     cropFace = Signal()
 
@@ -252,7 +252,7 @@ class PreviewPanel(QWidget):
         self._show_hold(item)
 
     def _show_hold(self, item: QueueItem | None) -> None:
-        """Why the pre-checks hold the photo, and the operator's ways on (issue 12)."""
+        """Why the pre-checks hold the photo, and the operator's ways on."""
         held = item is not None and item.status is Status.HELD and item.precheck is not None
         one_face = (item is not None and item.precheck is not None and not item.cropped
                     and len(item.precheck.faces) == 1 and item.status in (

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui.core.checks.batch import Source
+from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.core.trail.postgres_store import waiting_message
 from livedetect_gui.ui.capture.dock import CaptureDock

@@ -1,4 +1,4 @@
-"""The queue paused because the service rejected the credentials (issue 12): what to fix,
+"""The queue paused because the service rejected the credentials: what to fix,
 where (the credentials dialog), and one click to resume."""
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail import checkpoints
 from livedetect_gui.core.trail.chain import Anchor, chained, compute_hash, from_row, row_tuple
 from livedetect_gui.core.trail.history import History
-from livedetect_gui.core.trail.store import FileAnchor, Query, insert_sql
+from livedetect_gui.core.trail.sqlite_store import FileAnchor
+from livedetect_gui.core.trail.store import Query, insert_sql
 
 
 def result(source: str, score: float) -> CheckResult:

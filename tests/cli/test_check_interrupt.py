@@ -1,0 +1,80 @@
+"""An interrupted ``livedetect check``: a real process, real signals, calls counted at a real
+sandbox on loopback; what was in flight finishes and a rerun sends only the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from livedetect_gui.core.service.signing_legacy import Account
+from tests.cli.conftest import SECRET, expected_exit, photos, run, sandbox_env
+
+
+@pytest.fixture
+def slow_sandbox(start_sandbox):
+    return start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], latency_ms=200)
+
+
+def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "livedetect_gui.cli", "check", *args],
+                            env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, slow_sandbox,
+                                                                      signum) -> None:
+    env = sandbox_env(slow_sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 40)
+    args = ("--force", "--json", "--concurrency", "2", "--confirm-over", "100", str(folder))
+    proc = start_check(*args, env=env)
+    lines = [proc.stdout.readline() for _ in range(3)]  # three results: the batch is under way
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    items = [json.loads(line) for line in [*lines, *out.splitlines()]]
+    assert len(items) == 40
+    sent = slow_sandbox.stats["requests"]
+    judged = [i for i in items if i["verdict"] in ("pass", "fail")]
+    not_sent = [i for i in items if i["message"] == "Not sent (interrupted)"]
+    assert len(judged) == sent and len(not_sent) == 40 - sent  # in-flight calls were recorded
+    assert 3 <= sent <= 3 + 2 + 1
+    assert "interrupted" in err and "40 checked" in err  # the summary
+
+    rerun = run("check", *args, env=env)
+    assert rerun.returncode == expected_exit(sorted(folder.iterdir()))
+    assert slow_sandbox.stats["requests"] == 40  # only what had no result was sent
+    reused = [json.loads(line)["reused"] for line in rerun.stdout.splitlines()]
+    assert reused.count(True) == sent
+
+
+def test_second_interrupt_exits_at_once(tmp_path, start_sandbox) -> None:
+    sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], latency_ms=3000)
+    env = sandbox_env(sandbox, tmp_path)
+    folder = photos(tmp_path / "in", 4)
+    proc = start_check("--force", "--concurrency", "2", str(folder), env=env)
+    deadline = time.monotonic() + 20
+    while sandbox.stats["requests"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    # The second interrupt only once the first was taken (the CLI says it is stopping).
+    said = ""
+    deadline = time.monotonic() + 20
+    while "livedetect: stopping" not in said and time.monotonic() < deadline:
+        if select.select([proc.stderr], [], [], 0.5)[0]:
+            said += os.read(proc.stderr.fileno(), 4096).decode(errors="replace")
+    assert "livedetect: stopping" in said, said
+    began = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert time.monotonic() - began < 2.0  # did not wait for the 3 s calls in flight
+
+

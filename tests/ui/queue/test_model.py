@@ -1,0 +1,38 @@
+"""The queue model: API 3.0 string codes shown in the row, its tooltip, the preview and the
+capture panel, in the catalogue's words."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from livedetect_gui.core.result import CheckResult
+from livedetect_gui.ui.queue.model import Status
+from tests.conftest import make_photo
+from tests.ui.conftest import wait_prepared
+
+
+def test_string_codes_show_in_every_view(qtbot, window, tmp_path) -> None:
+    make_photo(4).save(tmp_path / "a.jpg")
+    window.add_paths([str(tmp_path / "a.jpg")])
+    wait_prepared(qtbot, window, 1)
+    item = window.model.items()[0]
+    window.model.mark_result(item, CheckResult(
+        source="a.jpg", threshold=40, code="FailedOperation.ImageDecodeFailed", api="tc3",
+        request_id="req-123", detail="provider words"))
+    window.model.flush()
+    window.queue_view.selectRow(0)
+    assert item.status is Status.ERROR
+    assert "Service code FailedOperation.ImageDecodeFailed" in window.preview.details.text()
+    assert "Request ID: req-123" in window.preview.details.text()
+    details = window.model.index(0, window.model.COLUMNS.index("details")).data()
+    assert details and "FailedOperation" not in details  # the catalogue's words
+    tooltip = window.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "API 3.0" in tooltip and "req-123" in tooltip
+    # The capture panel words a service code of either kind (it keeps it as text).
+    from livedetect_gui.core.errors import service_problem
+
+    panel = window.capture_panel
+    for code, expected in (("FailedOperation.ImageDecodeFailed", None), ("-4015", -4015)):
+        panel.say("result_problem", "", code)
+        wanted = service_problem(code if expected is None else expected).message("en")
+        assert panel._wording(*panel._message) == wanted and wanted
