@@ -592,178 +592,178 @@
 <context>
     <name>CredentialsDialog</name>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="64"/>
         <source>Credentials</source>
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="71"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="73"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="86"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="92"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="106"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="112"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="208"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="119"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="120"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
         <source>Se&amp;rvice</source>
         <translation>服务(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="123"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="126"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="131"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="132"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="149"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="159"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="163"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="166"/>
         <source>Use for this &amp;session only</source>
         <translation>仅本次会话使用(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="185"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="204"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="205"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="288"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="290"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="340"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="408"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="410"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="423"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="425"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="426"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="428"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -1556,12 +1556,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="89"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="192"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1969,17 +1969,17 @@
 <context>
     <name>ServiceConnection</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="102"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="105"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="141"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>

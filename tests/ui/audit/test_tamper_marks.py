@@ -16,7 +16,6 @@ def test_an_alteration_behind_the_desk_is_marked(qtbot, tmp_path) -> None:
     window = desk_window(qtbot, tmp_path, operator="ann")
     watch = window.desk.watch
     watch.MIN_GAP_S = 0.0  # a walk at every change seen (the desk waits 10 s between walks)
-    watch._timer.setInterval(100)
     check_photos(qtbot, window, tmp_path, {"camera.png": "pass", "chelsea.png": "pass"})
     status = window.status.chain_label
     qtbot.waitUntil(lambda: status.text() == "✔ Audit trail intact", timeout=WAIT_MS)
