@@ -5,7 +5,7 @@ Both run in the same process against one sandbox started as a separate program o
 (`livedetect sandbox`, which serves the legacy API and API 3.0), so the server does not share
 our GIL. The baseline sends the photos one by one, each with a fresh signature and a new
 connection (no keep-alive), as the SDKs do (legacy: multipart upload; API 3.0: the base64
-Image in JSON, TC3-signed); ours prepares and checks them with run_batch at --concurrency 4.
+Image in JSON, TC3-signed); ours prepares and checks them with one Batch at --concurrency 4.
 Printed for a sandbox with no added latency and with 100 ms (closer to a real round trip).
 Target: ratio >= 2.5x for both.
 
@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.batch import Batch
 from livedetect_gui.core.checks.planning import CheckOptions, Source
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
@@ -86,9 +86,8 @@ def ours(paths: list[Path], url: str, api: Api, concurrency: int,
     options = CheckOptions(prechecks=PrecheckPolicy() if prechecks else None)
     start = time.perf_counter()
     with LiveDetectClient(creds, ClientConfig(endpoint=url, concurrency=concurrency)) as client:
-        results = run_batch([Source.file(p) for p in paths], client, Limits(),
-                            client.default_threshold(), concurrency=concurrency,
-                            options=options)
+        batch = Batch(client, Limits(), client.default_threshold(), options)
+        results = batch.run([Source.file(p) for p in paths], concurrency=concurrency)
     return time.perf_counter() - start, sum(r.verdict is not Verdict.ERROR and not r.held
                                             for r in results)
 

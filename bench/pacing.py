@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.sandbox_process import APPID, SECRET_ID, SECRET_KEY, start, stop  # noqa: E402
 from devsupport.photos import write_photos  # noqa: E402
-from livedetect_gui.core.checks.batch import run_batch  # noqa: E402
+from livedetect_gui.core.checks.batch import Batch  # noqa: E402
 from livedetect_gui.core.checks.planning import Source  # noqa: E402
 from livedetect_gui.core.imaging.prepare import Limits  # noqa: E402
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient  # noqa: E402
@@ -35,8 +35,8 @@ def run(paths: list[Path], url: str, paced: bool) -> tuple[float, int, int, int,
     config = ClientConfig(endpoint=url, concurrency=CONCURRENCY)
     with LiveDetectClient(creds, config, pacer=pacer) as client:
         started = time.perf_counter()
-        results = run_batch([Source.file(p) for p in paths], client, Limits(), 87,
-                            concurrency=CONCURRENCY)
+        results = Batch(client, Limits(), 87).run([Source.file(p) for p in paths],
+                                                  concurrency=CONCURRENCY)
         elapsed = time.perf_counter() - started
     errors = sum(r.code != 0 for r in results)
     calls = sum(r.attempts for r in results)

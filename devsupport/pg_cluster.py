@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -32,6 +31,11 @@ class ClusterUnavailable(RuntimeError):
 
 
 def server_bin() -> Path:
+    if os.name == "nt":
+        # The programs are Debian's (Linux): a Windows interpreter must not start them (under
+        # Wine it would find them at Z:\usr\lib and die without a word).
+        raise ClusterUnavailable("the throwaway PostgreSQL server runs on Linux only (Debian's "
+                                 "postgresql package): not started on Windows")
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
                    key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
     if found:
@@ -131,6 +135,8 @@ def create(parent: str | Path | None = None) -> Cluster:
     (folder / "owner.pid").write_text(str(os.getpid()))
     as_user: list[str] = []
     if os.geteuid() == 0:
+        import pwd  # POSIX only; server_bin() has refused Windows already
+
         try:
             account = pwd.getpwnam(SERVER_USER)
         except KeyError:

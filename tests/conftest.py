@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,7 +15,9 @@ from PIL import Image
 
 from devsupport import pg_cluster
 from devsupport.photos import make_photo
+from devsupport.windows import WINDOWS, vault_for_tests
 from livedetect_gui.core.imaging.prepare import prepare_file
+from livedetect_gui.core.paths import data_dir
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
 from livedetect_gui.core.service.credentials import Credentials
 from livedetect_gui.sandbox.scoring import simulated_score
@@ -24,17 +27,44 @@ from livedetect_gui.sandbox.server import Faults, Sandbox, SandboxConfig
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+# Where platformdirs finds the data and settings folders: XDG on Linux; on Windows the known
+# folders, which newer platformdirs let WIN_PD_OVERRIDE_* replace (older ones read
+# LOCALAPPDATA/APPDATA when the shell API is not used). Child processes inherit them.
+_FOLDER_VARIABLES = {
+    "XDG_DATA_HOME": "data", "XDG_CONFIG_HOME": "config",
+    "WIN_PD_OVERRIDE_LOCAL_APPDATA": "data", "LOCALAPPDATA": "data",
+    "WIN_PD_OVERRIDE_APPDATA": "config", "APPDATA": "config",
+}
+
+
+def data_home(folder: str | Path) -> dict[str, str]:
+    """The environment that points a child process's data folder at ``folder``, on Linux and
+    Windows alike."""
+    return {key: str(folder) for key, kind in _FOLDER_VARIABLES.items() if kind == "data"}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """History and settings of the tests never touch the developer's own."""
+    """History, settings and keyring of the tests never touch the developer's own."""
     base = tmp_path_factory.mktemp("xdg")
-    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME")}
-    os.environ["XDG_DATA_HOME"] = str(base / "data")
-    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    saved = {k: os.environ.get(k) for k in _FOLDER_VARIABLES}
+    for key, folder in _FOLDER_VARIABLES.items():
+        os.environ[key] = str(base / folder)
     for key in ("LIVEDETECT_APPID", "LIVEDETECT_SECRET_ID", "LIVEDETECT_SECRET_KEY",
                 "LIVEDETECT_ENDPOINT"):
         os.environ.pop(key, None)
+    if not data_dir().is_relative_to(base):
+        pytest.exit(f"the tests would write into the real profile ({data_dir()}): this "
+                    "platformdirs ignores the redirection; upgrade it", returncode=3)
+    vault = None
+    if WINDOWS:
+        import keyring
+
+        vault = vault_for_tests()
+        keyring.set_keyring(vault)
     yield
+    if vault is not None:
+        vault.remove_all()
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
@@ -142,7 +172,7 @@ def pg_server() -> Iterator[pg_cluster.Cluster]:
     try:
         cluster = pg_cluster.create()
     except pg_cluster.ClusterUnavailable as exc:
-        if os.environ.get("CI"):
+        if os.environ.get("CI") and sys.platform != "win32":
             raise
         pytest.skip(str(exc))
     try:

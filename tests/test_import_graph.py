@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import deque
 
 import grimp
-import pytest
 
 PACKAGE = "livedetect_gui"
 
@@ -94,8 +93,6 @@ def test_tangles_finds_a_circle_and_ignores_a_chain() -> None:
     assert tangles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
-@pytest.mark.xfail(strict=False, reason="the last import circle is being removed in parallel "
-                   "(core/trail history <-> postgres_store); flip to a plain test once it lands")
 def test_no_import_circles_between_modules() -> None:
     edges = _imports()
     assert len(edges) > 50, "grimp found too few modules: is the package importable?"

@@ -22,6 +22,7 @@ from livedetect_gui.cli.status import (
     UsageError,
 )
 from livedetect_gui.core import defaults
+from livedetect_gui.core.names import for_terminal
 from livedetect_gui.core.verdict import default_threshold
 
 TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     sources, skipped = collect(args.paths)
     sources += [Source.remote(u) for u in args.url]
     for note in skipped:
-        print(note, file=sys.stderr)
+        print(for_terminal(note), file=sys.stderr)
     if not sources:
         raise UsageError("no images found in the given paths")
 
@@ -292,10 +293,12 @@ def _open_history(given: str | None, lang: str) -> Recorder:
 
 
 def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
-    """Ctrl+C / SIGTERM: the first stops sending (calls in flight finish and are recorded), a
-    second exits at once. Returns what puts the previous handlers back."""
+    """Ctrl+C / SIGTERM (Ctrl+Break on Windows): the first stops sending (calls in flight
+    finish and are recorded), a second exits at once. Returns what puts the previous handlers
+    back."""
     import signal
 
+    from livedetect_gui.cli.console import STOP_SIGNALS
     from livedetect_gui.core.checks.batch import StopReason
 
     def handle(signum: int, _frame: object) -> None:
@@ -305,7 +308,7 @@ def _interrupt_handlers(stop: BatchStop) -> Callable[[], None]:
         os.write(2, b"\nlivedetect: stopping: nothing new is sent, waiting for the calls in "
                     b"flight (Ctrl+C again to quit at once)\n")
 
-    saved = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+    saved = {signum: signal.signal(signum, handle) for signum in STOP_SIGNALS}
 
     def restore() -> None:
         for signum, previous in saved.items():

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import sys
 
+from livedetect_gui.cli.output import moment
+from livedetect_gui.core.names import for_terminal
+
 TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,20 +23,20 @@ def human_line(result: CheckResult, lang: str) -> str:
     word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
     extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
     if result.reused_from is not None:
-        from datetime import datetime
-
-        when = datetime.fromtimestamp(result.reused_from).astimezone().isoformat(
-            timespec="seconds")
-        extra += f"  ({message('checked_before', lang, when=when)})"
+        # Where the reused judgement came from: its time, and whether it was simulated.
+        kind = message("kind_simulated" if result.simulated else "kind_live", lang)
+        when = moment(result.reused_from)
+        extra += f"  ({message('checked_before', lang, when=when, kind=kind)})"
+    source = for_terminal(result.source)  # a file name never drives the terminal
     if verdict is Verdict.ERROR:
-        line = f"{word}  {result.source}: {result.message(lang)}{extra}"
+        line = f"{word}  {source}: {for_terminal(result.message(lang))}{extra}"
         hint = result.hint(lang)
         return f"{line}\n       -> {hint}" if hint else line
     score = result.score
     shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"
     sign_ = ">" if verdict is Verdict.PASS else "<="
     return (f"{word:<5}  {shown} {sign_} {result.threshold:g}  "
-            f"{result.source}{extra}")
+            f"{source}{extra}")
 
 
 def confirm(lang: str) -> bool:

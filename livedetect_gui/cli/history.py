@@ -14,7 +14,7 @@ from livedetect_gui.cli.history_options import (
     history_query,
     open_for_reading,
 )
-from livedetect_gui.cli.output import language, write_file
+from livedetect_gui.cli.output import language, moment, write_file
 from livedetect_gui.cli.status import (
     EXIT_ERROR,
     EXIT_FAIL,
@@ -23,6 +23,7 @@ from livedetect_gui.cli.status import (
     SubParsers,
     UsageError,
 )
+from livedetect_gui.core.names import for_terminal
 
 
 def add_parser(sub: SubParsers) -> None:
@@ -36,6 +37,10 @@ def add_parser(sub: SubParsers) -> None:
                                  "intact', or exit 1 naming the first record that does not match.")
     verify.add_argument("--history", metavar="URL", default=argparse.SUPPRESS,
                         help=HISTORY_HELP)
+    verify.add_argument("--reanchor", action="store_true",
+                        help="after a lost or unreadable anchor has been accounted for: anchor "
+                        "the chain afresh, recorded in the trail as a re-anchoring by the "
+                        "operator ($LIVEDETECT_OPERATOR); any other alteration stays reported")
     history_trust.add_verify_arguments(verify)
     history_shared.add_parsers(hist_sub)
     history_trust.add_parsers(hist_sub)
@@ -63,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
     history = open_for_reading(args.history)
     try:
         if args.action == "verify":
+            if getattr(args, "reanchor", False):
+                done = history.reanchor()
+                if done is not None:
+                    print(f"re-anchored: recorded as record #{done.seq} "
+                          f"({for_terminal(done.note)})", file=sys.stderr)
             state = history.verify()
             print(state.message(lang), file=sys.stdout if state.intact else sys.stderr)
             return EXIT_OK if state.intact else EXIT_FAIL
@@ -89,9 +99,14 @@ def run(args: argparse.Namespace) -> int:
             score = "-" if record.score is None else f"{record.score:g}"
             what = record.verdict if record.kind == "check" else f"{record.kind}:{record.decision}"
             tag = " [simulated]" if record.simulated else ""
+            if record.reused_from is not None:
+                tag += f" [reused from {moment(record.reused_from)}]"
+            if record.db_role:  # a shared store: who logged in, as the server recorded it
+                tag += f" [db:{for_terminal(record.db_role)}]"
             note = record.message(lang) if record.verdict == "error" else ""
-            print(f"{record.time_text}  {what:<16} {score:>5}  {record.operator or '-':<10} "
-                  f"{record.source}{tag}  {note}".rstrip())
+            print(f"{record.time_text}  {what:<16} {score:>5}  "
+                  f"{for_terminal(record.operator or '-'):<10} "
+                  f"{for_terminal(record.source)}{tag}  {for_terminal(note)}".rstrip())
         return status
     finally:
         history.close()

@@ -26,7 +26,8 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="until", metavar="DATE", help="to this day, included")
     parser.add_argument("--verdict", action="append", choices=("pass", "fail", "error"))
     parser.add_argument("--operator", action="append", metavar="NAME")
-    parser.add_argument("--kind", action="append", choices=("check", "decision", "cut"))
+    parser.add_argument("--kind", action="append",
+                        choices=("check", "decision", "cut", "reanchor"))
     live = parser.add_mutually_exclusive_group()
     live.add_argument("--simulated", dest="simulated", action="store_const", const=True,
                       help="only simulated (sandbox) records")
@@ -53,7 +54,15 @@ def history_query(args: argparse.Namespace) -> Query:
     from livedetect_gui.core.trail.history import Query
 
     return Query(since=day(args.since), until=day(args.until, end=True), verdicts=args.verdict,
-                 operators=args.operator, kinds=args.kind, simulated=args.simulated)
+                 operators=operators(args.operator), kinds=args.kind,
+                 simulated=args.simulated)
+
+
+def operators(given: list[str] | None) -> list[str] | None:
+    """--operator as recorded (NFC, no bidi controls): "José" typed either way is one."""
+    from livedetect_gui.core.names import operator_name
+
+    return [operator_name(name) for name in given] if given else None
 
 
 def history_location(given: str | None) -> HistoryUrl:

@@ -76,7 +76,8 @@ def run_password(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace, lang: str) -> int:
     from livedetect_gui.core.trail.history import default_path
-    from livedetect_gui.core.trail.postgres_store import PostgresStore, PushRefused, push
+    from livedetect_gui.core.trail.postgres_store import PostgresStore
+    from livedetect_gui.core.trail.push import PushRefused, push
 
     target = shared_target(args.target)
     # The source is a local file: --history, else the user's own (never $LIVEDETECT_HISTORY_URL,

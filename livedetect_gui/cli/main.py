@@ -28,6 +28,7 @@ from livedetect_gui.cli import (
     sign,
     worklist,
 )
+from livedetect_gui.cli.console import prepare_streams
 from livedetect_gui.cli.output import language
 from livedetect_gui.cli.status import (
     EXIT_ERROR,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    prepare_streams()
     try:
         return _main(argv)
     except BrokenPipeError:

@@ -19,6 +19,16 @@ def language(value: str | None) -> str:
     return environment_language()
 
 
+def moment(seconds: float) -> str:
+    """A unix time as local ISO 8601; a tampered value as it is."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromtimestamp(seconds).astimezone().isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return str(seconds)
+
+
 def write_file(path: str, write: Callable[[str], object]) -> bool:
     """Write an output file; a path that cannot be written is one line, not a traceback."""
     try:

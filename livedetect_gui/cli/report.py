@@ -6,7 +6,12 @@ import argparse
 import os
 import sys
 
-from livedetect_gui.cli.history_options import add_history_argument, day, open_for_reading
+from livedetect_gui.cli.history_options import (
+    add_history_argument,
+    day,
+    open_for_reading,
+    operators,
+)
 from livedetect_gui.cli.output import language, write_file
 from livedetect_gui.cli.status import EXIT_ERROR, EXIT_OK, SubParsers, UsageError
 
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--to is before --from")
     history = open_for_reading(args.history)
     try:
-        options = ReportOptions(since=since, until=until, operators=args.operator,
+        options = ReportOptions(since=since, until=until, operators=operators(args.operator),
                                 include_simulated=args.simulated, by=args.by,
                                 threshold=args.threshold)
         report = build_report(history, options)

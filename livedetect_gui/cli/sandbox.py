@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from livedetect_gui.cli.console import STOP_SIGNALS
     from livedetect_gui.core.service import credentials as creds
     from livedetect_gui.core.service.signing_legacy import Account
     from livedetect_gui.sandbox.server import Faults, Sandbox, SandboxConfig
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo credentials: appid={acc.appid} secret_id={acc.secret_id} "
               f"secret_key={acc.secret_key}", flush=True)
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, lambda *_: stop.set())
     sandbox.start()
     print(f"listening on {sandbox.url}", flush=True)

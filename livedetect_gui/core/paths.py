@@ -1,8 +1,13 @@
 """Where the desk keeps its files, and how: privately, whatever the umask.
 
-Face photos, audit records, exports and settings are personal data. Every folder the desk
-creates for them is 0700 and every file 0600, set explicitly rather than trusted to the
+Face photos, audit records, exports and settings are personal data. On POSIX every folder the
+desk creates for them is 0700 and every file 0600, set explicitly rather than trusted to the
 umask (a umask of 022 would make them readable by every account on the machine).
+
+On Windows mode bits mean nothing (files show 0o666 whatever is asked). There a file's privacy
+is its ACL, which it inherits from its folder: the desk's folder is in the user's own profile
+(``%LOCALAPPDATA%``), whose ACL grants only the user, SYSTEM and Administrators, and nothing
+is ever written beside the program. ``core/file_access.py`` reads those ACLs to prove it.
 """
 
 from __future__ import annotations
@@ -66,7 +71,7 @@ def open_private(path: str | Path, mode: str = "wb", **kwargs: object) -> IO:
     flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
     fd = os.open(path, flags, PRIVATE_FILE_MODE)
     try:
-        os.fchmod(fd, PRIVATE_FILE_MODE)  # an existing file keeps its old mode otherwise
+        _restrict(fd)  # an existing file keeps its old mode otherwise
         return os.fdopen(fd, mode, **kwargs)  # type: ignore[call-overload]
     except BaseException:
         os.close(fd)
@@ -81,16 +86,36 @@ def atomic_private(path: str | Path, mode: str = "wb", **kwargs: object) -> Iter
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        os.fchmod(fd, PRIVATE_FILE_MODE)
-        with os.fdopen(fd, mode, **kwargs) as out:  # type: ignore[call-overload]
+        _restrict(fd)
+        out = os.fdopen(fd, mode, **kwargs)  # type: ignore[call-overload]
+    except BaseException:
+        os.close(fd)
+        _discard(tmp)
+        raise
+    try:
+        with out:
             yield out
             out.flush()
             os.fsync(out.fileno())
+        # Closed before the rename: Windows renames (and deletes) no file that is still open.
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        out.close()  # before the unlink, for the same reason; a no-op when already closed
+        _discard(tmp)
         raise
+
+
+def _restrict(fd: int) -> None:
+    """0600 on POSIX. Windows has no fchmod before Python 3.13 and ignores modes anyway: the
+    file's ACL is inherited from the private profile folder it is created in."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary file without hiding the error that made it useless."""
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
 
 
 def write_private(path: str | Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.verdict import Verdict, judge
 
 if TYPE_CHECKING:
@@ -132,12 +133,12 @@ class CheckResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "source": self.source,
+            "source": visible(self.source),
             "verdict": self.verdict.value,
             "score": self.score,
             "threshold": self.threshold,
             "code": self.code,
-            "message": self.message("en"),
+            "message": visible(self.message("en")),
             "hint": self.hint("en"),
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,

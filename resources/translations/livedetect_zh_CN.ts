@@ -907,51 +907,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="282"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="294"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="344"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="356"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="435"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="370"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="422"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="440"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="443"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="461"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="484"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="481"/>
+        <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
+        <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="510"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="524"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="550"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="526"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="552"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1093,77 +1099,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="187"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="202"/>
         <source>⚠ ALTERED</source>
         <translation>⚠ 已篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="209"/>
         <source>This record was altered after it was written: do not rely on it.</source>
         <translation>此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -1252,72 +1258,77 @@
         <translation>已加载 %1 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="362"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
+        <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
+        <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
         <source>⚠ This record was altered after it was written: do not rely on it.</source>
         <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="373"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="383"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="374"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="376"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="386"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="377"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="382"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="392"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="388"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="401"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="393"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="403"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="394"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="474"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
@@ -1382,28 +1393,28 @@
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="414"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="416"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="426"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="440"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="450"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="454"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="457"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="461"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1411,7 +1422,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="42"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="43"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1523,32 +1534,32 @@
 <context>
     <name>PhotoInput</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="32"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="44"/>
         <source>Open photos</source>
         <translation>打开照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="33"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="45"/>
         <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif *.heic *.heif);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="49"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="61"/>
         <source>clipboard %1</source>
         <translation>剪贴板 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="63"/>
         <source>The clipboard holds no image.</source>
         <translation>剪贴板中没有图片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="72"/>
         <source>Not an image URL: use a full address starting with http:// or https://</source>
         <translation>不是图片 URL：请使用以 http:// 或 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/photo_input.py" line="79"/>
         <source>dropped image</source>
         <translation>拖入的图片</translation>
     </message>
@@ -1556,12 +1567,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="89"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="112"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="219"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1697,82 +1708,87 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="184"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="230"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="231"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="257"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="258"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="266"/>
-        <source>checked before on %1 (reused, not billed)</source>
-        <translation>已于 %1 检测过（复用，未计费）</translation>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="269"/>
+        <source>reused from %1, simulated (not billed)</source>
+        <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="270"/>
+        <source>reused from %1, live service (not billed)</source>
+        <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="309"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="316"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="313"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="317"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="318"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="315"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="319"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>
@@ -1961,7 +1977,12 @@
         <translation>无法读取已保存的队列。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="140"/>
+        <source>Some photos of the saved queue could not be restored (their saved copy is missing or damaged); the others are back.</source>
+        <translation>已保存队列中的部分照片无法恢复（其保存的副本缺失或损坏）；其余照片已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="166"/>
         <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
         <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
     </message>
@@ -1969,17 +1990,17 @@
 <context>
     <name>ServiceConnection</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="103"/>
         <source>Meanwhile the desk runs in the sandbox; choose credentials under Settings.</source>
         <translation>检测台暂时在沙箱中运行；请在“设置”菜单中选择凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="105"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="106"/>
         <source>No usable OS keyring: running in the sandbox. Credentials can be used for this session.</source>
         <translation>没有可用的系统密钥环：正在沙箱中运行。可以仅在本次会话中使用凭据。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/connection.py" line="141"/>
+        <location filename="../../livedetect_gui/ui/desk/connection.py" line="142"/>
         <source>Wait for the running checks or cancel them first.</source>
         <translation>请等待正在进行的检测完成，或先取消它们。</translation>
     </message>

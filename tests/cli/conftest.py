@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import data_home
+
 SECRET = "the-secret-key-that-must-never-leak-0123456789"
 
 
@@ -17,7 +19,8 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
         timeout: float = 60) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "livedetect_gui.cli", *args], env=full_env,
-                          capture_output=True, text=True, timeout=timeout, input=stdin)
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                          input=stdin)  # the CLI writes UTF-8 on every platform
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 
@@ -34,7 +37,7 @@ def secret_sandbox(start_sandbox):
 def sandbox_env(sandbox, tmp_path: Path) -> dict[str, str]:
     return {"LIVEDETECT_APPID": "1000001", "LIVEDETECT_SECRET_ID": "AKIDcli",
             "LIVEDETECT_SECRET_KEY": SECRET, "LIVEDETECT_ENDPOINT": sandbox.url,
-            "XDG_DATA_HOME": str(tmp_path / "data")}
+            **data_home(tmp_path / "data")}
 
 
 def photos(folder: Path, count: int) -> Path:

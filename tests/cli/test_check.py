@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.cli.main import main
 from livedetect_gui.core.service.signing_legacy import Account
 from livedetect_gui.core.trail.history import History, Query, default_path
@@ -212,6 +213,7 @@ def test_cost_line_before_a_large_batch_and_holds(tmp_path, start_sandbox) -> No
     assert sandbox.stats["requests"] == 23
 
 
+@pytest.mark.skipif(WINDOWS, reason="a pseudo-terminal (pty) is POSIX only")
 @pytest.mark.parametrize(("answer", "calls"), [("n\n", 0), ("y\n", 21)])
 def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
     import pty

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.service.signing_legacy import Account
 from tests.cli.conftest import SECRET, expected_exit, photos, run, sandbox_env
 
@@ -28,6 +29,7 @@ def start_check(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX signals (Windows: Ctrl+Break)")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, slow_sandbox,
                                                                       signum) -> None:
@@ -50,11 +52,15 @@ def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, s
 
     rerun = run("check", *args, env=env)
     assert rerun.returncode == expected_exit(sorted(folder.iterdir()))
-    assert slow_sandbox.stats["requests"] == 40  # only what had no result was sent
+    # This endpoint was never declared a sandbox (credentials pointed at its URL): its
+    # answers were recorded as simulated, and a simulated judgement is never reused for a run
+    # not declared simulated, whatever URL both used. So the rerun sends all 40 again.
+    assert slow_sandbox.stats["requests"] == 40 + sent
     reused = [json.loads(line)["reused"] for line in rerun.stdout.splitlines()]
-    assert reused.count(True) == sent
+    assert reused.count(True) == 0
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX signals (Windows: Ctrl+Break)")
 def test_second_interrupt_exits_at_once(tmp_path, start_sandbox) -> None:
     sandbox = start_sandbox(accounts=[Account("1000001", "AKIDcli", SECRET)], latency_ms=3000)
     env = sandbox_env(sandbox, tmp_path)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import livedetect_gui
+from devsupport.windows import WINDOWS, readers_beyond_owner, under_wine
 from livedetect_gui.core.paths import atomic_private, open_private, private_dir, write_private
 
 
@@ -23,6 +28,7 @@ def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.skipif(WINDOWS, reason="mode bits mean nothing on Windows: see the ACL test")
 def test_private_dir_and_files_under_a_permissive_umask(tmp_path, open_umask):
     folder = private_dir(tmp_path / "data" / "captures")
     assert mode(folder) == 0o700
@@ -33,6 +39,7 @@ def test_private_dir_and_files_under_a_permissive_umask(tmp_path, open_umask):
     assert mode(folder / "b.csv") == 0o600
 
 
+@pytest.mark.skipif(WINDOWS, reason="mode bits mean nothing on Windows: see the ACL test")
 def test_open_private_tightens_an_existing_readable_file(tmp_path, open_umask):
     target = tmp_path / "settings.ini"
     target.write_text("old")
@@ -53,6 +60,7 @@ def test_atomic_private_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]  # no temporary left behind
 
 
+@pytest.mark.skipif(WINDOWS, reason="mode bits mean nothing on Windows: see the ACL test")
 def test_the_data_folder_is_private_whatever_the_umask(open_umask, tmp_path, monkeypatch) -> None:
     from livedetect_gui.core.paths import data_dir
     from livedetect_gui.core.trail.history import History
@@ -66,3 +74,51 @@ def test_the_data_folder_is_private_whatever_the_umask(open_umask, tmp_path, mon
     other = tmp_path / "elsewhere" / "h.sqlite3"
     History(other).close()  # a folder the operator chose keeps its mode
     assert stat.S_IMODE(other.parent.stat().st_mode) == 0o755
+
+
+def unredirected(code: str) -> str:
+    """What a child process prints without the test run's folder redirection (reads nothing
+    from the profile, writes nothing: the folder's name only)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIN_PD_OVERRIDE_")}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+@pytest.mark.skipif(not WINDOWS, reason="Windows only (its profile folders)")
+def test_windows_private_files() -> None:
+    """Windows has no mode bits to set: the desk's files are private because they live in the
+    user's own profile (%LOCALAPPDATA%, %APPDATA%), whose ACL admits the user, SYSTEM and
+    Administrators only; never beside the program, where other accounts can read."""
+    data = Path(unredirected("from livedetect_gui.core.paths import data_dir; print(data_dir())"))
+    profile = Path(os.environ["USERPROFILE"])
+    assert data.is_relative_to(profile) and data.name == "livedetect-gui"
+    program = Path(sys.executable).parent
+    package = Path(livedetect_gui.__file__).parent
+    assert not data.is_relative_to(program) and not data.is_relative_to(package)
+
+
+@pytest.mark.skipif(not WINDOWS or under_wine(),
+                    reason="real Windows only (Wine derives ACLs from Unix mode bits)")
+def test_windows_profile_folders_admit_no_one_else() -> None:
+    for folder in unredirected(
+            "import os; print(os.environ['LOCALAPPDATA']); print(os.environ['APPDATA'])"
+    ).splitlines():
+        assert readers_beyond_owner(folder) == [], folder
+
+
+def test_atomic_private_closes_before_cleaning_up_and_keeps_the_error(tmp_path) -> None:
+    """The temporary file is closed before it is removed (Windows refuses to delete an open
+    file, and that error would hide the real one) and never left behind."""
+    target = tmp_path / "queue.json"
+    with pytest.raises(ValueError, match="not serialisable"), atomic_private(target) as out:
+        out.write(b"partial")
+        raise ValueError("not serialisable")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(TypeError), atomic_private(target, "w") as out:
+        out.write(b"bytes into a text file")  # fails inside the write itself
+    assert list(tmp_path.iterdir()) == []
+    with atomic_private(target, "w") as out:
+        out.write("whole")
+    assert target.read_text() == "whole" and list(tmp_path.iterdir()) == [target]

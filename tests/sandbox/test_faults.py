@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.checks.batch import run_batch
+from livedetect_gui.core.checks.batch import Batch
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.core.verdict import Verdict
@@ -36,7 +36,7 @@ def test_mixed_faults_lose_no_item(tmp_path, start_sandbox, make_client) -> None
         make_photo(i, (320, 240)).save(path)
         sources.append(Source.file(path))
     client = make_client(sandbox, max_attempts=3, concurrency=4)
-    results = run_batch(sources, client, Limits(), 87, concurrency=4)
+    results = Batch(client, Limits(), 87).run(sources, concurrency=4)
     assert [r.source for r in results] == [s.label for s in sources]
     verdicts = {r.verdict for r in results}
     assert verdicts <= {Verdict.PASS, Verdict.FAIL, Verdict.ERROR}

@@ -14,7 +14,10 @@ import threading
 import time
 from collections import Counter
 
-from livedetect_gui.core.checks.batch import run_batch
+import pytest
+
+from devsupport.windows import WINDOWS
+from livedetect_gui.core.checks.batch import Batch
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prepare import Limits
 from livedetect_gui.sandbox.config import MAX_HEADER_BYTES
@@ -23,6 +26,7 @@ from tests.conftest import make_photo
 from tests.sandbox.wire import exchange, signed_request, wait_until
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX signal (Windows: Ctrl+Break, see cli/console.py)")
 def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--port", "0"],
@@ -41,6 +45,7 @@ def test_cli_sandbox_announces_and_stops_on_sigterm() -> None:
     assert "Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.skipif(WINDOWS, reason="POSIX signal (Windows: Ctrl+Break, see cli/console.py)")
 def test_cli_sandbox_with_given_credentials_and_sigint() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "livedetect_gui.cli", "sandbox", "--appid", "1000001",
@@ -66,7 +71,7 @@ def test_concurrent_requests_are_served_in_parallel(tmp_path, start_sandbox,
         make_photo(i, (200, 150)).save(path)
         sources.append(Source.file(path))
     client = make_client(sandbox, concurrency=4)
-    results = run_batch(sources, client, Limits(), 87, concurrency=4)
+    results = Batch(client, Limits(), 87).run(sources, concurrency=4)
     assert all(r.code == 0 for r in results)
     # Four 300 ms requests sent together were served side by side, not one by one.
     assert sandbox.stats["max_in_flight"] >= 3
@@ -205,6 +210,7 @@ def test_header_caps_and_plausible_signature_times(sandbox) -> None:
     assert exchange(sandbox, signed_request(sandbox, signature=week))[1]["code"] == 0
 
 
+@pytest.mark.skipif(WINDOWS, reason="no file-descriptor limit (resource module) on Windows")
 def test_connection_bound_fits_the_file_descriptors_the_process_may_have() -> None:
     import resource
 

@@ -45,6 +45,7 @@ from livedetect_gui.core.imaging.prepare import ImageRefused, Limits, PreparedIm
 from livedetect_gui.core.result import CheckResult
 
 if TYPE_CHECKING:  # the client pulls in requests: only the commands that send import it
+    from livedetect_gui.core.imaging.prechecks import Precheck
     from livedetect_gui.core.service.client import LiveDetectClient
     from livedetect_gui.core.trail.kept_photos import KeptPhotos
 
@@ -121,10 +122,12 @@ def not_sent(source: Source, reason: StopReason, threshold: float, endpoint: str
 
 @dataclass(frozen=True)
 class Checked:
-    """One item's end: its result and the id of its record (what a decision refers to)."""
+    """One item's end: its result, the id of its record (what a decision refers to) and, for
+    a photo the pre-checks held, what they found."""
 
     result: CheckResult
     record_id: str | None = None
+    precheck: Precheck | None = None
 
 
 class _First:
@@ -165,21 +168,24 @@ class Batch:
         self._lock = after._lock if after is not None else threading.Lock()
         self._first: dict[str, _First] = after._first if after is not None else {}
 
-    def check(self, item: Source | Planned, *, recheck: bool = False,
+    def check(self, item: Source | Planned, *, recheck: bool = False, force: bool = False,
               on_sending: Callable[[PreparedImage | None], None] | None = None,
               reference: str = "") -> Checked:
         """Check one item (a source, or a plan from ``plan_batch``) on this worker, and record
         it (under a case/applicant ``reference``). ``recheck``: the operator asked for a new
         call, so neither an earlier judgement nor a copy already settled in this run stands in
-        for it. ``on_sending`` hears when the photo is about to go out (None for a URL)."""
+        for it. ``force``: the operator sends this photo though the pre-checks hold it.
+        ``on_sending`` hears when the photo is about to go out (None for a URL)."""
         planned = item if isinstance(item, Planned) else None
         source = planned.source if planned is not None else item
         threshold = self.threshold
         mine = _First()
         sent: PreparedImage | None = None
         result: CheckResult | None = None
+        found: Precheck | None = None
         try:
-            result, sent = self._check(source, planned, threshold, recheck, mine, on_sending)
+            result, sent, found = self._check(source, planned, threshold, recheck, force, mine,
+                                              on_sending)
         except Exception as exc:  # a bug must cost one item, never the batch
             log.exception("unexpected error checking %s", source.label)
             result = internal_error(source.label, threshold, exc, self.client.url)
@@ -189,11 +195,11 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result, mine.holds, reference)
+        record_id = self._record(result, mine.holds, force or self.options.force, reference)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
-        return Checked(result, record_id)
+        return Checked(result, record_id, found if result.held else None)
 
     def run(self, items: Sequence[Source | Planned], *, concurrency: int = 4,
             on_result: Callable[[int, CheckResult], None] | None = None) -> list[CheckResult]:
@@ -214,33 +220,37 @@ class Batch:
     # -- the steps --------------------------------------------------------------------------
 
     def _check(self, source: Source, planned: Planned | None, threshold: float, recheck: bool,
-               mine: _First, on_sending: Callable[[PreparedImage | None], None] | None
-               ) -> tuple[CheckResult, PreparedImage | None]:
+               force: bool, mine: _First,
+               on_sending: Callable[[PreparedImage | None], None] | None
+               ) -> tuple[CheckResult, PreparedImage | None, Precheck | None]:
         endpoint = self.client.url
         if self.stop.reason is not None:
-            return not_sent(source, self.stop.reason, threshold, endpoint), None
+            return not_sent(source, self.stop.reason, threshold, endpoint), None, None
         options = replace(self.options, reuse=None) if recheck else self.options
+        if force:
+            options = replace(options, force=True)
         if planned is None:
             digest = source_digest(source)
             shared = self._copy_of(digest, mine, recheck, source, threshold)
             if shared is not None:
-                return shared, None
+                return shared, None, None
             planned = plan_one(source, self.limits, threshold, endpoint, options,
                                source_sha256=digest)
         if planned.precheck is not None and planned.precheck.held:
             mine.holds = planned.precheck.holds
         if planned.outcome is not None:  # reused, refused or held: no call
-            return planned.outcome, None
+            return planned.outcome, None, planned.precheck
         shared = self._copy_of(planned.sent_sha256, mine, recheck, source, threshold)
         if shared is not None:
-            return shared, None
-        return self._send(planned, threshold, on_sending)
+            return shared, None, None
+        return (*self._send(planned, threshold, on_sending), None)
 
     def _copy_of(self, digest: str | None, mine: _First, recheck: bool, source: Source,
                  threshold: float) -> CheckResult | None:
         """None when this check goes on itself: it is the first of ``digest`` in the run (and
         copies now wait for it). Else the outcome of the first, as this source's result. A
-        recheck never waits: the operator asked for a new call."""
+        recheck never waits: the operator asked for a new call. After a held first a copy goes
+        on itself: a hold costs no call, and the copy may be one the operator forced."""
         while digest:
             with self._lock:
                 first = self._first.get(digest)
@@ -250,9 +260,10 @@ class Batch:
             first.done.wait()
             result = first.result
             assert result is not None  # settled before done is set
-            if should_record(result) or self.stop.reason is not None:
+            if (should_record(result) and not result.held) or self.stop.reason is not None:
                 return self._same_as(result, source, threshold)
-            # The first was never sent (a Cancel of the run before this one): go on, first.
+            # The first was never sent (a Cancel of the run before this one) or was held: go
+            # on, first.
             with self._lock:
                 if self._first.get(digest) is first:
                     self._first[digest] = mine
@@ -301,31 +312,13 @@ class Batch:
         return replace(result, source_sha256=planned.source_sha256,
                        simulated=result.simulated or self.options.simulated), prepared
 
-    def _record(self, result: CheckResult, holds: tuple[str, ...],
+    def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool,
                 reference: str = "") -> str | None:
         """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
         holds simulated, a refusal once, a forced send with the holds it overrode."""
         if self.trail is None:
             return None
         return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
-                             forced=bool(holds) and self.options.force and result.attempts > 0,
+                             forced=bool(holds) and force and result.attempts > 0,
                              reference=reference)
 
-
-def run_batch(
-    sources: Sequence[Source | Planned],
-    client: LiveDetectClient,
-    limits: Limits,
-    threshold: float,
-    *,
-    concurrency: int = 4,
-    history: Trail | None = None,
-    on_result: Callable[[int, CheckResult], None] | None = None,
-    stop: BatchStop | None = None,
-    options: CheckOptions | None = None,
-) -> list[CheckResult]:
-    """Check every source (or plan from ``plan_batch``) as one ``Batch``; results in source
-    order, each in ``history`` as it ends. ``stop`` ends the batch early (the caller's
-    interruption); the batch stops itself when the service rejects the credentials."""
-    batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
-    return batch.run(sources, concurrency=concurrency, on_result=on_result)

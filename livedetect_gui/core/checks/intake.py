@@ -21,6 +21,7 @@ from livedetect_gui.core.imaging.prepare import READ_FORMATS, ImageRefused, Limi
 from livedetect_gui.core.imaging.quality import FrameQuality, assess
 from livedetect_gui.core.paths import capture_name, private_dir, write_private
 from livedetect_gui.core.result import PreparedInfo
+from livedetect_gui.core.user_files import open_regular
 
 THUMB_SIZE = 96
 # A URL image fetched for the preview: bounded in size and time, never sent anywhere.
@@ -68,11 +69,10 @@ def probe_size(source: Source, limits: Limits) -> tuple[int, int, int] | None:
     if source.path is None:
         return None
     try:
-        size = os.path.getsize(source.path)
-        with Image.open(source.path, formats=READ_FORMATS) as im:
+        with open_regular(source.path) as handle, Image.open(handle, formats=READ_FORMATS) as im:
             if im.width * im.height > limits.max_pixels:
                 return None
-            return im.width, im.height, size
+            return im.width, im.height, os.fstat(handle.fileno()).st_size
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
         return None
 

@@ -29,6 +29,7 @@ from livedetect_gui.core.imaging.prepare import (
     prepare_bytes,
     prepare_file,
 )
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import CheckResult
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class Source:
 
     @staticmethod
     def file(path: str | Path) -> Source:
-        return Source(label=str(path), path=Path(path))
+        # A name that is not UTF-8 is labelled by its bytes (caf\xe9.jpg): storable, shown.
+        return Source(label=visible(str(path)), path=Path(path))
 
     @staticmethod
     def remote(url: str) -> Source:

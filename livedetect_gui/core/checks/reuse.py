@@ -7,7 +7,10 @@ sent bytes catch a copy whose file differs (metadata edited, renamed, re-saved b
 kept the pixels) but whose prepared photo, and so the service's answer, is the same.
 
 Only judgements are reused (pass/fail with a score; never a refusal, an error or a reuse), and
-only within a window (default 30 days): the service and the threshold policy move on.
+only within a window (default 30 days): the service and the threshold policy move on. Only a
+judgement of the same service generation (the legacy API and API 3.0 score on different
+scales: 55 fails at 87 but would pass at 40) and of the same kind (simulated or live, as the
+record says, never guessed from a URL) is reused.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from typing import Protocol
 
 from livedetect_gui.core import defaults
 from livedetect_gui.core.result import CheckResult
+from livedetect_gui.core.user_files import open_regular
 
 
 class JudgedStore(Protocol):
     """What reuse needs from the history (COMMON.md's shared decision)."""
 
-    def find_judged(self, digests: list[str], since: float) -> CheckResult | None: ...
+    def find_judged(self, digests: list[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> CheckResult | None: ...
 
 
 def file_sha256(path: str | Path) -> str | None:
@@ -34,7 +39,7 @@ def file_sha256(path: str | Path) -> str | None:
     why, as a refusal)."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # never a FIFO or a device: they never end
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     except OSError:
@@ -48,30 +53,28 @@ class Reuse:
 
     store: JudgedStore
     window_days: float = defaults.REUSE_WINDOW_DAYS
-    # A sandbox (simulated) judgement is never reused for a real check, nor the reverse:
-    # ``simulated`` says whether this run is known to be one (the desk's sandbox mode, the
-    # CLI's --sandbox). A sandbox found only by its answers (an endpoint that says so) is
-    # recognised by ``endpoint``: its own simulated judgements are reused there, nowhere else.
+    # Whether this run is simulated (the desk's sandbox mode, the CLI's --sandbox): a
+    # simulated judgement is never reused for a live check, nor the reverse.
     simulated: bool = False
-    endpoint: str | None = None
+    # The service generation this run calls ("legacy", "tc3"); None: unknown, nothing reused.
+    api: str | None = None
 
     def lookup(self, digests: list[str | None], source: str, threshold: float
                ) -> CheckResult | None:
         """An earlier judgement of any of ``digests`` as a result for ``source``, judged
         against today's ``threshold``; None when there is none to reuse."""
         wanted = [d for d in digests if d]
-        if not wanted:
+        if not wanted or not self.api:
             return None
         since = time.time() - self.window_days * 86400
         try:
-            found = self.store.find_judged(wanted, since)
+            found = self.store.find_judged(wanted, since, api=self.api,
+                                           simulated=self.simulated)
         except Exception:  # a broken history costs the saving, never the check
             return None
-        if found is None or not found.judged:
-            return None
-        same_sandbox = found.simulated and self.endpoint is not None and (
-            found.endpoint == self.endpoint)
-        if found.simulated != self.simulated and not same_sandbox:
+        # Checked here too: a store that ignored the filter must not turn a FAIL into a PASS.
+        if (found is None or not found.judged or found.api != self.api
+                or found.simulated != self.simulated):
             return None
         return reused_copy(found, source, threshold)
 

@@ -30,10 +30,19 @@ from typing import Any
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.paths import atomic_private, data_dir, private_dir, write_private
 from livedetect_gui.core.result import CheckResult, PreparedInfo
+from livedetect_gui.core.user_files import read_regular
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+# Far beyond any real queue (a few hundred bytes an item) or pasted photo: a file larger than
+# this is not one the desk wrote, and is not read into memory.
+MAX_QUEUE_BYTES = 64 * 1024 * 1024
+MAX_PHOTO_BYTES = 100 * 1024 * 1024
+
+
+def _version(document: object) -> object:
+    return document.get("version") if isinstance(document, dict) else type(document).__name__
 
 
 class QueueState(StrEnum):
@@ -66,6 +75,8 @@ class QueueStore:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else data_dir() / "queue.json"
         self.photos = self.path.with_name(self.path.stem + "-photos")
+        # What the last ``load`` could not bring back, one line each (label: why).
+        self.skipped: list[str] = []
 
     def save(self, items: Sequence[QueuedItem]) -> None:
         """Replace the stored queue with ``items`` (atomic; raises OSError on a full disk,
@@ -83,27 +94,76 @@ class QueueStore:
 
     def load(self) -> list[QueuedItem]:
         """The saved queue, in order; empty when there is none. A corrupt file is renamed
-        aside (``queue.json.bad-<time>``) and QueueFileError says so: never a silent loss."""
+        aside (``queue.json.bad-<time>-<random>``, never over an earlier one) and
+        QueueFileError says so: never a silent loss. An item that cannot be restored (its
+        pasted photo missing) is left out and named in ``skipped``; the rest come back."""
         for leftover in self.path.parent.glob(f".{self.path.name}.*.part"):
             with contextlib.suppress(OSError):  # a save cut short by a kill: never complete
                 leftover.unlink()
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            raw = read_regular(self.path, MAX_QUEUE_BYTES)
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            # Not a file the desk wrote (a device, a FIFO, a link to one, far too large):
+            # set aside unread, whatever it is.
+            raise QueueFileError(self._set_aside(exc)) from None
         try:
-            document = json.loads(raw)
-            if document.get("version") != FORMAT_VERSION:
-                raise ValueError(f"unknown queue format {document.get('version')!r}")
-            items = [self._item_from_dict(entry) for entry in document["items"]]
+            document = json.loads(raw.decode("utf-8"))
+            if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
+                raise ValueError(f"unknown queue format {_version(document)!r}")
+            if not isinstance(document["items"], list):
+                raise ValueError("no list of items")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            aside = self.path.with_name(f"{self.path.name}.bad-{int(time.time())}")
-            with contextlib.suppress(OSError):
-                os.replace(self.path, aside)
-            raise QueueFileError(f"the saved queue could not be read ({exc}); it was kept as "
-                                 f"{aside}") from None
+            # UnicodeDecodeError is a ValueError: binary garbage is handled here too.
+            raise QueueFileError(self._set_aside(exc)) from None
+        items: list[QueuedItem] = []
+        self.skipped = []
+        for entry in document["items"]:
+            try:
+                items.append(self._item_from_dict(entry))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                # One item that cannot come back (its pasted photo gone) costs that item only.
+                source = entry.get("source") if isinstance(entry, dict) else None
+                label = source.get("label") if isinstance(source, dict) else None
+                self.skipped.append(f"{label or '?'}: {exc}")
+                log.warning("a saved queue item was not restored: %s", exc)
+        if self.skipped:
+            # The next save replaces the file: the version with the lost items is kept.
+            self.skipped.append(self._keep_copy(raw))
         return [dataclasses.replace(item, state=QueueState.WAITING, interrupted=True)
                 if item.state is QueueState.SENDING else item for item in items]
+
+    def _aside_name(self) -> Path | None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for _ in range(100):
+            aside = self.path.with_name(f"{self.path.name}.bad-{stamp}-{uuid.uuid4().hex[:8]}")
+            if not (aside.exists() or aside.is_symlink()):
+                return aside
+        return None
+
+    def _keep_copy(self, raw: bytes) -> str:
+        aside = self._aside_name()
+        try:
+            if aside is None:
+                raise FileExistsError("no free name")
+            write_private(aside, raw)
+        except OSError as exc:
+            return f"the saved queue could not be copied aside: {exc}"
+        return f"the saved queue as it was is kept as {aside}"
+
+    def _set_aside(self, why: BaseException) -> str:
+        """Rename the unreadable queue file to a name no other file has (never replacing an
+        earlier one set aside) and say where it went."""
+        aside = self._aside_name()
+        if aside is None:
+            return f"the saved queue could not be read ({why}): {self.path}"
+        try:
+            os.rename(self.path, aside)
+        except OSError as exc:
+            return (f"the saved queue could not be read ({why}) nor set aside "
+                    f"({exc.strerror or exc}): {self.path}")
+        return f"the saved queue could not be read ({why}); it was kept as {aside}"
 
     def clear(self) -> None:
         self.save([])
@@ -130,7 +190,7 @@ class QueueStore:
         src = entry["source"]
         data = None
         if src.get("data_file"):
-            data = (self.photos / Path(src["data_file"]).name).read_bytes()
+            data = read_regular(self.photos / Path(str(src["data_file"])).name, MAX_PHOTO_BYTES)
         source = Source(label=str(src["label"]), path=Path(src["path"]) if src.get("path")
                         else None, url=src.get("url"), data=data)
         result = _result_from_dict(entry["result"]) if entry.get("result") else None

@@ -36,7 +36,7 @@ class Session:
         history or with a window of 0 days."""
         if store is None or window_days <= 0:
             return None
-        return Reuse(store, window_days, simulated=self.simulated, endpoint=self.client.url)
+        return Reuse(store, window_days, simulated=self.simulated, api=self.client.api.value)
 
     def options(self, store: JudgedStore | None,
                 window_days: float = defaults.REUSE_WINDOW_DAYS, *,

@@ -161,9 +161,15 @@ def _infer(picture: Image.Image) -> tuple[Any, Any]:
     if side > INPUT_SIDE * 4:
         picture = picture.reduce(side // (INPUT_SIDE * 2))
     square.paste(picture.resize(inner, Image.Resampling.BILINEAR), pad)
-    blob = cv2.dnn.blobFromImage(np.asarray(square), 1 / 127.5, mean=(127.5, 127.5, 127.5))
-    net.setInput(blob)
-    scores, boxes = net.forward(net.getUnconnectedOutLayersNames())
+    try:
+        blob = cv2.dnn.blobFromImage(np.asarray(square), 1 / 127.5,
+                                     mean=(127.5, 127.5, 127.5))
+        net.setInput(blob)
+        scores, boxes = net.forward(net.getUnconnectedOutLayersNames())
+    except cv2.error as exc:
+        # An OpenCV build that cannot run the model is a missing detector, not a bug: the
+        # pre-check goes on without faces rather than failing the photo.
+        raise DetectorUnavailable(f"face model failed: {exc}") from None
     if scores.shape[-1] != 1:  # output order is the importer's: the 1-wide one is the score
         scores, boxes = boxes, scores
     logits = np.clip(scores.reshape(-1), -100, 100)

@@ -102,11 +102,11 @@ def _scans_complete(data: bytes | mmap.mmap) -> bool:
                 if levels is not None:
                     for k in range(ss, min(se, 63) + 1):
                         levels[k] = min(levels[k], al)
-            pos = _scan_end(data, pos)
+            pos = scan_end(data, pos)
     return not progressive or all(level == 0 for c in components for level in precision.get(c, [0]))
 
 
-def _scan_end(data: bytes | mmap.mmap, pos: int) -> int:
+def scan_end(data: bytes | mmap.mmap, pos: int) -> int:
     """Where the entropy-coded data that starts at ``pos`` ends (the next real marker)."""
     while True:
         pos = data.find(b"\xff", pos)

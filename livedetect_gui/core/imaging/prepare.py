@@ -29,8 +29,11 @@ from struct import error as struct_error
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from livedetect_gui.core import defaults
+from livedetect_gui.core.imaging.jpeg_metadata import info_metadata, strip_jpeg_metadata
 from livedetect_gui.core.imaging.jpeg_truncation import missing_scans, missing_tail
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import PreparedInfo
+from livedetect_gui.core.user_files import open_regular
 
 try:  # HEIC/HEIF from phones; optional so a broken wheel does not take the desk down.
     import pillow_heif
@@ -106,6 +109,13 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
     "reencoded": ("encoded as JPEG", "已编码为 JPEG"),
     "quality_lowered": ("compressed harder to fit 6 MB", "为满足 6MB 上限加大了压缩"),
     "metadata_stripped": ("metadata removed (privacy)", "已移除元数据（隐私）"),
+}
+
+
+REMOVED_WORDS: dict[str, tuple[str, str]] = {
+    "comment": ("comment", "注释"), "text": ("text fields", "文本字段"),
+    "trailing data": ("data after the image", "图像之后的数据"),
+    "JFIF": ("JFIF header and thumbnail", "JFIF 头及缩略图"),
 }
 
 
@@ -207,6 +217,8 @@ class PreparedImage:
     original_format: str
     original_mode: str
     actions: tuple[str, ...]
+    # The metadata kinds taken out ("EXIF", "XMP", "IPTC", "comment", ...).
+    removed: tuple[str, ...] = ()
     content_type: str = "image/jpeg"
 
     @property
@@ -219,7 +231,12 @@ class PreparedImage:
 
     def describe(self, lang: str = "en") -> list[str]:
         index = 1 if lang.startswith("zh") else 0
-        return [ACTION_TEXT[a][index] for a in self.actions]
+        lines = [ACTION_TEXT[a][index] for a in self.actions]
+        if self.removed:
+            words = [REMOVED_WORDS.get(k, (k, k))[index] for k in self.removed]
+            lines.append(("已移除：" + "、".join(words)) if index else
+                         ("removed: " + ", ".join(words)))
+        return lines
 
 
 def is_image_path(path: Path) -> bool:
@@ -228,15 +245,8 @@ def is_image_path(path: Path) -> bool:
 
 def prepare_file(path: str | os.PathLike[str], limits: Limits = Limits()) -> PreparedImage:
     """Prepare a photo on disk; raises ImageRefused with a catalogue key."""
-    path = Path(path)
-    size = _stat_size(path)
-    try:
-        with open(path, "rb") as handle:
-            return _prepare(handle, size, limits)
-    except FileNotFoundError:  # vanished between stat and open
-        raise ImageRefused("file_missing", str(path)) from None
-    except (PermissionError, IsADirectoryError) as exc:
-        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+    with _open_file(Path(path)) as (handle, size):
+        return _prepare(handle, size, limits)
 
 
 def prepare_bytes(data: bytes, limits: Limits = Limits()) -> PreparedImage:
@@ -254,15 +264,8 @@ def load_thumbnail(source: str | os.PathLike[str] | bytes, box: int,
         if not source:
             raise ImageRefused("file_empty")
         return _thumbnail(io.BytesIO(source), box, max_pixels)
-    path = Path(source)
-    _stat_size(path)
-    try:
-        with open(path, "rb") as handle:
-            return _thumbnail(handle, box, max_pixels)
-    except FileNotFoundError:
-        raise ImageRefused("file_missing", str(path)) from None
-    except (PermissionError, IsADirectoryError) as exc:
-        raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
+    with _open_file(Path(source)) as (handle, _size):
+        return _thumbnail(handle, box, max_pixels)
 
 
 def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
@@ -278,55 +281,24 @@ def _thumbnail(handle: io.BufferedIOBase | io.BytesIO, box: int, max_pixels: int
     return im
 
 
-def strip_jpeg_metadata(data: bytes) -> bytes:
-    """The same JPEG without EXIF/XMP/IPTC/comments, bit-identical compressed pixels.
-
-    Keeps JFIF (APP0), the ICC profile (APP2) and Adobe (APP14, needed to read colours right);
-    drops the other APPn segments and COM, which carry GPS, device and editing data.
-    """
-    if data[:2] != b"\xff\xd8":
-        return data
-    out = bytearray(b"\xff\xd8")
-    pos = 2
-    end = len(data)
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            return data  # not where a marker should be: leave the file untouched
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker == 0xDA:  # start of scan: the rest is entropy-coded data, copy it whole
-            out += data[pos:]
-            return bytes(out)
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        if length < 2 or pos + 2 + length > end:
-            return data
-        segment = data[pos : pos + 2 + length]
-        keep = not (0xE1 <= marker <= 0xEF and marker not in (0xE2, 0xEE)) and marker != 0xFE
-        if marker == 0xE2 and not segment[4:16].startswith(b"ICC_PROFILE"):
-            keep = False  # APP2 also carries FlashPix/MPF; only the ICC profile matters
-        if keep:
-            out += segment
-        pos += 2 + length
-    return data
-
-
 # -- internals ---------------------------------------------------------------------------------
 
 
-def _stat_size(path: Path) -> int:
+@contextlib.contextmanager
+def _open_file(path: Path) -> Iterator[tuple[io.BufferedIOBase, int]]:
+    """A regular, non-empty file open for reading, and its size; its type is checked on the
+    open descriptor before a byte is read (a FIFO or a device never hangs a check)."""
     try:
-        st = path.stat()
+        handle = open_regular(path)
     except FileNotFoundError:
-        raise ImageRefused("file_missing", str(path)) from None
+        raise ImageRefused("file_missing", visible(str(path))) from None
     except OSError as exc:
         raise ImageRefused("file_unreadable", exc.strerror or type(exc).__name__) from None
-    if path.is_dir():
-        raise ImageRefused("file_unreadable", "it is a folder")
-    if st.st_size == 0:
-        raise ImageRefused("file_empty")
-    return st.st_size
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            raise ImageRefused("file_empty")
+        yield handle, size  # type: ignore[misc]
 
 
 # First bytes of the formats we read: a file that starts like one but cannot be opened is
@@ -531,6 +503,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
     orientation = _orientation(im) if fmt in ("JPEG", "MPO") else 1
     target = limits.fit(width, height)
 
+    stripped = None
     if (
         fmt == "JPEG"
         and orientation == 1
@@ -538,15 +511,17 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         and target == (width, height)
         and size <= limits.max_image_bytes
     ):
+        handle.seek(0)
+        # None: not walkable whole, so re-encoded below rather than sent with its metadata.
+        stripped = strip_jpeg_metadata(handle.read())
+    if stripped is not None:
         # Already fits: send the original compressed pixels, only without the metadata.
         _draft(im, *_fit_box(im.size, 64))  # cheap 1/8-scale decode proves it is whole
         with PREPARATION_BUDGET.reserve(working_bytes(im, limits.max_decode_bytes)):
             _decode(im, handle)
-        handle.seek(0)
-        original = handle.read()
-        data = strip_jpeg_metadata(original)
-        actions = ["passthrough"] + (["metadata_stripped"] if len(data) < len(original) else [])
-        return PreparedImage(data, width, height, width, height, size, fmt, mode, tuple(actions))
+        actions = ["passthrough"] + (["metadata_stripped"] if stripped.removed else [])
+        return PreparedImage(stripped.data, width, height, width, height, size, fmt, mode,
+                             tuple(actions), removed=stripped.removed)
 
     actions: list[str] = []
     _draft(im, *target)
@@ -556,6 +531,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         _decode(im, handle)
         if fmt not in ("JPEG", "MPO"):
             orientation = _orientation(im)
+        removed = info_metadata(im.info)
         icc = im.info.get("icc_profile") if im.mode in ("RGB", "YCbCr") else None
         im, flattened = _shrink(im, target)
         actions += flattened
@@ -569,7 +545,7 @@ def _prepare(handle: io.BufferedIOBase | io.BytesIO, size: int, limits: Limits) 
         actions += ["reencoded", "metadata_stripped"]
         data, out_width, out_height = _encode_within(im, limits, icc, actions)
     return PreparedImage(
-        data, out_width, out_height, width, height, size, fmt, mode, tuple(actions)
+        data, out_width, out_height, width, height, size, fmt, mode, tuple(actions), removed
     )
 
 
@@ -578,6 +554,9 @@ def _encode_within(
 ) -> tuple[bytes, int, int]:
     """JPEG bytes under the size budget: lower the quality first, then the size."""
     qualities = [limits.jpeg_quality] + [q for q in (80, 70, 60, 50) if q < limits.jpeg_quality]
+    # Pillow's JPEG encoder writes a comment found in ``info`` (a GIF's, a PNG's, the
+    # source JPEG's) back out: only pixels, and the ICC profile passed explicitly, may leave.
+    im.info = {}
     while True:
         for quality in qualities:
             buf = io.BytesIO()

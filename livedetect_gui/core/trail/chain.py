@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from livedetect_gui.core.names import visible
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.verdict import Verdict, verdict_word
 
@@ -36,6 +37,9 @@ class Kind(StrEnum):
     DECISION = "decision"
     # Retention removed every record below ``cut_seq``: the chain legitimately starts later.
     CUT = "cut"
+    # An operator re-made a lost anchor (``history verify --reanchor``); the note says when
+    # and how it was lost. Until then every verification reports the loss.
+    REANCHOR = "reanchor"
     # A supervisor's signed statement of the chain's head (``checkpoints.py``).
     CHECKPOINT = "checkpoint"
     # The events around checks (core/trail/events.py, review.py). Each is only a new value of
@@ -208,6 +212,10 @@ class Record:
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
+    # Stamped by a shared store's server on every row (its clock, the role that logged in):
+    # not hashed and not written by a desk, so never among FIELDS.
+    server_at: float | None = None
+    db_role: str = ""
 
     @property
     def time_text(self) -> str:
@@ -239,7 +247,9 @@ class Record:
         return self.to_result().message(lang)
 
 
-FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record))
+SERVER_STAMPS: tuple[str, ...] = ("server_at", "db_role")
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Record)
+                                if f.name not in SERVER_STAMPS)
 # What the hash covers: everything except the hash itself.
 HASHED: tuple[str, ...] = tuple(f for f in FIELDS if f != "hash")
 BOOL_FIELDS = frozenset({"simulated", "maybe_billed_twice", "override"})
@@ -279,6 +289,9 @@ def chained(record: Record, seq: int, prev_hash: str) -> Record:
 def from_row(row: Mapping[str, Any]) -> Record:
     """A record from a database row (SQLite gives 0/1 for booleans, ints for whole REALs)."""
     values = {name: row[name] for name in FIELDS}
+    for name in SERVER_STAMPS:
+        with contextlib.suppress(KeyError, IndexError):
+            values[name] = row[name] if row[name] is not None or name == "server_at" else ""
     for name in BOOL_FIELDS:
         values[name] = bool(values[name])
     values["code"] = service_code(values["code"])
@@ -297,10 +310,18 @@ def service_code(value: Any) -> int | str | None:
     return value
 
 
+def storable(record: Record) -> Record:
+    """Every text field UTF-8 safe: a file, login or host name that is not valid UTF-8 (lone
+    surrogates) is written as its bytes (``caf\\xe9.jpg``), never a crash at the database."""
+    changes = {f: visible(v) for f in FIELDS if isinstance(v := getattr(record, f), str)
+               and not v.isascii()}
+    return dataclasses.replace(record, **changes) if changes else record
+
+
 def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
                  record_id: str | None = None, reference: str = "") -> Record:
     prepared = result.prepared
-    return Record(
+    return storable(Record(
         id=record_id or new_id(), kind=Kind.CHECK.value, at=float(result.checked_at),
         operator=operator, os_user=os_user, desk=desk, source=result.source,
         sha256=result.sha256, source_sha256=result.source_sha256,
@@ -314,7 +335,7 @@ def check_record(result: CheckResult, operator: str, os_user: str, desk: str,
         prepared_height=prepared.height if prepared else None,
         prepared_bytes=prepared.bytes if prepared else None,
         maybe_billed_twice=result.maybe_billed_twice, reference=reference.strip(),
-    )
+    ))
 
 
 @dataclass(frozen=True)
@@ -331,6 +352,20 @@ class Anchor:
     pending: bool = False
     prev_seq: int | None = None
     prev_hash: str | None = None
+    # The anchor was found missing or unreadable when the chain stood at ``lost_at``; the
+    # desk anchored again to keep working but keeps saying so (``lost_how``: "missing",
+    # "unreadable") until an operator re-anchors on purpose.
+    lost_at: int | None = None
+    lost_how: str = ""
+
+    @property
+    def unreadable(self) -> bool:
+        return self.seq < 0
+
+
+# What a store's ``anchor()`` returns when the anchor exists but cannot be used.
+UNREADABLE_ANCHOR = Anchor(-1, "unreadable")
+MISSING_HEAD = Anchor(-1, "missing")  # a shared store's chain head row was deleted
 
 
 @dataclass(frozen=True)
@@ -344,17 +379,27 @@ class ChainState:
     detail: str = ""
 
     def message(self, lang: str = "en") -> str:
+        zh = lang.startswith("zh")
         if self.intact:
-            return (f"{self.count} 条记录，哈希链完好" if lang.startswith("zh")
+            return (f"{self.count} 条记录，哈希链完好" if zh
                     else f"{self.count} records, chain intact")
         texts = CHAIN_PROBLEMS.get(self.problem, (self.problem, self.problem))
-        text = texts[1] if lang.startswith("zh") else texts[0]
-        where = (f"record #{self.bad_seq}" if not lang.startswith("zh")
-                 else f"第 {self.bad_seq} 条记录")
+        detail = self.detail
+        if self.problem == "anchor_lost":
+            detail = LOST_WORDS.get(detail, (detail, detail))[1 if zh else 0]
+        text = (texts[1] if zh else texts[0]).format(detail=detail)
+        if "{detail}" not in (texts[1] if zh else texts[0]) and self.detail:
+            text += f" — {self.detail}"
+        if self.bad_seq is None or self.bad_seq < 1:
+            return text  # about the trail as a whole, not one record
+        where = f"第 {self.bad_seq} 条记录" if zh else f"record #{self.bad_seq}"
         if self.bad_id:
             where += f" ({self.bad_id})"
-        return f"{where}: {text}" + (f" — {self.detail}" if self.detail else "")
+        return f"{where}: {text}"
 
+
+LOST_WORDS: dict[str, tuple[str, str]] = {
+    "missing": ("missing", "缺失"), "unreadable": ("unreadable", "无法读取")}
 
 CHAIN_PROBLEMS: dict[str, tuple[str, str]] = {
     "edited": ("content does not match its hash (edited after it was written)",
@@ -368,8 +413,33 @@ CHAIN_PROBLEMS: dict[str, tuple[str, str]] = {
                      "最新记录不是最后写入的那一条（已被替换）"),
     "beyond_anchor": ("records after the last one written by the desk (inserted)",
                       "存在晚于最后写入记录的记录（被插入）"),
+    "repeated": ("this position appears twice or out of order (a record was copied or "
+                 "re-numbered)", "此位置重复或顺序错乱（有记录被复制或重新编号）"),
+    "anchor_unreadable": ("the anchor file cannot be read (damaged or replaced), so deleting "
+                          "the newest records cannot be ruled out",
+                          "锚点文件无法读取（已损坏或被替换），无法排除最新记录被删除"),
+    "head_missing": ("the shared history's chain head is missing (deleted), so deleting the "
+                     "newest records cannot be ruled out",
+                     "共享历史记录的链头缺失（已被删除），无法排除最新记录被删除"),
+    "photo_replaced": ("kept photos are not the photo their record says was sent (replaced "
+                       "or edited after the check, or kept without a record): {detail}",
+                       "留存照片与其记录中发送的照片不一致（检测后被替换或修改，或无对应记录）：{detail}"),
+    "spool_refused": ("spooled records that failed authentication (hand-written or altered) "
+                      "were not recorded; they are kept as evidence: {detail}. Move that file "
+                      "aside once it has been looked into",
+                      "暂存区中未通过验证的记录（手写或被篡改）未被写入；已留作证据：{detail}。"
+                      "核查后请将该文件移走"),
+    "anchor_lost": ("the anchor file was {detail} when this record was the newest and was "
+                    "made again by the next write: records deleted before then cannot be "
+                    "ruled out. Once accounted for, an operator runs `livedetect history "
+                    "verify --reanchor`",
+                    "写入此记录后锚点文件{detail}，之后的写入重建了锚点：无法排除此前有记录被删除。"
+                    "核实后请由操作员运行 `livedetect history verify --reanchor`"),
     "no_anchor": ("the anchor file is missing, so deleting the newest records cannot be "
                   "ruled out", "锚点文件缺失，无法排除最新记录被删除"),
+    "impossible_scores": ("records hold scores the desk cannot write (not a number or "
+                          "infinite): the trail was altered",
+                          "有记录的分数是程序不可能写入的值（非数字或无穷大）：审计记录已被篡改"),
 }
 
 
@@ -384,14 +454,18 @@ def verify_chain(records: Iterable[Record], anchor: Anchor | None,
     prev: Record | None = None
     for record in records:
         if prev is None:
+            if record.seq < start:
+                return ChainState(count, False, record.seq, record.id, "repeated")
             if record.seq != start:
                 return ChainState(count, False, start, None, "missing",
-                                  f"#{start}–#{record.seq - 1}")
+                                  _span(start, record.seq - 1))
             if start == 1 and record.prev_hash != GENESIS:
                 return ChainState(count, False, record.seq, record.id, "relinked")
+        elif record.seq <= prev.seq:
+            return ChainState(count, False, record.seq, record.id, "repeated")
         elif record.seq != prev.seq + 1:
             return ChainState(count, False, prev.seq + 1, None, "missing",
-                              f"#{prev.seq + 1}–#{record.seq - 1}")
+                              _span(prev.seq + 1, record.seq - 1))
         elif record.prev_hash != prev.hash:
             return ChainState(count, False, record.seq, record.id, "relinked")
         if compute_hash(record) != record.hash:
@@ -402,21 +476,36 @@ def verify_chain(records: Iterable[Record], anchor: Anchor | None,
         if prev is None:
             return ChainState(0, True)
         return ChainState(count, False, prev.seq, prev.id, "no_anchor")
+    if anchor.unreadable:
+        return ChainState(count, False, None, None,
+                          "head_missing" if anchor == MISSING_HEAD else "anchor_unreadable")
     head_seq = prev.seq if prev else 0
     if (anchor.pending and head_seq < anchor.seq and head_seq == anchor.prev_seq
             and (prev.hash if prev else GENESIS) == anchor.prev_hash):
         # The newest transaction was anchored but never committed (killed in between):
         # the records end exactly where the anchor says they ended before it.
-        return ChainState(count, True)
+        return _lost(count, anchor)
     if head_seq < anchor.seq:
         return ChainState(count, False, head_seq + 1, None, "newest_missing",
-                          f"#{head_seq + 1}–#{anchor.seq}")
+                          _span(head_seq + 1, anchor.seq))
     if head_seq > anchor.seq:
         return ChainState(count, False, anchor.seq + 1, None, "beyond_anchor",
-                          f"#{anchor.seq + 1}–#{head_seq}")
+                          _span(anchor.seq + 1, head_seq))
     if prev is not None and prev.hash != anchor.hash:
         return ChainState(count, False, prev.seq, prev.id, "head_changed")
-    return ChainState(count, True)
+    return _lost(count, anchor)
+
+
+def _lost(count: int, anchor: Anchor) -> ChainState:
+    """An anchor re-made after it was lost: reported until an operator re-anchors."""
+    if anchor.lost_at is None:
+        return ChainState(count, True)
+    return ChainState(count, False, anchor.lost_at, None, "anchor_lost",
+                      anchor.lost_how or "lost")
+
+
+def _span(first: int, last: int) -> str:
+    return f"#{first}" if first >= last else f"#{first}–#{last}"
 
 
 def row_values(record: Record) -> dict[str, Any]:

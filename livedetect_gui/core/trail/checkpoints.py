@@ -247,7 +247,8 @@ TRUST_PROBLEMS: dict[str, tuple[str, str]] = {
 
 
 def verify_trusted(records: Callable[[], Iterable[Record]], public: Ed25519PublicKey,
-                   chain: ChainState, external: Checkpoint | None = None) -> TrustedState:
+                   chain: ChainState, external: Checkpoint | None = None,
+                   start: int = 1) -> TrustedState:
     """Prove the chain up to the newest checkpoint signed by ``public``.
 
     ``records()`` yields the whole kept chain in seq order; it is walked twice (first the
@@ -255,7 +256,9 @@ def verify_trusted(records: Callable[[], Iterable[Record]], public: Ed25519Publi
     walk's verdict (``chain``) is kept beside: a broken link *after* the newest checkpoint is
     reported by it; a difference at or before it fails the proof here. An ``external``
     checkpoint (kept by the supervisor outside the trail) is checked too, so deleting the
-    newest checkpoint record together with everything after it is still caught.
+    newest checkpoint record together with everything after it is still caught. ``start`` is
+    where the kept chain must begin (1, or the seq a retention cut names): records missing
+    before it fail the proof.
     """
     signed: dict[int, Checkpoint] = {}
     forged = 0
@@ -280,6 +283,8 @@ def verify_trusted(records: Callable[[], Iterable[Record]], public: Ed25519Publi
     for record in records():
         if first_seq is None:
             first_seq = record.seq
+            if first_seq != start:  # records deleted below the kept chain's start
+                return TrustedState(chain, newest, False, "chain_broken", f"#{start}", forged)
         if record.seq > newest.seq:
             break
         intact = compute_hash(record) == record.hash and (
@@ -331,4 +336,5 @@ def verify_history(history: History, public: Ed25519PublicKey,
                    external: Checkpoint | None = None) -> TrustedState:
     chain = history.verify()
     ascending = Query(sort="seq", descending=False)
-    return verify_trusted(lambda: history.store.stream(ascending), public, chain, external)
+    return verify_trusted(lambda: history.store.stream(ascending), public, chain, external,
+                          history.store.chain_start())

@@ -14,16 +14,17 @@ import contextlib
 import csv
 import dataclasses
 import getpass
-import json
 import logging
 import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from livedetect_gui.core.names import operator_name, visible
 from livedetect_gui.core.paths import atomic_private, history_path
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.chain import (
@@ -36,12 +37,24 @@ from livedetect_gui.core.trail.chain import (
     Reason,
     Record,
     check_record,
-    from_row,
     new_id,
     row_values,
+    storable,
 )
 from livedetect_gui.core.trail.csv_cells import safe_cell
+from livedetect_gui.core.trail.decision_rules import decision_record
+from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.location import HistoryUrl
+from livedetect_gui.core.trail.spool_file import (
+    SpoolKeys,
+    count_lines,
+    put_back,
+    read_spool,
+    refused_count,
+    refused_path,
+    set_refused_aside,
+    spool,
+)
 from livedetect_gui.core.trail.sqlite_store import SQLiteStore
 from livedetect_gui.core.trail.store import (
     SCHEMA_VERSION,
@@ -56,6 +69,8 @@ __all__ = ["SCHEMA_VERSION", "History", "HistoryError", "Query", "Recorder", "de
 log = logging.getLogger(__name__)
 
 ENV_OPERATOR = "LIVEDETECT_OPERATOR"
+# Chain states an operator may answer by re-anchoring: the anchor itself, nothing else.
+REANCHORABLE = ("anchor_lost", "anchor_unreadable", "no_anchor")
 
 
 def default_path() -> Path:
@@ -64,7 +79,7 @@ def default_path() -> Path:
 
 def os_user() -> str:
     try:
-        return getpass.getuser()
+        return visible(getpass.getuser())
     except Exception:  # no login name in some service contexts
         return "unknown"
 
@@ -72,7 +87,7 @@ def os_user() -> str:
 def current_operator() -> str:
     """The operator's name/ID as identified at the start of a shift; the desk passes its own.
     The CLI takes it from $LIVEDETECT_OPERATOR. Empty when nobody identified."""
-    return os.environ.get(ENV_OPERATOR, "").strip()
+    return operator_name(os.environ.get(ENV_OPERATOR, ""))
 
 
 class History:
@@ -80,13 +95,14 @@ class History:
 
     def __init__(self, path: str | Path | None = None, operator: str | None = None, *,
                  store: TrailStore | None = None, read_only: bool | None = None,
-                 busy_seconds: float = 60.0) -> None:
+                 busy_seconds: float = 60.0, spool_keys: SpoolKeys | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self.spool_keys = spool_keys or SpoolKeys()
         self.store = store or SQLiteStore(self.path, busy_seconds=busy_seconds,
                                           read_only=read_only)
-        self.operator = current_operator() if operator is None else operator
+        self.operator = current_operator() if operator is None else operator_name(operator)
         self.os_user = os_user()
-        self.desk = socket.gethostname()
+        self.desk = visible(socket.gethostname())
         self.spool_path = self.path.with_name(self.path.name + ".spool")
         self._spool_lock = threading.Lock()
         if not self.store.read_only:
@@ -134,7 +150,8 @@ class History:
             return records[0].id
         except HistoryError as exc:
             log.warning("history: %s", exc)
-        kept = all([spool(self.spool_path, record) for record in records])
+        kept = all([spool(self.spool_path, record, self.spool_keys, self.path)
+                    for record in records])
         return records[0].id if kept else None
 
     def decide(self, check_id: str, decision: Decision | str, reason: str | None = None,
@@ -142,13 +159,11 @@ class History:
                reasons: Sequence[Reason] = DEFAULT_REASONS) -> Record:
         """The operator's decision on a check, as a new record (changing one's mind adds
         another). A decision against the machine's verdict needs a reason from ``reasons``."""
-        from livedetect_gui.core.trail.review import decision_record
-
         check = self.store.get(check_id)
         if check is None:
             raise DecisionError("unknown_check", check_id)
-        record = decision_record(self, check, Decision(decision), reason, note, reference,
-                                 reasons)
+        record = storable(decision_record(self, check, Decision(decision), reason, note,
+                                          reference, reasons))
         return self.store.append([record])[0]
 
     def flush_spool(self) -> int:
@@ -162,19 +177,43 @@ class History:
                 os.replace(self.spool_path, draining)
             except OSError:
                 return 0
-            records = list(_read_spool(draining))
+            found = read_spool(draining, self.spool_keys, self.path)
             try:
-                stored = self.store.append(records)
+                stored = self.store.append(found.records)
             except HistoryError as exc:
                 log.warning("history: spool kept: %s", exc)
                 with contextlib.suppress(OSError):
                     os.replace(draining, self.spool_path)
                 return 0
+            try:
+                if found.refused:  # never chained: kept as evidence, reported by verify
+                    set_refused_aside(self.spool_path, found.refused)
+                if found.later:
+                    put_back(self.spool_path, found.later)
+            except OSError as exc:
+                log.error("history: spool lines kept in %s: %s", draining, exc)
+                return len(stored)
             draining.unlink(missing_ok=True)
             return len(stored)
 
     def spooled(self) -> int:
-        return sum(1 for _ in _read_spool(self.spool_path))
+        return count_lines(self.spool_path)
+
+    def reanchor(self) -> Record | None:
+        """An operator's explicit answer to a lost anchor (``history verify --reanchor``): a
+        trail record says it was lost and re-made, and the anchor no longer reports it. Only
+        for a lost anchor: any other alteration stays reported (None is returned)."""
+        state = self.verify()
+        if state.problem not in REANCHORABLE:
+            return None
+        how = state.detail if state.problem == "anchor_lost" else state.problem
+        note = f"anchor re-made by the operator after it was found {how}"
+        if state.bad_seq:
+            note += f" (at record #{state.bad_seq})"
+        record = storable(Record(id=new_id(), kind=Kind.REANCHOR.value, at=time.time(),
+                                 operator=self.operator, os_user=self.os_user, desk=self.desk,
+                                 note=note))
+        return self.store.reanchor(record)
 
     def purge_older_than(self, days: float) -> int:
         """Retention: delete records older than ``days`` and append a cut record saying from
@@ -218,11 +257,13 @@ class History:
         query = Query(**filters)  # type: ignore[arg-type]
         return self.store.page(query, 0, limit if limit is not None else 1 << 62)
 
-    def find_judged(self, digests: Sequence[str], since: float) -> CheckResult | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> CheckResult | None:
         """The newest judged (PASS/FAIL) check of a photo with one of these digests since
-        ``since``, never a refusal, an error or a reuse of a reuse; returned with
-        ``reused_from`` set to that check's time."""
-        found = self.store.find_judged(digests, since)
+        ``since`` (of generation ``api`` and kind ``simulated`` when given), never a refusal,
+        an error or a reuse of a reuse; returned with ``reused_from`` set to that check's
+        time."""
+        found = self.store.find_judged(digests, since, api=api, simulated=simulated)
         if found is None:
             return None
         return dataclasses.replace(found.to_result(), reused_from=found.at)
@@ -235,8 +276,18 @@ class History:
             state = self.store.verify(self.store.chain_start())
             if state.intact or state.problem not in ("newest_missing", "beyond_anchor",
                                                      "head_changed"):
-                return state
+                break
             time.sleep(0.2 * (attempt + 1))
+        refused = refused_count(self.spool_path)
+        if state.intact and refused:
+            return ChainState(state.count, False, None, None, "spool_refused",
+                              f"{refused} × {refused_path(self.spool_path)}")
+        if state.intact:
+            replaced = KeptPhotos.beside(self.path).mismatched(self.store.get)
+            if replaced:
+                shown = ", ".join(replaced[:5]) + (" …" if len(replaced) > 5 else "")
+                return ChainState(state.count, False, None, None, "photo_replaced",
+                                  f"{len(replaced)}: {shown}")
         return state
 
     # -- export ------------------------------------------------------------------------------
@@ -301,40 +352,18 @@ def altered_marker(state: ChainState, lang: str = "en") -> str:
     return f"{word}: {state.message(lang)}"
 
 
-EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message")
+EXPORT_COLUMNS = ("time", *[f for f in FIELDS if f not in ("at",)], "message", "server_time",
+                  "db_role")
+_STORED = EXPORT_COLUMNS[1:-3]
 
 
 def export_row(record: Record, lang: str = "en") -> list[object]:
     values = row_values(record)
-    return [record.time_text, *(safe_cell(values[f]) for f in EXPORT_COLUMNS[1:-1]),
-            safe_cell(record.message(lang))]
-
-
-# -- the spool: records the database could not take yet ------------------------------------------
-
-
-def spool(path: Path, record: Record) -> bool:
-    """Append one record to the spool file (0600): written to the store at the next open."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            os.write(fd, (json.dumps(row_values(record), ensure_ascii=False) + "\n").encode())
-        finally:
-            os.close(fd)
-        return True
-    except OSError as exc:
-        log.error("history: could not spool the record of %s: %s", record.source, exc)
-        return False
-
-
-def _read_spool(path: Path) -> Iterator[Record]:
-    try:
-        with open(path, encoding="utf-8") as lines:
-            for line in lines:
-                with contextlib.suppress(ValueError, KeyError, TypeError):
-                    yield from_row(json.loads(line))  # a torn last line (crash) is skipped
-    except OSError:
-        return
+    stamped = record.server_at
+    server_time = (datetime.fromtimestamp(stamped).astimezone().isoformat(timespec="seconds")
+                   if isinstance(stamped, float) else "")
+    return [record.time_text, *(safe_cell(values[f]) for f in _STORED),
+            safe_cell(record.message(lang)), server_time, safe_cell(record.db_role)]
 
 
 class Recorder:
@@ -362,7 +391,8 @@ class Recorder:
         except HistoryError as exc:
             self.error = exc
         self.open_error = self.error  # said by the caller at the start: not repeated at the end
-        self.operator = current_operator() if operator is None else operator
+        self.operator = current_operator() if operator is None else operator_name(operator)
+        self.spool_keys = self.history.spool_keys if self.history is not None else SpoolKeys()
         self.recorded = self.spooled = self.lost = 0
         self._lock = threading.Lock()
 
@@ -370,8 +400,8 @@ class Recorder:
                      reference: str = "") -> Record:
         if self.history is not None:
             return self.history.check_record(result, record_id, reference)
-        return check_record(result, self.operator, os_user(), socket.gethostname(), record_id,
-                            reference)
+        return check_record(result, self.operator, os_user(), visible(socket.gethostname()),
+                            record_id, reference)
 
     def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
         return self.append_safely([self.check_record(result, reference=reference)])
@@ -392,7 +422,8 @@ class Recorder:
                 with self._lock:
                     if self.error is None:
                         self.error = exc  # said once; later rows go straight to the spool
-        kept = all([spool(self.spool_path, record) for record in records])
+        kept = all([spool(self.spool_path, record, self.spool_keys, self.path)
+                    for record in records])
         with self._lock:
             if kept:
                 self.spooled += 1

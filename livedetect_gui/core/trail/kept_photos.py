@@ -7,16 +7,21 @@ for the configured number of days and never longer than the records themselves.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from livedetect_gui.core.paths import private_dir, write_private
+from livedetect_gui.core.trail.chain import Record
+from livedetect_gui.core.user_files import read_regular
 
 log = logging.getLogger(__name__)
 
 _RECORD_ID = re.compile(r"[0-9a-f]{32}")  # ids are made at the desk (uuid4 hex): no paths
+MAX_KEPT_BYTES = 20 * 1024 * 1024  # a prepared photo is far smaller (the service's limit)
 
 
 class KeptPhotos:
@@ -46,9 +51,29 @@ class KeptPhotos:
     def read(self, record_id: str) -> bytes | None:
         path = self._path(record_id)
         try:
-            return path.read_bytes() if path is not None else None
+            return read_regular(path, MAX_KEPT_BYTES) if path is not None else None
         except OSError:
-            return None  # never kept, or gone with its retention
+            return None  # never kept, gone with its retention, or not a photo we wrote
+
+    def mismatched(self, record_of: Callable[[str], Record | None]) -> list[str]:
+        """Ids of kept photos that are not the bytes their record says were sent (replaced
+        or edited after the check), or that have no check record at all."""
+        try:
+            paths = sorted(self.folder.glob("*.jpg"))
+        except OSError:
+            return []
+        bad = []
+        for path in paths:
+            record_id = path.stem
+            if not _RECORD_ID.fullmatch(record_id):
+                continue
+            data = self.read(record_id)
+            if data is None:
+                continue
+            record = record_of(record_id)
+            if record is None or not photo_matches(data, record):
+                bad.append(record_id)
+        return bad
 
     def purge_older_than(self, days: float) -> int:
         """Delete kept photos older than ``days``; returns how many went."""
@@ -65,6 +90,11 @@ class KeptPhotos:
             except OSError:
                 continue
         return gone
+
+
+def photo_matches(data: bytes, record: Record) -> bool:
+    """The kept bytes are the ones the record says were sent (its ``sha256``)."""
+    return record.sha256 is not None and hashlib.sha256(data).hexdigest() == record.sha256
 
 
 def photo_days(keep_days: int, record_days: int) -> int:

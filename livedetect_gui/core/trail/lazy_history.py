@@ -19,10 +19,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from livedetect_gui.core.names import operator_name, visible
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail import location as history_url
 from livedetect_gui.core.trail.chain import Record, check_record
-from livedetect_gui.core.trail.history import History, default_path, open_history, os_user, spool
+from livedetect_gui.core.trail.history import History, default_path, open_history, os_user
+from livedetect_gui.core.trail.spool_file import SpoolKeys, spool
 
 
 class LazyHistory:
@@ -37,7 +39,7 @@ class LazyHistory:
         self._on_pending = on_pending
         self._lock = threading.Lock()
         self._history: History | None = None
-        self._operator = operator
+        self._operator = operator_name(operator)
         self._failed_at = 0.0
         self.error: str | None = None
 
@@ -53,9 +55,9 @@ class LazyHistory:
     def operator(self, name: str) -> None:
         """The operator now at the desk: records made from here on carry this name."""
         with self._lock:
-            self._operator = name
+            self._operator = operator_name(name)
             if self._history is not None:
-                self._history.operator = name
+                self._history.operator = self._operator
 
     def get(self) -> History | None:
         with self._lock:
@@ -98,8 +100,8 @@ class LazyHistory:
         history = self.get()
         if history is not None:
             return history.check_record(result, record_id, reference)
-        return check_record(result, self._operator, os_user(), socket.gethostname(), record_id,
-                            reference)
+        return check_record(result, self._operator, os_user(), visible(socket.gethostname()),
+                            record_id, reference)
 
     def append_safely(self, records: Sequence[Record]) -> str | None:
         history = self.get()
@@ -107,7 +109,8 @@ class LazyHistory:
             return history.append_safely(records)
         path = self._path if self._path is not None else default_path()
         spooled = path.with_name(path.name + ".spool")
-        kept = all([spool(spooled, record) for record in records])
+        keys = SpoolKeys()
+        kept = all([spool(spooled, record, keys, path) for record in records])
         return records[0].id if kept else None
 
     def close(self) -> None:

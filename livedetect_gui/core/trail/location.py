@@ -14,6 +14,7 @@ setting, else the SQLite file in the user's data folder.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,10 @@ DEFAULT_PORT = 5432
 _SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 _ALLOWED_PARAMS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout",
                    "target_session_attrs")
+
+
+# A Windows drive path as a URL path carries a leading slash: /C:/Users/...
+_DRIVE_PATH = re.compile(r"^/[A-Za-z]:[/\\]")
 
 
 class BadHistoryUrl(ValueError):
@@ -53,7 +58,7 @@ class HistoryUrl:
     def __str__(self) -> str:
         """The URL to show and to store: it never holds a password."""
         if self.kind == "sqlite":
-            return f"sqlite://{quote(str(self.path))}"
+            return f"sqlite://{_url_path(self.path)}"
         user = f"{quote(self.user, safe='')}@" if self.user else ""
         host = f"[{self.host}]" if ":" in self.host else self.host
         query = "&".join(f"{k}={quote(v, safe='')}" for k, v in self.params)
@@ -87,6 +92,15 @@ class HistoryUrl:
         return args
 
 
+def _url_path(path: Path | None) -> str:
+    """A file's path as a URL path: forward slashes, and a Windows drive path after a slash
+    (``C:\\Users\\x`` -> ``/C:/Users/x``, so the URL reads ``sqlite:///C:/Users/x``)."""
+    text = path.as_posix() if path is not None else ""
+    if path is not None and path.drive and not text.startswith("/"):
+        text = "/" + text
+    return quote(text, safe="/:")
+
+
 def parse(text: str) -> HistoryUrl:
     text = text.strip()
     if not text:
@@ -99,6 +113,8 @@ def parse(text: str) -> HistoryUrl:
         if parts.netloc:
             raise BadHistoryUrl(f"write a SQLite history as sqlite:///absolute/path, not {text!r}")
         path = unquote(parts.path)
+        if os.name == "nt" and _DRIVE_PATH.match(path):
+            path = path[1:]  # sqlite:///C:/Users/... names C:/Users/..., not \C:\Users
         if not path or path == "/":
             raise BadHistoryUrl("the SQLite URL names no file: write sqlite:///path/to/file")
         return HistoryUrl("sqlite", path=Path(path).expanduser())

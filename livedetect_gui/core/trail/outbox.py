@@ -15,6 +15,7 @@ even by someone who also rewrote the server's own chain head.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -94,7 +95,9 @@ class Spool:
                     "INSERT OR IGNORE INTO pending (record_id, payload) VALUES (?, ?)", rows)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk): the first error counts.
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
 
     def count(self) -> int:
@@ -132,7 +135,9 @@ class Spool:
                     )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk): the first error counts.
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
 
     def anchor(self, store: str) -> Anchor | None:

@@ -12,7 +12,9 @@ wait for the first one and then find the schema current. A newer schema is refus
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -25,6 +27,13 @@ T = TypeVar("T")
 
 # Arbitrary but fixed: our key in the server's advisory-lock space ("LDMIGRAT").
 MIGRATION_LOCK_KEY = 0x4C444D4947524154
+
+# The client's own bound on one exchange with the server. psycopg has none: a server (or a
+# proxy) that stops answering while TCP still acknowledges is waited for for ever, keepalives
+# never fire, and the server's statement_timeout never starts for a statement it never got.
+# Longer than the lock_timeout (30 s) an append may legitimately wait, so a busy server still
+# speaks for itself first.
+DEFAULT_DEADLINE = 45.0
 
 
 class StoreUnavailable(RuntimeError):
@@ -98,12 +107,75 @@ def migrate(conn: psycopg.Connection, steps: Sequence[str]) -> int:
     return found
 
 
+class Watchdog:
+    """A client-side deadline on a connection: when the work inside has not made progress
+    for ``seconds`` (``alive()`` is progress), the statement is cancelled on the server and,
+    if the connection is still stuck a moment later, its socket is shut down so the blocked
+    read returns. The work then fails with an OperationalError; ``fired`` says why."""
+
+    def __init__(self, conn: psycopg.Connection, seconds: float) -> None:
+        self._conn = conn
+        self.seconds = seconds
+        self._last = time.monotonic()
+        self._done = threading.Event()
+        self.fired = False
+        self._thread = threading.Thread(target=self._watch, name="pg-deadline", daemon=True)
+
+    def __enter__(self) -> Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+
+    def alive(self) -> None:
+        self._last = time.monotonic()
+
+    def _watch(self) -> None:
+        while not self._done.wait(min(1.0, self.seconds / 4)):
+            if time.monotonic() - self._last < self.seconds:
+                continue
+            self.fired = True
+            with contextlib.suppress(Exception):
+                self._conn.cancel_safe(timeout=min(2.0, self.seconds))  # the server's side
+            if not self._done.wait(1.0):
+                cut(self._conn)  # no answer even to that: free the blocked read
+            return
+
+
+def cut(conn: psycopg.Connection) -> None:
+    """Shut the connection's socket down from another thread: a read blocked on it returns."""
+    with contextlib.suppress(Exception):
+        sock = socket.fromfd(conn.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        finally:
+            sock.close()  # the duplicate only; psycopg still owns its own descriptor
+
+
+@contextlib.contextmanager
+def deadline(conn: psycopg.Connection, seconds: float) -> Iterator[Watchdog]:
+    """``Watchdog`` as a block; a deadline that fired leaves as StoreUnavailable."""
+    with Watchdog(conn, seconds) as dog:
+        try:
+            yield dog
+        except Exception as exc:
+            if dog.fired:
+                raise StoreUnavailable(
+                    f"the server gave no answer within {seconds:g} s (statement cancelled)"
+                ) from exc
+            raise
+
+
 class Connection:
-    """One connection, used under a lock, reopened after the server went away."""
+    """One connection, used under a lock, reopened after the server went away. Every use is
+    bounded by ``deadline`` seconds on the client's side."""
 
     def __init__(self, url: HistoryUrl, passwords: DatabasePasswords | None = None,
-                 on_open: Callable[[psycopg.Connection], None] | None = None) -> None:
+                 on_open: Callable[[psycopg.Connection], None] | None = None,
+                 deadline: float = DEFAULT_DEADLINE) -> None:
         self.url = url
+        self.deadline = deadline
         self._passwords = passwords
         self._on_open = on_open
         self._lock = threading.RLock()
@@ -119,13 +191,18 @@ class Connection:
                 conn = connect(self.url, self._passwords)
                 try:
                     if self._on_open:
-                        self._on_open(conn)
+                        with deadline(conn, self.deadline):
+                            self._on_open(conn)
                 except BaseException:
                     conn.close()
                     raise
                 self._conn = conn
             try:
-                yield self._conn
+                with deadline(self._conn, self.deadline):
+                    yield self._conn
+            except StoreUnavailable:
+                self._drop()  # cut or cancelled mid-exchange: never used again
+                raise
             except psycopg.OperationalError as exc:
                 self._drop()
                 raise StoreUnavailable(describe_error(self.url, exc)) from None

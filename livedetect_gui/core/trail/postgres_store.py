@@ -1,9 +1,9 @@
 """The audit trail on a centre's PostgreSQL server: the ``TrailStore`` every desk shares.
 
-Same records, same SQL and same chain as the SQLite store (core/store.py, core/trail.py), so
+Same records, same SQL and same chain as the SQLite store (sqlite_store.py, chain.py), so
 paging, exports, reports, ``history verify`` and the centre-wide duplicate lookup work alike.
 
-Writes go through the desk's spool (core/spool.py): ``append`` returns once the records are
+Writes go through the desk's outbox (outbox.py): ``append`` returns once the records are
 safe on the desk's own disk (returned unchained, ``seq`` 0: their place in the centre's chain
 is given by the server), and a forwarder thread appends them to the chain, oldest first, in
 batches, idempotently on the record id. So a desk never stops because the server is away, a
@@ -42,15 +42,15 @@ import dataclasses
 import hashlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from livedetect_gui.core.messages import text
 from livedetect_gui.core.paths import data_dir
 from livedetect_gui.core.trail.chain import (
     FIELDS,
-    GENESIS,
     Anchor,
     ChainState,
     Kind,
@@ -63,92 +63,35 @@ from livedetect_gui.core.trail.chain import (
 from livedetect_gui.core.trail.location import DatabasePasswords, HistoryUrl
 from livedetect_gui.core.trail.outbox import Anchor as Witness
 from livedetect_gui.core.trail.outbox import Forwarder, Spool, Spooled
-from livedetect_gui.core.trail.postgres_server import Connection, StoreUnavailable, migrate
+from livedetect_gui.core.trail.postgres_schema import MIGRATIONS
+from livedetect_gui.core.trail.postgres_server import (
+    DEFAULT_DEADLINE,
+    Connection,
+    StoreUnavailable,
+    deadline,
+    migrate,
+)
 from livedetect_gui.core.trail.store import (
     DECISIONS_PER_QUERY,
-    RECORDS_DDL,
     SELECT_RECORDS,
     HistoryError,
     Query,
     TrailStore,
     decisions_sql,
+    disk_problem,
     judged_sql,
 )
 
-if TYPE_CHECKING:
-    from livedetect_gui.core.trail.history import History
-
 log = logging.getLogger(__name__)
 
-APPEND_ONLY_DDL = """
-ALTER TABLE records ADD COLUMN server_at timestamptz, ADD COLUMN db_role text;
-CREATE FUNCTION livedetect_head_for_update() RETURNS TABLE (seq bigint, hash text)
-LANGUAGE sql SECURITY DEFINER AS $$
-    SELECT c.seq, c.hash FROM chain_head c WHERE c.id = 1 FOR UPDATE
-$$;
-CREATE FUNCTION livedetect_append(batch jsonb) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER AS $$
-DECLARE
-    head record;
-    item jsonb;
-    added integer := 0;
-BEGIN
-    SELECT c.seq, c.hash INTO head FROM chain_head c WHERE c.id = 1 FOR UPDATE;
-    FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
-        IF (item->>'seq')::bigint <> head.seq + 1 OR item->>'prev_hash' <> head.hash THEN
-            RAISE EXCEPTION 'livedetect: a record must follow the chain head (seq %)',
-                head.seq + 1;
-        END IF;
-        -- The server's clock and the authenticated role, whatever the desk sent.
-        INSERT INTO records SELECT (jsonb_populate_record(NULL::records, item
-            || jsonb_build_object('server_at', clock_timestamp(), 'db_role', session_user))).*;
-        head.seq := head.seq + 1;
-        head.hash := item->>'hash';
-        added := added + 1;
-    END LOOP;
-    UPDATE chain_head SET seq = head.seq, hash = head.hash WHERE id = 1;
-    RETURN added;
-END
-$$;
-CREATE FUNCTION livedetect_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'livedetect: the audit trail is append-only (% refused)', TG_OP;
-END
-$$;
-CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records
-    FOR EACH ROW EXECUTE FUNCTION livedetect_refuse_change();
-CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
-    FOR EACH STATEMENT EXECUTE FUNCTION livedetect_refuse_change();
-DO $$ BEGIN
-    EXECUTE format('ALTER FUNCTION livedetect_head_for_update() SET search_path = %I, pg_temp',
-                   current_schema());
-    EXECUTE format('ALTER FUNCTION livedetect_append(jsonb) SET search_path = %I, pg_temp',
-                   current_schema());
-END $$;
-REVOKE ALL ON FUNCTION livedetect_head_for_update() FROM PUBLIC;
-REVOKE ALL ON FUNCTION livedetect_append(jsonb) FROM PUBLIC;
-"""
+# After a failed reuse lookup, how long lookups are skipped (each would wait the deadline).
+LOOKUP_PAUSE = 60.0
 
-# Versioned like the SQLite file's schema; each step runs once, under the migration lock.
-MIGRATIONS: list[str] = [
-    # RECORDS_DDL is the SQLite store's own table, in SQL both accept (one definition);
-    # bigint seq because a centre's chain outlives 2^31 records more easily than a desk's.
-    RECORDS_DDL.replace("seq INTEGER PRIMARY KEY", "seq BIGINT PRIMARY KEY")
-    + f"""
-    ;CREATE TABLE chain_head (
-        id integer PRIMARY KEY CHECK (id = 1),
-        seq bigint NOT NULL,
-        hash text NOT NULL
-    );
-    INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '{GENESIS}');
-    """,
-    # Append-only for everyone but a table owner who drops the triggers: appends go through
-    # two functions (see shared_roles.py for the roles that may call them), which stamp the
-    # server's own time and the role that logged in on every record.
-    APPEND_ONLY_DDL,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
+
+# The shared SELECT plus what the server stamped on each row.
+SELECT_STAMPED = SELECT_RECORDS.replace(
+    " FROM records", ", EXTRACT(EPOCH FROM server_at)::float8 AS server_at, db_role FROM records")
 
 
 def pg_sql(sql: str) -> str:
@@ -178,14 +121,18 @@ class PostgresStore(TrailStore):
 
     def __init__(self, url: HistoryUrl, *, spool: str | Path | None = None,
                  passwords: DatabasePasswords | None = None, forward: bool = True,
-                 on_pending: Callable[[int], None] | None = None, batch: int = 500) -> None:
+                 on_pending: Callable[[int], None] | None = None, batch: int = 500,
+                 deadline: float = DEFAULT_DEADLINE) -> None:
         if not url.shared:
             raise ValueError("not a PostgreSQL URL")
         self.url = url
         self.location = str(url)
+        # Every exchange with the server is bounded on this side (see postgres_server).
+        self.deadline = deadline
+        self._lookups_off_until = 0.0
         # Two connections: a long read (verify, an export) never holds up the forwarder.
-        self._reader = Connection(url, passwords, on_open=self._migrate)
-        self._writer = Connection(url, passwords, on_open=self._migrate)
+        self._reader = Connection(url, passwords, on_open=self._migrate, deadline=deadline)
+        self._writer = Connection(url, passwords, on_open=self._migrate, deadline=deadline)
         self._passwords = passwords
         path = Path(spool or spool_path(url))
         try:
@@ -239,8 +186,17 @@ class PostgresStore(TrailStore):
         forwarder. Returned as given: their seq and hash are the server's to give."""
         try:
             self.spool.put_many([(record.id, row_values(record)) for record in records])
-        except (sqlite3.Error, OSError) as exc:  # a full disk: the caller's own fallback next
-            raise HistoryError("unwritable", str(self.spool.path), str(exc)) from None
+        except (sqlite3.Error, OSError) as exc:
+            # The spool's disk is full or failing: a server that answers takes them now.
+            why = disk_problem(exc)
+            try:
+                self.append_now(records)
+            except HistoryError as away:
+                raise HistoryError("spool_unwritable", str(self.spool.path),
+                                   f"{why}; {away.detail}") from None
+            log.warning("spool %s cannot be written (%s): records sent straight to the "
+                        "shared history", self.spool.path, why)
+            return list(records)
         self._forwarder.poke()
         return list(records)
 
@@ -296,7 +252,7 @@ class PostgresStore(TrailStore):
 
     def page(self, query: Query, offset: int, limit: int) -> list[Record]:
         where, params = query.where()
-        return self._rows(f"{SELECT_RECORDS}{where}{query.order()} LIMIT {int(limit)} "
+        return self._rows(f"{SELECT_STAMPED}{where}{query.order()} LIMIT {int(limit)} "
                           f"OFFSET {int(offset)}", params)
 
     def count(self, query: Query) -> int:
@@ -306,7 +262,7 @@ class PostgresStore(TrailStore):
 
     def stream(self, query: Query, chunk: int = 2000) -> Iterator[Record]:
         where, params = query.where()
-        yield from self._stream(f"{SELECT_RECORDS}{where}{query.order()}", params, chunk)
+        yield from self._stream(f"{SELECT_STAMPED}{where}{query.order()}", params, chunk)
 
     def _stream(self, sql: str, params: Sequence[Any], chunk: int,
                 before: Callable[[Any], Any] | None = None) -> Iterator[Any]:
@@ -322,16 +278,23 @@ class PostgresStore(TrailStore):
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         try:
-            self._migrate(conn)  # an export may be the first thing a new store is asked
-            with conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                if before is not None:
-                    yield before(conn)
-                with conn.cursor(name="trail_stream", row_factory=dict_row) as cur:
-                    cur.itersize = chunk
-                    cur.execute(pg_sql(sql), list(params))
-                    for row in cur:
-                        yield from_row(row)
+            # Bounded per exchange: a server that stops answering mid-stream ends the stream
+            # with an error; a long stream that keeps moving is never cut.
+            with deadline(conn, self.deadline) as dog:
+                self._migrate(conn)  # an export may be the first thing a new store is asked
+                with conn.transaction():
+                    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    if before is not None:
+                        first = before(conn)
+                        dog.alive()
+                        yield first
+                    with conn.cursor(name="trail_stream", row_factory=dict_row) as cur:
+                        cur.itersize = chunk
+                        cur.execute(pg_sql(sql), list(params))
+                        for row in cur:
+                            dog.alive()
+                            yield from_row(row)
+                            dog.alive()  # the consumer's own time is not the server's
         except StoreUnavailable as exc:
             raise self._error(exc) from None
         except SchemaTooNew as exc:
@@ -357,7 +320,7 @@ class PostgresStore(TrailStore):
         return self._run(work)
 
     def get(self, record_id: str) -> Record | None:
-        rows = self._rows(f"{SELECT_RECORDS} WHERE id = ?", [record_id])
+        rows = self._rows(f"{SELECT_STAMPED} WHERE id = ?", [record_id])
         return rows[0] if rows else None
 
     def operators(self, query: Query) -> list[str]:
@@ -375,18 +338,23 @@ class PostgresStore(TrailStore):
                 found[record.check_id or ""] = record  # later rows win: the newest decision
         return found
 
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
         """Centre-wide: a photo judged at any desk is found (once its record reached the
         server)."""
         wanted = [d for d in digests if d]
         if not wanted:
             return None
+        sql, params = judged_sql(len(wanted), api, simulated)
+        if time.monotonic() < self._lookups_off_until:
+            return None  # the server just failed a lookup: a batch does not wait on each photo
         try:
-            rows = self._rows(judged_sql(len(wanted)), [since, *wanted, *wanted])
+            rows = self._rows(sql, [since, *params, *wanted, *wanted])
         except HistoryError as exc:
             # A lookup must not stop a check: without the server nothing is reused (the call
             # is made and paid), which is what a desk with no history would do.
             log.warning("no reuse lookup: %s", exc)
+            self._lookups_off_until = time.monotonic() + LOOKUP_PAUSE
             return None
         return rows[0] if rows else None
 
@@ -415,7 +383,7 @@ class PostgresStore(TrailStore):
         """The whole centre's chain, its head and this desk's witness, in one snapshot (a
         desk appending meanwhile cannot make an intact trail look broken)."""
         with contextlib.closing(self._stream(
-                f"{SELECT_RECORDS} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
+                f"{SELECT_STAMPED} ORDER BY seq", [], 2000, before=lambda conn: conn.execute(
                     "SELECT seq, hash FROM chain_head WHERE id = 1").fetchone())) as rows:
             head = next(rows)
             anchor = (Anchor(-1, "missing") if head is None
@@ -424,7 +392,7 @@ class PostgresStore(TrailStore):
         if state.intact:
             witness = self.spool.anchor(self.url.keyring_key)
             if witness is not None:
-                found = self._rows(f"{SELECT_RECORDS} WHERE seq = ?", [witness.seq])
+                found = self._rows(f"{SELECT_STAMPED} WHERE seq = ?", [witness.seq])
                 if not found or found[0].hash != witness.hash:
                     return ChainState(state.count, False, witness.seq,
                                       found[0].id if found else None, "head_changed",
@@ -444,78 +412,39 @@ def _storable(record: Record) -> Record:
     return dataclasses.replace(record, **changes)
 
 
-def append_chained(conn: Any, records: Sequence[Record]) -> list[Record]:
+def append_chained(conn: Any, records: Sequence[Record], attempts: int = 20) -> list[Record]:
     """Append ``records`` to the centre's one chain, in order, skipping ids the store already
-    holds (a re-send after a lost acknowledgement). One transaction: all or nothing."""
+    holds (a re-send after a lost acknowledgement). One transaction: all or nothing.
+
+    The head is read without a lock and the records linked here; the server's
+    ``livedetect_append`` takes the head's lock and refuses a batch that no longer follows it
+    (another desk appended meanwhile), and the batch is linked again. No desk can hold the
+    head's lock beyond its own append."""
+    from psycopg import errors
     from psycopg.types.json import Jsonb
 
-    with conn.transaction():
-        # Locks the head until this transaction ends: the chain is linked here, the rows are
-        # written by the server's function (a desk role may not write the tables itself).
-        head_seq, head_hash = conn.execute(
-            "SELECT seq, hash FROM livedetect_head_for_update()").fetchone()
-        ids = [r.id for r in records]
-        known = {row[0] for row in conn.execute(
-            "SELECT id FROM records WHERE id = ANY(%s)", (ids,))}
-        stored: list[Record] = []
-        for record in records:
-            if record.id in known:
-                continue
-            known.add(record.id)
-            head_seq += 1
-            linked = chained(_storable(record), head_seq, head_hash)
-            stored.append(linked)
-            head_hash = linked.hash
-        if not stored:
-            return []
-        conn.execute("SELECT livedetect_append(%s)",
-                     (Jsonb([row_values(r) for r in stored]),))
-    return stored
-
-
-class PushRefused(Exception):
-    """The local trail does not verify: pushing it would pass an altered trail off as sound."""
-
-    def __init__(self, state: ChainState) -> None:
-        super().__init__(state.message())
-        self.state = state
-
-
-@dataclasses.dataclass(frozen=True)
-class Pushed:
-    sent: int  # newly stored in the shared history
-    already: int  # there before (an earlier push): skipped
-
-
-def push(source: History, target: PostgresStore, batch: int = 500,
-         progress: Callable[[int], None] | None = None) -> Pushed:
-    """``livedetect history push``: a desk's local trail into a shared store, once.
-
-    The local chain is verified first (an altered trail is refused, not laundered into the
-    centre's). Records go in their local order and join the centre's chain; their ids make a
-    second push, or one interrupted and run again, store nothing twice. Retention cuts are
-    local facts (they name local positions) and stay behind.
-    """
-    state = source.verify()
-    if not state.intact:
-        raise PushRefused(state)
-    sent = seen = 0
-    chunk: list[Record] = []
-
-    def send() -> None:
-        nonlocal sent, seen
-        sent += len(target.append_now(chunk))
-        seen += len(chunk)
-        chunk.clear()
-        if progress is not None:
-            progress(seen)
-
-    for record in source.stream(Query(sort="seq", descending=False)):
-        if record.kind == Kind.CUT:
-            continue
-        chunk.append(record)
-        if len(chunk) >= batch:
-            send()
-    if chunk:
-        send()
-    return Pushed(sent, seen - sent)
+    for attempt in range(attempts):
+        try:
+            with conn.transaction():
+                head_seq, head_hash = conn.execute(
+                    "SELECT seq, hash FROM chain_head WHERE id = 1").fetchone()
+                ids = [r.id for r in records]
+                known = {row[0] for row in conn.execute(
+                    "SELECT id FROM records WHERE id = ANY(%s)", (ids,))}
+                stored: list[Record] = []
+                for record in records:
+                    if record.id in known:
+                        continue
+                    known.add(record.id)
+                    head_seq += 1
+                    linked = chained(_storable(record), head_seq, head_hash)
+                    stored.append(linked)
+                    head_hash = linked.hash
+                if stored:
+                    conn.execute("SELECT livedetect_append(%s)",
+                                 (Jsonb([row_values(r) for r in stored]),))
+                return stored
+        except errors.SerializationFailure:
+            if attempt == attempts - 1:
+                raise
+    return []

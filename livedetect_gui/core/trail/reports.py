@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from livedetect_gui.core.errors import local_problem, service_problem
+from livedetect_gui.core.names import for_terminal, operator_name
 from livedetect_gui.core.paths import atomic_private
 from livedetect_gui.core.trail.chain import ChainState, Kind, Record
 from livedetect_gui.core.trail.csv_cells import safe_cell
@@ -161,7 +162,7 @@ class Report:
 
 def _text_table(rows: list[Tally], lang: str) -> str:
     titles = [column_title(c, lang) for c in TABLE_COLUMNS]
-    body = [[cell(t, c) for c in TABLE_COLUMNS] for t in rows]
+    body = [[for_terminal(cell(t, c)) for c in TABLE_COLUMNS] for t in rows]
     widths = [max(len(r[i]) for r in [titles, *body]) for i in range(len(titles))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
                      for r in [titles, *body])
@@ -237,20 +238,27 @@ def build_report(history: History, options: ReportOptions) -> Report:
     errors: Counter[str] = Counter()
     thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
+    altered = 0
     for record in history.stream(query):
         label = period_label(record.at, options.by)
-        who = record.operator or f"({record.os_user})"
+        # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
+        # in two forms is one operator, and "\u202enimda" cannot pose as "admin".
+        who = operator_name(record.operator) or f"({for_terminal(record.os_user)})"
         for tally in (total, periods.setdefault(label, Tally(label)),
                       operators.setdefault(who, Tally(who))):
             tally.add(record)
         if record.kind != Kind.CHECK:
             continue
-        if record.threshold is not None:
-            thresholds[record.threshold] += 1
+        if _finite(record.threshold):
+            thresholds[record.threshold] += 1  # type: ignore[index]
         if record.verdict == "error":
             errors[error_kind(record)] += 1
+        elif _finite(record.score):
+            histogram[min(HISTOGRAM_BINS - 1, max(0, int(record.score // 5)))] += 1  # type: ignore[operator]
         elif record.score is not None:
-            histogram[min(HISTOGRAM_BINS - 1, max(0, int(record.score // 5)))] += 1
+            # NaN, infinity or text cannot be written by the desk: the trail was altered, and
+            # the chain (verified below) says so; the figures leave the value out.
+            altered += 1
     left_out = 0
     if not options.include_simulated:
         left_out = history.count(Query(since=options.since, until=options.until,
@@ -258,9 +266,22 @@ def build_report(history: History, options: ReportOptions) -> Report:
                                        kinds=[Kind.CHECK.value]))
     return Report(options=options, total=total, periods=[periods[k] for k in sorted(periods)],
                   operators=[operators[k] for k in sorted(operators)], errors_by_kind=errors,
-                  histogram=histogram, chain=history.verify(), simulated_left_out=left_out,
+                  histogram=histogram, chain=_chain(history, altered), simulated_left_out=left_out,
                   threshold=options.threshold if options.threshold is not None else
                   (thresholds.most_common(1)[0][0] if thresholds else DEFAULT_THRESHOLD))
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _chain(history: History, impossible_scores: int) -> ChainState:
+    """The chain as verified; impossible scores alone already make the trail altered."""
+    state = history.verify()
+    if state.intact and impossible_scores:
+        return ChainState(state.count, False, problem="impossible_scores",
+                          detail=str(impossible_scores))
+    return state
 
 
 def write_csv(report: Report, path: str | Path, lang: str = "en") -> None:

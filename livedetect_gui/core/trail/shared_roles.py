@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from livedetect_gui.core.trail.location import DatabasePasswords, HistoryUrl
+from livedetect_gui.core.trail.postgres_schema import MIGRATIONS
 from livedetect_gui.core.trail.postgres_server import connect, migrate
-from livedetect_gui.core.trail.postgres_store import MIGRATIONS
 
 DESK_ROLE = "livedetect_desk"
 AUDITOR_ROLE = "livedetect_auditor"
@@ -64,9 +64,16 @@ def init_shared(url: HistoryUrl, desk_role: str = DESK_ROLE,
             for table in TABLES:
                 conn.execute(f"REVOKE ALL ON {table} FROM PUBLIC, {desk}, {auditor}")
                 conn.execute(f"GRANT SELECT ON {table} TO {desk}, {auditor}")
-            for function in ("livedetect_head_for_update()", "livedetect_append(jsonb)"):
-                conn.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC, {auditor}")
-                conn.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {desk}")
+            # The administrator owns what desks use: a desk that created the tables before
+            # (an older centre) could otherwise drop the triggers or replace the function.
+            me = _ident(conn, conn.execute("SELECT current_user").fetchone()[0])
+            for table in TABLES:
+                conn.execute(f"ALTER TABLE {table} OWNER TO {me}")
+            for function in ("livedetect_append(jsonb)", "livedetect_refuse_change()"):
+                conn.execute(f"ALTER FUNCTION {function} OWNER TO {me}")
+            conn.execute("REVOKE ALL ON FUNCTION livedetect_append(jsonb) "
+                         f"FROM PUBLIC, {auditor}")
+            conn.execute(f"GRANT EXECUTE ON FUNCTION livedetect_append(jsonb) TO {desk}")
         return SharedSetup(desk_role, auditor_role, len(MIGRATIONS), tuple(created))
     finally:
         conn.close()

@@ -18,6 +18,7 @@ from typing import Any
 from livedetect_gui.core.paths import atomic_private, data_dir, make_private, private_dir
 from livedetect_gui.core.trail.chain import (
     GENESIS,
+    UNREADABLE_ANCHOR,
     Anchor,
     Kind,
     Record,
@@ -37,6 +38,7 @@ from livedetect_gui.core.trail.store import (
     insert_sql,
     judged_sql,
 )
+from livedetect_gui.core.user_files import read_regular
 
 
 class FileAnchor:
@@ -68,15 +70,18 @@ class FileAnchor:
 
     def read(self) -> Anchor | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(self.path, 64 * 1024).decode("utf-8"))
             before = data.get("prev_seq")
-            return Anchor(int(data["seq"]), str(data["hash"]), bool(data.get("pending")),
-                          None if before is None else int(before),
-                          None if before is None else str(data["prev_hash"]))
+            lost = data.get("lost_at")
+            anchor = Anchor(int(data["seq"]), str(data["hash"]), bool(data.get("pending")),
+                            None if before is None else int(before),
+                            None if before is None else str(data["prev_hash"]),
+                            None if lost is None else int(lost), str(data.get("lost_how", "")))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return Anchor(-1, "unreadable")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return UNREADABLE_ANCHOR
+        return anchor if anchor.seq >= 0 else UNREADABLE_ANCHOR
 
     def write(self, anchor: Anchor) -> None:
         with atomic_private(self.path, "w", encoding="utf-8") as out:
@@ -84,7 +89,19 @@ class FileAnchor:
             if anchor.pending:
                 data |= {"pending": True, "prev_seq": anchor.prev_seq,
                          "prev_hash": anchor.prev_hash}
+            if anchor.lost_at is not None:
+                data |= {"lost_at": anchor.lost_at, "lost_how": anchor.lost_how}
             json.dump(data, out)
+
+
+def lost_marker(before: Anchor | None, head_seq: int) -> tuple[int | None, str]:
+    """What the next anchor must keep saying about a lost one: an earlier loss carried on,
+    or a loss found now (records exist but the anchor is missing or unreadable)."""
+    if before is not None and not before.unreadable:
+        return before.lost_at, before.lost_how
+    if head_seq > 0:
+        return head_seq, "unreadable" if before is not None else "missing"
+    return None, ""
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -227,6 +244,14 @@ class SQLiteStore(TrailStore):
     # -- the interface -----------------------------------------------------------------------
 
     def append(self, records: Sequence[Record]) -> list[Record]:
+        return self._append(records, reanchor=False)
+
+    def reanchor(self, record: Record) -> Record:
+        """An operator's explicit re-anchoring: ``record`` says so in the trail, and the anchor
+        written with it no longer carries the marker of a lost one."""
+        return self._append([record], reanchor=True)[0]
+
+    def _append(self, records: Sequence[Record], reanchor: bool) -> list[Record]:
         if self.read_only:
             raise HistoryError("read_only", self.location)
 
@@ -248,9 +273,12 @@ class SQLiteStore(TrailStore):
                     prev = linked.hash
                     stored.append(linked)
                 before = self.anchor_file.read()
+                # A lost anchor is not silently replaced: the new one keeps saying it was lost.
+                lost_at, lost_how = (None, "") if reanchor else lost_marker(before, head_seq)
                 if stored:
                     # Written under the write lock, so anchors follow commits in order.
-                    self.anchor_file.write(Anchor(seq, prev, True, head_seq, head_hash))
+                    self.anchor_file.write(Anchor(seq, prev, True, head_seq, head_hash,
+                                                  lost_at, lost_how))
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
@@ -260,11 +288,11 @@ class SQLiteStore(TrailStore):
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
-                if stored and before is not None:
+                if stored and before is not None and not before.unreadable:
                     self.anchor_file.write(before)  # the rows it named never landed
                 raise
             if stored:
-                self._confirm_anchor(Anchor(seq, prev))
+                self._confirm_anchor(Anchor(seq, prev, lost_at=lost_at, lost_how=lost_how))
             return stored
 
         try:
@@ -345,11 +373,13 @@ class SQLiteStore(TrailStore):
                 found[row["check_id"]] = from_row(row)  # later rows win: the newest decision
         return found
 
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None:
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
         wanted = [d for d in digests if d]
         if not wanted:
             return None
-        rows = self._read(judged_sql(len(wanted)), [since, *wanted, *wanted])
+        sql, params = judged_sql(len(wanted), api, simulated)
+        rows = self._read(sql, [since, *params, *wanted, *wanted])
         return from_row(rows[0]) if rows else None
 
     def anchor(self) -> Anchor | None:

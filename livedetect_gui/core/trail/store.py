@@ -18,6 +18,7 @@ from livedetect_gui.core.trail.chain import (
     FIELDS,
     Anchor,
     ChainState,
+    Kind,
     Record,
     verify_chain,
 )
@@ -111,7 +112,23 @@ HISTORY_PROBLEMS: dict[str, tuple[str, str]] = {
                     "共享历史记录 {path} 暂时无法使用：{detail}"),
     "unreadable": ("The history database {path} cannot be opened ({detail}).",
                    "无法打开历史数据库 {path}（{detail}）。"),
+    "spool_unwritable": ("This desk's spool {path} cannot be written and the shared history "
+                         "did not take the records either ({detail}). Free space on that "
+                         "disk; the check results are still shown.",
+                         "本机暂存区 {path} 无法写入，共享历史记录也未能接收这些记录（{detail}）。"
+                         "请释放该磁盘空间；检测结果仍会显示。"),
 }
+
+
+def disk_problem(exc: BaseException) -> str:
+    """SQLite's "disk I/O error" said for what it usually is."""
+    text = str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    lowered = text.lower()
+    if "disk i/o error" in lowered or "disk is full" in lowered or "no space" in lowered:
+        return "the disk is full or failing"
+    return text
 
 
 @dataclass(frozen=True)
@@ -210,10 +227,18 @@ class TrailStore(ABC):
     def latest_decisions(self, check_ids: Sequence[str]) -> dict[str, Record]: ...
 
     @abstractmethod
-    def find_judged(self, digests: Sequence[str], since: float) -> Record | None: ...
+    def find_judged(self, digests: Sequence[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> Record | None:
+        """The newest judged check of one of ``digests`` since ``since``; ``api`` and
+        ``simulated``, when given, keep only checks of that generation and kind."""
 
     @abstractmethod
     def anchor(self) -> Anchor | None: ...
+
+    def reanchor(self, record: Record) -> Record:
+        """Append ``record`` (an operator's re-anchoring) and anchor the chain afresh."""
+        raise HistoryError("unwritable", self.location,
+                           "this history's anchor is kept by its server, not by a desk")
 
     @abstractmethod
     def chain_start(self) -> int:
@@ -227,20 +252,37 @@ class TrailStore(ABC):
     def close(self) -> None: ...
 
 
-def judged_sql(count: int) -> str:
-    """The newest judged check of a photo: PASS/FAIL only, never a reuse of a reuse."""
+def judged_sql(count: int, api: str | None = None, simulated: bool | None = None
+               ) -> tuple[str, list[Any]]:
+    """The newest judged check of a photo: PASS/FAIL only, never a reuse of a reuse; only of
+    one service generation and kind when asked (a legacy score means nothing at API 3.0's
+    threshold, a simulated one nothing for a live check). Returns the SQL and the parameters
+    that follow ``since``; the digests (twice) come after them."""
     marks = ", ".join("?" * count)
+    extra, params = "", []
+    if api is not None:
+        extra += "AND api = ? "
+        params.append(api)
+    if simulated is not None:
+        extra += "AND simulated = ? "
+        params.append(int(simulated))
     return (f"{SELECT_RECORDS} WHERE kind = 'check' AND verdict IN ('pass', 'fail') "
-            f"AND reused_from IS NULL AND at >= ? "
+            f"AND reused_from IS NULL AND at >= ? {extra}"
             f"AND (sha256 IN ({marks}) OR source_sha256 IN ({marks})) "
-            f"ORDER BY at DESC, seq DESC LIMIT 1")
+            f"ORDER BY at DESC, seq DESC LIMIT 1"), params
+
+
+def voided(decision: str) -> str:
+    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
+    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
+    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
+            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
+            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
 
 
 def decisions_sql(count: int) -> str:
     """The decisions on ``count`` checks that still count (not withdrawn, not refused by a
     second operator: core/trail/review.py), oldest first (so a later one wins)."""
-    from livedetect_gui.core.trail.worklist import voided
-
     return (f"{SELECT_RECORDS} WHERE kind = 'decision' AND check_id IN "
             f"({', '.join('?' * count)}) AND NOT EXISTS ({voided('records')}) ORDER BY seq")
 

@@ -32,11 +32,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from livedetect_gui.core.trail.chain import FIELDS, Kind, Record, from_row
+from livedetect_gui.core.trail.decision_rules import PENDING
+from livedetect_gui.core.trail.store import voided
 
 if TYPE_CHECKING:
     from livedetect_gui.core.trail.history import History
 
-PENDING = "awaiting_approval"  # the problem_key of a decision waiting for a second operator
 
 
 class WorkState(StrEnum):
@@ -74,14 +75,6 @@ class WorkItem:
         """The id ``decide`` takes: the check's (or, awaiting approval, the decision's)."""
         return self.decision_id if self.state is WorkState.AWAITING_APPROVAL and \
             self.decision_id else self.check.id
-
-
-def voided(decision: str) -> str:
-    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
-    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
-    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
-            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
-            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
 
 
 _VOIDED = voided("d")

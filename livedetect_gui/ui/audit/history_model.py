@@ -32,6 +32,7 @@ from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.tables import RecordTableModel
 from livedetect_gui.ui.common.tasks import TaskRunner
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
+from livedetect_gui.ui.common.tooltips import plain_tooltip
 
 _VERDICTS = frozenset(v.value for v in Verdict)
 PAGE = 500  # rows per fetch: a screenful many times over, a few ms of SQL
@@ -220,7 +221,8 @@ class HistoryModel(RecordTableModel):
         if column == "mode" and record.simulated and role == Qt.ItemDataRole.ForegroundRole:
             return QColor("#8a5a00")
         if role == Qt.ItemDataRole.ToolTipRole and column in ("source", "message", "backend"):
-            return self.text_of(record, column) if column != "backend" else record.endpoint
+            return plain_tooltip(self.text_of(record, column) if column != "backend"
+                                 else record.endpoint)
         return None
 
     def text_of(self, record: Record, column: str) -> str:

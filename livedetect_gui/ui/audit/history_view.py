@@ -47,7 +47,7 @@ from livedetect_gui.core.trail.chain import (
 )
 from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
 from livedetect_gui.core.trail.history import ExportCancelled
-from livedetect_gui.core.trail.kept_photos import KeptPhotos
+from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_matches
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
@@ -348,18 +348,28 @@ class HistoryPanel(QWidget):
             return
         record_id = record.check_id or record.id
 
-        def load() -> QImage | None:
+        def load() -> tuple[QImage, bool] | None:
             data = photos.read(record_id)
             image = QImage.fromData(data) if data else None
-            return image if image is not None and not image.isNull() else None
+            if image is None or image.isNull():
+                return None
+            return image, photo_matches(data, record)  # type: ignore[arg-type]
 
         def done(future: Future) -> None:
-            image = future.result()
-            if generation == self._photo_generation and image is not None:
+            loaded = future.result()
+            if generation == self._photo_generation and loaded is not None:
+                image, as_sent = loaded
                 self.photo.setPixmap(QPixmap.fromImage(image).scaled(
                     240, 240, Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation))
-                self.photo.setToolTip(self.tr("The photo as sent"))
+                # A kept file whose bytes are not those the record says were sent is never
+                # presented as the photo as sent.
+                self.photo.setProperty("replaced", not as_sent)
+                self.photo.setStyleSheet("" if as_sent else "border: 3px solid #d93025;")
+                self.photo.setToolTip(self.tr("The photo as sent") if as_sent else self.tr(
+                    "NOT the photo as sent: this kept file was replaced or edited after the "
+                    "check (it does not match the record)"))
+                self.photo.setAccessibleName(self.photo.toolTip())
                 self.photo.show()
 
         self.tasks.run(self.pool, load, done)

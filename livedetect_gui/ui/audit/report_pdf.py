@@ -54,6 +54,22 @@ def render_pdf(report: Report, lang: str = "en") -> bytes:
     return bytes(data.data())
 
 
+LABEL_SHARE = 0.3  # at most this much of the page for the label column
+
+
+def column_widths(needed: list[float], width: float) -> list[float]:
+    """Widths of the table's columns within ``width``: the label column (first) never takes
+    more than ``LABEL_SHARE`` of the page while the figures need room; spare room is shared;
+    when even the figures do not fit, every column shrinks in proportion."""
+    label = min(needed[0], width * LABEL_SHARE)
+    widths = [label, *needed[1:]]
+    total = sum(widths)
+    if total > width:
+        return [w * width / total for w in widths]
+    spare = (width - total) / len(widths)
+    return [w + spare for w in widths]
+
+
 def write_pdf(report: Report, path: str | Path, lang: str = "en") -> None:
     """The whole PDF or nothing: rendered in memory, then written privately and renamed."""
     write_private(path, render_pdf(report, lang))
@@ -144,9 +160,12 @@ class _Page:
         needed = [8 + max(metrics.horizontalAdvance(word)
                           for word in [*title.split(), *(body[i] for body in bodies)])
                   for i, title in enumerate(titles)]
-        spare = max(0.0, self.page.width() - sum(needed)) / len(needed)
-        widths = [n + spare for n in needed]
+        widths = column_widths(needed, self.page.width())
         lefts = [self.page.left() + sum(widths[:i]) for i in range(len(widths))]
+        # A label wider than its column (a very long operator name) is shortened in the
+        # middle, never allowed to push the figures off the page.
+        bodies = [[metrics.elidedText(body[0], Qt.TextElideMode.ElideMiddle,
+                                      int(widths[0] - 4)), *body[1:]] for body in bodies]
 
         def draw_row(values: list[str], bold: bool = False, shade: bool = False,
                      lines: int = 1) -> None:

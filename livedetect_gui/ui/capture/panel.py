@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSettings, QSizeF, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QRectF, QSizeF, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPen, QShortcut, QTransform
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
@@ -242,7 +242,7 @@ class CapturePanel(QWidget):
         if device_id is None:
             return False
         formats = self.source.formats(device_id)
-        remembered = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).value(
+        remembered = desk_settings.settings_store().value(
             self._settings_key(device_id), "")
         self.format_combo.clear()
         for fmt in formats:
@@ -259,7 +259,7 @@ class CapturePanel(QWidget):
     def _format_chosen(self) -> None:
         device_id, fmt = self.camera_combo.currentData(), self.format_combo.currentData()
         if device_id is not None and isinstance(fmt, FormatInfo):
-            QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).setValue(
+            desk_settings.settings_store().setValue(
                 self._settings_key(device_id), fmt.key)
         self.start_camera()
 

@@ -52,6 +52,7 @@ class ServiceConnection(QObject):
         self.sandbox: Sandbox | None = None
         # The language or settings changed while checks ran: rebuilt when they end.
         self._rebuild_pending = False
+        self._retired: list[Sandbox] = []  # sandboxes left, stopping on the io pool
 
     @property
     def settings(self) -> DeskSettings:
@@ -154,10 +155,17 @@ class ServiceConnection(QObject):
             # Only a profile saved in the keyring is remembered for the next start.
             self.saver.save(replace(self.settings, profile=chosen.profile))
         if not chosen.simulated and self.sandbox is not None:
-            self.sandbox.stop()
-            self.sandbox = None
+            # Its server loop notices within half a second, then its thread is joined: on the
+            # io pool, never the GUI thread (``close`` stops it if the pool never got to it).
+            retired, self.sandbox = self.sandbox, None
+            self._retired.append(retired)
+            self.tasks.run(self.pool, retired.stop, lambda _f: self._stopped(retired))
         self.changed.emit()
         return True
+
+    def _stopped(self, sandbox: Sandbox) -> None:
+        if sandbox in self._retired:  # not when ``close`` stopped it already
+            self._retired.remove(sandbox)
 
     def setting_problem(self, exc: BadSetting, endpoint: str = "") -> str:
         """The operator's sentence for connection settings the client refused (the core's
@@ -194,6 +202,6 @@ class ServiceConnection(QObject):
         """At shutdown, after the pools stopped: the client and the sandbox released."""
         if self.session is not None:
             self.session.close()
-        if self.sandbox is not None:
-            self.sandbox.stop()  # its server loop notices within half a second
-            self.sandbox = None
+        for sandbox in [*self._retired, *([self.sandbox] if self.sandbox else [])]:
+            sandbox.stop()  # its server loop notices within half a second
+        self._retired, self.sandbox = [], None

@@ -35,6 +35,7 @@ What windows and panels use (nothing else: pools, tasks, store and runs are the 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -44,6 +45,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core.checks.recording import should_record
+from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
@@ -64,6 +66,10 @@ from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
 from livedetect_gui.ui.desk.trail_watch import TrailWatch
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
+
+# How long closing the desk waits for the history to close (a shared one flushes to its
+# server first).
+HISTORY_CLOSE_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class Desk(QObject):
         self.runs.thresholds = lambda api: self.settings.threshold_for(api)
         self.runs.finished.connect(self._runs_finished)
         self.runs.credentialsRejected.connect(self._credentials_rejected)
+        self.runs.held.connect(self._held)
         self.service = ServiceConnection(self.settings_saver, self.tasks, self.pools.io,
                                          os.environ if env is None else env,
                                          busy=lambda: self.runs.running, parent=self)
@@ -144,7 +151,7 @@ class Desk(QObject):
         self.watch.checked.connect(lambda _state: self.chainChecked.emit())
         self.watch.unverifiable.connect(lambda _text: self.chainChecked.emit())
         self.watch.changed.connect(self._trail_changed)
-        self.previews = Previews(self.tasks, self.pools, lambda: self.runs.limits, self)
+        self.previews = Previews(self.tasks, self.pools, lambda: self.intake.basis()[0], self)
         self.previews.ready.connect(self.previewReady)
         self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
         self.cost.ready.connect(self._cost_ready)
@@ -163,10 +170,13 @@ class Desk(QObject):
         # The result that paused the queue (the service rejected the credentials); None: not
         # paused.
         self.paused: CheckResult | None = None
+        # The connection the service refused: resuming on it would pay for another refusal.
+        self._paused_on: Connection | None = None
         self._run_when_ready: set[int] = set()
 
     def _configure_runs(self, settings: DeskSettings) -> None:
         self.runs.limits = settings.limits()
+        self.runs.prechecks = settings.prechecks
         self.runs.set_concurrency(settings.concurrency)
         self.runs.reuse_days = settings.reuse_days
         self.runs.photos = self.photos if settings.keep_photos_days > 0 else None
@@ -214,6 +224,7 @@ class Desk(QObject):
         self.runs.session = self.service.session
         self.model.api = self.api
         self.model.retranslate()  # rows of the other generation say so now
+        self.intake.rules_changed()  # photos not yet sent, by this service's rules
         self.connectionChanged.emit()
         self._flush_run_when_ready()
         self.stateChanged.emit()
@@ -252,6 +263,7 @@ class Desk(QObject):
             for item in self.model.items():
                 if item.status is Status.HELD:
                     self.model.mark_forced(item)
+        self.intake.rules_changed()
         self.service.settings_changed(old, settings)
 
     @property
@@ -273,7 +285,7 @@ class Desk(QObject):
 
     def set_operator(self, name: str) -> None:
         """A new shift: records from now on carry this operator; kept on this machine."""
-        name = " ".join(name.split())
+        name = operator_name(name)  # NFC, no bidi controls: the core's one rule
         if not name or name == self.settings.operator:
             return
         self.history.operator = name
@@ -417,6 +429,12 @@ class Desk(QObject):
             self.model.mark_recheck(item, True)
         self.run(items, confirmed=True)
 
+    def _held(self, _item_id: int) -> None:
+        """The service the photo was going to would refuse it (a rule the desk learned only
+        when it connected): held, not sent."""
+        self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
+                                 "then Send anyway or remove them.", "", 1))
+
     def _plan_cost(self, items: list[QueueItem]) -> None:
         """The window shows the batch's cost line with Run and Cancel (``costReady``)."""
         self.notice.emit(self.tr("Working out what %n photo(s) will cost…", "", len(items)))
@@ -446,6 +464,7 @@ class Desk(QObject):
         """The core stopped the run: nothing new starts until the operator resumes."""
         if self.paused is None:
             self.paused = result
+            self._paused_on = self.service.current
             self._run_when_ready.clear()
             self.intake.run_scanned = False
             self.pauseChanged.emit()
@@ -453,8 +472,15 @@ class Desk(QObject):
 
     def resume(self) -> None:
         """One click after fixing the credentials: the photos the stop left unsent (and the
-        one the service rejected) are sent again."""
+        one the service rejected) are sent again. Only once the connection changed (other
+        credentials, another connection): the same ones would be refused again, each call
+        paid."""
         if self.paused is None:
+            return
+        if self.service.current == self._paused_on:
+            self.notice.emit(self.tr("Still paused: the service rejected these credentials. "
+                                     "Enter the right ones (Settings, Credentials) or choose "
+                                     "another connection, then resume."))
             return
         self.paused = None
         self.pauseChanged.emit()
@@ -537,4 +563,9 @@ class Desk(QObject):
         if self.saved is not None:
             self.saved.save_last()
         self.service.close()
-        self.history.close()
+        # A shared history flushes to its server as it closes (network): on a thread of its
+        # own, waited for a bounded time; what it could not send stays spooled for the next start.
+        closing = threading.Thread(target=self.history.close, name="history-close",
+                                   daemon=True)
+        closing.start()
+        closing.join(HISTORY_CLOSE_SECONDS)

@@ -32,7 +32,7 @@ from livedetect_gui.ui.common.qimages import image_to_png, to_qimage
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 from livedetect_gui.ui.desk.connection import ServiceConnection
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
-from livedetect_gui.ui.queue.model import QueueItem, QueueModel
+from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ class PhotoIntake(QObject):
         self.reference = ""
         # "Run all" was pressed while folders were scanned: the photos they find run too.
         self.run_scanned = False
+        # The rules the queue's photos were last analysed by (``basis``).
+        self._basis: tuple[Limits, PrecheckPolicy | None] | None = None
 
     @property
     def scanning(self) -> bool:
@@ -71,6 +73,27 @@ class PhotoIntake(QObject):
     def precheck_policy(self) -> PrecheckPolicy | None:
         # The face-size rule is the service's: the core decides it from the generation.
         return precheck_policy(self.service.api) if self.saver.settings.prechecks else None
+
+    def basis(self) -> tuple[Limits, PrecheckPolicy | None]:
+        """What a photo is prepared and pre-checked by: the limits and rules of the service it
+        will be sent to (the session's client; the settings' alone until there is one), so
+        its face size and preview are measured on the pixels sent."""
+        limits = self.saver.settings.limits()
+        client = self.service.client
+        return (client.preparation_limits(limits) if client is not None else limits,
+                self.precheck_policy())
+
+    def rules_changed(self) -> None:
+        """The connection or the settings changed what a photo is prepared and pre-checked
+        by: the photos not yet sent are analysed again (the pre-checks are remembered by
+        content, so a photo judged before costs little)."""
+        if self.basis() == self._basis:
+            return
+        items = [i for i in self.model.items() if i.source.url is None
+                 and i.status in (Status.QUEUED, Status.HELD)]
+        for item in items:
+            self.model.mark_preparing(item)
+        self.analyse(items)
 
     def add_paths(self, paths: list[str]) -> None:
         """Files and folders; folders are walked on the io pool."""
@@ -100,7 +123,7 @@ class PhotoIntake(QObject):
 
     def analyse(self, items: list[QueueItem]) -> None:
         """Prepare (and pre-check) on the preparation pool."""
-        limits, policy = self.saver.settings.limits(), self.precheck_policy()
+        basis = self._basis = self.basis()
         for item in items:
             if item.source.url is not None:
                 # The service fetches the URL; the desk fetches it too, for the thumbnail only.
@@ -108,12 +131,16 @@ class PhotoIntake(QObject):
                 self.tasks.run(self.pools.network, lambda u=item.source.url: _url_thumb(u),
                                lambda f, item_id=item.id: self._url_thumb(item_id, f))
                 continue
-            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, limits, policy),
-                           lambda f, item_id=item.id: self._analysed(item_id, f))
+            self.tasks.run(self.pools.prepare, lambda s=item.source: _analyse(s, *basis),
+                           lambda f, item_id=item.id: self._analysed(item_id, basis, f))
 
-    def _analysed(self, item_id: int, future: Future) -> None:
+    def _analysed(self, item_id: int, basis: tuple[Limits, PrecheckPolicy | None],
+                  future: Future) -> None:
         item = self.model.item(item_id)
         if item is None:
+            return
+        if basis != self.basis() and item.status is Status.PREPARING:
+            self.analyse([item])  # the service changed meanwhile: by the new one's rules
             return
         threshold = self.saver.settings.threshold_for(self.service.api)
         try:
@@ -188,7 +215,7 @@ class PhotoIntake(QObject):
         if (precheck is None or len(precheck.faces) != 1 or item.source.url is not None
                 or item.cropped):  # a crop is already the face: never "(face) (face)"
             return False
-        source, limits = item.source, self.saver.settings.limits()
+        source, limits = item.source, self.basis()[0]  # the pixels its faces were found on
         label = self.tr("%1 (face)").replace("%1", item.name)
 
         def added(future: Future) -> None:

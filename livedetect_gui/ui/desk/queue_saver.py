@@ -136,6 +136,10 @@ class SavedQueue(QObject):
         except OSError as exc:
             self.failed.emit(self.tr("The saved queue could not be read."), str(exc))
             saved = []
+        if self.store.skipped:
+            self.desk.failed.emit(self.tr("Some photos of the saved queue could not be restored "
+                                          "(their saved copy is missing or damaged); the others "
+                                          "are back."), "\n".join(self.store.skipped))
         if saved:
             self._add(saved)
         self.schedule()

@@ -24,7 +24,7 @@ from livedetect_gui.core.checks.recording import internal_error
 from livedetect_gui.core.checks.session import Session
 from livedetect_gui.core.imaging.prepare import Limits, PreparedImage
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.service.client import LiveDetectClient
+from livedetect_gui.core.service.client import LiveDetectClient, precheck_policy
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.lazy_history import LazyHistory
 from livedetect_gui.core.verdict import default_threshold
@@ -38,6 +38,8 @@ class CheckRuns(QObject):
     finished = Signal()  # the last running check ended (or was taken back)
     # The service rejected the credentials: the run stopped. The result that said so.
     credentialsRejected = Signal(object)
+    # The pre-checks held this item, by the rule of the service it was going to: not sent.
+    held = Signal(int)
 
     def __init__(self, model: QueueModel, tasks: TaskRunner, pool: QThreadPool,
                  history: LazyHistory, parent: QObject | None = None) -> None:
@@ -55,6 +57,8 @@ class CheckRuns(QObject):
         self.thresholds: Callable[[str], float] = default_threshold
         # How far back an earlier judgement of the same photo counts; 0: never.
         self.reuse_days: float = defaults.REUSE_WINDOW_DAYS
+        # The operator's pre-checks setting; the rules are those of the client's generation.
+        self.prechecks = False
         self._batch: Batch | None = None
         self._active: dict[int, int] = {}  # task id -> item id
         self.total = 0
@@ -96,8 +100,8 @@ class CheckRuns(QObject):
             self.model.mark_recheck(item, False)
             task_id = self.tasks.run(
                 self.pool,
-                lambda report, s=item.source, r=recheck, c=item.reference: _check(
-                    batch, s, r, report, c),
+                lambda report, s=item.source, r=recheck, f=item.forced, c=item.reference: _check(
+                    batch, s, r, f, report, c),
                 on_done=lambda future, item_id=item.id: self._done(item_id, batch, future),
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
@@ -111,12 +115,17 @@ class CheckRuns(QObject):
         assert self.session is not None
         batch = self._batch
         running = batch is not None and bool(self._active)
-        if running and batch.client is self.session.client and (
+        client = self.session.client
+        # A photo is judged by the rule of the service it is sent to, whatever the generation
+        # was when it was taken in (cached by content: a photo pre-checked at intake costs
+        # nothing here). A photo the operator sent anyway is forced.
+        prechecks = precheck_policy(client.api) if self.prechecks else None
+        if running and batch.client is client and batch.options.prechecks == prechecks and (
                 batch.stop.reason is not StopReason.INTERRUPTED):
             batch.threshold = self.threshold
             return batch
-        # Pre-checks ran at intake (a held item is not run): none here.
-        options = self.session.options(_JudgedOnUse(self.history), self.reuse_days)
+        options = self.session.options(_JudgedOnUse(self.history), self.reuse_days,
+                                       prechecks=prechecks)
         self._batch = Batch(self.session.client, self.limits, self.threshold, options,
                             trail=self.history, photos=self.photos,
                             after=batch if running else None)
@@ -156,6 +165,11 @@ class CheckRuns(QObject):
             if item is not None:
                 self.model.mark_cancelled(item)
             self.total -= 1
+        elif checked.precheck is not None:  # held, not sent: waits for "Send anyway"
+            self.total -= 1
+            if item is not None:
+                self.model.mark_held(item, checked.precheck)
+                self.held.emit(item_id)
         else:
             if result.credentials_rejected and batch.stop.reason is StopReason.CREDENTIALS:
                 self.credentialsRejected.emit(result)
@@ -173,10 +187,11 @@ class CheckRuns(QObject):
         return per_item * (self.total - self.done)
 
 
-def _check(batch: Batch, source: Source, recheck: bool,
+def _check(batch: Batch, source: Source, recheck: bool, force: bool,
            report: Callable[[PreparedImage | None], None], reference: str = "") -> Checked:
     """Recorded under the case/applicant reference the photo came in with."""
-    return batch.check(source, recheck=recheck, on_sending=report, reference=reference)
+    return batch.check(source, recheck=recheck, force=force, on_sending=report,
+                       reference=reference)
 
 
 class _JudgedOnUse:
@@ -185,6 +200,9 @@ class _JudgedOnUse:
     def __init__(self, history: LazyHistory) -> None:
         self.history = history
 
-    def find_judged(self, digests: list[str], since: float) -> CheckResult | None:
+    def find_judged(self, digests: list[str], since: float, *, api: str | None = None,
+                    simulated: bool | None = None) -> CheckResult | None:
         stored = self.history.get()
-        return stored.find_judged(digests, since) if stored is not None else None
+        if stored is None:
+            return None
+        return stored.find_judged(digests, since, api=api, simulated=simulated)

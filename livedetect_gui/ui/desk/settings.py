@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import platformdirs
 from PySide6.QtCore import QSettings
 
 from livedetect_gui.core import defaults
@@ -19,6 +21,22 @@ from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"
 APPLICATION = "LiveDetect Desk"
+
+
+def settings_store() -> QSettings:
+    """The desk's settings: an INI file in the user's own config folder on every platform.
+
+    On Linux that is what Qt's native format is anyway (~/.config/LiveDetect/LiveDetect
+    Desk.conf). On Windows it keeps the settings out of the registry: one file under
+    %APPDATA% (the per-user profile, private by its ACL), found where platformdirs finds it,
+    so a test run's redirected folders hold its settings too.
+    """
+    if sys.platform == "win32":
+        folder = platformdirs.user_config_dir(appname=None, appauthor=False, roaming=True)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION,
+                         APPLICATION)
+    return QSettings(ORGANIZATION, APPLICATION)
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,7 @@ class DeskSettings:
 
 
 def load(store: QSettings | None = None) -> DeskSettings:
-    store = store or QSettings(ORGANIZATION, APPLICATION)
+    store = store or settings_store()
     values = {}
     for f in fields(DeskSettings):
         default = getattr(DeskSettings, f.name)
@@ -128,7 +146,7 @@ def load(store: QSettings | None = None) -> DeskSettings:
 
 
 def save(settings: DeskSettings, store: QSettings | None = None) -> None:
-    store = store or QSettings(ORGANIZATION, APPLICATION)
+    store = store or settings_store()
     for f in fields(DeskSettings):
         value = getattr(settings, f.name)
         if f.name == "proxy":
@@ -141,11 +159,11 @@ def write_privately(settings: DeskSettings) -> str:
     """On a worker: write ``settings`` to the file, created 0600 in a 0700 folder before Qt
     writes a byte (it names folders the operator opened photos from; Qt keeps a file's mode
     when it rewrites it). Never on the GUI thread: a QSettings writes when it is destroyed."""
-    path = Path(QSettings(ORGANIZATION, APPLICATION).fileName())  # reads nothing, writes nothing
+    path = Path(settings_store().fileName())  # reads nothing, writes nothing
     private_dir(path.parent)
     if not path.exists():
         open_private(path, "ab").close()
-    store = QSettings(ORGANIZATION, APPLICATION)
+    store = settings_store()
     save(settings, store)
     store.sync()
     make_private(path)

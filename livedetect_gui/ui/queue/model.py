@@ -30,6 +30,7 @@ from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.tables import RecordTableModel
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
+from livedetect_gui.ui.common.tooltips import plain_tooltip
 
 
 class Status(StrEnum):
@@ -250,7 +251,7 @@ class QueueModel(RecordTableModel):
         if result is not None and result.verdict is Verdict.ERROR and result.problem:
             parts.append(result.problem.message(self.lang))
         if result is not None and result.reused_from is not None:
-            parts.append(self.reused_text(result.reused_from))
+            parts.append(self.reused_text(result.reused_from, result.simulated))
         if item.status is Status.HELD and item.precheck is not None:
             parts.append(self.hold_text(item.precheck))
         if result is not None and result.maybe_billed_twice:
@@ -260,10 +261,13 @@ class QueueModel(RecordTableModel):
             parts.append(backend_name(result.api))
         return parts
 
-    def reused_text(self, moment: float) -> str:
-        """A reused judgement: no call was made, nothing paid."""
+    def reused_text(self, moment: float, simulated: bool = False) -> str:
+        """A reused judgement: no call was made, nothing paid; where it came from (a simulated
+        one says so)."""
         when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
-        return self.tr("checked before on %1 (reused, not billed)").replace("%1", when)
+        if simulated:
+            return self.tr("reused from %1, simulated (not billed)").replace("%1", when)
+        return self.tr("reused from %1, live service (not billed)").replace("%1", when)
 
     def hold_text(self, precheck: Precheck) -> str:
         """Why the pre-checks hold a photo, in the desk's language (the core's catalogue)."""
@@ -303,7 +307,7 @@ class QueueModel(RecordTableModel):
             lines.append(result.hint(self.lang))
             if result.detail:
                 lines.append(self.tr("Technical details: %1").replace("%1", result.detail))
-        return "\n".join(line for line in lines if line)
+        return plain_tooltip(lines)  # a file name or a note is shown, never rendered
 
     def status_text(self, status: Status) -> str:
         if status in FINAL:
@@ -392,6 +396,16 @@ class QueueModel(RecordTableModel):
         self._thumbs.pop(item.id, None)
         if item.status is Status.PREPARING:
             item.status = Status.HELD if item.held else Status.QUEUED
+        self._changed(item)
+
+    def mark_held(self, item: QueueItem, precheck: Precheck) -> None:
+        """The pre-checks hold it at sending (by the rule of the service it was going to)."""
+        item.precheck, item.status = precheck, Status.HELD
+        self._changed(item)
+
+    def mark_preparing(self, item: QueueItem) -> None:
+        """Prepared and pre-checked again (the service it goes to changed)."""
+        item.status = Status.PREPARING
         self._changed(item)
 
     def mark_forced(self, item: QueueItem) -> None:

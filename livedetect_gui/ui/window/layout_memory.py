@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, Qt
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from livedetect_gui.ui.desk import settings as desk_settings
@@ -18,7 +18,7 @@ def fitted(size: tuple[int, int], screen: QRect | None) -> tuple[int, int]:
 
 
 def restore_layout(window: QMainWindow, splitter: QSplitter) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     geometry = store.value("window/geometry")
     screen = window.screen().availableGeometry() if window.screen() is not None else None
     if isinstance(geometry, QByteArray):
@@ -40,7 +40,7 @@ def restore_layout(window: QMainWindow, splitter: QSplitter) -> None:
 
 
 def save_layout(window: QMainWindow, splitter: QSplitter) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/maximized", window.isMaximized())
     store.setValue("window/splitter", splitter.saveState())

@@ -26,6 +26,18 @@ class PhotoInput(QObject):
         self.url_field = url_field
         self.select = select  # selects the item when nothing is selected yet
         url_field.submitted.connect(self.add_url)
+        # The remembered folder, once the io pool found it still there (a vanished network
+        # share can hang a look at it: never on the GUI thread).
+        self._start_folder = str(Path.home())
+        folder = desk.settings.last_folder
+        if folder:
+            work = desk.io_work
+            work.tasks.run(work.pool, lambda: Path(folder).is_dir(),
+                           lambda f: self._found(folder, f.result()))
+
+    def _found(self, folder: str, exists: bool) -> None:
+        if exists and self._start_folder == str(Path.home()):  # none chosen since
+            self._start_folder = folder
 
     def open_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -38,10 +50,10 @@ class PhotoInput(QObject):
 
     def start_folder(self) -> str:
         """Where Open photos starts: the folder last opened from, else the home folder."""
-        folder = self.desk.settings.last_folder
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
+        return self._start_folder
 
     def remember_folder(self, folder: str) -> None:
+        self._start_folder = folder
         self.desk.save_settings(replace(self.desk.settings, last_folder=folder))
 
     def paste(self) -> None:

@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 
-from livedetect_gui.core.checks.batch import BatchStop, StopReason, run_batch
+from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
 from livedetect_gui.core.checks.planning import CheckOptions, Plan, Source, estimate, plan_batch
 from livedetect_gui.core.checks.reuse import Reuse
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
@@ -31,18 +31,17 @@ def test_same_content_is_sent_once_and_reused_later(tmp_path, sandbox, make_clie
     a, b, c = photos(tmp_path, 3)
     shutil.copy(a, tmp_path / "copy_of_a.jpg")
     history = History(tmp_path / "h.sqlite3")
-    options = CheckOptions(reuse=Reuse(history, simulated=True))  # the sandbox's scores
+    # the sandbox's scores
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))
     sources = [Source.file(p) for p in (a, b, c, tmp_path / "copy_of_a.jpg")]
     client = make_client(sandbox, concurrency=2)
-    first = run_batch(sources, client, Limits(), 87, concurrency=2, history=history,
-                      options=options)
+    first = Batch(client, Limits(), 87, options, trail=history).run(sources, concurrency=2)
     assert sandbox.stats["requests"] == 3  # the copy of a was not sent
     copy = first[3]
     assert copy.reused_from is not None and copy.score == first[0].score
     assert copy.to_json()["reused"] is True
 
-    again = run_batch(sources, client, Limits(), 50, concurrency=2, history=history,
-                      options=options)
+    again = Batch(client, Limits(), 50, options, trail=history).run(sources, concurrency=2)
     assert sandbox.stats["requests"] == 3  # 3 identical files checked twice = 3 calls, not 6
     assert all(r.reused_from is not None for r in again)
     assert [r.score for r in again] == [r.score for r in first]
@@ -50,7 +49,7 @@ def test_same_content_is_sent_once_and_reused_later(tmp_path, sandbox, make_clie
     assert again[0].reused_from == first[0].checked_at  # the original check's time
 
     # --recheck: no reuse, a new call each
-    run_batch(sources[:1], client, Limits(), 87, history=history, options=CheckOptions())
+    Batch(client, Limits(), 87, CheckOptions(), trail=history).run(sources[:1])
     assert sandbox.stats["requests"] == 4
     history.close()
 
@@ -61,26 +60,24 @@ def test_refusals_errors_and_old_judgements_are_not_reused(tmp_path, start_sandb
     (path,) = photos(tmp_path, 1)
     history = History(tmp_path / "h.sqlite3")
     client = make_client(sandbox, max_attempts=1)
-    options = CheckOptions(reuse=Reuse(history, simulated=True))
-    (failed,) = run_batch([Source.file(path)], client, Limits(), 87, history=history,
-                          options=options)
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api=client.api.value))
+    (failed,) = Batch(client, Limits(), 87, options, trail=history).run([Source.file(path)])
     assert failed.problem_key == "http_error"
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=options)
+    Batch(client, Limits(), 87, options, trail=history).run([Source.file(path)])
     assert sandbox.stats["requests"] == 2  # an error is never reused
 
     good = start_sandbox()
     client = make_client(good)
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=options)
+    Batch(client, Limits(), 87, options, trail=history).run([Source.file(path)])
     assert good.stats["requests"] == 1
-    stale = CheckOptions(reuse=Reuse(history, window_days=-1, simulated=True))  # too old
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=stale)
+    stale = CheckOptions(reuse=Reuse(history, window_days=-1, simulated=True,
+                                     api=client.api.value))  # too old
+    Batch(client, Limits(), 87, stale, trail=history).run([Source.file(path)])
     assert good.stats["requests"] == 2
-    real = CheckOptions(reuse=Reuse(history, simulated=False))  # a sandbox score: never real
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=real)
+    # A sandbox score is never reused for a live check, whatever URL both used.
+    real = CheckOptions(reuse=Reuse(history, simulated=False, api=client.api.value))
+    Batch(client, Limits(), 87, real, trail=history).run([Source.file(path)])
     assert good.stats["requests"] == 3
-    same = CheckOptions(reuse=Reuse(history, simulated=False, endpoint=client.url))
-    run_batch([Source.file(path)], client, Limits(), 87, history=history, options=same)
-    assert good.stats["requests"] == 3  # the sandbox that answered it: reused there
     history.close()
 
 
@@ -90,8 +87,8 @@ def test_rejected_credentials_stop_the_batch(tmp_path, sandbox, make_client) -> 
     wrong = Credentials(acc.appid, acc.secret_id, "not-the-secret-key")
     client = make_client(sandbox, credentials=wrong, concurrency=4)
     stop = BatchStop()
-    results = run_batch([Source.file(p) for p in paths], client, Limits(), 87, concurrency=4,
-                        stop=stop)
+    results = Batch(client, Limits(), 87, stop=stop).run([Source.file(p) for p in paths],
+                                                         concurrency=4)
     assert sandbox.stats["requests"] <= 4 + 1  # at most concurrency + 1 calls
     assert stop.reason is StopReason.CREDENTIALS
     rejected = [r for r in results if r.code == 14]
@@ -110,7 +107,7 @@ def test_api3_auth_failure_stops_the_batch_too(tmp_path, sandbox, make_client) -
     wrong = Credentials("", sandbox.account.secret_id, "not-the-key", api=Api.TC3,
                         region="ap-guangzhou")
     client = make_client(sandbox, credentials=wrong, concurrency=4)
-    results = run_batch([Source.file(p) for p in paths], client, Limits(), 40, concurrency=4)
+    results = Batch(client, Limits(), 40).run([Source.file(p) for p in paths], concurrency=4)
     assert sandbox.stats["requests"] <= 4 + 1
     codes = {r.code for r in results if r.code is not None}
     assert codes and all(str(c).startswith("AuthFailure.") for c in codes)
@@ -126,8 +123,7 @@ def test_expired_signatures_stop_after_one_renewal_probe(tmp_path, sandbox) -> N
     config = ClientConfig(**{**FAST, "endpoint": sandbox.url, "concurrency": 4})
     with LiveDetectClient(sandbox_credentials(sandbox), config,
                           clock=lambda: time.time() - 86400) as client:
-        results = run_batch([Source.file(p) for p in paths], client, Limits(), 87,
-                            concurrency=4)
+        results = Batch(client, Limits(), 87).run([Source.file(p) for p in paths], concurrency=4)
     assert sandbox.stats["requests"] <= 4 + 1
     assert {r.code for r in results if r.code is not None} == {9}
     assert all(r.credentials_rejected for r in results if r.code == 9)
@@ -150,8 +146,8 @@ def test_interruption_sends_nothing_new(tmp_path, start_sandbox, make_client) ->
             sent_at_stop.append(sandbox.stats["requests"])
             stop.stop(StopReason.INTERRUPTED)
 
-    results = run_batch([Source.file(p) for p in paths], client, Limits(), 87, concurrency=2,
-                        stop=stop, on_result=on_result)
+    results = Batch(client, Limits(), 87, stop=stop).run([Source.file(p) for p in paths],
+                                                         concurrency=2, on_result=on_result)
     sent = sandbox.stats["requests"]
     # The calls in flight when the stop came finished (at most one per worker), nothing new
     # started after them, and most of the batch was never sent.
@@ -167,7 +163,7 @@ def test_pacer_learns_the_limit_without_errors(tmp_path, start_sandbox, make_cli
     pacer = Pacer()
     client = make_client(sandbox, concurrency=8, backoff_base=0.5, backoff_cap=4.0)
     client.pacer = pacer
-    results = run_batch([Source.file(p) for p in paths], client, Limits(), 87, concurrency=8)
+    results = Batch(client, Limits(), 87).run([Source.file(p) for p in paths], concurrency=8)
     assert all(r.code == 0 for r in results)
     throttled = sandbox.stats["code:15"]
     assert throttled <= 0.1 * sandbox.stats["requests"] + 1
@@ -214,14 +210,14 @@ def test_cost_line_counts_what_will_be_billed(tmp_path, sandbox, make_client) ->
     paths = photos(tmp_path, 4)
     history = History(tmp_path / "h.sqlite3")
     client = make_client(sandbox)
-    options = CheckOptions(reuse=Reuse(history, simulated=True))
-    run_batch([Source.file(paths[0])], client, Limits(), 87, history=history, options=options)
+    options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"))
+    Batch(client, Limits(), 87, options, trail=history).run([Source.file(paths[0])])
     shutil.copy(paths[1], tmp_path / "dup.jpg")
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff broken")
     make_photo(9, (1000, 300)).save(tmp_path / "panorama.jpg")
     sources = [Source.file(p) for p in [*paths, tmp_path / "dup.jpg", tmp_path / "broken.jpg",
                                         tmp_path / "panorama.jpg"]]
-    held_options = CheckOptions(reuse=Reuse(history, simulated=True),
+    held_options = CheckOptions(reuse=Reuse(history, simulated=True, api="legacy"),
                                 prechecks=PrecheckPolicy(faces=False, quality=False))
     plans = plan_batch(sources, Limits(), 87, client.url, held_options)
     assert [p.plan for p in plans] == [Plan.REUSED, Plan.SEND, Plan.SEND, Plan.SEND,
@@ -230,7 +226,31 @@ def test_cost_line_counts_what_will_be_billed(tmp_path, sandbox, make_client) ->
     assert cost.line() == "3 billed calls (2 duplicates reused, 1 refused, 1 held by pre-checks)"
     assert "3 次计费调用" in cost.line("zh")
     before = sandbox.stats["requests"]
-    results = run_batch(plans, client, Limits(), 87, history=history, options=held_options)
+    results = Batch(client, Limits(), 87, held_options, trail=history).run(plans)
     assert sandbox.stats["requests"] - before == cost.billed  # the line told the truth
     assert results[-1].held and results[-1].problem_key == "held_aspect"
+    history.close()
+
+
+def test_a_forced_check_sends_a_held_photo_and_a_copy_decides_its_own_hold(
+        tmp_path, sandbox, make_client) -> None:
+    make_photo(9, (1000, 300)).save(tmp_path / "panorama.jpg")
+    shutil.copy(tmp_path / "panorama.jpg", tmp_path / "copy.jpg")
+    options = CheckOptions(prechecks=PrecheckPolicy(faces=False, quality=False))
+    history = History(tmp_path / "h.sqlite3")
+    batch = Batch(make_client(sandbox), Limits(), 87, options, trail=history)
+    held = batch.check(Source.file(tmp_path / "panorama.jpg"))
+    assert held.result.held and held.precheck is not None
+    assert held.precheck.holds == ("held_aspect",)
+    # The copy is held by its own look (no call), with what the pre-checks found.
+    copy = batch.check(Source.file(tmp_path / "copy.jpg"))
+    assert copy.result.held and copy.precheck == held.precheck
+    assert sandbox.stats["requests"] == 0
+    # The operator's "Send anyway": sent, though a copy was held in this batch.
+    forced = batch.check(Source.file(tmp_path / "copy.jpg"), force=True)
+    assert not forced.result.held and forced.result.attempts >= 1 and forced.precheck is None
+    assert sandbox.stats["requests"] == 1
+    # Its record says the hold it overrode, as a batch forced as a whole would.
+    (check,) = [r for r in history.entries(kinds=["check"]) if r.id == forced.record_id]
+    assert check.override
     history.close()

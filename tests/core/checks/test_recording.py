@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.checks.batch import BatchStop, StopReason, run_batch
+from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.checks.recording import internal_error, should_record
 from livedetect_gui.core.imaging.prepare import Limits
@@ -17,8 +17,8 @@ def test_cancelled_batch_records_nothing(tmp_path, sandbox, make_client) -> None
     history = History(tmp_path / "h.sqlite3")
     stop = BatchStop()
     stop.stop(StopReason.INTERRUPTED)  # e.g. the reader of the results went away
-    results = run_batch([Source.file(tmp_path / f"p{i}.jpg") for i in range(3)],
-                        make_client(sandbox), Limits(), 87, history=history, stop=stop)
+    batch = Batch(make_client(sandbox), Limits(), 87, stop=stop, trail=history)
+    results = batch.run([Source.file(tmp_path / f"p{i}.jpg") for i in range(3)])
     assert [r.problem_key for r in results] == ["not_sent_interrupted"] * 3
     assert history.entries() == [] and sandbox.stats["requests"] == 0
     history.close()

@@ -86,3 +86,14 @@ def test_first_detection_from_several_threads_at_once() -> None:
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               timeout=60)
         assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_a_model_opencv_cannot_run_is_an_unavailable_detector(monkeypatch) -> None:
+    """OpenCV's own failure at inference (a real, empty network here) is reported as the
+    detector missing, which the pre-checks skip, never as an unexpected exception."""
+    cv2 = pytest.importorskip("cv2")
+    from livedetect_gui.core.imaging import faces
+
+    monkeypatch.setattr(faces._local, "net", (cv2, cv2.dnn.Net()), raising=False)
+    with pytest.raises(faces.DetectorUnavailable):
+        detect_faces(real("astronaut.png"))

@@ -119,3 +119,12 @@ def test_the_remembered_results_are_bounded(monkeypatch) -> None:
     for seed in range(5):
         precheck(prepare_bytes(png_bytes(make_photo(seed, (400, 300)))), policy)
     assert len(prechecks._cache) == 3
+
+
+def test_a_detector_failing_at_inference_skips_the_face_rules(monkeypatch) -> None:
+    cv2 = pytest.importorskip("cv2")
+    monkeypatch.setattr(faces._local, "net", (cv2, cv2.dnn.Net()), raising=False)
+    forget_prechecks()
+    found = precheck(prepare_bytes(png_bytes(real("astronaut.png"))), policy_for(100))
+    forget_prechecks()
+    assert not found.held and found.faces == ()

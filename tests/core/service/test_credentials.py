@@ -141,6 +141,18 @@ def test_file_backends_are_refused_and_say_why_in_both_languages(tmp_path) -> No
     assert not _FileBackend.path.exists()  # nothing was ever written to the file
 
 
+def test_the_os_stores_of_windows_and_macos_and_what_is_built_on_them_are_accepted() -> None:
+    from keyring.backends import Windows, macOS
+
+    class OwnNames(Windows.WinVaultKeyring):  # e.g. the tests' own names in Credential Manager
+        pass
+
+    for store in (Windows.WinVaultKeyring, macOS.Keyring, OwnNames):
+        assert is_os_secret_store(store.__new__(store)), store
+    assert not is_os_secret_store(_FileBackend.__new__(_FileBackend))
+    assert not is_os_secret_store(chainer.ChainerBackend.__new__(chainer.ChainerBackend))
+
+
 def test_a_chainer_uses_only_its_os_store(tmp_path) -> None:
     real = _real_store()
     os_store = keyring.get_keyring()

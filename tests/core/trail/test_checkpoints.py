@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail import checkpoints
 from livedetect_gui.core.trail.chain import Anchor, chained, compute_hash, from_row, row_tuple
@@ -62,7 +63,7 @@ def test_key_round_trips_through_its_public_text_pem_file_and_keyring_form(tmp_p
     checkpoints.write_private(key, path)
     assert checkpoints.fingerprint(checkpoints.read_private(path)) == \
         checkpoints.fingerprint(key)
-    if hasattr(path.stat(), "st_mode") and path.stat().st_mode & 0o077:
+    if not WINDOWS and path.stat().st_mode & 0o077:  # Windows: the folder's ACL
         pytest.fail("the private key file is readable by others")
     secret = checkpoints.private_to_secret(key)
     assert checkpoints.fingerprint(checkpoints.private_from_secret(secret)) == \
@@ -161,3 +162,18 @@ def test_verify_reads_the_trail_twice_without_holding_it(tmp_path) -> None:
     state = checkpoints.verify_trusted(records, key.public_key(), history.verify())
     assert state.proven and len(walks) == 2
     assert all(compute_hash(r) == r.hash for r in records())
+
+
+def test_a_deleted_prefix_is_not_proven(tmp_path) -> None:
+    path = tmp_path / "h.sqlite3"
+    key = checkpoints.generate_key()
+    history = filled(path, 5)
+    checkpoints.append_checkpoint(history, key)
+    history.close()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM records WHERE seq <= 2")
+    db.commit()
+    db.close()
+    history = History(path, operator="eve")
+    state = checkpoints.verify_history(history, key.public_key())
+    assert not state.proven and state.problem == "chain_broken"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from livedetect_gui.core.checks.batch import CheckOptions, Source, run_batch
+from livedetect_gui.core.checks.batch import Batch, CheckOptions, Source
 from livedetect_gui.core.checks.recording import record_result
 from livedetect_gui.core.imaging.prechecks import PrecheckPolicy
 from livedetect_gui.core.imaging.prepare import Limits
@@ -35,8 +35,8 @@ def files(tmp_path):
 def test_sandbox_refusals_and_holds_are_simulated(tmp_path, sandbox, make_client) -> None:
     history = History(tmp_path / "h.sqlite3", operator="ann")
     empty, small = files(tmp_path)
-    results = run_batch([Source.file(empty), Source.file(small)], make_client(sandbox),
-                        Limits(), 87, history=history, options=SANDBOX_RUN)
+    batch = Batch(make_client(sandbox), Limits(), 87, SANDBOX_RUN, trail=history)
+    results = batch.run([Source.file(empty), Source.file(small)])
     assert [r.problem_key for r in results] == ["file_empty", "held_small"]
     records = history.entries()
     assert len(records) == 2 and all(r.simulated for r in records)
@@ -74,8 +74,8 @@ def test_sent_anyway_carries_the_override_and_the_holds(tmp_path, sandbox,
     history = History(tmp_path / "h.sqlite3", operator="ann")
     _empty, small = files(tmp_path)
     forced = CheckOptions(prechecks=PrecheckPolicy(faces=False), force=True, simulated=True)
-    results = run_batch([Source.file(small)], make_client(sandbox), Limits(), 87,
-                        history=history, options=forced)
+    batch = Batch(make_client(sandbox), Limits(), 87, forced, trail=history)
+    results = batch.run([Source.file(small)])
     assert results[0].attempts > 0  # it was sent
     check, = history.entries(kinds=["check"])
     event, = history.entries(kinds=[Kind.SENT_ANYWAY.value])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.cli.main import main as cli_main
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import (
@@ -310,6 +311,8 @@ def test_busy_database_is_waited_for_not_dropped(tmp_path) -> None:
     assert done and history.count() == 1
 
 
+@pytest.mark.skipif(WINDOWS, reason="mode bits mean nothing on Windows: see "
+                    "tests/core/test_paths.py::test_windows_private_files")
 def test_files_private_under_umask_022(tmp_path, monkeypatch) -> None:
     from livedetect_gui.core.paths import data_dir
 
@@ -334,8 +337,8 @@ def test_files_private_under_umask_022(tmp_path, monkeypatch) -> None:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"),
-                    reason="needs root to run a reader as an unprivileged user")
+@pytest.mark.skipif(WINDOWS or os.geteuid() != 0 or not shutil.which("runuser"),
+                    reason="needs POSIX root to run a reader as an unprivileged user")
 def test_read_only_folder_opens_read_only(tmp_path) -> None:
     """As 'nobody', whose data folder is not writable: the history reads, writes refuse."""
     base = Path(tempfile.mkdtemp())

@@ -15,7 +15,7 @@ from livedetect_gui.core.trail.location import (
 
 
 def test_sqlite_urls_and_plain_paths(tmp_path: Path) -> None:
-    url = parse(f"sqlite://{tmp_path}/h.sqlite3")
+    url = parse(f"sqlite:///{tmp_path.as_posix().lstrip('/')}/h.sqlite3")
     assert url.kind == "sqlite" and not url.shared and url.path == tmp_path / "h.sqlite3"
     assert parse(str(url)) == url
     assert parse(str(tmp_path / "plain.db")).path == tmp_path / "plain.db"

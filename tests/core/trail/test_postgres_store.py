@@ -19,10 +19,9 @@ from livedetect_gui.core.trail.history import History, HistoryError, Query, open
 from livedetect_gui.core.trail.location import parse
 from livedetect_gui.core.trail.postgres_store import (
     PostgresStore,
-    PushRefused,
-    push,
     waiting_message,
 )
+from livedetect_gui.core.trail.push import PushRefused, push
 from livedetect_gui.core.trail.reports import ReportOptions, build_report
 
 
@@ -228,14 +227,14 @@ def test_a_nul_in_a_servers_message_does_not_block_the_spool(pg_url: str,
     history.close()
 
 
-def test_a_full_disk_at_the_spool_is_a_history_error(pg_url: str, tmp_path: Path) -> None:
+def test_a_full_disk_at_the_spool_sends_to_the_reachable_server(pg_url: str,
+                                                                 tmp_path: Path) -> None:
     store = PostgresStore(parse(pg_url), spool=tmp_path / "s.sqlite3", forward=False)
     history = History(tmp_path / "fallback.sqlite3", store=store)
     store.spool.close()  # as good as a disk that refuses every write
-    with pytest.raises(HistoryError):
-        history.store.append([history.check_record(result(1))])
-    assert history.record_safely(result(2)) is not None  # kept in History's own spool file
-    assert history.spooled() == 1
+    history.store.append([history.check_record(result(1))])
+    assert history.record_safely(result(2)) is not None
+    assert history.spooled() == 0 and history.count() == 2  # both on the server
 
 
 def test_a_resent_batch_is_stored_once(pg_url: str, tmp_path: Path) -> None:

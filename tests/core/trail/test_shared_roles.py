@@ -108,3 +108,73 @@ def test_an_auditor_reads_but_cannot_append(centre: str, tmp_path: Path) -> None
 def test_init_shared_runs_again_without_harm(centre: str) -> None:
     again = init_shared(parse(centre))
     assert again.created == ()
+
+
+def test_the_append_function_refuses_cuts_bad_hashes_and_records_off_the_head(
+        centre: str) -> None:
+    import json
+
+    from livedetect_gui.core.trail.chain import GENESIS
+
+    def row(**values: object) -> str:
+        base = {"seq": 1, "id": "r1", "kind": "check", "at": 0.0, "operator": "o",
+                "os_user": "o", "desk": "d", "source": "s", "verdict": "pass", "detail": "",
+                "endpoint": "", "api": "legacy", "simulated": 0, "attempts": 0,
+                "elapsed_ms": 0, "maybe_billed_twice": 0, "note": "", "reference": "",
+                "override": 0, "prev_hash": GENESIS, "hash": "ab" * 32,
+                "db_role": "admin", "server_at": "2000-01-01T00:00:00Z"}
+        base.update(values)
+        return json.dumps([base])
+
+    with psycopg.connect(as_role(centre, "desk07"), autocommit=True) as desk:
+        with pytest.raises(psycopg.errors.RaiseException, match="cannot cut"):
+            desk.execute("SELECT livedetect_append(%s::jsonb)", (row(kind="cut"),))
+        with pytest.raises(psycopg.errors.RaiseException, match="proper hash"):
+            desk.execute("SELECT livedetect_append(%s::jsonb)", (row(hash="x"),))
+        with pytest.raises(psycopg.errors.SerializationFailure):
+            desk.execute("SELECT livedetect_append(%s::jsonb)", (row(seq=5),))
+        # A forged operator and forged stamps: the server's own stamps win.
+        desk.execute("SELECT livedetect_append(%s::jsonb)", (row(),))
+        stamped = desk.execute("SELECT db_role, server_at > now() - interval '1 hour' "
+                               "FROM records").fetchone()
+    assert stamped == ("desk07", True)
+
+
+def test_the_history_shows_who_logged_in_on_a_shared_store(centre: str, tmp_path: Path,
+                                                           capsys) -> None:
+    from livedetect_gui.cli.main import main
+
+    history = open_history(parse(as_role(centre, "desk07")), operator="typed name",
+                           spool=tmp_path / "spool.sqlite3", forward=False)
+    history.record(result(1))
+    history.store.flush()
+    stored = history.page(__import__("livedetect_gui.core.trail.store",
+                                     fromlist=["Query"]).Query(), 0, 5)
+    history.close()
+    assert stored[0].db_role == "desk07" and stored[0].server_at
+    assert main(["history", "--history", as_role(centre, "desk07")]) == 0
+    assert "[db:desk07]" in capsys.readouterr().out
+    export = tmp_path / "out.csv"
+    assert main(["history", "--history", centre, "--export", str(export)]) == 0
+    header, first = export.read_text().splitlines()[:2]
+    assert header.endswith("server_time,db_role") and first.endswith(",desk07")
+
+
+def test_init_shared_takes_ownership_from_a_desk_that_created_the_tables(
+        pg_url: str, tmp_path: Path) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("CREATE ROLE olddesk LOGIN")
+        admin.execute("GRANT CREATE ON SCHEMA public TO olddesk")
+    early = open_history(parse(as_role(pg_url, "olddesk")), spool=tmp_path / "s.sqlite3",
+                         forward=False)
+    early.record(result(1))
+    early.store.flush()  # the desk migrated: it owns the tables
+    early.close()
+    init_shared(parse(pg_url))
+    with psycopg.connect(pg_url) as admin:
+        owner = admin.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'records'"
+                              ).fetchone()[0]
+    assert owner == "postgres"
+    with psycopg.connect(as_role(pg_url, "olddesk"), autocommit=True) as desk, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        desk.execute("ALTER TABLE records DISABLE TRIGGER USER")

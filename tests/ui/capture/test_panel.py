@@ -134,14 +134,14 @@ def test_countdown_and_escape(qtbot, station) -> None:
     panel.countdown_combo.setCurrentIndex(panel.countdown_combo.findData(3))
     panel.capture()
     assert panel.count_text.text() == "3"
-    qtbot.wait(1200)
-    assert panel.count_text.text() == "2" and window.model.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.count_text.text() == "2", timeout=WAIT_MS)
+    assert window.model.rowCount() == 0
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # stops the countdown
-    qtbot.wait(2500)
-    assert window.model.rowCount() == 0 and panel.count_text.text() == ""
+    assert panel.count_text.text() == ""
     panel.capture()
     captured_item(qtbot, window)  # arrives after three seconds
-    assert panel.count_text.text() == ""
+    # The stopped countdown would have fired before this one: it did not.
+    assert window.model.rowCount() == 1 and panel.count_text.text() == ""
 
 
 def test_retake_withdraws_the_photo(qtbot, station) -> None:
@@ -185,8 +185,10 @@ def test_quality_warnings_hold_back_the_paid_call(qtbot, station, image, word) -
     item = captured_item(qtbot, window)
     assert word in panel.message.text()
     assert panel.check_anyway_button.isVisible()
-    qtbot.wait(300)
-    assert window.desk.service.sandbox.stats["requests"] == 0 and item.status is not Status.SENDING
+    # Prepared: a check asked for would be under way by now (it starts as preparation ends).
+    qtbot.waitUntil(lambda: item.status is not Status.PREPARING, timeout=WAIT_MS)
+    assert item.status is Status.QUEUED and not window.desk.runs.running
+    assert window.desk.service.sandbox.stats["requests"] == 0
     qtbot.mouseClick(panel.check_anyway_button, Qt.MouseButton.LeftButton)
     wait_final(qtbot, window)
     assert window.desk.service.sandbox.stats["requests"] == 1
@@ -244,8 +246,8 @@ def test_capture_panel_fits_and_says_no_camera(qtbot, no_camera_window) -> None:
     window = no_camera_window
     assert window.width() <= 1024
     window.capture_dock.show()
-    qtbot.wait(100)
-    assert window.width() <= 1024, "the capture panel widened the window"
     panel = window.capture_panel
+    qtbot.waitUntil(lambda: panel.no_camera.isVisible(), timeout=WAIT_MS)
+    assert window.width() <= 1024, "the capture panel widened the window"
     assert panel.screen_stack.currentWidget() is panel.no_camera  # not a black box
     assert panel.no_camera.isVisible() and "No camera found" in panel.no_camera.text()

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
+import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import keyring
 import pytest
 from keyring.backends import fail
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Api, Credentials, CredentialStore
@@ -24,7 +28,14 @@ from livedetect_gui.ui.queue.model import FINAL, Status
 from livedetect_gui.ui.window.main_window import MainWindow
 from tests.conftest import make_photo, photo_with_verdict
 from tests.core.servers import canned_server, image_server
-from tests.ui.conftest import WAIT_MS, choose_generation, point_at, wait_final, wait_prepared
+from tests.ui.conftest import (
+    WAIT_MS,
+    choose_generation,
+    photos,
+    point_at,
+    wait_final,
+    wait_prepared,
+)
 from tests.ui.dialogs.test_credentials import fill
 
 
@@ -147,8 +158,9 @@ def test_idle_desk_runs_no_timer(qtbot, make_desk, tmp_path) -> None:
     desk.intake.add_paths([str(tmp_path / "idle.jpg")])
     qtbot.waitUntil(lambda: desk.model.rowCount() == 1
                     and desk.model.items()[0].status is Status.QUEUED, timeout=WAIT_MS)
-    qtbot.wait(300)
-    assert [t for t in desk.findChildren(QTimer) if t.isActive()] == []
+    # One-shot timers (the model's coalescing) end; one repeating while idle never would.
+    qtbot.waitUntil(lambda: [t for t in desk.findChildren(QTimer) if t.isActive()] == [],
+                    timeout=5_000)
 
 
 def test_settings_file_is_private(qtbot, make_desk) -> None:
@@ -161,7 +173,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     desk.settings_saver.persist = True
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
-        path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+        path = desk_settings.settings_store().fileName()
         desk.set_threshold(50)
 
         def saved() -> DeskSettings | None:
@@ -172,7 +184,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
         # Saved off the GUI thread: wait for the new value to be on disk, then look at it.
         qtbot.waitUntil(lambda: (found := saved()) is not None and found.threshold == 50,
                         timeout=WAIT_MS)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert (WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600)
         desk.set_threshold(87)
     finally:
         os.umask(old)
@@ -184,7 +196,6 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     import shutil
     import stat
 
-    from PySide6.QtCore import QSettings
 
     desk = make_desk()
     desk.settings_saver.persist = True
@@ -196,7 +207,7 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
     save_password = desk.service.store.save_proxy_password
     desk.service.store.save_proxy_password = lambda proxy, pw: (keyring_writes.append(pw),
                                                         save_password(proxy, pw))
-    path = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION).fileName()
+    path = desk_settings.settings_store().fileName()
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
     old = os.umask(0o022)
     try:
@@ -205,8 +216,8 @@ def test_settings_are_saved_off_the_gui_thread_coalesced_and_private(
             desk.set_threshold(40 + step)
         assert not os.path.exists(path)  # nothing written on the GUI thread
         qtbot.waitUntil(lambda: writes == [59] and os.path.exists(path), timeout=WAIT_MS)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+        assert (WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600)
+        assert (WINDOWS or stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700)
         assert "pw-1" not in Path(path).read_text(encoding="utf-8")
         desk.set_threshold(61)
         qtbot.waitUntil(lambda: writes == [59, 61], timeout=WAIT_MS)
@@ -279,6 +290,76 @@ def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) ->
             desk.request_preview(item)
         assert shown.args[0] == item.id and not shown.args[1].isNull()
     assert hits == ["/face.jpg"]
+
+
+def test_photos_are_prepared_and_previewed_as_the_connected_service_takes_them(
+        qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk(max_long_side=6000, max_short_side=6000)
+    assert desk.use_sandbox("tc3")  # API 3.0 takes at most 4000 px on the long side
+    path = tmp_path / "large.jpg"
+    make_photo(3, (4800, 3000)).save(path)
+    desk.intake.add_paths([str(path)])
+    wait_prepared(qtbot, desk, 1)
+    (item,) = desk.model.items()
+    assert (item.prepared.width, item.prepared.height) == (4000, 2500)
+    with qtbot.waitSignal(desk.previewReady, timeout=WAIT_MS) as shown:
+        desk.request_preview(item)
+    assert (shown.args[1].width(), shown.args[1].height()) == (4000, 2500)
+
+
+def test_resume_waits_for_other_credentials(qtbot, make_desk, start_sandbox, tmp_path) -> None:
+    sandbox = start_sandbox()
+    acc = sandbox.account
+    refused = Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, "wrong-secret-key-0123456789abcdef"), sandbox.url)
+    desk = make_desk(concurrency=1)
+    assert desk.connect(refused)
+    desk.intake.add_paths(photos(tmp_path, 3))
+    wait_prepared(qtbot, desk, 3)
+    desk.run_all()
+    qtbot.waitUntil(lambda: desk.paused is not None and not desk.runs.running, timeout=WAIT_MS)
+    sent = sandbox.stats["requests"]
+    notices: list[str] = []
+    desk.notice.connect(notices.append)
+    desk.resume()  # nothing changed: the same credentials would be refused again
+    assert desk.paused is not None and not desk.runs.running
+    assert "Still paused" in notices[-1]
+    assert desk.connect(refused)  # the same connection again is no fix either
+    desk.resume()
+    assert desk.paused is not None and not desk.runs.running
+    assert sandbox.stats["requests"] == sent
+    assert desk.connect(Connection(Mode.SANDBOX, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), sandbox.url))  # the right key
+    desk.resume()
+    assert desk.paused is None
+    qtbot.waitUntil(lambda: not desk.runs.running and all(
+        i.status in FINAL for i in desk.model.items()), timeout=WAIT_MS)
+    assert all(i.status in (Status.PASS, Status.FAIL) for i in desk.model.items())
+    assert sandbox.stats["requests"] == sent + 3
+
+
+def listening(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=2).close()
+    except OSError:  # refused, or reset while it closes
+        return False
+    return True
+
+
+def test_leaving_the_sandbox_stops_it_on_the_io_pool(qtbot, make_desk, start_sandbox) -> None:
+    desk = make_desk()
+    own = desk.service.sandbox
+    release = threading.Event()
+    desk.tasks.run(desk.pools.io, lambda: release.wait(WAIT_MS / 1000))  # the io pool busy
+    elsewhere = start_sandbox()
+    acc = elsewhere.account
+    assert desk.connect(Connection(Mode.SESSION, Credentials(
+        acc.appid, acc.secret_id, acc.secret_key), elsewhere.url))
+    # connect() returned without waiting for the sandbox's loop and thread: still up.
+    assert desk.service.sandbox is None and listening(own.url)
+    release.set()
+    qtbot.waitUntil(lambda: not listening(own.url), timeout=WAIT_MS)
 
 
 def test_bad_profile_name_never_hangs_the_desk(qtbot, tmp_path) -> None:

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from livedetect_gui.core.checks.session import open_session
+from livedetect_gui.core.service import connection as policy
 from livedetect_gui.core.service.connection import Connection, Mode
 from livedetect_gui.core.service.credentials import Credentials
 from livedetect_gui.core.service.pacing import pacer_for
@@ -51,7 +53,7 @@ def test_a_photo_judged_before_is_reused_and_check_again_pays(qtbot, window, san
     assert len(reused) == 1
     row = window.model.row_of(reused[0].id)
     details = window.model.index(row, window.model.COLUMNS.index("details")).data()
-    assert "checked before on" in details
+    assert "reused from" in details
 
     window.run_all()  # nothing left to run
     window.queue_view.selectRow(0)
@@ -90,9 +92,11 @@ def test_rejected_credentials_pause_the_queue_at_concurrency_plus_one_calls(
     assert banner.isVisible() and "Credentials" in banner.label.text()
     # Nothing new starts while paused.
     before = sandbox.stats["requests"]
-    window.billing.retry_failed()
-    qtbot.wait(300)
-    assert sandbox.stats["requests"] == before and not desk.runs.running
+    with qtbot.waitSignal(desk.notice, timeout=WAIT_MS,
+                          check_params_cb=lambda text: text.startswith("Paused")):
+        window.billing.retry_failed()
+    assert not desk.runs.running and not desk.cancellable  # nothing was taken to send
+    assert sandbox.stats["requests"] == before
     # The banner's button opens the credentials dialog.
     banner.fix_button.click()
     qtbot.waitUntil(lambda: any(isinstance(w, CredentialsDialog) and w.isVisible()
@@ -137,6 +141,58 @@ def test_held_photos_are_not_sent_until_sent_anyway(qtbot, make_window, sandbox,
     assert sandbox.stats["requests"] == 2
 
 
+def small_face_photo(folder: Path) -> str:
+    """A face about 80 px wide: API 3.0 refuses it (100 px at least), the legacy API not."""
+    from PIL import Image
+
+    face = Image.open(face_photo(folder, "astronaut.png")).convert("RGB")
+    framed = Image.new("RGB", (1024, 768), (120, 120, 120))
+    framed.paste(face.resize((384, 384)), (320, 192))
+    path = folder / "small_face.png"
+    framed.save(path)
+    return str(path)
+
+
+def api3(sandbox) -> Connection:
+    return policy.sandbox(sandbox.account, sandbox.url, api="tc3", env={})
+
+
+def test_photos_taken_in_before_the_connection_are_held_by_its_rules(
+        qtbot, make_window, sandbox, tmp_path) -> None:
+    window = make_window(prechecks=True)
+    as_sandbox(window, sandbox)  # the legacy API: no face-size rule
+    window.add_paths([small_face_photo(tmp_path)])
+    wait_prepared(qtbot, window, 1)
+    (item,) = window.model.items()
+    assert item.status is Status.QUEUED
+    assert window.desk.connect(api3(sandbox))  # as the saved profile resolves to API 3.0
+    qtbot.waitUntil(lambda: item.status is Status.HELD, timeout=WAIT_MS)
+    assert item.precheck.holds == ("held_small_face",)
+    window.run_all()
+    assert not window.desk.runs.running and sandbox.stats["requests"] == 0
+
+
+def test_the_runs_hold_a_photo_by_the_rule_of_the_service_it_goes_to(
+        qtbot, make_window, sandbox, tmp_path) -> None:
+    window = make_window(prechecks=True)
+    as_sandbox(window, sandbox)
+    window.add_paths([small_face_photo(tmp_path)])
+    wait_prepared(qtbot, window, 1)
+    (item,) = window.model.items()
+    assert item.status is Status.QUEUED  # judged for the legacy API
+    desk = window.desk
+    # The runs check on API 3.0 before the desk looked at the photo again.
+    desk.runs.session = open_session(api3(sandbox), desk.settings.client_config())
+    assert desk.runs.run([item]) == 1
+    qtbot.waitUntil(lambda: item.status is Status.HELD and not desk.runs.running,
+                    timeout=WAIT_MS)
+    assert sandbox.stats["requests"] == 0 and item.precheck.holds == ("held_small_face",)
+    # "Send anyway" still sends it: the operator's call.
+    desk.send_anyway([item])
+    qtbot.waitUntil(lambda: item.status in FINAL, timeout=WAIT_MS)
+    assert sandbox.stats["requests"] == 1 and item.result.api == "tc3"
+
+
 # -- the cost line ------------------------------------------------------------------------------
 
 
@@ -176,7 +232,13 @@ def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, windo
     window.billing.retry_failed()
     window.queue_view.selectRow(0)
     window.run_selected()
-    qtbot.wait(300)
+    assert not window.desk.runs.running
+    # The trail is written on the io pool, in order: once a later task there ended, any
+    # second record of the refusal would be in.
+    looked: list[bool] = []
+    work = window.desk.io_work
+    work.tasks.run(work.pool, lambda: True, lambda f: looked.append(f.result()))
+    qtbot.waitUntil(lambda: looked == [True], timeout=WAIT_MS)
     assert len(history.entries()) == 1 and history.entries()[0].verdict == "error"
     assert window.desk.service.sandbox.stats["requests"] == 0
 

@@ -10,11 +10,10 @@ from livedetect_gui.ui.desk.settings import DeskSettings
 
 
 def test_per_backend_settings_persist_and_bad_values_fall_back(qtbot) -> None:
-    from PySide6.QtCore import QSettings
 
     from livedetect_gui.ui.desk import settings as desk_settings
 
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     try:
         desk_settings.save(DeskSettings(threshold=80, tc3_threshold=70, sandbox_api="tc3"),
                            store)
@@ -30,7 +29,7 @@ def test_per_backend_settings_persist_and_bad_values_fall_back(qtbot) -> None:
 
 
 def test_corrupt_settings_fall_back_to_defaults(qtbot) -> None:
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     store.setValue("desk/concurrency", "lots")
     store.setValue("desk/threshold", "500")
     loaded = desk_settings.load(store)

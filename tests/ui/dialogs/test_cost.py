@@ -30,9 +30,11 @@ def test_a_large_batch_shows_its_cost_with_run_and_cancel(qtbot, make_window, sa
     dialog = window.billing.cost_dialog
     assert dialog.line.text() == ("1 billed call (1 duplicates reused, 1 refused, "
                                   "2 held by pre-checks)")
-    dialog.cancel_button.click()
-    qtbot.wait(300)
-    assert sandbox.stats["requests"] == 0 and not window.desk.runs.running
+    with qtbot.waitSignal(window.desk.notice, timeout=WAIT_MS,
+                          check_params_cb=lambda text: text == "Nothing sent."):
+        dialog.cancel_button.click()
+    assert not window.desk.runs.running and not window.desk.cancellable
+    assert sandbox.stats["requests"] == 0
     window.run_all()
     qtbot.waitUntil(lambda: window.billing.cost_dialog is not dialog
                     and window.billing.cost_dialog.isVisible(), timeout=WAIT_MS)

@@ -120,8 +120,8 @@ def test_credentials_dialog_long_error_and_buddies(qtbot, window) -> None:
     assert dialog.details_button.isVisible() and dialog.details.text()
     long = " ".join(["A very long explanation that must wrap and stay whole."] * 12)
     dialog._show_status(long, "raw detail")
-    qtbot.wait(50)
-    assert dialog.status.height() >= dialog.status.heightForWidth(dialog.status.width())
+    qtbot.waitUntil(lambda: dialog.status.height() >= dialog.status.heightForWidth(
+        dialog.status.width()), timeout=WAIT_MS)  # laid out whole
     for edit in (dialog.appid, dialog.secret_id, dialog.secret_key):
         assert edit.height() >= edit.minimumSizeHint().height()
     dialog.reject()

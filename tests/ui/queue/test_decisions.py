@@ -11,6 +11,7 @@ import stat
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.trail.chain import Decision, DecisionError
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.ui.queue.model import Status
@@ -152,8 +153,9 @@ def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make
     record_id = kept.model.items()[0].record_id
     path = kept.desk.photos.folder / f"{record_id}.jpg"
     assert path.read_bytes()[:2] == b"\xff\xd8"  # the JPEG that was sent
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    if not WINDOWS:  # Windows: the folder's ACL (tests/core/test_paths.py)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
     assert not off.desk.photos.folder.exists()
 
     kept.show_history()

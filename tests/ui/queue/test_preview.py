@@ -56,8 +56,8 @@ def test_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tmp_
     qtbot.waitUntil(lambda: window.photo_dialog.label.pixmap() is not None
                     and not window.photo_dialog.label.pixmap().isNull(), timeout=WAIT_MS)
     window.photo_dialog.close()
-    qtbot.wait(200)
-    assert sandbox.stats["requests"] == calls  # looking is free
+    qtbot.waitUntil(lambda: not window.photo_dialog.isVisible(), timeout=WAIT_MS)
+    assert not window.desk.runs.running and sandbox.stats["requests"] == calls  # looking is free
     window.run_selected()  # judged before: reused, not paid again
     wait_final(qtbot, window)
     assert window.model.items()[0].result.reused_from is not None
@@ -66,8 +66,8 @@ def test_double_click_shows_the_photo_and_rechecks_ask_first(qtbot, window, tmp_
     box = window.billing.recheck_box
     assert "billed" in box.text() and box.isVisible()
     box.button(QMessageBox.StandardButton.No).click()
-    qtbot.wait(200)
-    assert sandbox.stats["requests"] == calls
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT_MS)
+    assert not window.desk.runs.running and sandbox.stats["requests"] == calls
     window.billing.check_again()
     window.billing.recheck_box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: sandbox.stats["requests"] == calls + 1, timeout=WAIT_MS)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QApplication,
@@ -198,8 +198,10 @@ def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_pat
     for item in window.model.items():
         assert item.status is Status.ERROR and item.refused
         assert item.result.problem_key == expected[item.name]
-    window.run_all()  # refused photos are never sent
-    qtbot.wait(200)
+    window.run_all()  # refused photos are never sent: recorded as refused
+    qtbot.waitUntil(lambda: all(i.record_id is not None for i in window.model.items()),
+                    timeout=WAIT_MS)
+    assert not window.desk.runs.running
     assert window.desk.service.sandbox.stats["requests"] == 0
 
     anim = next(i for i in window.model.items() if i.name == "anim.gif")
@@ -275,6 +277,19 @@ def test_self_test_command() -> None:
     assert version.stdout.startswith("livedetect-gui ")
 
 
+def test_open_photos_starts_in_the_remembered_folder_while_it_exists(
+        qtbot, make_window, tmp_path) -> None:
+    window = make_window(last_folder=str(tmp_path))
+    qtbot.waitUntil(lambda: window.photo_input.start_folder() == str(tmp_path),
+                    timeout=10_000)
+    gone = make_window(last_folder=str(tmp_path / "gone"))
+    looked: list[bool] = []
+    work = gone.desk.io_work  # in order: this runs after the look at the folder
+    work.tasks.run(work.pool, lambda: True, lambda f: looked.append(f.result()))
+    qtbot.waitUntil(lambda: looked == [True], timeout=10_000)
+    assert gone.photo_input.start_folder() == str(Path.home())
+
+
 def test_folders_threshold_and_help(qtbot, window, tmp_path) -> None:
     assert window.photo_input.start_folder() == str(Path.home())
     window.photo_input.remember_folder(str(tmp_path))
@@ -304,7 +319,7 @@ def test_layout_at_1024(qtbot, window, tmp_path) -> None:
     window.add_paths([str(tmp_path / "tall.jpg"), str(tmp_path / "wide.jpg")])
     wait_prepared(qtbot, window, 2)
     window.add_sources([Source.remote("http://127.0.0.1:9/none.jpg")])
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: view.rowHeight(2) > 0, timeout=WAIT_MS)  # its row laid out
     details = column(window, "details")
     assert view.horizontalHeader().sectionViewportPosition(details) < view.viewport().width()
     for row in range(3):
@@ -370,7 +385,7 @@ def test_window_geometry_persists(qtbot, make_window) -> None:
     first = make_window()
     first.resize(first.width(), 701)  # the offscreen screen is 800x800: keep inside it
     first.close()
-    store = QSettings(desk_settings.ORGANIZATION, desk_settings.APPLICATION)
+    store = desk_settings.settings_store()
     assert not store.value("window/geometry").isEmpty()
     second = make_window()
     assert second.size().height() == 701
