@@ -47,7 +47,9 @@ def test_interrupt_finishes_in_flight_then_rerun_sends_only_the_rest(tmp_path, s
     judged = [i for i in items if i["verdict"] in ("pass", "fail")]
     not_sent = [i for i in items if i["message"] == "Not sent (interrupted)"]
     assert len(judged) == sent and len(not_sent) == 40 - sent  # in-flight calls were recorded
-    assert 3 <= sent <= 3 + 2 + 1
+    # Read: 3 printed; at most 1 finished but held back (results print in input order);
+    # at most 2 in flight (--concurrency 2); 1 more may start before the signal is handled.
+    assert 3 <= sent <= 3 + 1 + 2 + 1
     assert "interrupted" in err and "40 checked" in err  # the summary
 
     rerun = run("check", *args, env=env)
