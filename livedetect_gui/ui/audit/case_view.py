@@ -121,6 +121,7 @@ class CasePanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.state)
         layout.addWidget(split, 1)
+        self._keep: str | None = None  # the check to select again after a read
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(lambda text: self.state.setText(
             self.tr("The case could not be read: %1").replace("%1", text)))
@@ -139,6 +140,8 @@ class CasePanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        current = self.current_item()
+        self._keep = current.check.id if current is not None else None
         self.model.refresh_case(self.reference.text())
 
     def _loaded(self) -> None:
@@ -158,8 +161,13 @@ class CasePanel(QWidget):
             lines.append(" · ".join(p for p in (_when(record.at), what, record.source,
                                                 record.operator, record.note) if p))
         self.records.setPlainText("\n".join(lines))
-        if found is not None and found.items and not self.view.currentIndex().isValid():
-            move_to(self.view, 0)
+        if found is not None and found.items:
+            # The check selected before the read stays selected; else the first still open.
+            row = self.model.row_of(self._keep) if self._keep else None
+            if row is None:
+                row = next((n for n, i in enumerate(found.items)
+                            if i.state is not WorkState.DECIDED), 0)
+            move_to(self.view, row)
         self.currentChanged.emit()
 
     def _show_state(self) -> None:
