@@ -15,136 +15,191 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/actions.py" line="35"/>
+        <source>&amp;Decide</source>
+        <translation>决定(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="36"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="36"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="37"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="37"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="38"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="42"/>
         <source>&amp;Open photos…</source>
         <translation>打开照片…(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="44"/>
         <source>&amp;Paste image</source>
         <translation>粘贴图片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="45"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="46"/>
         <source>Add image &amp;URL</source>
         <translation>添加图片 &amp;URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="47"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="48"/>
         <source>&amp;Export history…</source>
         <translation>导出历史记录…(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="49"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="50"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="51"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="52"/>
         <source>Run &amp;selected</source>
         <translation>检测所选(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="53"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="54"/>
         <source>Run &amp;all</source>
         <translation>全部检测(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="56"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="57"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="59"/>
         <source>&amp;Retry failed</source>
         <translation>重试失败项(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="63"/>
         <source>Check a&amp;gain (billed)…</source>
         <translation>重新检测（计费）(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="64"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="65"/>
         <source>Send a&amp;nyway</source>
         <translation>仍然发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="67"/>
         <source>Crop to the &amp;face</source>
         <translation>裁剪到人脸(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="68"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="69"/>
         <source>Re&amp;move from queue</source>
         <translation>从队列移除(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="70"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="71"/>
         <source>C&amp;lear finished</source>
         <translation>清除已完成(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="72"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="74"/>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="76"/>
+        <source>&amp;Reject</source>
+        <translation>拒绝(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="78"/>
+        <source>&amp;Escalate</source>
+        <translation>上报(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="80"/>
+        <source>Decide the selected as &amp;judged</source>
+        <translation>按机器结论决定所选(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="82"/>
+        <source>&amp;Undo my last decision</source>
+        <translation>撤回我的上一个决定(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="84"/>
+        <source>A&amp;pprove (four eyes)</source>
+        <translation>批准（四眼复核）(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="86"/>
+        <source>Re&amp;fuse (four eyes)</source>
+        <translation>驳回（四眼复核）(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="88"/>
         <source>&amp;Next photo to decide</source>
         <translation>下一张待决定的照片(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="74"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="90"/>
+        <source>Set the &amp;case for the next photos</source>
+        <translation>设置后续照片的案件(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="92"/>
         <source>Show photo &amp;large</source>
         <translation>放大查看照片(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="94"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="96"/>
+        <source>&amp;Worklist</source>
+        <translation>待办清单(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="98"/>
         <source>&amp;History</source>
         <translation>历史记录(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="100"/>
+        <source>C&amp;ase</source>
+        <translation>案件(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="102"/>
         <source>&amp;Capture panel</source>
         <translation>拍摄面板(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="104"/>
         <source>&amp;Credentials…</source>
         <translation>凭据…(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="107"/>
         <source>Change &amp;operator…</source>
         <translation>更换操作员(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="87"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="109"/>
         <source>&amp;Settings…</source>
         <translation>设置…(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="89"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="111"/>
         <source>&amp;Keyboard shortcuts and quick guide</source>
         <translation>快捷键与快速指南(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/actions.py" line="91"/>
+        <location filename="../../livedetect_gui/ui/window/actions.py" line="113"/>
         <source>&amp;About LiveDetect Desk</source>
         <translation>关于 LiveDetect 活体检测台(&amp;A)</translation>
     </message>
@@ -408,6 +463,110 @@
     </message>
 </context>
 <context>
+    <name>CaseField</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="72"/>
+        <source>Case:</source>
+        <translation>案件：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="73"/>
+        <source>scan or type, Enter</source>
+        <translation>扫描或输入后按回车</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="74"/>
+        <source>The case/applicant reference of the next photos (Ctrl+Shift+K)</source>
+        <translation>后续照片的案件/申请人编号（Ctrl+Shift+K）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="76"/>
+        <source>Case for the next photos</source>
+        <translation>后续照片的案件</translation>
+    </message>
+</context>
+<context>
+    <name>CaseModel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
+        <source>Checked</source>
+        <translation>检测时间</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="54"/>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="55"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="55"/>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+</context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="126"/>
+        <source>The case could not be read: %1</source>
+        <translation>无法读取案件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="131"/>
+        <source>Ca&amp;se / applicant:</source>
+        <translation>案件/申请人(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="132"/>
+        <source>Type or scan a reference, then Enter</source>
+        <translation>输入或扫描编号，然后按回车</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="133"/>
+        <source>The case&apos;s checks</source>
+        <translation>案件的检测</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="153"/>
+        <source>checked: %1</source>
+        <translation>已检测：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="168"/>
+        <source>Type or scan a case/applicant reference to see its photos, checks and decisions.</source>
+        <translation>输入或扫描案件/申请人编号，查看其照片、检测和决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="173"/>
+        <source>Case %1: no checks yet.</source>
+        <translation>案件 %1：尚无检测。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="176"/>
+        <source>✔ Case %1 is complete: %2 photo(s), every check decided.</source>
+        <translation>✔ 案件 %1 已完成：%2 张照片，每项检测均已决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
+        <source>Case %1 is not complete: %2 of %3 check(s) still need a decision.</source>
+        <translation>案件 %1 未完成：%3 项检测中仍有 %2 项待决定。</translation>
+    </message>
+</context>
+<context>
     <name>CostDialog</name>
     <message>
         <location filename="../../livedetect_gui/ui/dialogs/cost.py" line="12"/>
@@ -612,55 +771,135 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="65"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="135"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="137"/>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="138"/>
+        <source>Refuse</source>
+        <translation>驳回</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="173"/>
+        <source>%n photo(s) selected: one record each</source>
+        <translation>
+            <numerusform>已选 %n 张照片：每张各写入一条记录</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DecisionFlow</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="48"/>
+        <source>%1 the %2 selected photos? One record is written for each.</source>
+        <translation>对所选的 %2 张照片执行“%1”？每张照片各写入一条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="58"/>
+        <source>Select checked photos with a PASS or FAIL verdict first.</source>
+        <translation>请先选择结论为通过或不通过的已检测照片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="63"/>
+        <source>Decide as the machine judged: accept %1 PASS and reject %2 FAIL photo(s)? One record is written for each.</source>
+        <translation>按机器结论决定：接受 %1 张通过、拒绝 %2 张不通过的照片？每张照片各写入一条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="87"/>
+        <source>Decide on several photos</source>
+        <translation>对多张照片作出决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="107"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="111"/>
+        <source>Every checked photo has a decision.</source>
+        <translation>所有已检测的照片都已作出决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="113"/>
+        <source>Nothing else waits for a decision.</source>
+        <translation>没有其他待决定的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="131"/>
+        <source>Withdrawn: your decision on %1.</source>
+        <translation>已撤回：您对 %1 的决定。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="133"/>
+        <source>Approved: %1.</source>
+        <translation>已批准：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="134"/>
+        <source>Refused: %1 is open again.</source>
+        <translation>已驳回：%1 重新待决定。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="136"/>
+        <source>%n decision(s) recorded, awaiting another operator&apos;s approval.</source>
+        <translation>
+            <numerusform>已记录 %n 个决定，等待另一位操作员批准。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="139"/>
+        <source>%n decision(s) recorded: %1.</source>
+        <translation>
+            <numerusform>已记录 %n 个决定：%1。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="99"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="100"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="101"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="102"/>
         <source>Reas&amp;on</source>
         <translation>理由(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="104"/>
         <source>Case / a&amp;pplicant reference</source>
         <translation>案件/申请人编号(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="96"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="103"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="105"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="108"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="138"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -668,57 +907,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="276"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="294"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="317"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="356"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="442"/>
-        <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
-        <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="326"/>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="396"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="365"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="435"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="331"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="370"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="440"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="422"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="461"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="481"/>
+        <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
+        <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="510"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="511"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="550"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="513"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="552"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -726,44 +965,112 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="90"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="102"/>
         <source>%1 photos · %2 pass · %3 fail · %4 error</source>
         <translation>%1 张照片 · %2 通过 · %3 未通过 · %4 错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="106"/>
+        <source>%1 held</source>
+        <translation>%1 张暂扣</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="108"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="112"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="124"/>
+        <source>To decide: %1</source>
+        <translation>待决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="126"/>
+        <source>escalated %1</source>
+        <translation>已上报 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="128"/>
+        <source>awaiting approval %1</source>
+        <translation>待复核 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="131"/>
+        <source>To decide: %1 · escalated %2 · awaiting approval %3</source>
+        <translation>待决定：%1 · 已上报 %2 · 待复核 %3</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="137"/>
+        <source>Audit trail: checking…</source>
+        <translation>审计记录：正在校验…</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="140"/>
+        <source>✔ Audit trail intact</source>
+        <translation>✔ 审计记录完好</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="143"/>
+        <source>✖ AUDIT TRAIL ALTERED</source>
+        <translation>✖ 审计记录已被篡改</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="144"/>
+        <source>✖ Audit trail cannot be verified</source>
+        <translation>✖ 无法校验审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="157"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="159"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="115"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="160"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="161"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="162"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
+    </message>
+</context>
+<context>
+    <name>DeskViews</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="111"/>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="112"/>
+        <source>Worklist</source>
+        <translation>待办清单</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="113"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="114"/>
+        <source>Case</source>
+        <translation>案件</translation>
     </message>
 </context>
 <context>
@@ -775,16 +1082,16 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/help.py" line="24"/>
-        <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;&lt;b&gt;1. Bring photos in&lt;/b&gt;: drop files or folders on the window, open them, paste an image, type an image URL, or capture one with the camera panel. Each photo is prepared to the service&apos;s limits before any call; a photo the service would refuse is explained in the Details column and never sent.&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. Check&lt;/b&gt;: run all, or only the selected photos. Every check is a billed call; a photo already judged is only checked again after you confirm.&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. Read the verdict&lt;/b&gt;: PASS when the score is above the threshold in the toolbar. Changing the threshold re-judges the scores already received, without a new call.&lt;/p&gt;&lt;p&gt;&lt;b&gt;4. Decide&lt;/b&gt;: Accept (Alt+A), Reject (Alt+R) or Escalate (Alt+E) the record selected in the Queue, the Worklist, History or a Case; going against the verdict needs a reason. Select several rows to decide them at once (asked once, one record each); Ctrl+Shift+D decides them as the machine judged; Ctrl+Z withdraws your last decision. The Worklist keeps every check still to decide, across restarts; Ctrl+Shift+N goes to the next one. Scan or type a case reference in the toolbar (Ctrl+Shift+K) before the photos of an applicant; the Case tab says when the case is complete.&lt;/p&gt;&lt;p&gt;In the &lt;b&gt;sandbox&lt;/b&gt; (the yellow banner) scores are simulated: nothing is sent to the cloud service and nothing is billed. Every check is kept in the History tab.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;1. 添加照片&lt;/b&gt;：将文件或文件夹拖到窗口中、打开文件、粘贴图片、输入图片 URL，或用拍摄面板拍摄。每张照片在调用服务之前都会按服务的限制进行预处理；服务会拒绝的照片会在“详情”列中说明原因，且不会发送。&lt;/p&gt;&lt;p&gt;&lt;b&gt;2. 检测&lt;/b&gt;：检测全部照片，或只检测选中的照片。每次检测都会计费；已有判定结果的照片只有在您确认后才会再次检测。&lt;/p&gt;&lt;p&gt;&lt;b&gt;3. 查看判定&lt;/b&gt;：分数高于工具栏中的阈值即为“通过”。修改阈值会用已收到的分数重新判定，不会产生新的调用。&lt;/p&gt;&lt;p&gt;&lt;b&gt;4. 作出决定&lt;/b&gt;：对“队列”、“待办清单”、“历史”或“案件”中选中的记录按 接受（Alt+A）、拒绝（Alt+R）或上报（Alt+E）；与机器结论相反的决定需要选择理由。选中多行可一次决定（只询问一次，每张各写入一条记录）；Ctrl+Shift+D 按机器结论决定所选；Ctrl+Z 撤回您的上一个决定。“待办清单”保存所有待决定的检测，重启后依然保留；Ctrl+Shift+N 转到下一项。拍摄某位申请人的照片前，在工具栏扫描或输入案件编号（Ctrl+Shift+K）；“案件”标签页会显示案件是否已完成。&lt;/p&gt;&lt;p&gt;在&lt;b&gt;沙箱&lt;/b&gt;模式（黄色横幅）下分数为模拟值：不会发送到云服务，也不会计费。所有检测都保存在“历史”标签页中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="48"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/help.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/help.py" line="48"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
@@ -792,67 +1099,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="76"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="77"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="78"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="187"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="202"/>
+        <source>⚠ ALTERED</source>
+        <translation>⚠ 已篡改</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="209"/>
+        <source>This record was altered after it was written: do not rely on it.</source>
+        <translation>此记录在写入后被修改：请勿依赖。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -860,234 +1177,244 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="195"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="207"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="280"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="306"/>
         <source>newest signed checkpoint: %1</source>
         <translation>最新签署的检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="337"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <source>%1 of %2 records shown</source>
+        <translation>显示 %1 条（共 %2 条记录）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="330"/>
+        <source>%1 loaded</source>
+        <translation>已加载 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="338"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
         <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
         <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="349"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
+        <source>⚠ This record was altered after it was written: do not rely on it.</source>
+        <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="383"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="350"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="352"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="386"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="358"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="392"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="364"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="401"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="403"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="439"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="474"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="224"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="225"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="226"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="227"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="297"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="275"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="301"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="286"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="312"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
-        <source>%1 of %2 shown</source>
-        <translation>显示 %1 / %2 条</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="302"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="334"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="296"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="391"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="426"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="415"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="450"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="429"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="432"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="436"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="467"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1095,7 +1422,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="41"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="43"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1103,40 +1430,40 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="184"/>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="240"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="139"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="252"/>
         <source>LiveDetect Desk</source>
         <translation>LiveDetect 活体检测台</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="199"/>
         <source>Run all checks</source>
         <translation>全部检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="190"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="200"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="194"/>
-        <source>Queue</source>
-        <translation>队列</translation>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="389"/>
+        <source>Case for the next photos: %1</source>
+        <translation>后续照片的案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="195"/>
-        <source>History</source>
-        <translation>历史记录</translation>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="390"/>
+        <source>No case: the next photos come in without a reference.</source>
+        <translation>无案件：后续照片不带编号。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="196"/>
+        <location filename="../../livedetect_gui/ui/window/main_window.py" line="206"/>
         <source>Photo queue</source>
         <translation>照片队列</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="366"/>
-        <source>Every checked photo has a decision.</source>
-        <translation>所有已检测的照片都已作出决定。</translation>
     </message>
 </context>
 <context>
@@ -1240,12 +1567,12 @@
 <context>
     <name>PhotoIntake</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="112"/>
         <source>%1 files skipped (not images)</source>
         <translation>已跳过 %1 个文件（不是图片）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/intake.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/desk/intake.py" line="219"/>
         <source>%1 (face)</source>
         <translation>%1（人脸）</translation>
     </message>
@@ -1253,117 +1580,127 @@
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="236"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="238"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="239"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="241"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="265"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="267"/>
         <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
         <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="268"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="270"/>
         <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
         <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="275"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="278"/>
+        <source>Send anyway (simulated, not billed)</source>
+        <translation>仍然发送（模拟，不计费）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="279"/>
         <source>Send anyway (billed)</source>
         <translation>仍然发送（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="277"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="281"/>
         <source>Crop to the face</source>
         <translation>裁剪到人脸</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="293"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
         <source>Held</source>
         <translation>已暂缓</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="300"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="304"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="307"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="314"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="320"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="323"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="333"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="340"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="334"/>
+        <source>To send: %1×%2, %3 JPEG</source>
+        <translation>待发送：%1×%2，%3 JPEG</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="348"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="345"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="353"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="347"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="351"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="359"/>
         <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
         <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="363"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="362"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="370"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1371,87 +1708,87 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="176"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="176"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="175"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="231"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="244"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="258"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="255"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="269"/>
         <source>reused from %1, simulated (not billed)</source>
         <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="256"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="270"/>
         <source>reused from %1, live service (not billed)</source>
         <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="290"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="309"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="302"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="316"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="317"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="318"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="319"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>
@@ -1459,137 +1796,137 @@
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="146"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="152"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="147"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="150"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="151"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="158"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="166"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="167"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="168"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="169"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="170"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="171"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="189"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="210"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="241"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="243"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="249"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="248"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="254"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="253"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="259"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="264"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="270"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="277"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="284"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="290"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="301"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="304"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
@@ -1597,27 +1934,27 @@
 <context>
     <name>SandboxBanner</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="60"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="66"/>
         <source>SANDBOX — scores are simulated, not a liveness judgement. Nothing is sent to the cloud service and nothing is billed.</source>
         <translation>沙箱模式 — 分数为模拟值，并非活体判断。不会发送到云服务，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="62"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="68"/>
         <source>Use a real profile…</source>
         <translation>使用正式配置…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="63"/>
-        <source>&amp;Simulate:</source>
-        <translation>模拟(&amp;S)：</translation>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="69"/>
+        <source>Si&amp;mulate:</source>
+        <translation>模拟(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="66"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="72"/>
         <source>Service generation the sandbox simulates</source>
         <translation>沙箱模拟的服务版本</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="67"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="73"/>
         <source>Sandbox mode</source>
         <translation>沙箱模式</translation>
     </message>
@@ -1625,27 +1962,27 @@
 <context>
     <name>SavedQueue</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="97"/>
         <source>The queue could not be saved to disk (is it full?). The desk carries on; photos added now may not come back after a restart.</source>
         <translation>队列无法保存到磁盘（磁盘是否已满？）。程序继续运行，但现在添加的照片在重启后可能无法恢复。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="133"/>
         <source>The saved queue could not be read; it was set aside and the desk starts with an empty queue.</source>
         <translation>无法读取已保存的队列；该文件已另存，程序以空队列启动。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="137"/>
         <source>The saved queue could not be read.</source>
         <translation>无法读取已保存的队列。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="140"/>
         <source>Some photos of the saved queue could not be restored (their saved copy is missing or damaged); the others are back.</source>
         <translation>已保存队列中的部分照片无法恢复（其保存的副本缺失或损坏）；其余照片已恢复。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="166"/>
         <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
         <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
     </message>
@@ -1711,157 +2048,162 @@
         <translation>暂缓服务会拒绝或评分无意义的照片（预检）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="79"/>
+        <source>Four eyes: decisions against the verdict and escalations wait for another operator&apos;s approval</source>
+        <translation>四眼复核：与机器结论相反的决定和上报须经另一位操作员批准</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="84"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="87"/>
         <source>never ask</source>
         <translation>从不询问</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="86"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="90"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="96"/>
         <source>not kept</source>
         <translation>不保留</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="101"/>
         <source>One reason a line; empty: the standard list.</source>
         <translation>每行一个理由；留空则使用标准列表。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="105"/>
         <source>empty: this desk&apos;s own history file</source>
         <translation>留空：使用本工作台自己的历史文件</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="103"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="107"/>
         <source>A review centre&apos;s shared history, e.g. postgresql://desk@db.example:5432/audit?sslmode=require (no password here). Takes effect when the desk starts again.</source>
         <translation>审核中心的共享历史记录，例如 postgresql://desk@db.example:5432/audit?sslmode=require（此处不要写密码）。工作台重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="113"/>
         <source>unchanged (kept in the OS keyring)</source>
         <translation>不变（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="116"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="120"/>
         <source>&amp;Endpoint</source>
         <translation>服务地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="121"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="120"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="124"/>
         <source>&amp;Connect timeout</source>
         <translation>连接超时(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="125"/>
         <source>&amp;Read timeout</source>
         <translation>读取超时(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="122"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="126"/>
         <source>Con&amp;current checks</source>
         <translation>并发检测数(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="127"/>
         <source>&amp;Proxy</source>
         <translation>代理(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="128"/>
         <source>Proxy pass&amp;word</source>
         <translation>代理密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="125"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="129"/>
         <source>CA &amp;bundle</source>
         <translation>CA 证书(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="130"/>
         <source>&amp;Signature validity</source>
         <translation>签名有效期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="127"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="131"/>
         <source>Keep &amp;history for</source>
         <translation>历史记录保留(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="133"/>
         <source>Reuse a &amp;judgement for</source>
         <translation>判定结果复用期限(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="134"/>
         <source>Show the cost of batches &amp;over</source>
         <translation>批量超过此数时显示费用(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="135"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="136"/>
         <source>&amp;Keep photos as sent for</source>
         <translation>保留发送的照片(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="137"/>
         <source>&amp;Decision reasons</source>
         <translation>决定理由(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="139"/>
         <source>Shared histor&amp;y</source>
         <translation>共享历史记录(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="140"/>
         <source>Database pass&amp;word</source>
         <translation>数据库密码(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="171"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="176"/>
         <source>This history address cannot be used: %1</source>
         <translation>无法使用此历史记录地址：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="232"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="238"/>
         <source>Type the service&apos;s address, e.g. https://host:port.</source>
         <translation>请输入服务地址，例如 https://host:port。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="235"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="241"/>
         <source>Use a full address starting with http:// or https:// (for example https://%1).</source>
         <translation>请使用以 http:// 或 https:// 开头的完整地址（例如 https://%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="247"/>
         <source>The port in this address is not a number from 1 to 65535.</source>
         <translation>该地址中的端口不是 1 到 65535 之间的数字。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="199"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="204"/>
         <source>CA bundle</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/dialogs/settings.py" line="205"/>
         <source>Certificates (*.pem *.crt);;All (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
@@ -1889,37 +2231,37 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>ThresholdField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="114"/>
         <source>&amp;Threshold</source>
         <translation>阈值(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="116"/>
         <source>Pass threshold (%1)</source>
         <translation>通过阈值（%1）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="117"/>
         <source>A photo passes when its score is above this (%1 scale)</source>
         <translation>分数高于此值即通过（%1 的分数标度）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="93"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="126"/>
         <source>%1 (recommended)</source>
         <translation>%1（推荐）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="97"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="130"/>
         <source>Levels</source>
         <translation>档位</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="131"/>
         <source>The provider&apos;s threshold levels for %1; any other value can be typed</source>
         <translation>服务商为%1提供的阈值档位；也可输入其他任意值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="133"/>
         <source>Threshold levels</source>
         <translation>阈值档位</translation>
     </message>
@@ -1927,19 +2269,80 @@ Static-photo liveness checks for review desks.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="40"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="42"/>
         <source>Image URL for the service to fetch</source>
         <translation>由服务下载的图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="42"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="44"/>
         <source>Image URL</source>
         <translation>图片 URL</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/fields.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/window/fields.py" line="45"/>
         <source>Add URL</source>
         <translation>添加 URL</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistModel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
+        <source>Checked</source>
+        <translation>检测时间</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="47"/>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
+        <source>Needs</source>
+        <translation>需要</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="48"/>
+        <source>Decided by</source>
+        <translation>决定人</translation>
+    </message>
+</context>
+<context>
+    <name>WorklistPanel</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="93"/>
+        <source>The worklist could not be read: %1</source>
+        <translation>无法读取待办清单：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="99"/>
+        <source>Worklist</source>
+        <translation>待办清单</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="121"/>
+        <source>Nothing waits for a decision.</source>
+        <translation>没有待决定的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/worklist_view.py" line="123"/>
+        <source>%1 undecided · %2 escalated · %3 awaiting approval, oldest first</source>
+        <translation>%1 待决定 · %2 已上报 · %3 待复核，最早的在前</translation>
     </message>
 </context>
 </TS>

@@ -169,12 +169,13 @@ class Batch:
         self._first: dict[str, _First] = after._first if after is not None else {}
 
     def check(self, item: Source | Planned, *, recheck: bool = False, force: bool = False,
-              on_sending: Callable[[PreparedImage | None], None] | None = None) -> Checked:
+              on_sending: Callable[[PreparedImage | None], None] | None = None,
+              reference: str = "") -> Checked:
         """Check one item (a source, or a plan from ``plan_batch``) on this worker, and record
-        it. ``recheck``: the operator asked for a new call, so neither an earlier judgement nor
-        a copy already settled in this run stands in for it. ``force``: the operator sends this
-        photo though the pre-checks hold it. ``on_sending`` hears when the photo is about to go
-        out (None for a URL)."""
+        it (under a case/applicant ``reference``). ``recheck``: the operator asked for a new
+        call, so neither an earlier judgement nor a copy already settled in this run stands in
+        for it. ``force``: the operator sends this photo though the pre-checks hold it.
+        ``on_sending`` hears when the photo is about to go out (None for a URL)."""
         planned = item if isinstance(item, Planned) else None
         source = planned.source if planned is not None else item
         threshold = self.threshold
@@ -194,7 +195,7 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result, mine.holds, force or self.options.force)
+        record_id = self._record(result, mine.holds, force or self.options.force, reference)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
@@ -311,11 +312,13 @@ class Batch:
         return replace(result, source_sha256=planned.source_sha256,
                        simulated=result.simulated or self.options.simulated), prepared
 
-    def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool) -> str | None:
+    def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool,
+                reference: str = "") -> str | None:
         """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
         holds simulated, a refusal once, a forced send with the holds it overrode."""
         if self.trail is None:
             return None
         return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
-                             forced=bool(holds) and force and result.attempts > 0)
+                             forced=bool(holds) and force and result.attempts > 0,
+                             reference=reference)
 

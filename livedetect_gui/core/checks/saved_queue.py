@@ -61,6 +61,10 @@ class QueuedItem:
     added_at: float = field(default_factory=time.time)
     # Restored from SENDING: the desk died while its call may have been in flight.
     interrupted: bool = False
+    # The check's record in the audit trail (a decision refers to it after a restart) and
+    # the case/applicant reference the photo came in under.
+    record_id: str | None = None
+    reference: str = ""
 
 
 class QueueFileError(RuntimeError):
@@ -192,14 +196,17 @@ class QueueStore:
         result = _result_from_dict(entry["result"]) if entry.get("result") else None
         return QueuedItem(source=source, state=QueueState(entry["state"]), result=result,
                           id=str(entry["id"]), added_at=float(entry["added_at"]),
-                          interrupted=bool(entry.get("interrupted", False)))
+                          interrupted=bool(entry.get("interrupted", False)),
+                          record_id=str(entry["record_id"]) if entry.get("record_id") else None,
+                          reference=str(entry.get("reference") or ""))
 
 
 def _item_to_dict(item: QueuedItem) -> dict[str, Any]:
     source = item.source
     return {
         "id": item.id, "state": item.state.value, "added_at": item.added_at,
-        "interrupted": item.interrupted,
+        "interrupted": item.interrupted, "record_id": item.record_id,
+        "reference": item.reference,
         "source": {"label": source.label, "path": str(source.path) if source.path else None,
                    "url": source.url},
         "result": dataclasses.asdict(item.result) if item.result is not None else None,

@@ -83,10 +83,11 @@ class LazyHistory:
         with self._lock:
             return self._history.store.pending if self._history is not None else 0
 
-    def record_safely(self, result: CheckResult) -> str | None:
-        """Record a check; kept in the spool when the history cannot be opened or written.
-        Returns the record id (what a decision refers to), None only when both failed."""
-        return self.append_safely([self.check_record(result)])
+    def record_safely(self, result: CheckResult, reference: str = "") -> str | None:
+        """Record a check (under a case/applicant ``reference``); kept in the spool when the
+        history cannot be opened or written. Returns the record id (what a decision refers
+        to), None only when both failed."""
+        return self.append_safely([self.check_record(result, reference=reference)])
 
     # What core/checks/recording.py's ``record_result`` writes through (as on History and
     # the CLI's Recorder): the desk records refusals, holds and forced sends by its rules.

@@ -175,6 +175,7 @@ def column_title(column: str, lang: str = "en") -> str:
 CHART_TEXTS: dict[str, tuple[str, str]] = {
     "histogram": ("Score histogram (judged checks)", "分数分布（已判定的检测）"),
     "threshold": ("threshold {threshold}", "阈值 {threshold}"),
+    "mixed": ("mixed", "混合"),  # a bar the threshold cuts through
     "pass_rate": ("Pass rate over time", "通过率变化"),
     "calls": ("Calls spent and saved", "调用次数：花费与节省"),
     "spent": ("spent", "花费"), "reused": ("reused", "复用"), "refused": ("refused", "发送前拒绝"),

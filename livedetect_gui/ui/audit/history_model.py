@@ -4,8 +4,9 @@ small readings of the trail the history and reports views share."""
 from __future__ import annotations
 
 from concurrent.futures import Future
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,6 +21,7 @@ from PySide6.QtGui import QColor
 
 from livedetect_gui.core.trail.chain import (
     Record,
+    compute_hash,
     decision_word,
     reason_label,
 )
@@ -64,7 +66,12 @@ class HistoryModel(RecordTableModel):
         self.query = Query()
         self.rows: list[Record] = []
         self.decisions: dict[str, Record] = {}
+        # Records whose content no longer matches their hash (checked as each page arrives),
+        # and the first record the chain walk found broken: marked, never shown as a verdict.
+        self.altered: set[str] = set()
+        self.broken_seq: int | None = None
         self.total = 0
+        self.everything = 0  # every record of the trail, whatever the filters
         self.lang = "en"
         self._generation = 0
         self._fetching = False
@@ -90,12 +97,16 @@ class HistoryModel(RecordTableModel):
             rows = stored.page(query, 0, PAGE)
             return stored.count(query), rows, _decisions(stored, rows)
 
+        def first_marked() -> tuple[int, list[Record], dict[str, Record], set[str], int]:
+            total, rows, decisions = first()
+            return total, rows, decisions, altered(rows), opened(history).count()
+
         def done(future: Future) -> None:
             if generation != self._generation:
                 return  # a newer query is on its way
             self._fetching = False
             try:
-                total, rows, decisions = future.result()
+                total, rows, decisions, marked, everything = future.result()
             except Exception as exc:
                 self.beginResetModel()
                 self.rows, self.total, self.decisions = [], 0, {}
@@ -104,11 +115,12 @@ class HistoryModel(RecordTableModel):
                 return
             self.beginResetModel()
             self.query, self.total, self.rows, self.decisions = query, total, rows, decisions
+            self.altered, self.everything = marked, everything
             self.endResetModel()
             self.loaded.emit()
 
         self.query = query
-        self.tasks.run(self.pool, first, done)
+        self.tasks.run(self.pool, first_marked, done)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
         return not parent.isValid() and not self._fetching and len(self.rows) < self.total
@@ -120,17 +132,17 @@ class HistoryModel(RecordTableModel):
         generation, history, query, offset = (self._generation, self.history, self.query,
                                               len(self.rows))
 
-        def more() -> tuple[list[Record], dict[str, Record]]:
+        def more() -> tuple[list[Record], dict[str, Record], set[str]]:
             stored = opened(history)
             rows = stored.page(query, offset, PAGE)
-            return rows, _decisions(stored, rows)
+            return rows, _decisions(stored, rows), altered(rows)
 
         def done(future: Future) -> None:
             if generation != self._generation:
                 return
             self._fetching = False
             try:
-                rows, decisions = future.result()
+                rows, decisions, marked = future.result()
             except Exception as exc:
                 self.failed.emit(describe(exc, self.lang))
                 return
@@ -140,6 +152,7 @@ class HistoryModel(RecordTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
             self.rows.extend(rows)
             self.decisions.update(decisions)
+            self.altered |= marked
             self.endInsertRows()
             self.loaded.emit()
 
@@ -153,6 +166,18 @@ class HistoryModel(RecordTableModel):
                                descending=order == Qt.SortOrder.DescendingOrder))
 
     # -- display -----------------------------------------------------------------------------
+
+    def set_broken(self, seq: int | None) -> None:
+        """Where the chain walk found the trail broken (None: intact): that row is marked."""
+        if seq != self.broken_seq:
+            self.broken_seq = seq
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
+
+    def is_altered(self, record: Record) -> bool:
+        return record.id in self.altered or (self.broken_seq is not None
+                                             and record.seq == self.broken_seq)
 
     def record(self, row: int) -> Record | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -171,6 +196,21 @@ class HistoryModel(RecordTableModel):
             return None
         record = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
+        if self.is_altered(record):
+            # An altered record says so on every cell; its verdict is not to be believed.
+            if role == Qt.ItemDataRole.DisplayRole:
+                return (self.tr("⚠ ALTERED") if column == "verdict"
+                        else self.text_of(record, column))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor("#fde2e1")
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(verdict_color(Verdict.FAIL))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("This record was altered after it was written: do not rely "
+                               "on it.")
+            if role == Qt.ItemDataRole.DecorationRole and column == "verdict":
+                return verdict_icon(Verdict.ERROR)
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text_of(record, column)
         if column == "verdict" and record.kind == "check" and record.verdict in _VERDICTS:
@@ -211,11 +251,37 @@ class HistoryModel(RecordTableModel):
         return str(getattr(record, column))
 
 
+@dataclass
+class ExportPlace:
+    """Where the next export of any kind starts (history CSV, report PDF or CSV): the folder
+    of the last one, shared by the history and reports views."""
+
+    folder: Path
+
+
+def dated(name: str, suffix: str) -> str:
+    """A default export name that says when: ``livedetect-history-2026-05-01.csv``."""
+    return f"{name}-{date.today().isoformat()}{suffix}"
+
+
 def opened(history: SharedHistory) -> History:
     stored = history.get()
     if stored is None:
         raise RuntimeError(history.error or "history unavailable")
     return stored
+
+
+def altered(rows: list[Record]) -> set[str]:
+    """On a worker: the records whose content does not match their own hash (edited after
+    they were written): one hash each, the page's rows only."""
+    found = set()
+    for record in rows:
+        try:
+            if record.hash and compute_hash(record) != record.hash:
+                found.add(record.id)
+        except (TypeError, ValueError):  # a value no writer could have hashed: altered
+            found.add(record.id)
+    return found
 
 
 def _decisions(history: History, rows: list[Record]) -> dict[str, Record]:

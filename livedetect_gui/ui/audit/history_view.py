@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time as clock
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -51,8 +52,10 @@ from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.audit.history_model import (
+    ExportPlace,
     HistoryModel,
     current_lang,
+    dated,
     describe,
     opened,
 )
@@ -80,8 +83,11 @@ class HistoryPanel(QWidget):
         self.checkpoint: Checkpoint | None = None
         self.chain_error = ""
         self._verified_at = 0.0
+        # The desk's own watch over the trail verifies (at start and when the store changes)
+        # and hands the state here (``set_chain``); without one, this panel walks the chain.
+        self.verify_request: Callable[[], None] | None = None
         self._export_cancel: threading.Event | None = None
-        self.export_folder = Path.home()
+        self.place = ExportPlace(Path.home())  # shared with the reports
 
         self.view = QTableView()
         self.view.setObjectName("historyView")
@@ -92,11 +98,12 @@ class HistoryPanel(QWidget):
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its name
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 220, 60, 70, 80, 90, 80, 100, 60)):
+        for column, width in enumerate((150, 220, 60, 70, 100, 90, 80, 100, 60)):
             header.resizeSection(column, width)
         self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
@@ -148,13 +155,17 @@ class HistoryPanel(QWidget):
         self.chain_label.setObjectName("chainState")
         self.chain_label.setWordWrap(True)
 
+        # Two rows: beside the decision panel at 1366 px, Refresh and Export stay in view and
+        # the panel never needs to scroll sideways.
         filters = QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.verdict,
-                       self.mode, self.kind, self.search):
+                       self.mode, self.kind):
             filters.addWidget(widget)
         filters.addStretch(1)
-        filters.addWidget(self.refresh_button)
-        filters.addWidget(self.export_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.search, 1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         below = QSplitter(Qt.Orientation.Horizontal)
@@ -174,10 +185,12 @@ class HistoryPanel(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.chain_label)
         inner.addLayout(filters)
+        inner.addLayout(actions)
         inner.addWidget(split, 1)
         inner.addLayout(bottom)
         # The audit area: the records, and the supervisor's reports over them.
         self.reports = ReportsPanel(history, tasks, self.pool)
+        self.reports.place = self.place
         self.tabs = QTabWidget()
         self.tabs.setObjectName("auditTabs")
         self.tabs.addTab(records, "")
@@ -239,8 +252,21 @@ class HistoryPanel(QWidget):
 
     def refresh(self, *_args: object, verify: bool = False) -> None:
         self.model.set_query(self.query())
-        if verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
+        if self.verify_request is not None:
+            if verify:
+                self.verify_request()
+        elif verify or clock.monotonic() - self._verified_at > self.VERIFY_EVERY_S:
             self.verify()
+
+    def set_chain(self, chain: ChainState | None, error: str = "",
+                  checkpoint: Checkpoint | None = None) -> None:
+        """The chain as the desk last verified it: the banner, and the altered record marked."""
+        self.chain, self.chain_error = chain, error
+        self.checkpoint = checkpoint if checkpoint is not None else self.checkpoint
+        self._verified_at = clock.monotonic()
+        self.model.set_broken(chain.bad_seq if chain is not None and not chain.intact
+                              else None)
+        self._show_chain()
 
     # -- the chain ---------------------------------------------------------------------------
 
@@ -256,11 +282,11 @@ class HistoryPanel(QWidget):
 
     def _verified(self, future: Future) -> None:
         try:
-            (self.chain, self.checkpoint), self.chain_error = future.result(), ""
+            chain, self.checkpoint = future.result()
+            self.set_chain(chain)
         except Exception as exc:
-            self.chain = ChainState(0, False, problem="unreadable")
-            self.chain_error = describe(exc, self.model.lang)
-        self._show_chain()
+            self.set_chain(ChainState(0, False, problem="unreadable"),
+                           describe(exc, self.model.lang))
 
     def _show_chain(self) -> None:
         chain = self.chain
@@ -295,8 +321,14 @@ class HistoryPanel(QWidget):
         if self.history.error:
             self.status.setText(self.tr("History is off: %1").replace("%1", self.history.error))
             return
-        self.status.setText(self.tr("%1 of %2 shown").replace("%1", f"{len(self.model.rows):,}")
-                            .replace("%2", f"{self.model.total:,}"))
+        # Matching records of all the trail's ("7 of 18" with a filter), and how many of the
+        # matching ones are fetched so far when it is not all of them.
+        model = self.model
+        text = self.tr("%1 of %2 records shown").replace("%1", f"{model.total:,}").replace(
+            "%2", f"{max(model.everything, model.total):,}")
+        if len(model.rows) < model.total:
+            text += " · " + self.tr("%1 loaded").replace("%1", f"{len(model.rows):,}")
+        self.status.setText(text)
 
     def _failed(self, message: str) -> None:
         self.status.setText(self.tr("History could not be read: %1").replace("%1", message))
@@ -346,7 +378,9 @@ class HistoryPanel(QWidget):
         """Every detail of a record, labelled in the desk's language; messages from their
         keys (old rows read in today's language), the raw fields after them."""
         lang, model = self.model.lang, self.model
-        lines = [self.tr("Time: %1").replace("%1", record.time_text),
+        lines = [self.tr("⚠ This record was altered after it was written: do not rely on "
+                         "it.")] if model.is_altered(record) else []
+        lines += [self.tr("Time: %1").replace("%1", record.time_text),
                  self.tr("Source: %1").replace("%1", record.source)]
         if record.kind == "check":
             lines += [self.tr("Verdict: %1").replace("%1", model.text_of(record, "verdict")),
@@ -387,11 +421,12 @@ class HistoryPanel(QWidget):
         if path is None:
             # In the operator's home or last export folder, never the program's working one.
             path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export history"), str(self.export_folder / "livedetect-history.csv"),
+                self, self.tr("Export history"),
+                str(self.place.folder / dated("livedetect-history", ".csv")),
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
-            self.export_folder = Path(path).parent
+            self.place.folder = Path(path).parent
         query, history, lang = self.query(), self.history, self.model.lang
         cancel = self._export_cancel = threading.Event()
         expected = max(1, self.model.total)

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from livedetect_gui.core.trail.reports import HISTOGRAM_BINS, Report, chart_text, error_kind_label
+from livedetect_gui.core.verdict import Verdict, verdict_word
 
 PASS, FAIL, ERROR = QColor("#1e8e3e"), QColor("#d93025"), QColor("#e37400")
 MIXED = QColor("#b0a040")
@@ -88,9 +89,13 @@ def draw_histogram(painter: QPainter, rect: QRectF, report: Report, lang: str,
                Qt.PenStyle.DashLine)
     painter.setPen(pen)
     painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-    painter.drawText(QRectF(x - line * 8 - 4, plot.top(), line * 8, line),
-                     Qt.AlignmentFlag.AlignRight,
-                     chart_text("threshold", lang).format(threshold=f"{threshold:g}"))
+    # What each colour means, and the dashed line's threshold, on the title's line: never
+    # written over the bars.
+    _legend(painter, rect, [(verdict_word(Verdict.PASS, lang), PASS),
+                            (verdict_word(Verdict.FAIL, lang), FAIL),
+                            (chart_text("mixed", lang), MIXED),
+                            (chart_text("threshold", lang).format(
+                                threshold=f"{threshold:g}"), pen.color())], ink)
 
 
 def draw_pass_rate(painter: QPainter, rect: QRectF, report: Report, lang: str,

@@ -41,7 +41,13 @@ from livedetect_gui.core.trail.reports import (
 )
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict
-from livedetect_gui.ui.audit.history_model import current_lang, describe, opened
+from livedetect_gui.ui.audit.history_model import (
+    ExportPlace,
+    current_lang,
+    dated,
+    describe,
+    opened,
+)
 from livedetect_gui.ui.audit.report_charts import CHARTS, ChartWidget
 from livedetect_gui.ui.common.tasks import TaskRunner
 from livedetect_gui.ui.common.theme import verdict_color
@@ -60,10 +66,10 @@ class ReportsPanel(QWidget):
         self.report: Report | None = None
         self.lang = "en"
         self._generation = 0
-        self.export_folder = Path.home()
+        self.place = ExportPlace(Path.home())  # the history view shares its own
 
         today = QDate.currentDate()
-        self.since = QDateEdit(today.addDays(-27))
+        self.since = QDateEdit(today.addDays(-30))  # as History's
         self.until = QDateEdit(today)
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
@@ -262,13 +268,13 @@ class ReportsPanel(QWidget):
             return None
         if path is None:  # in the operator's home or last export folder, never the cwd
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
-                                                  str(self.export_folder / name), kinds)
+                                                  str(self.place.folder / name), kinds)
             if path:
-                self.export_folder = Path(path).parent
+                self.place.folder = Path(path).parent
         return path or None
 
     def export_pdf(self, path: str | None = None) -> None:
-        path = self._ask(path, "livedetect-report.pdf", self.tr("PDF files (*.pdf)"))
+        path = self._ask(path, dated("livedetect-report", ".pdf"), self.tr("PDF files (*.pdf)"))
         if path is None or self.report is None:
             return
         from livedetect_gui.ui.audit.report_pdf import render_pdf
@@ -281,7 +287,7 @@ class ReportsPanel(QWidget):
                        lambda f: self._exported(path, f))
 
     def export_csv(self, path: str | None = None) -> None:
-        path = self._ask(path, "livedetect-report.csv", self.tr("CSV files (*.csv)"))
+        path = self._ask(path, dated("livedetect-report", ".csv"), self.tr("CSV files (*.csv)"))
         if path is None or self.report is None:
             return
         report, lang = self.report, self.lang

@@ -1,10 +1,14 @@
 """The desk controller: a QObject with no widgets that coordinates the work of the desk.
 
+(Over 500 lines because it is the window's one documented surface: each collaborator's entry
+point is a line or two here, and splitting the surface would split what the window may call.)
+
 It wires its collaborators, each a QObject that speaks through signals: ``ServiceConnection``
 (connection.py: which connection, its client, the sandbox), ``PhotoIntake`` (intake.py: photos
 into the queue, prepared and pre-checked), ``Decisions`` (decisions.py: the operator's
 decisions into the trail), ``SettingsSaver`` (settings_saver.py), ``BatchCost``, ``Previews``,
-``SavedQueue`` and ``CheckRuns``. It owns what lies between them: running what was asked for as
+``SavedQueue``, ``CheckRuns`` and ``TrailWatch`` (trail_watch.py: the chain verified at start and
+whenever the store changes). It owns what lies between them: running what was asked for as
 soon as it is ready (never paying for a call that cannot help, by the core's rules), the pause
 on rejected credentials, cancel, remove, progress, threshold, operator, language, shutdown.
 
@@ -12,7 +16,8 @@ What windows and panels use (nothing else: pools, tasks, store and runs are the 
 
 - signals: ``connectionChanged``, ``notice``, ``failed``, ``stateChanged``, ``sharedWaiting``,
   ``batchFinished``, ``previewReady``, ``pauseChanged``, ``costReady``, ``decisionRefused``,
-  ``operatorChanged``;
+  ``operatorChanged``, ``trailChanged`` (records written here or elsewhere: views over the
+  trail read again), ``chainChecked`` (``chain``: the trail as last verified);
 - state: ``model`` (the queue's Qt model), ``settings``, ``connection``, ``api``,
   ``threshold``, ``operator``, ``reasons``, ``paused``, ``running``, ``cancellable``,
   ``progress()``, ``retryable()``, ``retryable_count()``;
@@ -21,7 +26,8 @@ What windows and panels use (nothing else: pools, tasks, store and runs are the 
 - ``run``, ``run_all``, ``send_anyway``, ``check_again``, ``confirm_cost``, ``resume``,
   ``cancel``, ``remove``, ``withdraw``, ``clear_finished``, ``request_preview``, ``shutdown``;
 - ``intake`` (``add_paths``, ``add_sources``, ``add_mime``, ``add_url``, ``add_capture``,
-  ``crop_to_face``) and ``decisions`` (``decide``, ``next_undecided``);
+  ``crop_to_face``), ``set_case``/``case_reference`` (the reference of the next photos) and
+  ``decisions`` (``decide``, ``approve``, ``refuse``, ``withdraw``, ``next_undecided``);
 - lent to views for their own background work: ``io_work``, ``trail_access()``,
   ``keyring_access()``.
 """
@@ -43,7 +49,7 @@ from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
-from livedetect_gui.core.trail.chain import Reason
+from livedetect_gui.core.trail.chain import ChainState, Reason
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
@@ -58,6 +64,7 @@ from livedetect_gui.ui.desk.queue_saver import SavedQueue
 from livedetect_gui.ui.desk.runs import CheckRuns
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
+from livedetect_gui.ui.desk.trail_watch import TrailWatch
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
 
 # How long closing the desk waits for the history to close (a shared one flushes to its
@@ -75,6 +82,7 @@ class Progress:
     done: int
     total: int
     eta_seconds: float | None
+    held: int = 0  # held by the pre-checks: waiting for Send anyway or removal
 
 
 class Desk(QObject):
@@ -95,9 +103,11 @@ class Desk(QObject):
     # A batch over the configured size: its cost line, for the operator to run or cancel
     # (answer with ``confirm_cost``).
     costReady = Signal(str)
-    # The trail refused an operator's decision on this item: why, in the desk's language.
-    decisionRefused = Signal(int, str)
+    # The trail refused an operator's decision on this check: why, in the desk's language.
+    decisionRefused = Signal(str, str)
     operatorChanged = Signal(str)
+    trailChanged = Signal()
+    chainChecked = Signal()
 
     def __init__(self, settings: DeskSettings, *, store: CredentialStore | None = None,
                  history_path: Path | None = None, lang: str = "en",
@@ -133,8 +143,14 @@ class Desk(QObject):
         self.intake.prepared.connect(self._prepared)
         self.intake.changed.connect(self.stateChanged)
         self.decisions = Decisions(self.model, self.history, self.tasks, self.pools.io,
-                                   lambda: self.reasons, parent=self)
+                                   lambda: self.reasons,
+                                   four_eyes=lambda: self.settings.four_eyes, parent=self)
         self.decisions.refused.connect(self.decisionRefused)
+        self.decisions.recorded.connect(lambda _records: self.trailChanged.emit())
+        self.watch = TrailWatch(self.history, self.tasks, self.pools.trail, lang, self)
+        self.watch.checked.connect(lambda _state: self.chainChecked.emit())
+        self.watch.unverifiable.connect(lambda _text: self.chainChecked.emit())
+        self.watch.changed.connect(self._trail_changed)
         self.previews = Previews(self.tasks, self.pools, lambda: self.intake.basis()[0], self)
         self.previews.ready.connect(self.previewReady)
         self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
@@ -144,6 +160,7 @@ class Desk(QObject):
         if self.saved is not None:
             self.saved.restored.connect(self.intake.analyse)  # prepared again
             self.saved.restored.connect(lambda _items: self.stateChanged.emit())
+            self.saved.restored.connect(self.decisions.read_states)  # their decisions back
             self.saved.notice.connect(self.notice)
             self.saved.failed.connect(self.failed)
         self.service.notice.connect(self.notice)
@@ -183,6 +200,7 @@ class Desk(QObject):
         if self.saved is not None:
             self.saved.restore()
         self.service.start(force_sandbox)
+        self.watch.start()
         settings, history = self.settings, self.history
         if settings.retention_days > 0:
             days = settings.retention_days
@@ -287,12 +305,33 @@ class Desk(QObject):
     def lang(self, lang: str) -> None:
         """The language of the desk's sentences (without rebuilding the client)."""
         self._lang = self.model.lang = self.service.lang = self.decisions.lang = lang
+        self.watch.lang = lang
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
         # The client answers in the operator's language (API 3.0's X-TC-Language): rebuilt
         # now, or when the running checks end (their client stays until then).
         self.service.rebuild()
+
+    # -- the trail: cases, changes, the chain ------------------------------------------------
+
+    @property
+    def case_reference(self) -> str:
+        return self.intake.reference
+
+    def set_case(self, reference: str) -> None:
+        """Photos added from now on come in under this case/applicant reference ("" none)."""
+        self.intake.reference = " ".join(reference.split())
+
+    def _trail_changed(self) -> None:
+        """Written behind the desk (another desk, the CLI): queue rows and views read again."""
+        self.decisions.read_states()
+        self.trailChanged.emit()
+
+    @property
+    def chain(self) -> ChainState | None:
+        """The trail as last verified (None: not yet, or it could not be: ``watch.error``)."""
+        return self.watch.state
 
     # -- photos in and out -------------------------------------------------------------------
 
@@ -489,7 +528,7 @@ class Desk(QObject):
         counts = self.model.counts()
         return Progress(len(self.model.items()), counts[Status.PASS], counts[Status.FAIL],
                         counts[Status.ERROR], self.runs.running, self.runs.done,
-                        self.runs.total, self.runs.eta_seconds())
+                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD])
 
     def _runs_finished(self) -> None:
         self.service.checks_ended()
@@ -516,6 +555,7 @@ class Desk(QObject):
     def shutdown(self) -> None:
         """Stop unsent work, let sent checks finish and be recorded, release everything."""
         self._run_when_ready.clear()
+        self.watch.stop()
         self.settings_saver.flush()  # a change made just before closing is kept
         if self.runs.running:
             self.runs.cancel()

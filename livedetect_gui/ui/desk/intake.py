@@ -46,6 +46,8 @@ class PhotoIntake(QObject):
     # The queue grew; a sentence for the status bar.
     changed = Signal()
     notice = Signal(str)
+    # A copy cropped to the face joined the queue (the window selects it: never out of view).
+    cropAdded = Signal(object)
 
     def __init__(self, model: QueueModel, tasks: TaskRunner, pools: Pools,
                  saver: SettingsSaver, service: ServiceConnection,
@@ -57,6 +59,8 @@ class PhotoIntake(QObject):
         self.saver = saver
         self.service = service
         self._scans = 0  # folder scans still running
+        # The case/applicant reference photos added from now on come in under ("" none).
+        self.reference = ""
         # "Run all" was pressed while folders were scanned: the photos they find run too.
         self.run_scanned = False
         # The rules the queue's photos were last analysed by (``basis``).
@@ -112,7 +116,7 @@ class PhotoIntake(QObject):
             self.runRequested.emit(items)
 
     def add_sources(self, sources: list[Source]) -> list[QueueItem]:
-        items = self.model.add(sources)
+        items = self.model.add(sources, reference=self.reference)
         self.analyse(items)
         self.changed.emit()
         return items
@@ -208,12 +212,19 @@ class PhotoIntake(QObject):
         the queue beside it (the original stays: the operator chooses). False when the photo
         has not exactly one face found."""
         precheck = item.precheck
-        if precheck is None or len(precheck.faces) != 1 or item.source.url is not None:
+        if (precheck is None or len(precheck.faces) != 1 or item.source.url is not None
+                or item.cropped):  # a crop is already the face: never "(face) (face)"
             return False
         source, limits = item.source, self.basis()[0]  # the pixels its faces were found on
         label = self.tr("%1 (face)").replace("%1", item.name)
+
+        def added(future: Future) -> None:
+            copy = self.add_sources([future.result()])[0]
+            copy.cropped = True
+            self.cropAdded.emit(copy)  # the window brings it into view
+
         self.tasks.run(self.pools.prepare, lambda: crop_source(source, precheck, limits, label),
-                       lambda f: self.add_sources([f.result()]))
+                       added)
         return True
 
 

@@ -40,7 +40,9 @@ def queued(item: QueueItem) -> QueuedItem:
     else:
         state = QueueState.WAITING
     return QueuedItem(item.source, state, item.result if state is QueueState.DONE else None,
-                      id=item.key, added_at=item.added_at)
+                      id=item.key, added_at=item.added_at,
+                      record_id=item.record_id if state is QueueState.DONE else None,
+                      reference=item.reference)
 
 
 class SavedQueue(QObject):
@@ -148,6 +150,9 @@ class SavedQueue(QObject):
                           keys=[(entry.id, entry.added_at) for entry in saved])
         waiting = 0
         for item, entry in zip(items, saved, strict=True):
+            item.reference = entry.reference
+            if entry.record_id:  # its decision is read back from the trail (the worklist)
+                model.mark_record(item, entry.record_id)
             result = entry.result
             # A judgement or the service's own answer stays; anything decided locally (a
             # refusal, "not sent") is worked out again from the photo.

@@ -100,8 +100,8 @@ class CheckRuns(QObject):
             self.model.mark_recheck(item, False)
             task_id = self.tasks.run(
                 self.pool,
-                lambda report, s=item.source, r=recheck, f=item.forced: _check(
-                    batch, s, r, f, report),
+                lambda report, s=item.source, r=recheck, f=item.forced, c=item.reference: _check(
+                    batch, s, r, f, report, c),
                 on_done=lambda future, item_id=item.id: self._done(item_id, batch, future),
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
@@ -188,8 +188,10 @@ class CheckRuns(QObject):
 
 
 def _check(batch: Batch, source: Source, recheck: bool, force: bool,
-           report: Callable[[PreparedImage | None], None]) -> Checked:
-    return batch.check(source, recheck=recheck, force=force, on_sending=report)
+           report: Callable[[PreparedImage | None], None], reference: str = "") -> Checked:
+    """Recorded under the case/applicant reference the photo came in with."""
+    return batch.check(source, recheck=recheck, force=force, on_sending=report,
+                       reference=reference)
 
 
 class _JudgedOnUse:

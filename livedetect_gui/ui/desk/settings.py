@@ -78,6 +78,9 @@ class DeskSettings:
     prechecks: bool = True
     reuse_days: int = defaults.REUSE_WINDOW_DAYS
     confirm_over: int = defaults.CONFIRM_OVER
+    # Four eyes: a decision against the machine's verdict, and every escalation, counts only
+    # once another operator approves it (the core's rule: core/trail/review.py).
+    four_eyes: bool = False
 
     def endpoint(self) -> str:
         if self.endpoint_choice == "custom" and self.custom_endpoint.strip():

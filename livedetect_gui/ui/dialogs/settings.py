@@ -76,6 +76,10 @@ class SettingsDialog(QDialog):
                                            "meaninglessly (pre-checks)"))
         self.prechecks.setObjectName("precheckBox")
         self.prechecks.setChecked(settings.prechecks)
+        self.four_eyes = QCheckBox(self.tr("Four eyes: decisions against the verdict and "
+                                           "escalations wait for another operator's approval"))
+        self.four_eyes.setObjectName("fourEyesBox")
+        self.four_eyes.setChecked(settings.four_eyes)
         self.reuse_days = _spin(QSpinBox(), 0, 3650, settings.reuse_days, " d")
         self.reuse_days.setSpecialValueText(self.tr("never"))
         self.reuse_days.setObjectName("reuseDaysSpin")
@@ -131,6 +135,7 @@ class SettingsDialog(QDialog):
             (self.tr("&Language"), self.language, self.language),
             (self.tr("&Keep photos as sent for"), self.keep_photos, self.keep_photos),
             (self.tr("&Decision reasons"), self.reasons, self.reasons),
+            ("", self.four_eyes, None),
             (self.tr("Shared histor&y"), self.history_url, self.history_url),
             (self.tr("Database pass&word"), self.history_password, self.history_password),
             ("", self.history_problem, None),
@@ -219,6 +224,7 @@ class SettingsDialog(QDialog):
             confirm_over=self.confirm_over.value(),
             language=self.language.currentData(),
             reasons=self.reasons.toPlainText().strip(),
+            four_eyes=self.four_eyes.isChecked(),
             keep_photos_days=self.keep_photos.value(),
             history_url=self.history_url.text().strip(),
         )

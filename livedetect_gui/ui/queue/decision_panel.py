@@ -38,6 +38,9 @@ class DecisionPanel(QWidget):
     # check id, decision ("accept"/"reject"/"escalate"), reason key ("" for none), note,
     # reference: the arguments of History.decide.
     decided = Signal(str, str, str, str, str)
+    # Ctrl+Home inside the panel: the operator wants the list back (the window focuses the
+    # active view), never trapped in the panel after a "choose a reason" message.
+    leave = Signal()
 
     def __init__(self, reasons: Sequence[Reason] = DEFAULT_REASONS,
                  parent: QWidget | None = None) -> None:
@@ -45,6 +48,7 @@ class DecisionPanel(QWidget):
         self.reasons = tuple(reasons)
         self.check_id: str | None = None
         self.verdict = ""
+        self.verdicts: tuple[str, ...] = ()  # several checks decided at once: each verdict
         self.summary = QLabel()
         self.summary.setObjectName("decisionSummary")
         self.reason = QComboBox()
@@ -68,6 +72,9 @@ class DecisionPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda d=decision: self.decide(d))
             self.shortcuts[decision] = shortcut
+        back = QShortcut(QKeySequence("Ctrl+Home"), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.leave)
         self.form = QFormLayout()
         self.reason_label, self.note_label, self.reference_label = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.reason_label, self.reason)
@@ -107,6 +114,7 @@ class DecisionPanel(QWidget):
         """The check to decide (its record id from ``History.record``); None: nothing to
         decide, the panel is disabled. Clears the previous photo's reason, note, reference."""
         self.check_id, self.verdict = check_id, verdict
+        self.verdicts = (verdict,)
         self.setEnabled(check_id is not None)
         self.reason.setCurrentIndex(0)
         self.note.clear()
@@ -122,10 +130,10 @@ class DecisionPanel(QWidget):
     def decide(self, decision: Decision | str) -> bool:
         """Emit the decision, or say what is missing. Returns whether it was emitted."""
         decision = Decision(decision)
-        if self.check_id is None:
-            return False
+        if self.check_id is None or not self.buttons[decision].isEnabled():
+            return False  # nothing selected, or not offered (Accept on a never-judged photo)
         reason = self.reason.currentData() or ""
-        if is_override(decision, self.verdict) and not reason:
+        if any(is_override(decision, v) for v in self.verdicts) and not reason:
             self.problem.setText(self.tr(
                 "This decision goes against the machine's verdict: choose a reason."))
             self.reason.setFocus()

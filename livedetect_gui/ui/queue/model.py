@@ -25,6 +25,7 @@ from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record, decision_summary
+from livedetect_gui.core.trail.worklist import WorkState, state_word
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.tables import RecordTableModel
@@ -76,11 +77,21 @@ class QueueItem:
     # latest decision on it (a record too: changing one's mind adds one, the latest shows).
     record_id: str | None = None
     decision: Record | None = None
+    # Where the check stands in the trail (the core's worklist rule): None until read.
+    state: WorkState | None = None
+    # The case/applicant reference the photo came in under ("" none).
+    reference: str = ""
+    # A copy cropped to the face: not offered for cropping again.
+    cropped: bool = False
 
     @property
     def undecided(self) -> bool:
         """Recorded and waiting for the operator's decision."""
-        return self.record_id is not None and self.decision is None
+        if self.record_id is None:
+            return False
+        if self.state is not None:
+            return self.state is WorkState.UNDECIDED
+        return self.decision is None
 
     @property
     def name(self) -> str:
@@ -223,7 +234,10 @@ class QueueModel(RecordTableModel):
                 return ""
             return f"{item.result.score:g}"
         if column == "decision":
-            return decision_summary(item.decision, self.lang, brief=True)
+            text = decision_summary(item.decision, self.lang, brief=True)
+            if item.state is WorkState.AWAITING_APPROVAL:  # "Escalate" says it already
+                return f"{text} ({state_word(item.state, self.lang)})"
+            return text
         if column == "details":
             return " · ".join(self.details(item))
         return ""
@@ -307,13 +321,14 @@ class QueueModel(RecordTableModel):
 
     # -- queue operations -------------------------------------------------------------------------
 
-    def add(self, sources: list[Source],
-            keys: list[tuple[str, float]] | None = None) -> list[QueueItem]:
-        """New items; ``keys`` (key, time added) for items restored from the saved queue."""
+    def add(self, sources: list[Source], keys: list[tuple[str, float]] | None = None,
+            reference: str = "") -> list[QueueItem]:
+        """New items (under a case/applicant ``reference``); ``keys`` (key, time added) for
+        items restored from the saved queue."""
         if not sources:
             return []
         first = len(self._items)
-        items = [QueueItem(next(self._ids), s) for s in sources]
+        items = [QueueItem(next(self._ids), s, reference=reference) for s in sources]
         for item, (key, added_at) in zip(items, keys or (), strict=False):
             item.key, item.added_at = key, added_at
         self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
@@ -425,7 +440,8 @@ class QueueModel(RecordTableModel):
     def mark_queued(self, item: QueueItem) -> None:
         """Taken for checking: the old result goes."""
         item.status, item.result, item.cancelled = Status.QUEUED, None, False
-        item.record_id, item.decision = None, None  # a new check gets its own decision
+        # A new check gets its own decision.
+        item.record_id, item.decision, item.state = None, None, None
         self._changed(item)
 
     def mark_sending(self, item: QueueItem, prepared: PreparedInfo | None) -> None:
@@ -450,7 +466,21 @@ class QueueModel(RecordTableModel):
         """The operator's decision is in the trail: the latest one shows."""
         if decision.check_id == item.record_id:  # not one for a check since replaced
             item.decision = decision
+            item.state = None  # read again from the trail (pending, escalated...)
             self._changed(item)
+
+    def mark_state(self, item: QueueItem, record_id: str, state: WorkState,
+                   decision: Record | None) -> None:
+        """Where the item's check stands in the trail, and the decision that counts (None:
+        undecided, e.g. after a withdrawal); ignored once the item has a newer check."""
+        if record_id == item.record_id:
+            item.state, item.decision = state, decision
+            self._changed(item)
+
+    def mark_record(self, item: QueueItem, record_id: str) -> None:
+        """A restored item's check, as recorded before the restart."""
+        item.record_id = record_id
+        self._changed(item)
 
     def rejudge(self, threshold: float, api: str = "legacy") -> None:
         """New threshold for one service generation: the verdicts of the rows that generation

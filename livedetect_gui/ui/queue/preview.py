@@ -138,6 +138,8 @@ class PreviewPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = "en"
+        # The desk runs on the sandbox: nothing is billed, and the buttons do not say it is.
+        self.simulated = False
         self.badge = VerdictBadge()
         self.score_label = QLabel()
         self.score_label.setObjectName("scoreLabel")
@@ -252,7 +254,7 @@ class PreviewPanel(QWidget):
     def _show_hold(self, item: QueueItem | None) -> None:
         """Why the pre-checks hold the photo, and the operator's ways on."""
         held = item is not None and item.status is Status.HELD and item.precheck is not None
-        one_face = (item is not None and item.precheck is not None
+        one_face = (item is not None and item.precheck is not None and not item.cropped
                     and len(item.precheck.faces) == 1 and item.status in (
                         Status.HELD, Status.QUEUED, Status.PASS, Status.FAIL, Status.ERROR))
         lines = []
@@ -272,7 +274,9 @@ class PreviewPanel(QWidget):
         self.hold_label.setText(text)
         self.hold_label.setVisible(bool(text))
         self._fit_hold_text()
-        self.send_anyway_button.setText(self.tr("Send anyway (billed)"))
+        self.send_anyway_button.setText(
+            self.tr("Send anyway (simulated, not billed)") if self.simulated
+            else self.tr("Send anyway (billed)"))
         self.send_anyway_button.setVisible(held)
         self.crop_button.setText(self.tr("Crop to the face"))
         self.crop_button.setVisible(one_face)
@@ -324,8 +328,12 @@ class PreviewPanel(QWidget):
                          .replace("%2", str(h)).replace("%3", bytes_text(count)))
         if item.prepared is not None:
             p = item.prepared
-            parts.append(self.tr("Sent: %1×%2, %3 JPEG").replace("%1", str(p.width))
-                         .replace("%2", str(p.height)).replace("%3", bytes_text(p.bytes)))
+            sent = item.result is not None and item.result.attempts > 0
+            # A held, waiting or refused photo was never sent: what would be sent.
+            text = self.tr("Sent: %1×%2, %3 JPEG") if sent else self.tr(
+                "To send: %1×%2, %3 JPEG")
+            parts.append(text.replace("%1", str(p.width)).replace("%2", str(p.height))
+                         .replace("%3", bytes_text(p.bytes)))
         self.sizes.setText("\n".join(parts) or item.source.label)
 
     def _show_notes(self, item: QueueItem) -> None:

@@ -63,6 +63,15 @@ class QueueView(QTableView):
         # Straight from the model: a Python object wrapped in a QVariant is not worth the trip.
         return self.queue.item_at(index.row()) if index.isValid() else None
 
+    def select_only(self, row: int) -> None:
+        """Move the selection to ``row`` (``selectRow`` extends it while Shift or Ctrl is
+        held, e.g. right after Ctrl+Shift+N): the photo shown is the only one decided."""
+        index = self.queue.index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.scrollTo(index)
+
     def select_if_none(self, item: QueueItem) -> None:
         if not self.currentIndex().isValid():
             row = self.queue.row_of(item.id)

@@ -1,4 +1,5 @@
-"""The toolbar's two fields: an image URL to add, and the pass threshold."""
+"""The toolbar's fields: an image URL to add, the case of the next photos, and the pass
+threshold."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QWidget,
@@ -41,6 +43,37 @@ class UrlField(QWidget):
         self.edit.setToolTip(shortcut_tip)
         self.edit.setAccessibleName(self.tr("Image URL"))
         self.button.setText(self.tr("Add URL"))
+
+
+class CaseField(QWidget):
+    """The case/applicant reference the next photos come in under, set once: typed, or a
+    scanner's "code + Enter" (Enter sets it; an empty field clears it)."""
+
+    chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label = QLabel()
+        self.edit = QLineEdit()
+        self.edit.setObjectName("caseEdit")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setMinimumWidth(110)
+        self.edit.setMaximumWidth(180)
+        self.label.setBuddy(self.edit)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.edit, 1)
+        self.edit.returnPressed.connect(lambda: self.chosen.emit(" ".join(
+            self.edit.text().split())))
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("Case:"))
+        self.edit.setPlaceholderText(self.tr("scan or type, Enter"))
+        self.edit.setToolTip(self.tr("The case/applicant reference of the next photos "
+                                     "(Ctrl+Shift+K)"))
+        self.edit.setAccessibleName(self.tr("Case for the next photos"))
 
 
 class ThresholdField(QWidget):

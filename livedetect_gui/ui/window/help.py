@@ -30,6 +30,14 @@ class HelpDialog(QDialog):
             "<p><b>3. Read the verdict</b>: PASS when the score is above the threshold in the "
             "toolbar. Changing the threshold re-judges the scores already received, without a "
             "new call.</p>"
+            "<p><b>4. Decide</b>: Accept (Alt+A), Reject (Alt+R) or Escalate (Alt+E) the record "
+            "selected in the Queue, the Worklist, History or a Case; going against the verdict "
+            "needs a reason. Select several rows to decide them at once (asked once, one record "
+            "each); Ctrl+Shift+D decides them as the machine judged; Ctrl+Z withdraws your last "
+            "decision. The Worklist keeps every check still to decide, across restarts; "
+            "Ctrl+Shift+N goes to the next one. Scan or type a case reference in the toolbar "
+            "(Ctrl+Shift+K) before the photos of an applicant; the Case tab says when the case "
+            "is complete.</p>"
             "<p>In the <b>sandbox</b> (the yellow banner) scores are simulated: nothing is "
             "sent to the cloud service and nothing is billed. Every check is kept in the "
             "History tab.</p>"))
@@ -52,4 +60,4 @@ class HelpDialog(QDialog):
         layout.addWidget(guide)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        self.resize(640, 660)

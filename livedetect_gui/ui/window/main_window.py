@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,6 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.core.trail.postgres_store import waiting_message
-from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.capture.dock import CaptureDock
 from livedetect_gui.ui.common.theme import app_icon
 from livedetect_gui.ui.desk.controller import Desk
@@ -38,11 +34,13 @@ from livedetect_gui.ui.queue.preview import PhotoDialog, PreviewPanel
 from livedetect_gui.ui.queue.view import QueueView
 from livedetect_gui.ui.window import actions as action_table
 from livedetect_gui.ui.window.billing_controls import BillingControls
-from livedetect_gui.ui.window.fields import ThresholdField, UrlField
+from livedetect_gui.ui.window.deciding import DecisionFlow
+from livedetect_gui.ui.window.fields import CaseField, ThresholdField, UrlField
 from livedetect_gui.ui.window.layout_memory import restore_layout, save_layout
 from livedetect_gui.ui.window.photo_input import PhotoInput
 from livedetect_gui.ui.window.setup_dialogs import SetupDialogs
 from livedetect_gui.ui.window.status import DeskStatusBar, SandboxBanner
+from livedetect_gui.ui.window.views import CASE, HISTORY, QUEUE, WORKLIST, DeskViews, scrolling
 
 if TYPE_CHECKING:  # QtMultimedia is imported lazily: the desk runs without it
     from livedetect_gui.ui.capture.camera import FrameSource
@@ -81,9 +79,14 @@ class MainWindow(QMainWindow):
         self.setup.languageRequested.connect(self.languageRequested)
         self.setup.settingsApplied.connect(
             lambda: self.decision_area.set_reasons(self.desk.reasons))
-        self.desk.decisionRefused.connect(self._decision_refused)
         self.desk.operatorChanged.connect(self.operator_button.show_operator)
+        self.desk.chainChecked.connect(self._show_chain)
+        self.desk.intake.cropAdded.connect(
+            lambda item: self.queue_view.select_only(self.model.row_of(item.id) or 0))
+        self.views.worklist.model.loaded.connect(self._show_worklist_counts)
         self.desk.start(force_sandbox)
+        # The keyboard starts in the queue (not the URL field): Ctrl+A selects photos.
+        self.queue_view.setFocus()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -91,7 +94,7 @@ class MainWindow(QMainWindow):
         """An action's slot: the method of this window, or of the part that owns it."""
         def call(*_args: object) -> object:
             owner = next(part for part in (self, self.setup, self.billing, self.photo_input,
-                                           self.capture_dock) if hasattr(part, name))
+                                           self.capture_dock, self.flow) if hasattr(part, name))
             return getattr(owner, name)()
         return call
 
@@ -104,8 +107,11 @@ class MainWindow(QMainWindow):
         self.threshold.changed.connect(self.set_threshold)
         self.threshold_spin = self.threshold.spin
         # Menus and toolbar from the action table; the toolbar reads left to right as the flow.
+        self.case_field = CaseField()
+        self.case_field.chosen.connect(self.set_case)
         self.menus, self.toolbar = action_table.install(self, self.actions, after={
-            "paste": [self.url_field], "retry": [action_table.SEPARATOR, self.threshold]})
+            "paste": [self.url_field, self.case_field],
+            "retry": [action_table.SEPARATOR, self.threshold]})
         self.run_button = self.toolbar.widgetForAction(self.actions["runAll"])
         self.run_button.setObjectName("runButton")
         self.cancel_button = self.toolbar.widgetForAction(self.actions["cancel"])
@@ -123,16 +129,14 @@ class MainWindow(QMainWindow):
         self.queue_view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.queue_view.doubleClicked.connect(lambda _i: self.show_large())
 
-        trail = self.desk.trail_access()
-        self.history_panel = HistoryPanel(trail.history, trail.work.tasks, trail.work.pool,
-                                          photos=trail.photos)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("mainTabs")
-        self.tabs.addTab(self.queue_view, "")
-        # The history's filter row is wide; on a narrow screen it scrolls rather than
-        # widening the whole window beyond the screen.
-        self.tabs.addTab(_scrolling(self.history_panel), "")
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.views = DeskViews(self.desk, self.queue_view, self)
+        self.history_panel = self.views.history
+        self.tabs = self.views.tabs
+        self.views.subjectChanged.connect(self._subject_changed)
+        self.views.sidePaneWanted.connect(self._side_pane)
+        for panel in (self.views.history, self.views.history.reports):  # said where it shows
+            panel.exported.connect(lambda path: self.statusBar().showMessage(
+                self.tr("Exported to %1").replace("%1", path), 10_000))
         self.preview = PreviewPanel()
         self.preview.setMinimumWidth(260)  # its texts wrap: it needs no more at 1024 px
         self.preview.lang = self.lang
@@ -140,11 +144,17 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tabs)
         self.decision_area = DecisionArea(self.desk.reasons)
-        self.decision_area.decided.connect(self.decide)
+        # Alt+A/R/E are the window's actions (listed in Help, in the Decide menu).
+        for shortcut in self.decision_area.panel.shortcuts.values():
+            shortcut.setEnabled(False)
+        self.flow = DecisionFlow(self, self.desk, self.views, self.decision_area,
+                                 self.statusBar)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("previewSplitter")
+        self.side_pane = right
         # The preview scrolls rather than making the window taller than a 640 px screen.
-        right.addWidget(_scrolling(self.preview))
+        self.preview_area = scrolling(self.preview)
+        right.addWidget(self.preview_area)
         right.addWidget(self.decision_area)
         right.setStretchFactor(0, 1)
         right.setCollapsible(1, False)
@@ -191,17 +201,18 @@ class MainWindow(QMainWindow):
         self.threshold.retranslate()
         self.banner.retranslate()
         self.billing.retranslate(self.lang)
-        self.tabs.setTabText(0, self.tr("Queue"))
-        self.tabs.setTabText(1, self.tr("History"))
+        self.views.retranslate()
+        self.case_field.retranslate()
         self.queue_view.setAccessibleName(self.tr("Photo queue"))
         self.model.retranslate()
-        self.history_panel.retranslate()
         self.capture_dock.retranslate()
         self.decision_area.retranslate()
         self.operator_button.retranslate()
         self._show_mode()
         self._show_waiting()
         self._show_progress()
+        self._show_chain()
+        self._show_worklist_counts()
         self._refresh_preview()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -223,6 +234,7 @@ class MainWindow(QMainWindow):
     def _show_mode(self) -> None:
         connection = self.desk.connection
         self.banner.setVisible(connection is not None and connection.simulated)
+        self.preview.simulated = connection is not None and connection.simulated
         self.status.show_mode(connection)
         self.banner.show_generation(self.desk.api)
         # The toolbar's threshold is the connected generation's (each has its own scale).
@@ -295,8 +307,7 @@ class MainWindow(QMainWindow):
         self._refresh_preview()
 
     def _batch_finished(self) -> None:
-        if self.tabs.currentIndex() == 1:
-            self.history_panel.refresh()
+        pass  # the views over the trail read again (DeskViews hears batchFinished)
 
     def _show_progress(self) -> None:
         self.status.show_progress(self.desk.progress())
@@ -333,9 +344,17 @@ class MainWindow(QMainWindow):
         item = self.current_item()
         self._shown = None if item is None else (item.id, item.status)
         self.preview.show_item(item, self.desk.threshold)
-        self.decision_area.follow(item)
         if load_image and item is not None:
             self.desk.request_preview(item)
+
+    def _subject_changed(self) -> None:
+        """One decision panel, bound to what is selected in the active view."""
+        self.decision_area.follow(self.views.subject())
+        # The preview is the queue's photo: shown only beside the queue.
+        self.preview_area.setVisible(self.views.active == QUEUE)
+
+    def _side_pane(self, wanted: bool) -> None:
+        self.side_pane.setVisible(wanted)
 
     def show_large(self) -> None:
         """The current photo, large (double-click): looking never sends anything."""
@@ -350,31 +369,37 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.photo_dialog = dialog
 
-    # -- decisions ---------------------------------------------------------------------------
+    # -- decisions (the commands are DecisionFlow's) ------------------------------------------
 
-    def decide(self, item_id: int, decision: str, reason: str, note: str,
-               reference: str) -> None:
-        """Recorded by the desk on a worker; meanwhile on to the next photo to decide."""
-        if self.desk.decisions.decide(item_id, decision, reason, note, reference):
-            self.next_undecided(after=item_id)
+    def decide_accept(self) -> None:
+        self.flow.decide_key("accept")
 
-    def next_undecided(self, after: int | None = None) -> None:
-        current = self.current_item()
-        item = self.desk.decisions.next_undecided(after if after is not None
-                                                  else current.id if current else None)
-        if item is None:
-            self.statusBar().showMessage(self.tr("Every checked photo has a decision."), 5000)
-            return
-        self.show_queue()
-        self.queue_view.selectRow(self.model.row_of(item.id) or 0)
+    def decide_reject(self) -> None:
+        self.flow.decide_key("reject")
 
-    def _decision_refused(self, item_id: int, text: str) -> None:
-        """Back to the photo whose decision the trail refused, with the reason why."""
-        row = self.model.row_of(item_id)
-        if row is not None:
-            self.queue_view.selectRow(row)
-        self.decision_area.show_problem(text)
-        self.statusBar().showMessage(text, 10_000)
+    def decide_escalate(self) -> None:
+        self.flow.decide_key("escalate")
+
+    def set_case(self, reference: str) -> None:
+        """A reference typed or scanned (code + Enter): the next photos come in under it, and
+        the Case view shows it."""
+        self.desk.set_case(reference)
+        self.views.case.show_case(reference)
+        self.statusBar().showMessage(
+            self.tr("Case for the next photos: %1").replace("%1", reference) if reference
+            else self.tr("No case: the next photos come in without a reference."), 8000)
+
+    def focus_case(self) -> None:
+        self.case_field.edit.setFocus()
+        self.case_field.edit.selectAll()
+
+    def _show_chain(self) -> None:
+        chain, error = self.desk.chain, self.desk.watch.error
+        self.status.show_chain(chain, error, self.lang)
+        self.history_panel.set_chain(chain, error, self.desk.watch.checkpoint)
+
+    def _show_worklist_counts(self) -> None:
+        self.status.show_worklist(self.views.worklist.model.counts)
 
     def ask_operator_if_unknown(self) -> OperatorDialog | None:
         """At the first start on this machine: who is at the desk? (The app calls it once
@@ -382,17 +407,19 @@ class MainWindow(QMainWindow):
         return None if self.desk.operator else self.setup.change_operator()
 
     def show_queue(self) -> None:
-        self.tabs.setCurrentWidget(self.queue_view)
+        self.views.show(QUEUE)
+
+    def show_worklist(self) -> None:
+        self.views.show(WORKLIST)
 
     def show_history(self) -> None:
-        self.tabs.setCurrentIndex(1)
+        self.views.show(HISTORY)
+
+    def show_case(self) -> None:
+        self.views.show(CASE)
 
     def export_history(self) -> None:
         self.history_panel.export()
-
-    def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentIndex() == 1:
-            self.history_panel.refresh()
 
     # -- persistence and shutdown ------------------------------------------------------------
 
@@ -409,11 +436,3 @@ class MainWindow(QMainWindow):
             self.capture_panel.stop_camera()  # release the camera first
         self.desk.shutdown()
 
-
-def _scrolling(widget: QWidget) -> QScrollArea:
-    """``widget`` in a frameless scroll area that follows its width."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(widget)
-    return area

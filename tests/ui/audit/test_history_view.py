@@ -53,11 +53,12 @@ def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) 
     panel.refresh(verify=True)
     qtbot.waitUntil(lambda: panel.model.total == COUNT, timeout=30_000)
     opened = time.monotonic() - started
-    assert len(panel.model.rows) == PAGE and panel.status.text() == f"{PAGE:,} of {COUNT:,} shown"
+    assert len(panel.model.rows) == PAGE
+    assert panel.status.text() == f"{COUNT:,} of {COUNT:,} records shown · {PAGE:,} loaded"
     print(f"first page of {COUNT} records in {opened:.3f} s")
     panel.view.scrollToBottom()
     qtbot.waitUntil(lambda: len(panel.model.rows) >= 2 * PAGE, timeout=10_000)
-    assert "of 100,000 shown" in panel.status.text()
+    assert "of 100,000 records shown" in panel.status.text()
 
     panel.mode.setCurrentIndex(panel.mode.findData(True))  # simulated only
     history = History(big_trail)
@@ -65,6 +66,12 @@ def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) 
                                    simulated=True))
     qtbot.waitUntil(lambda: panel.model.total == expected, timeout=10_000)
     assert 0 < expected < COUNT // 4
+    # A filter says how many match of all the records ("7 of 18"), not "7 of 7".
+    qtbot.waitUntil(lambda: panel.status.text().startswith(f"{expected:,} of {COUNT:,} "),
+                    timeout=10_000)
+    # A filter says how many match of all the records ("7 of 18"), not "7 of 7".
+    qtbot.waitUntil(lambda: panel.status.text().startswith(f"{expected:,} of {COUNT:,} "),
+                    timeout=10_000)
     assert all(r.simulated for r in panel.model.rows)
     assert panel.model.data(panel.model.index(0, panel.model.COLUMNS.index("mode"))) == \
         "Simulated"
@@ -173,7 +180,7 @@ def test_history_export_starts_in_home_then_the_last_export_folder(
     panel = window.history_panel
     panel.export()
     assert Path(asked[0]).parent == Path.home()  # never the program's working folder
-    panel.export_folder = tmp_path  # as after an export there
+    panel.place.folder = tmp_path  # as after an export there
     panel.export()
     assert Path(asked[1]).parent == tmp_path
 

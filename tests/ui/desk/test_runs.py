@@ -128,7 +128,9 @@ def test_held_photos_are_not_sent_until_sent_anyway(qtbot, make_window, sandbox,
     assert judged.status is Status.QUEUED and len(judged.precheck.faces) == 1
     window.queue_view.selectRow(0)
     preview = window.preview
-    assert preview.hold_label.isVisible() and "face" in preview.hold_label.text()
+    # The preview follows the model's coalesced change report (a moment after the change).
+    qtbot.waitUntil(lambda: preview.hold_label.isVisible()
+                    and "face" in preview.hold_label.text(), timeout=WAIT_MS)
     assert preview.send_anyway_button.isVisible()
     window.run_all()
     wait_final_or_held(qtbot, window)

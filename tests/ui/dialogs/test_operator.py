@@ -42,7 +42,7 @@ def test_operator_prompt_at_first_start_and_change_from_status_bar(qtbot, make_w
     change.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert window.desk.operator == "OP-1138"
     window.desk.set_threshold(window.desk.threshold)  # no-op: the operator stays
-    window.decide(item.id, "escalate", "", "", "")
+    window.flow.decide([item.record_id], "escalate")
     qtbot.waitUntil(lambda: item.decision is not None, timeout=WAIT_MS)
 
     window.desk.shutdown()

@@ -94,7 +94,7 @@ def test_keyboard_decisions_next_undecided_override_and_scanner(qtbot, make_wind
     assert window.statusBar().currentMessage() == "Every checked photo has a decision."
 
     # Changing one's mind adds a record; the latest shows in the queue and the preview.
-    window.queue_view.selectRow(0)
+    window.queue_view.select_only(0)
     assert window.current_item() is first and "Decision: Accept" in \
         window.preview.decision.text()
     qtbot.keyClick(window.queue_view, Qt.Key.Key_R, ALT)  # rejecting a PASS: a reason first
@@ -127,13 +127,13 @@ def test_the_cores_refusal_is_shown_and_the_photo_comes_back(qtbot, make_window,
     failed, _passed = window.model.items()
     # As when the panel saw another verdict (the threshold moved since the check): the
     # trail's own rule decides, and its message is shown where the operator decides.
-    window.queue_view.selectRow(1)
-    window.decide(failed.id, "accept", "", "", "")
+    window.queue_view.select_only(1)
+    window.flow.decide([failed.record_id], "accept")
     expected = DecisionError("reason_required", "fail").message("en")
     qtbot.waitUntil(lambda: window.decision_area.panel.problem.text() == expected,
                     timeout=WAIT_MS)
     assert window.current_item() is failed and failed.decision is None
-    assert not window.desk.decisions.decide(12345, "accept")  # no such item: nothing written
+    assert not window.desk.decisions.decide([], "accept")  # no check: nothing written
 
 
 def test_photo_as_sent_is_kept_privately_shown_in_history_and_purged(qtbot, make_window,

@@ -142,4 +142,9 @@ def test_face_box_is_drawn_and_crop_to_the_face_is_a_choice(qtbot, make_window, 
     cropped = window.model.items()[1]
     width, height = cropped.original[:2]
     assert abs(width / height - 3 / 4) < 0.02
+    # The copy is selected (never out of view), and a crop is not offered for cropping again.
+    assert window.current_item() is cropped
+    qtbot.waitUntil(lambda: window.preview.item is cropped, timeout=WAIT_MS)
+    assert not window.preview.crop_button.isVisible()
+    assert not window.desk.intake.crop_to_face(cropped)
     assert sandbox.stats["requests"] == 0
