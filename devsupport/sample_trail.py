@@ -7,15 +7,9 @@ import random
 import time
 
 from livedetect_gui.core.result import CheckResult, PreparedInfo
-from livedetect_gui.core.trail.chain import (
-    DEFAULT_REASONS,
-    Decision,
-    Kind,
-    Record,
-    is_override,
-    new_id,
-)
+from livedetect_gui.core.trail.chain import Decision, Kind, Record, is_override, new_id
 from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS
 
 OPERATORS = ("ann", "bo", "chen", "dara")
 ERRORS = (("timeout", None), ("connection", None), ("truncated", None), (None, -1101),

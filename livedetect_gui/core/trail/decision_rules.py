@@ -11,15 +11,14 @@ from typing import Protocol
 
 from livedetect_gui.core.trail.chain import (
     DECISION_PROBLEMS,
-    DEFAULT_REASONS,
     Decision,
     DecisionError,
     Kind,
-    Reason,
     Record,
     is_override,
     new_id,
 )
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
 
 PENDING = "awaiting_approval"  # the problem_key of a decision waiting for a second operator
 

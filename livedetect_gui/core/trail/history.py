@@ -28,13 +28,11 @@ from livedetect_gui.core.names import operator_name, visible
 from livedetect_gui.core.paths import atomic_private, history_path
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.chain import (
-    DEFAULT_REASONS,
     FIELDS,
     ChainState,
     Decision,
     DecisionError,
     Kind,
-    Reason,
     Record,
     check_record,
     new_id,
@@ -45,6 +43,7 @@ from livedetect_gui.core.trail.csv_cells import safe_cell
 from livedetect_gui.core.trail.decision_rules import decision_record
 from livedetect_gui.core.trail.kept_photos import KeptPhotos
 from livedetect_gui.core.trail.location import HistoryUrl
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
 from livedetect_gui.core.trail.spool_file import (
     SpoolKeys,
     count_lines,

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from livedetect_gui.core.trail.cases import Case, case
-from livedetect_gui.core.trail.chain import decision_summary
 from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.trail.worklist import WorkItem, WorkState
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.audit.history_model import current_lang, opened

@@ -19,14 +19,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from livedetect_gui.core.trail.chain import (
-    Record,
-    compute_hash,
-    decision_word,
-    reason_label,
-)
+from livedetect_gui.core.trail.chain import Record, compute_hash
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
+from livedetect_gui.core.trail.reasons import decision_word, reason_label
 from livedetect_gui.core.trail.store import HistoryError, Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.tables import RecordTableModel

@@ -40,15 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui.core.trail.chain import (
-    ChainState,
-    Record,
-    decision_summary,
-)
+from livedetect_gui.core.trail.chain import ChainState, Record
 from livedetect_gui.core.trail.checkpoints import Checkpoint, newest_checkpoint
 from livedetect_gui.core.trail.history import ExportCancelled
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_matches
 from livedetect_gui.core.trail.lazy_history import LazyHistory as SharedHistory
+from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.audit.history_model import (

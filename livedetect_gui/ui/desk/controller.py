@@ -49,10 +49,11 @@ from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
-from livedetect_gui.core.trail.chain import ChainState, Reason
+from livedetect_gui.core.trail.chain import ChainState
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.core.trail.reasons import Reason
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 from livedetect_gui.ui.desk.access import Background, KeyringAccess, TrailAccess
 from livedetect_gui.ui.desk.batch_cost import BatchCost, CostBasis

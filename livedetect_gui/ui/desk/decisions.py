@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from livedetect_gui.core.trail.chain import DecisionError, Reason, Record
+from livedetect_gui.core.trail.chain import DecisionError, Record
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.trail.lazy_history import LazyHistory
+from livedetect_gui.core.trail.reasons import Reason
 from livedetect_gui.core.trail.review import Review, ReviewPolicy
 from livedetect_gui.core.trail.store import HistoryError
 from livedetect_gui.core.trail.worklist import Worklist, WorkState

@@ -16,7 +16,7 @@ from livedetect_gui.core.paths import make_private, open_private, private_dir
 from livedetect_gui.core.service.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import split_proxy
-from livedetect_gui.core.trail.chain import Reason, reasons_from_lines
+from livedetect_gui.core.trail.reasons import Reason, reasons_from_lines
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD, TC3_DEFAULT_THRESHOLD
 
 ORGANIZATION = "LiveDetect"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from livedetect_gui.core.service.credentials import join_proxy, split_proxy
 from livedetect_gui.core.trail import location as history_url
-from livedetect_gui.core.trail.chain import DEFAULT_REASONS
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS
 from livedetect_gui.ui.desk.settings import DeskSettings
 
 

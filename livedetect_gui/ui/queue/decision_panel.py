@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui.core.trail.chain import DEFAULT_REASONS, Decision, Reason, is_override
+from livedetect_gui.core.trail.chain import Decision, is_override
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.audit.history_view import current_lang
 from livedetect_gui.ui.common.theme import verdict_color

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livedetect_gui.core.trail.chain import DEFAULT_REASONS, Decision, Reason, is_override
+from livedetect_gui.core.trail.chain import Decision, is_override
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
 from livedetect_gui.core.trail.worklist import WorkState, state_word
 from livedetect_gui.ui.audit.history_model import current_lang
 from livedetect_gui.ui.queue.decision_panel import DecisionPanel

@@ -24,7 +24,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.result import CheckResult, PreparedInfo
-from livedetect_gui.core.trail.chain import Record, decision_summary
+from livedetect_gui.core.trail.chain import Record
+from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.trail.worklist import WorkState, state_word
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.common.backends import backend_name

@@ -23,7 +23,7 @@ from livedetect_gui.core.errors import local_problem
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.imaging.prepare import ACTION_TEXT
 from livedetect_gui.core.result import CheckResult
-from livedetect_gui.core.trail.chain import decision_summary
+from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
-from livedetect_gui.core.trail.chain import Decision, Kind, Record, decision_word
+from livedetect_gui.core.trail.chain import Decision, Kind, Record
+from livedetect_gui.core.trail.reasons import decision_word
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.queue.decisions import DecisionArea
 from livedetect_gui.ui.window.views import HISTORY, QUEUE, DeskViews

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
 )
 
+from devsupport.windows import under_wine
 from livedetect_gui import resource
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.ui.capture.camera import CameraInfo, SyntheticFrameSource
@@ -242,6 +243,9 @@ def test_language_switch_rewords_the_capture_panel(qtbot, no_camera_window) -> N
     assert "No camera found" in panel.no_camera.text()
 
 
+@pytest.mark.skipif(under_wine(), reason="under Wine the window's minimum width comes from "
+                    "Wine's font metrics (about 1300 px; 607 px on Linux with the same font): "
+                    "it says nothing about Windows")
 def test_capture_panel_fits_and_says_no_camera(qtbot, no_camera_window) -> None:
     window = no_camera_window
     assert window.width() <= 1024
