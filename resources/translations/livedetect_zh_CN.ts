@@ -521,47 +521,47 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="127"/>
         <source>The case could not be read: %1</source>
         <translation>无法读取案件：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="132"/>
         <source>Ca&amp;se / applicant:</source>
         <translation>案件/申请人(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="133"/>
         <source>Type or scan a reference, then Enter</source>
         <translation>输入或扫描编号，然后按回车</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="134"/>
         <source>The case&apos;s checks</source>
         <translation>案件的检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="156"/>
         <source>checked: %1</source>
         <translation>已检测：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="176"/>
         <source>Type or scan a case/applicant reference to see its photos, checks and decisions.</source>
         <translation>输入或扫描案件/申请人编号，查看其照片、检测和决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
         <source>Case %1: no checks yet.</source>
         <translation>案件 %1：尚无检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="176"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="184"/>
         <source>✔ Case %1 is complete: %2 photo(s), every check decided.</source>
         <translation>✔ 案件 %1 已完成：%2 张照片，每项检测均已决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="181"/>
+        <location filename="../../livedetect_gui/ui/audit/case_view.py" line="189"/>
         <source>Case %1 is not complete: %2 of %3 check(s) still need a decision.</source>
         <translation>案件 %1 未完成：%3 项检测中仍有 %2 项待决定。</translation>
     </message>
@@ -771,22 +771,22 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="135"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="136"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="138"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="139"/>
         <source>Refuse</source>
         <translation>驳回</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="173"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="174"/>
         <source>%n photo(s) selected: one record each</source>
         <translation>
             <numerusform>已选 %n 张照片：每张各写入一条记录</numerusform>
@@ -796,60 +796,70 @@
 <context>
     <name>DecisionFlow</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="48"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="51"/>
+        <source>Case for the next photos: %1</source>
+        <translation>后续照片的案件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="52"/>
+        <source>No case: the next photos come in without a reference.</source>
+        <translation>无案件：后续照片不带编号。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="72"/>
         <source>%1 the %2 selected photos? One record is written for each.</source>
         <translation>对所选的 %2 张照片执行“%1”？每张照片各写入一条记录。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="58"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="82"/>
         <source>Select checked photos with a PASS or FAIL verdict first.</source>
         <translation>请先选择结论为通过或不通过的已检测照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="63"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="87"/>
         <source>Decide as the machine judged: accept %1 PASS and reject %2 FAIL photo(s)? One record is written for each.</source>
         <translation>按机器结论决定：接受 %1 张通过、拒绝 %2 张不通过的照片？每张照片各写入一条记录。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="87"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="111"/>
         <source>Decide on several photos</source>
         <translation>对多张照片作出决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="107"/>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="135"/>
         <source>Every checked photo has a decision.</source>
         <translation>所有已检测的照片都已作出决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="137"/>
         <source>Nothing else waits for a decision.</source>
         <translation>没有其他待决定的项目。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="155"/>
         <source>Withdrawn: your decision on %1.</source>
         <translation>已撤回：您对 %1 的决定。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="133"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="157"/>
         <source>Approved: %1.</source>
         <translation>已批准：%1。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="134"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="158"/>
         <source>Refused: %1 is open again.</source>
         <translation>已驳回：%1 重新待决定。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="160"/>
         <source>%n decision(s) recorded, awaiting another operator&apos;s approval.</source>
         <translation>
             <numerusform>已记录 %n 个决定，等待另一位操作员批准。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/window/deciding.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/window/deciding.py" line="163"/>
         <source>%n decision(s) recorded: %1.</source>
         <translation>
             <numerusform>已记录 %n 个决定：%1。</numerusform>
@@ -859,47 +869,47 @@
 <context>
     <name>DecisionPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="99"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="100"/>
         <source>Accept (Alt+A)</source>
         <translation>接受 (Alt+A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="100"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="101"/>
         <source>Reject (Alt+R)</source>
         <translation>拒绝 (Alt+R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="101"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="102"/>
         <source>Escalate (Alt+E)</source>
         <translation>上报 (Alt+E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="102"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="103"/>
         <source>Reas&amp;on</source>
         <translation>理由(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="104"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="105"/>
         <source>Case / a&amp;pplicant reference</source>
         <translation>案件/申请人编号(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="103"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="104"/>
         <source>&amp;Note</source>
         <translation>备注(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="105"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="106"/>
         <source>Type or scan</source>
         <translation>输入或扫码</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="109"/>
         <source>(no reason)</source>
         <translation>（无理由）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue/decision_panel.py" line="139"/>
         <source>This decision goes against the machine&apos;s verdict: choose a reason.</source>
         <translation>此决定与机器判断相反：请选择理由。</translation>
     </message>
@@ -907,57 +917,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="295"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="356"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="357"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="365"/>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="435"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="436"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="371"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="440"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="441"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="461"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="462"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="482"/>
         <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
         <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="510"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="511"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="550"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="551"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="552"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="553"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -1099,77 +1109,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="83"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="85"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="183"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="198"/>
         <source>⚠ ALTERED</source>
         <translation>⚠ 已篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="205"/>
         <source>This record was altered after it was written: do not rely on it.</source>
         <translation>此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -1177,244 +1187,244 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="306"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="303"/>
         <source>newest signed checkpoint: %1</source>
         <translation>最新签署的检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
         <source>%1 of %2 records shown</source>
         <translation>显示 %1 条（共 %2 条记录）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="330"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
         <source>%1 loaded</source>
         <translation>已加载 %1 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="369"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
         <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
         <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="378"/>
         <source>⚠ This record was altered after it was written: do not rely on it.</source>
         <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="386"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="383"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="392"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="389"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="395"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="397"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="403"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="401"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="474"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="225"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="226"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="227"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="224"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="291"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="312"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="309"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="334"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="331"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="319"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="426"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="423"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="450"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="447"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="461"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="467"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="468"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1422,7 +1432,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="43"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="39"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1449,16 +1459,6 @@
         <location filename="../../livedetect_gui/ui/window/main_window.py" line="200"/>
         <source>Cancel checks</source>
         <translation>取消检测</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="389"/>
-        <source>Case for the next photos: %1</source>
-        <translation>后续照片的案件：%1</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/window/main_window.py" line="390"/>
-        <source>No case: the next photos come in without a reference.</source>
-        <translation>无案件：后续照片不带编号。</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/main_window.py" line="206"/>
@@ -1708,87 +1708,87 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="188"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="188"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="231"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="232"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="258"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="259"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="269"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="270"/>
         <source>reused from %1, simulated (not billed)</source>
         <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="271"/>
         <source>reused from %1, live service (not billed)</source>
         <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="309"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="310"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="317"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="317"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="318"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="318"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="319"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="319"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="320"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>

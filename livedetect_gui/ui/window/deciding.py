@@ -33,6 +33,29 @@ class DecisionFlow(QObject):
 
     # -- commands -----------------------------------------------------------------------------
 
+    def decide_accept(self) -> None:
+        self.decide_key("accept")
+
+    def decide_reject(self) -> None:
+        self.decide_key("reject")
+
+    def decide_escalate(self) -> None:
+        self.decide_key("escalate")
+
+    def set_case(self, reference: str) -> None:
+        """A reference typed or scanned (code + Enter): the next photos come in under it, and
+        the Case view shows it."""
+        self.desk.set_case(reference)
+        self.views.case.show_case(reference)
+        self.status().showMessage(
+            self.tr("Case for the next photos: %1").replace("%1", reference) if reference
+            else self.tr("No case: the next photos come in without a reference."), 8000)
+
+    def focus_case(self) -> None:
+        field = self.window.case_field  # type: ignore[attr-defined]
+        field.edit.setFocus()
+        field.edit.selectAll()
+
     def decide_key(self, decision: str) -> None:
         """Alt+A / Alt+R / Alt+E wherever the focus is: the panel asks what it must (a reason
         against the verdict) and emits ``decided``."""

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.threshold_spin = self.threshold.spin
         # Menus and toolbar from the action table; the toolbar reads left to right as the flow.
         self.case_field = CaseField()
-        self.case_field.chosen.connect(self.set_case)
+        self.case_field.chosen.connect(lambda ref: self.flow.set_case(ref))
         self.menus, self.toolbar = action_table.install(self, self.actions, after={
             "paste": [self.url_field, self.case_field],
             "retry": [action_table.SEPARATOR, self.threshold]})
@@ -368,30 +368,6 @@ class MainWindow(QMainWindow):
             self.desk.request_preview(item)
         dialog.show()
         self.photo_dialog = dialog
-
-    # -- decisions (the commands are DecisionFlow's) ------------------------------------------
-
-    def decide_accept(self) -> None:
-        self.flow.decide_key("accept")
-
-    def decide_reject(self) -> None:
-        self.flow.decide_key("reject")
-
-    def decide_escalate(self) -> None:
-        self.flow.decide_key("escalate")
-
-    def set_case(self, reference: str) -> None:
-        """A reference typed or scanned (code + Enter): the next photos come in under it, and
-        the Case view shows it."""
-        self.desk.set_case(reference)
-        self.views.case.show_case(reference)
-        self.statusBar().showMessage(
-            self.tr("Case for the next photos: %1").replace("%1", reference) if reference
-            else self.tr("No case: the next photos come in without a reference."), 8000)
-
-    def focus_case(self) -> None:
-        self.case_field.edit.setFocus()
-        self.case_field.edit.selectAll()
 
     def _show_chain(self) -> None:
         chain, error = self.desk.chain, self.desk.watch.error
