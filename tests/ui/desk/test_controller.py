@@ -174,7 +174,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
     old = os.umask(0o022)  # the usual umask: files readable by everyone unless we say not
     try:
         path = desk_settings.settings_store().fileName()
-        desk.set_threshold(50)
+        desk.set_threshold(53)  # a value no other test saves
 
         def saved() -> DeskSettings | None:
             if not os.path.exists(path):
@@ -182,7 +182,7 @@ def test_settings_file_is_private(qtbot, make_desk) -> None:
             return desk_settings.load(QSettings(path, QSettings.Format.IniFormat))
 
         # Saved off the GUI thread: wait for the new value to be on disk, then look at it.
-        qtbot.waitUntil(lambda: (found := saved()) is not None and found.threshold == 50,
+        qtbot.waitUntil(lambda: (found := saved()) is not None and found.threshold == 53,
                         timeout=WAIT_MS)
         assert (WINDOWS or stat.S_IMODE(os.stat(path).st_mode) == 0o600)
         desk.set_threshold(87)
