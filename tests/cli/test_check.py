@@ -231,8 +231,14 @@ def test_prompt_on_a_terminal(tmp_path, start_sandbox, answer, calls) -> None:
     deadline = time.monotonic() + 60
     while b"Run? [y/N]" not in seen and time.monotonic() < deadline:
         if select.select([leader], [], [], 1.0)[0]:
-            seen += os.read(leader, 1024)
-    assert b"21 billed calls (0 duplicates reused, 0 refused, 0 held" in seen
+            try:
+                seen += os.read(leader, 1024)
+            except OSError:  # EIO: the command ended and closed the terminal
+                break
+    ended = proc.poll()
+    assert b"21 billed calls (0 duplicates reused, 0 refused, 0 held" in seen, (
+        f"no prompt; exit {ended}; terminal: {seen!r}; "
+        f"stdout: {proc.stdout.read() if ended is not None else ''!r}")
     os.write(leader, answer.encode())
     proc.communicate(timeout=60)
     os.close(leader)
