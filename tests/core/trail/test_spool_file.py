@@ -7,6 +7,7 @@ import json
 import stat
 import uuid
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.chain import check_record, row_values
 from livedetect_gui.core.trail.history import History
@@ -54,7 +55,8 @@ def test_spooled_records_are_written_and_a_forged_line_is_refused(tmp_path) -> N
     assert not state.intact and state.problem == "spool_refused"
     assert ".refused" in state.message()
     refused = spool_path.with_name(spool_path.name + ".refused")
-    assert stat.S_IMODE(refused.stat().st_mode) == 0o600
+    # Windows: privacy is the profile folder's ACL (tests/core/test_paths.py), not mode bits.
+    assert WINDOWS or stat.S_IMODE(refused.stat().st_mode) == 0o600
     # With a keyring both are refused; without one, the line claiming the keyring's key
     # waits in the spool (never chained) until the keyring can be asked.
     waiting = history.spooled()
@@ -82,7 +84,7 @@ def test_without_a_keyring_the_key_is_a_private_file_beside_the_history(tmp_path
     keys = _NoKeyring(service=f"livedetect-gui-spool-test-{uuid.uuid4().hex}")
     assert spool(spool_path, _record(1), keys, path)
     assert json.loads(spool_path.read_text())["key"] == KEY_FILE
-    assert stat.S_IMODE(key_file(path).stat().st_mode) == 0o600
+    assert WINDOWS or stat.S_IMODE(key_file(path).stat().st_mode) == 0o600
     history = History(path, spool_keys=_NoKeyring(service=keys.service))
     assert [r.source for r in history.entries()] == ["p1.jpg"]
     assert history.verify().intact
