@@ -206,7 +206,9 @@ def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_pat
 
     anim = next(i for i in window.model.items() if i.name == "anim.gif")
     window.queue_view.selectRow(window.model.row_of(anim.id))
-    assert "Animated images are not supported" in window.preview.notes.text()
+    # The preview follows the selection a moment later (its updates are coalesced).
+    qtbot.waitUntil(lambda: "Animated images are not supported" in window.preview.notes.text(),
+                    timeout=WAIT_MS)
     assert "single still photo" in window.preview.notes.text()
     column = window.model.COLUMNS.index("details")
     details = window.model.index(window.model.row_of(anim.id), column).data()
