@@ -4,6 +4,8 @@ with each check's record, its latest decision read from the trail, undecided pho
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -64,7 +66,7 @@ def test_decisions_and_the_worklist_survive_a_restart(qtbot, tmp_path) -> None:
     again.show_worklist()
     worklist = again.views.worklist
     qtbot.waitUntil(lambda: worklist.model.rowCount() == 3, timeout=WAIT_MS)
-    listed = {i.check.source.rsplit("/", 1)[-1]: i.state for i in worklist.model.items}
+    listed = {Path(i.check.source).name: i.state for i in worklist.model.items}
     assert listed == {"b.jpg": WorkState.ESCALATED, "c.jpg": WorkState.UNDECIDED,
                       "d.jpg": WorkState.UNDECIDED}
     times = [(i.check.at, i.check.seq) for i in worklist.model.items]
@@ -102,7 +104,7 @@ def test_decisions_and_the_worklist_survive_a_restart(qtbot, tmp_path) -> None:
     again.close()
     history = History(tmp_path / "history.sqlite3")
     decisions = history.entries(kinds=["decision"])
-    assert sorted((d.source.rsplit("/", 1)[-1], d.decision) for d in decisions) == [
+    assert sorted((Path(d.source).name, d.decision) for d in decisions) == [
         ("a.jpg", "accept"), ("b.jpg", "escalate"), ("c.jpg", "accept")]
     assert history.verify().intact
     history.close()

@@ -4,6 +4,8 @@ current photo, and the desk stays where the operator is. On Reports the side pan
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from livedetect_gui.core.trail.history import History
@@ -78,7 +80,7 @@ def test_a_decision_lands_on_the_record_selected_in_the_active_view(qtbot, tmp_p
 
     window.close()
     history = History(tmp_path / "history.sqlite3")
-    decided = {d.source.rsplit("/", 1)[-1]: d.decision for d in history.entries(
+    decided = {Path(d.source).name: d.decision for d in history.entries(
         kinds=["decision"])}
     assert decided == {"chelsea.png": "escalate", "eve.png": "reject", "donna.png": "accept"}
     history.close()
