@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from email.message import Message
 from typing import Protocol
 
-from livedetect_gui.core.imaging.prepare import MemoryBudget
+from livedetect_gui.core.imaging.decode_memory import MemoryBudget
 from livedetect_gui.core.service.signing_legacy import Account
 from livedetect_gui.sandbox.config import SandboxConfig
 from livedetect_gui.sandbox.throttle import RateLimiter

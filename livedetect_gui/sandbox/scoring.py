@@ -11,7 +11,8 @@ import io
 
 from PIL import Image, ImageStat
 
-from livedetect_gui.core.imaging.prepare import PREPARATION_BUDGET, READ_FORMATS, working_bytes
+from livedetect_gui.core.imaging.decode_memory import PREPARATION_BUDGET, working_bytes
+from livedetect_gui.core.imaging.prepare import READ_FORMATS
 
 # Image dimensions the service decodes (API 3.0's documented limits; the legacy page only
 # recommends 1280x720): JPEG long side at most 4000 px, other formats at most 2000 px.

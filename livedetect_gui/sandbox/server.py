@@ -26,7 +26,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from livedetect_gui.core.imaging.prepare import MemoryBudget
+from livedetect_gui.core.imaging.decode_memory import MemoryBudget
 from livedetect_gui.core.service.backend import SANDBOX_HEADER
 from livedetect_gui.core.service.signing_legacy import Account
 from livedetect_gui.sandbox import legacy, tc3

@@ -5,9 +5,8 @@ under the service's recommendation and its 6 MB body limit, and strips metadata.
 decoded with libjpeg's DCT scaling (``Image.draft``) so a 48 MP photo never lives full size in
 memory. Anything the service would reject (animations, corrupt files) is refused here, unbilled.
 
-Longer than 500 lines because the decode-memory accounting (``MemoryBudget``,
-``working_bytes``) refuses photos with the same ``ImageRefused`` as the decoder it bounds and
-is shared from here with the sandbox; the JPEG truncation checks are ``jpeg_truncation.py``.
+The decode-memory accounting is ``decode_memory.py``; the JPEG truncation checks are
+``jpeg_truncation.py``.
 """
 
 from __future__ import annotations
@@ -18,9 +17,7 @@ import hashlib
 import io
 import os
 import sys
-import threading
 import warnings
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +26,11 @@ from struct import error as struct_error
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from livedetect_gui.core import defaults
+from livedetect_gui.core.imaging.decode_memory import (
+    PREPARATION_BUDGET,
+    ImageRefused,
+    working_bytes,
+)
 from livedetect_gui.core.imaging.jpeg_metadata import info_metadata, strip_jpeg_metadata
 from livedetect_gui.core.imaging.jpeg_truncation import missing_scans, missing_tail
 from livedetect_gui.core.names import visible
@@ -58,10 +60,6 @@ MAX_PIXELS = 120_000_000
 # 36 MP camera's PNG/TIFF fit, and with the one working copy some modes need it still stays
 # well under the 500 MB a desk may spend on preparation. A 120 MP PNG (480 MB+) is refused.
 MAX_DECODE_BYTES = 160_000_000
-# What all preparations and thumbnails of one process may hold in decoded pixels at once
-# (CLI batch, desk preparation pool and sandbox alike): a second large photo waits for the
-# first instead of doubling the peak. Two worst-case decodes; small photos run side by side.
-PREPARATION_MEMORY_BYTES = 320_000_000
 # glibc raises its mmap threshold after each large free (up to 32 MB); from then on Pillow's
 # 16 MB image blocks come from per-thread heaps that are not given back, and the process keeps
 # the peak of every thread that ever held a big picture (1013 MB instead of 397 MB for the
@@ -155,55 +153,6 @@ def tune_allocator() -> None:
         libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD (glibc's malloc.h)
     except (OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
         pass
-
-
-class MemoryBudget:
-    """Bytes of decoded pixels a process may hold at once; a preparation that would exceed it
-    waits until others finish, in arrival order (small ones never starve a large one). One
-    request larger than the whole budget still runs, alone."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self._used = 0
-        self._peak = 0
-        self._waiting: deque[object] = deque()
-        self._cond = threading.Condition()
-
-    @contextlib.contextmanager
-    def reserve(self, nbytes: int) -> Iterator[None]:
-        nbytes = min(max(0, nbytes), self.total)
-        ticket = object()
-        with self._cond:
-            self._waiting.append(ticket)
-            self._cond.wait_for(
-                lambda: self._waiting[0] is ticket and self._used + nbytes <= self.total)
-            self._waiting.popleft()
-            self._used += nbytes
-            self._peak = max(self._peak, self._used)
-            self._cond.notify_all()  # the next in line may fit too
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._used -= nbytes
-                self._cond.notify_all()
-
-    @property
-    def peak(self) -> int:
-        """The most ever reserved at once (for tests and benchmarks)."""
-        return self._peak
-
-
-PREPARATION_BUDGET = MemoryBudget(PREPARATION_MEMORY_BYTES)
-
-
-class ImageRefused(Exception):
-    """The photo cannot be sent; ``key`` names the problem in the error catalogue."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key = key
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -352,45 +301,6 @@ def _open(handle: io.BufferedIOBase | io.BytesIO, max_pixels: int) -> Image.Imag
         raise ImageRefused("animated", detail_message("animated_frames", format=im.format,
                                                       frames=frames))
     return im
-
-
-def _pixel_bytes(mode: str) -> int:
-    """Bytes per pixel Pillow uses to hold ``mode`` (every multi-band mode takes 4)."""
-    if mode in ("1", "L", "P"):
-        return 1
-    if mode.startswith("I;16"):
-        return 2
-    return 4
-
-
-# Extra bytes per pixel for the full-size copies a mode needs before it can be shrunk (as
-# measured): the premultiplied copy a resize makes of alpha, the RGB(A) a palette or 1-bit
-# picture becomes, the two 32-bit steps and the grey result of scaling 16 bits to 8.
-_COPY_BYTES = {"L": 0, "RGB": 0, "YCbCr": 0, "CMYK": 0, "I": 0, "F": 0, "RGBA": 4, "LA": 3,
-               "1": 4, "P": 8, "PA": 8, "I;16": 9, "I;16L": 9, "I;16B": 9, "I;16N": 9}
-# Decoders that hand Pillow a whole decoded copy of their own (libwebp's RGBA frame, kept
-# while Pillow copies it; libheif's buffer): extra bytes per pixel, as measured.
-_DECODER_COPY_BYTES = {"WEBP": 12, "HEIF": 4, "AVIF": 4}
-
-
-def working_bytes(im: Image.Image, max_decode_bytes: int,
-                   budget: MemoryBudget | None = None) -> int:
-    """What preparing ``im`` (after any draft) holds at its peak. Refuses a decode over
-    ``max_decode_bytes``, or one that could never fit in the process's memory budget."""
-    budget = budget or PREPARATION_BUDGET
-    pixels = im.size[0] * im.size[1]
-    decoded = pixels * _pixel_bytes(im.mode)
-    extra = _COPY_BYTES.get(im.mode, 4)
-    if im.mode == "P" and "transparency" not in im.info:
-        extra = 4  # becomes RGB, no premultiplied copy
-    working = decoded + pixels * (extra + _DECODER_COPY_BYTES.get(im.format or "", 0))
-    if decoded > max_decode_bytes or working > budget.total:
-        raise ImageRefused(
-            "too_many_pixels",
-            f"{im.size[0]}x{im.size[1]} {im.mode} takes {working / 1e6:.0f} MB to decode; "
-            f"the limit is {min(max_decode_bytes, budget.total) / 1e6:.0f} MB",
-        )
-    return working
 
 
 def _orientation(im: Image.Image) -> int:

@@ -347,7 +347,7 @@ def test_concurrent_preparations_share_one_memory_budget() -> None:
     import threading
     import time
 
-    from livedetect_gui.core.imaging.prepare import PREPARATION_BUDGET, MemoryBudget
+    from livedetect_gui.core.imaging.decode_memory import PREPARATION_BUDGET, MemoryBudget
 
     budget = MemoryBudget(100)
     order: list[str] = []
