@@ -116,12 +116,15 @@ def run_checkpoint(args: argparse.Namespace, lang: str) -> int:
 
 
 def run_export(args: argparse.Namespace, lang: str) -> int:
+    from livedetect_gui.cli.output import CountLine
     from livedetect_gui.core.trail import evidence
 
     history = open_for_reading(getattr(args, "history", None))
+    # A month of a busy centre is a long walk: say how far it got (Ctrl+C stops it).
+    progress = CountLine("records written") if sys.stderr.isatty() else None
     try:
         count = evidence.write(history, args.evidence, day(args.since),
-                               day(args.until, end=True))
+                               day(args.until, end=True), progress)
     except evidence.EvidenceError as exc:
         print(f"livedetect: {exc.message(lang)}", file=sys.stderr)
         return EXIT_ERROR
@@ -129,6 +132,8 @@ def run_export(args: argparse.Namespace, lang: str) -> int:
         print(f"livedetect: cannot write {args.evidence}: {exc.strerror}", file=sys.stderr)
         return EXIT_ERROR
     finally:
+        if progress:
+            progress.clear()
         history.close()
     print(f"wrote the evidence of {count} records to {args.evidence}", file=sys.stderr)
     return EXIT_OK
