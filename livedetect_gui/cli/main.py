@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()
+    # A crash inside a native library (OpenCV, Qt) prints every thread's Python stack on
+    # stderr instead of dying silently: it names where it happened (no values, no secrets).
+    import contextlib
+    import faulthandler
+
+    with contextlib.suppress(ValueError, OSError):  # stderr without a file descriptor
+        faulthandler.enable()
     try:
         return _main(argv)
     except BrokenPipeError:
