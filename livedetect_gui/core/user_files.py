@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
+import time
 from typing import BinaryIO
 
 
@@ -71,3 +73,21 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise FileTooLarge(path, f"over {max_bytes:,} bytes")
     return data
+
+
+def remove_file(path: str | os.PathLike[str], patience: float = 5.0) -> None:
+    """Delete ``path`` (gone already is fine). On Windows a file another thread, the indexer
+    or a virus scanner has open cannot be deleted for a moment ("sharing violation"): a
+    photo must still go, so that is retried for up to ``patience`` seconds, then raised."""
+    deadline, pause = time.monotonic() + patience, 0.02
+    while True:
+        try:
+            os.unlink(path)
+            return
+        except FileNotFoundError:
+            return
+        except PermissionError:
+            if sys.platform != "win32" or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)

@@ -1,4 +1,5 @@
-"""Opening a user's path: regular files only, type and size checked before a byte is read."""
+"""Opening a user's path: regular files only, type and size checked before a byte is read;
+removing one even while another thread briefly holds it open (Windows)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from livedetect_gui.core.user_files import (
     NotRegularFile,
     open_regular,
     read_regular,
+    remove_file,
 )
-
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 
 
 def _bounded(action, seconds: float = 10.0):
@@ -36,6 +36,7 @@ def _catch(action):
         return exc
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_fifo_device_folder_and_symlink_are_refused_without_reading(tmp_path) -> None:
     fifo = tmp_path / "pipe.jpg"
     os.mkfifo(fifo)
@@ -55,3 +56,27 @@ def test_size_bound(tmp_path) -> None:
     assert read_regular(path, 1000) == b"x" * 1000
     with pytest.raises(FileTooLarge):
         read_regular(path, 999)
+
+
+def test_remove_file_is_quiet_when_already_gone(tmp_path) -> None:
+    path = tmp_path / "capture.jpg"
+    path.write_bytes(b"x")
+    remove_file(path)
+    assert not path.exists()
+    remove_file(path)  # a second retake of the same photo
+
+
+@pytest.mark.skipif(os.name != "nt", reason="only Windows refuses to delete an open file")
+def test_remove_file_waits_for_a_reader_to_let_go(tmp_path) -> None:
+    path = tmp_path / "capture.jpg"
+    path.write_bytes(b"x" * 100)
+    handle = open(path, "rb")  # noqa: SIM115 (closed by the timer, mid-removal)
+    with pytest.raises(PermissionError):
+        remove_file(path, patience=0)
+    closer = threading.Timer(0.3, handle.close)
+    closer.start()
+    try:
+        remove_file(path, patience=10)
+    finally:
+        closer.join()
+    assert not path.exists()

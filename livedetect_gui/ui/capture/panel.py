@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from livedetect_gui.core.checks.intake import Captured, save_capture
 from livedetect_gui.core.paths import captures_dir
+from livedetect_gui.core.user_files import remove_file
 from livedetect_gui.core.verdict import Verdict, verdict_word
 from livedetect_gui.ui.capture.camera import FormatInfo, FrameSource
 from livedetect_gui.ui.common.qimages import to_pil
@@ -439,7 +440,7 @@ class CapturePanel(QWidget):
             self.retakeRequested.emit(self.tracked)
         path = self.last_path
         if path is not None:
-            self.tasks.run(self.pool, lambda: path.unlink(missing_ok=True))
+            self.tasks.run(self.pool, lambda: remove_file(path))
         self.tracked, self.last_path = None, None
         self.badge.hide()
         self.check_anyway_button.hide()
