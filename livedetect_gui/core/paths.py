@@ -7,13 +7,14 @@ umask (a umask of 022 would make them readable by every account on the machine).
 On Windows mode bits mean nothing (files show 0o666 whatever is asked). There a file's privacy
 is its ACL, which it inherits from its folder: the desk's folder is in the user's own profile
 (``%LOCALAPPDATA%``), whose ACL grants only the user, SYSTEM and Administrators, and nothing
-is ever written beside the program. ``core/file_access.py`` reads those ACLs to prove it.
+is ever written beside the program (tests/core/test_paths.py reads those ACLs on Windows).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -102,6 +103,52 @@ def atomic_private(path: str | Path, mode: str = "wb", **kwargs: object) -> Iter
     except BaseException:
         out.close()  # before the unlink, for the same reason; a no-op when already closed
         _discard(tmp)
+        raise
+
+
+def append_private(path: str | Path, data: bytes) -> None:
+    """Add ``data`` at the end of a private file (created when missing) as one write that lands
+    whole, after everything others have appended, whatever other threads or processes append
+    at the same moment (the spool: workers and a second desk write to it at once).
+
+    POSIX's O_APPEND does that. Windows' C runtime only imitates it (a seek to the end, then
+    the write: two writers meet at the same end and one line overwrites the other); a handle
+    opened with append access alone is what makes Windows itself write at the end."""
+    if sys.platform == "win32":
+        fd = _open_append_windows(Path(path))
+    else:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+    try:
+        _restrict(fd)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _open_append_windows(path: Path) -> int:
+    """A C runtime descriptor on a handle with FILE_APPEND_DATA and no FILE_WRITE_DATA."""
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    kernel = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel.CreateFileW.restype = wintypes.HANDLE
+    kernel.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD,
+                                   ctypes.c_void_p, wintypes.DWORD, wintypes.DWORD,
+                                   wintypes.HANDLE]
+    append_data, synchronize = 0x0004, 0x00100000
+    share_all, open_always, normal = 0x1 | 0x2 | 0x4, 4, 0x80
+    handle = kernel.CreateFileW(str(path), append_data | synchronize, share_all, None,
+                                open_always, normal, None)
+    if handle is None or handle == wintypes.HANDLE(-1).value:
+        error = ctypes.get_last_error()
+        raise OSError(None, ctypes.FormatError(error), str(path), error)
+    try:
+        return msvcrt.open_osfhandle(handle, os.O_WRONLY)
+    except OSError:
+        kernel.CloseHandle(handle)
         raise
 
 

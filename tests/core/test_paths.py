@@ -6,13 +6,20 @@ import os
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import livedetect_gui
 from devsupport.windows import WINDOWS, readers_beyond_owner, under_wine
-from livedetect_gui.core.paths import atomic_private, open_private, private_dir, write_private
+from livedetect_gui.core.paths import (
+    append_private,
+    atomic_private,
+    open_private,
+    private_dir,
+    write_private,
+)
 
 
 @pytest.fixture
@@ -122,3 +129,22 @@ def test_atomic_private_closes_before_cleaning_up_and_keeps_the_error(tmp_path) 
     with atomic_private(target, "w") as out:
         out.write("whole")
     assert target.read_text() == "whole" and list(tmp_path.iterdir()) == [target]
+
+
+def test_append_private_lands_every_line_whole_with_writers_at_once(tmp_path) -> None:
+    """Workers spool records at the same moment: every line is kept, none overwrites another
+    (Windows' C runtime append is a seek then a write, which loses lines there)."""
+    target = tmp_path / "history.sqlite3.spool"
+    writers, lines_each = 8, 150
+
+    def write(writer: int) -> None:
+        for n in range(lines_each):
+            append_private(target, f"{writer:02d}-{n:04d}-{'x' * (200 + n)}\n".encode())
+
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    lines = target.read_text().splitlines()
+    expected = {f"{w:02d}-{n:04d}-{'x' * (200 + n)}" for w in range(writers)
+                for n in range(lines_each)}
+    assert len(lines) == writers * lines_each and set(lines) == expected
+    assert WINDOWS or mode(target) == 0o600

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from livedetect_gui.core.paths import open_private
+from livedetect_gui.core.paths import append_private
 from livedetect_gui.core.service.credentials import CredentialStore
 from livedetect_gui.core.trail.chain import Record, from_row, row_values
 from livedetect_gui.core.user_files import open_regular
@@ -123,11 +123,7 @@ def spool(path: Path, record: Record, keys: SpoolKeys, history: Path) -> bool:
         payload = json.dumps(row_values(record), ensure_ascii=False, separators=(",", ":"))
         line = json.dumps({"key": where, "mac": _mac(key, payload), "record": payload},
                           ensure_ascii=False) + "\n"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+        append_private(path, line.encode("utf-8"))
         return True
     except (OSError, UnicodeError) as exc:
         log.error("history: could not spool the record of %s: %s", record.source, exc)
@@ -174,8 +170,7 @@ def read_spool(path: Path, keys: SpoolKeys, history: Path) -> SpoolRead:
 
 def put_back(path: Path, lines: list[str]) -> None:
     """Lines to be read again at the next open (their key could not be read now)."""
-    with open_private(path, "ab") as out:
-        out.write("".join(lines).encode("utf-8"))
+    append_private(path, "".join(lines).encode("utf-8"))
 
 
 def count_lines(path: Path) -> int:
@@ -194,9 +189,8 @@ def _lines(path: Path) -> Iterator[str]:
 def set_refused_aside(spool_path: Path, lines: list[str]) -> Path:
     """Keep refused lines as evidence (appended, 0600): ``verify`` reports the file."""
     aside = refused_path(spool_path)
-    with open_private(aside, "ab") as out:
-        out.write("".join(line if line.endswith("\n") else line + "\n"
-                          for line in lines).encode("utf-8"))
+    append_private(aside, "".join(line if line.endswith("\n") else line + "\n"
+                                  for line in lines).encode("utf-8"))
     log.warning("history: %d spool lines failed authentication and were not recorded; "
                 "kept in %s", len(lines), aside)
     return aside
