@@ -1,6 +1,6 @@
-"""What the tests need to know and do on Windows: a keyring of the test run's own inside
-Credential Manager, and the access-control list of a folder (where POSIX mode bits mean
-nothing, a file's privacy is its ACL).
+"""What the tests need to know on Windows: whether this is Wine, and the access-control list
+of a folder (where POSIX mode bits mean nothing, a file's privacy is its ACL). The test run's
+own keyring inside Credential Manager is devsupport/windows_vault.py.
 
 Test and CI support only, never shipped. Imported on every platform; the Windows parts load
 their Windows-only modules when called.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import sys
-import uuid
 
 WINDOWS = sys.platform == "win32"
 POSIX_ONLY = "POSIX only (Windows has no such signal, module or mode bits)"
@@ -73,42 +72,3 @@ def readers_beyond_owner(path: str) -> list[str]:
         return found
     finally:
         kernel.LocalFree(descriptor)
-
-
-def vault_for_tests():  # noqa: ANN201 - keyring's backend type, imported on Windows only
-    """Windows Credential Manager under names of this test run's own: the real OS store, as
-    the desk uses it, without touching the person's saved credentials. ``remove_all()``
-    deletes what the run wrote."""
-    from keyring.backends.Windows import WinVaultKeyring
-
-    class TestVault(WinVaultKeyring):
-        def __init__(self) -> None:
-            super().__init__()
-            self.tag = f"livedetect-tests-{uuid.uuid4().hex[:8]}"
-            self.written: set[tuple[str, str]] = set()
-
-        def _own(self, service: str) -> str:
-            return f"{self.tag}/{service}"
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return super().get_password(self._own(service), username)
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.written.add((service, username))
-            super().set_password(self._own(service), username, password)
-
-        def delete_password(self, service: str, username: str) -> None:
-            super().delete_password(self._own(service), username)
-            self.written.discard((service, username))
-
-        def get_credential(self, service: str, username: str | None):  # noqa: ANN202
-            return super().get_credential(self._own(service), username)
-
-        def remove_all(self) -> None:
-            for service, username in list(self.written):
-                try:
-                    self.delete_password(service, username)
-                except Exception:  # already gone
-                    self.written.discard((service, username))
-
-    return TestVault()

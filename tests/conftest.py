@@ -15,7 +15,7 @@ from PIL import Image
 
 from devsupport import pg_cluster
 from devsupport.photos import make_photo
-from devsupport.windows import WINDOWS, vault_for_tests
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.imaging.prepare import prepare_file
 from livedetect_gui.core.paths import data_dir
 from livedetect_gui.core.service.client import ClientConfig, LiveDetectClient
@@ -43,6 +43,9 @@ def data_home(folder: str | Path) -> dict[str, str]:
     return {key: str(folder) for key, kind in _FOLDER_VARIABLES.items() if kind == "data"}
 
 
+_VAULT_VARIABLES = ("LIVEDETECT_TEST_VAULT", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """History, settings and keyring of the tests never touch the developer's own."""
@@ -57,11 +60,18 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         pytest.exit(f"the tests would write into the real profile ({data_dir()}): this "
                     "platformdirs ignores the redirection; upgrade it", returncode=3)
     vault = None
-    if WINDOWS:
+    if WINDOWS:  # Credential Manager under this run's own names, in the commands it starts too
         import keyring
 
-        vault = vault_for_tests()
+        from devsupport.windows_vault import start_run_vault
+
+        saved.update({k: os.environ.get(k) for k in _VAULT_VARIABLES})
+        vault = start_run_vault()
         keyring.set_keyring(vault)
+        # The commands load the vault by module name: wherever they start, they find it.
+        root = str(Path(__file__).resolve().parent.parent)
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (root, saved["PYTHONPATH"]) if p)
     yield
     if vault is not None:
         vault.remove_all()

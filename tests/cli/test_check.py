@@ -165,9 +165,6 @@ def test_concurrent_check_runs_keep_one_chain(tmp_path) -> None:
     history.close()
 
 
-@pytest.mark.skipif(WINDOWS, reason="the spool's key is kept in the OS keyring, and on Windows "
-                    "the test process's Credential Manager names (tests/conftest.py) are not the "
-                    "command's: its spooled lines cannot be read back here")
 def test_check_with_damaged_history_says_so_once_and_keeps_rows(tmp_path) -> None:
     from livedetect_gui.core.trail.history import History
 
