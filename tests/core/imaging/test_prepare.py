@@ -212,11 +212,34 @@ def test_bad_files_are_refused_with_their_reason(tmp_path: Path, photo) -> None:
 
 
 @pytest.mark.skipif(WINDOWS or os.geteuid() == 0,
-                    reason="mode bits deny nothing on Windows, and root reads any file")
+                    reason="mode bits deny nothing on Windows (see the locked-file test), and "
+                    "root reads any file")
 def test_unreadable_file_is_refused(photo) -> None:
     path = photo()
     path.chmod(0)
     assert refusal(path) == "file_unreadable"
+
+
+@pytest.mark.skipif(not WINDOWS, reason="Windows only: POSIX has no mandatory file locks")
+def test_a_file_another_program_holds_exclusively_is_refused(photo) -> None:
+    """Windows' unreadable file: one a scanner or editor has open without sharing it."""
+    import ctypes
+    from ctypes import wintypes
+
+    path = photo()
+    kernel = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel.CreateFileW.restype = wintypes.HANDLE
+    kernel.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD,
+                                   ctypes.c_void_p, wintypes.DWORD, wintypes.DWORD,
+                                   wintypes.HANDLE]
+    generic_read, no_sharing, open_existing = 0x80000000, 0, 3
+    handle = kernel.CreateFileW(str(path), generic_read, no_sharing, None, open_existing, 0, None)
+    assert handle not in (None, wintypes.HANDLE(-1).value), ctypes.get_last_error()
+    try:
+        assert refusal(path) == "file_unreadable"
+    finally:
+        kernel.CloseHandle(handle)
+    assert prepare_file(path).data[:2] == b"\xff\xd8"  # readable again once let go
 
 
 def test_pixel_guard_refuses_decompression_bombs(tmp_path: Path) -> None:
