@@ -173,3 +173,96 @@ def create(parent: str | Path | None = None) -> Cluster:
     tail = Cluster(folder, 0, binaries, superuser, as_user).log_tail()
     shutil.rmtree(folder, ignore_errors=True)
     raise RuntimeError(f"PostgreSQL did not start: {last}\n{tail}")
+
+
+# A Windows test run (scripts/test-windows.sh, Windows Python under Wine) cannot start Debian's
+# server itself: the script starts one on the Linux side (``python3 -m devsupport.pg_cluster
+# serve FOLDER``) and names FOLDER to the tests in this variable. The tests reach the server
+# over loopback TCP, as a Windows desk reaches its centre's, and ask for stops and starts by
+# dropping request files into FOLDER.
+SERVED = "DESK_TESTS_PG"
+_REQUESTS = ("stop", "start")
+
+
+@dataclass
+class ServedCluster:
+    """The Windows side's handle on a server started by ``serve`` (same methods as Cluster)."""
+
+    folder: Path
+    port: int
+    user: str
+
+    def url(self, dbname: str = "postgres", user: str | None = None) -> str:
+        return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{dbname}"
+
+    def _ask(self, request: str, timeout: float = 90) -> None:
+        done = self.folder / f"{request}.done"
+        done.unlink(missing_ok=True)
+        (self.folder / f"{request}.request").write_text(request)
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the served PostgreSQL server did not {request} in time")
+            time.sleep(0.05)
+        answer = done.read_text()
+        if answer != "ok":
+            raise RuntimeError(f"the served PostgreSQL server could not {request}: {answer}")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._ask("stop")
+
+    def start(self) -> None:
+        self._ask("start")
+
+    def running(self) -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 2):
+            return True
+        return False
+
+    def remove(self) -> None:
+        """The server belongs to ``serve``, which removes it when the run ends."""
+
+
+def served() -> ServedCluster | None:
+    """The server a Windows run was given, or None."""
+    folder = os.environ.get(SERVED)
+    if not folder:
+        return None
+    port, user = (Path(folder) / "port").read_text().split()
+    return ServedCluster(Path(folder), int(port), user)
+
+
+def serve(folder: Path, owner: int) -> None:
+    """Linux side: a fresh cluster, its port and superuser written to ``folder``/port, stops
+    and starts done on request, removed when ``folder``/quit appears or ``owner`` is gone."""
+    cluster = create()
+    try:
+        (folder / "port.part").write_text(f"{cluster.port} {cluster.user}")
+        os.replace(folder / "port.part", folder / "port")
+        while not (folder / "quit").exists() and _alive(owner):
+            for request in _REQUESTS:
+                asked = folder / f"{request}.request"
+                if asked.exists():
+                    asked.unlink()
+                    try:
+                        if request == "stop":
+                            cluster.stop()
+                        else:
+                            cluster.start()
+                        answer = "ok"
+                    except (subprocess.SubprocessError, OSError) as exc:
+                        answer = f"{exc}\n{cluster.log_tail()}"
+                    # Whole or not at all: the other side reads it as soon as it appears.
+                    (folder / f"{request}.part").write_text(answer)
+                    os.replace(folder / f"{request}.part", folder / f"{request}.done")
+            time.sleep(0.05)
+    finally:
+        cluster.remove()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 4 or sys.argv[1] != "serve":
+        sys.exit("usage: python3 -m devsupport.pg_cluster serve FOLDER OWNER_PID")
+    serve(Path(sys.argv[2]), int(sys.argv[3]))

@@ -15,7 +15,8 @@ import uuid
 
 from keyring.backends.Windows import WinVaultKeyring
 
-TAG_VARIABLE = "LIVEDETECT_TEST_VAULT"
+# Not LIVEDETECT_*: tests that start a desk "from a clean environment" drop those.
+TAG_VARIABLE = "DESK_TESTS_VAULT"
 BACKEND = f"{__name__}.RunVault"
 _NOT_FOUND = 1168  # ERROR_NOT_FOUND: CredEnumerate found nothing
 

@@ -16,7 +16,9 @@
 #   WINDOWS_STEPS         default "core cli selftest ui+bundle" (ui+bundle: both at once)
 #   NSIS_COMPRESSOR       zlib (default: ~1 min) or lzma (release: smaller, ~8 min)
 # It tests the working tree as it stands (tracked and new files), copied: the checkout is only
-# read. Wine 8's limits pin older numpy/OpenCV/PySide6 here than users get (see README).
+# read. The shared-history tests get a throwaway PostgreSQL server started here on the Linux
+# side (devsupport/pg_cluster.py serve), reached over loopback. The tests keep their keyring
+# entries under names of their own in the prefix's Credential Manager (devsupport/windows_vault.py). Wine 8's limits pin older numpy/OpenCV/PySide6 here than users get (see README).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${LIVEDETECT_WIN_CACHE:-/var/cache/livedetect-win}
@@ -116,10 +118,30 @@ t "set up in $(( $(date +%s) - started )) s: $(wrun "${PY[@]}" -c 'import sys; p
 find "$W" -maxdepth 1 -name 'run.*' -mmin +720 -exec rm -rf {} + 2>/dev/null || true
 RUN=$W/run.$$
 mkdir -p "$RUN/repo" "$WINEPREFIX/drive_c/lt/$$"
-trap 'rm -rf "$RUN/repo" "$WINEPREFIX/drive_c/lt/$$"' EXIT
+PG_PID=
+pg_stop() {
+  [ -n "$PG_PID" ] || return 0
+  touch "$RUN/pg/quit"; wait "$PG_PID" 2>/dev/null || true; PG_PID=
+}
+trap 'pg_stop; rm -rf "$RUN/repo" "$WINEPREFIX/drive_c/lt/$$"' EXIT
 (cd "$ROOT" && git ls-files -z -co --exclude-standard | xargs -0 tar -cf - 2>/dev/null) \
   | tar -xf - -C "$RUN/repo"
 cd "$RUN/repo"
+
+# PostgreSQL for the shared-history tests: a Windows Python cannot start Debian's server, so
+# it runs here on the Linux side (devsupport/pg_cluster.py serve) and the tests reach it over
+# loopback, as a Windows desk reaches its centre's. Without the server programs they skip.
+if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  mkdir -p "$RUN/pg"
+  python3 -m devsupport.pg_cluster serve "$RUN/pg" $$ > "$RUN/pg.log" 2>&1 & PG_PID=$!
+  for _ in $(seq 600); do [ -f "$RUN/pg/port" ] || ! kill -0 "$PG_PID" 2>/dev/null && break; sleep 0.1; done
+  [ -f "$RUN/pg/port" ] || { cat "$RUN/pg.log"; fail "the PostgreSQL server for the tests did not start"; }
+  export DESK_TESTS_PG
+  DESK_TESTS_PG=$(winpath "$RUN/pg")
+  t "PostgreSQL for the tests on port $(cut -d' ' -f1 "$RUN/pg/port")"
+else
+  t "no PostgreSQL server programs here (Debian's postgresql): shared-history tests skip"
+fi
 export PYTHONPATH
 PYTHONPATH=$(winpath "$RUN/repo")
 # QT_* variables do not cross into Wine (WINEQT_X=v arrives as QT_X=v); the tests and the

@@ -43,7 +43,9 @@ def data_home(folder: str | Path) -> dict[str, str]:
     return {key: str(folder) for key, kind in _FOLDER_VARIABLES.items() if kind == "data"}
 
 
-_VAULT_VARIABLES = ("LIVEDETECT_TEST_VAULT", "PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+def config_home(folder: str | Path) -> dict[str, str]:
+    """The same for the settings folder."""
+    return {key: str(folder) for key, kind in _FOLDER_VARIABLES.items() if kind == "config"}
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -63,9 +65,10 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     if WINDOWS:  # Credential Manager under this run's own names, in the commands it starts too
         import keyring
 
-        from devsupport.windows_vault import start_run_vault
+        from devsupport.windows_vault import TAG_VARIABLE, start_run_vault
 
-        saved.update({k: os.environ.get(k) for k in _VAULT_VARIABLES})
+        saved.update({k: os.environ.get(k)
+                      for k in (TAG_VARIABLE, "PYTHON_KEYRING_BACKEND", "PYTHONPATH")})
         vault = start_run_vault()
         keyring.set_keyring(vault)
         # The commands load the vault by module name: wherever they start, they find it.
@@ -173,14 +176,15 @@ def make_client() -> Iterator[Callable[..., LiveDetectClient]]:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[pg_cluster.Cluster]:
-    """One throwaway PostgreSQL server for the session, started on first use.
+def pg_server() -> Iterator[pg_cluster.Cluster | pg_cluster.ServedCluster]:
+    """One throwaway PostgreSQL server for the session, started on first use (on Windows: the
+    one scripts/test-windows.sh serves from Linux).
 
     Stopped and removed at the end of the session whatever the tests did. Under CI a missing
     server is an error, never a skip: the shared store must be tested for real.
     """
     try:
-        cluster = pg_cluster.create()
+        cluster = pg_cluster.served() or pg_cluster.create()
     except pg_cluster.ClusterUnavailable as exc:
         if os.environ.get("CI") and sys.platform != "win32":
             raise
@@ -192,7 +196,7 @@ def pg_server() -> Iterator[pg_cluster.Cluster]:
 
 
 @pytest.fixture
-def pg_url(pg_server: pg_cluster.Cluster) -> Iterator[str]:
+def pg_url(pg_server: pg_cluster.Cluster | pg_cluster.ServedCluster) -> Iterator[str]:
     """A fresh, empty database on the session's server for one test; dropped afterwards."""
     import psycopg
 

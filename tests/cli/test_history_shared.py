@@ -15,13 +15,14 @@ from devsupport.pg_cluster import PASSWORD_ROLE
 from devsupport.photos import make_photo
 from livedetect_gui.core.trail.location import PASSWORD_SERVICE, DatabasePasswords, parse
 from tests.cli.conftest import expected_exit
+from tests.conftest import config_home, data_home
 
 
 def desk_env(tmp_path: Path, name: str, **extra: str) -> dict[str, str]:
     """A desk of its own: its own data folder (so its own spool), nothing of the developer's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEDETECT_")}
-    env.update(XDG_DATA_HOME=str(tmp_path / name / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / name / "config"), **extra)
+    env.update(**data_home(tmp_path / name / "data"), **config_home(tmp_path / name / "config"),
+               **extra)
     return env
 
 

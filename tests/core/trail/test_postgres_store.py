@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from devsupport.windows import WINDOWS
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.history import History, HistoryError, Query, open_history
 from livedetect_gui.core.trail.location import parse
@@ -23,6 +24,7 @@ from livedetect_gui.core.trail.postgres_store import (
 )
 from livedetect_gui.core.trail.push import PushRefused, push
 from livedetect_gui.core.trail.reports import ReportOptions, build_report
+from tests.conftest import data_home
 
 
 def result(n: int, score: float | None = 90, code: int | None = 0,
@@ -139,7 +141,7 @@ def test_history_verify_command_names_the_edited_record(pg_url: str, tmp_path: P
     for n in range(4):
         history.record(result(n))
     history.close()  # the last flush on close sends them
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {**os.environ, **data_home(tmp_path / "data")}
     cli = [sys.executable, "-m", "livedetect_gui.cli", "history", "verify", "--history", pg_url]
     ok = subprocess.run(cli, capture_output=True, text=True, timeout=60, env=env)
     assert (ok.returncode, ok.stdout.strip()) == (0, "4 records, chain intact"), ok.stderr
@@ -207,7 +209,8 @@ def test_a_desk_killed_with_records_spooled_sends_them_at_next_start(
                               capture_output=True, text=True, timeout=60)
     finally:
         pg_server.start()
-    assert proc.returncode == -9 and proc.stdout.strip() == "40", proc.stderr
+    # POSIX: killed by signal 9; Windows: TerminateProcess with exit code 9, as abrupt.
+    assert proc.returncode == (9 if WINDOWS else -9) and proc.stdout.strip() == "40", proc.stderr
     history = open_history(parse(pg_url), spool=spool)  # the next start forwards them
     wait_for(lambda: history.store.pending == 0)
     sources = [r.source for r in history.page(Query(sort="seq", descending=False), 0, 100)]
