@@ -18,7 +18,9 @@
 # It tests the working tree as it stands (tracked and new files), copied: the checkout is only
 # read. The shared-history tests get a throwaway PostgreSQL server started here on the Linux
 # side (devsupport/pg_cluster.py serve), reached over loopback. The tests keep their keyring
-# entries under names of their own in the prefix's Credential Manager (devsupport/windows_vault.py). Wine 8's limits pin older numpy/OpenCV/PySide6 here than users get (see README).
+# entries under names of their own in the prefix's Credential Manager
+# (devsupport/windows_vault.py). Wine 8's limits pin older numpy/OpenCV/PySide6 here than
+# users get (see README).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${LIVEDETECT_WIN_CACHE:-/var/cache/livedetect-win}
@@ -134,8 +136,11 @@ cd "$RUN/repo"
 if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   mkdir -p "$RUN/pg"
   python3 -m devsupport.pg_cluster serve "$RUN/pg" $$ > "$RUN/pg.log" 2>&1 & PG_PID=$!
-  for _ in $(seq 600); do [ -f "$RUN/pg/port" ] || ! kill -0 "$PG_PID" 2>/dev/null && break; sleep 0.1; done
-  [ -f "$RUN/pg/port" ] || { cat "$RUN/pg.log"; fail "the PostgreSQL server for the tests did not start"; }
+  for _ in $(seq 600); do
+    [ -f "$RUN/pg/port" ] || ! kill -0 "$PG_PID" 2>/dev/null && break
+    sleep 0.1
+  done
+  [ -f "$RUN/pg/port" ] || { cat "$RUN/pg.log"; fail "no PostgreSQL server for the tests"; }
   export DESK_TESTS_PG
   DESK_TESTS_PG=$(winpath "$RUN/pg")
   t "PostgreSQL for the tests on port $(cut -d' ' -f1 "$RUN/pg/port")"
