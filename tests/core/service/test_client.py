@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 
@@ -300,7 +299,6 @@ def test_cancel_stops_retries_and_unsent_items(photo, start_sandbox, make_client
                               cancel=cancel).problem_key == "cancelled"
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl command not installed")
 def test_tls_verified_by_default_and_custom_ca_bundle(tmp_path, photo, start_sandbox,
                                                       make_client) -> None:
     cert, key = self_signed_cert(tmp_path)
