@@ -112,44 +112,70 @@ def append_private(path: str | Path, data: bytes) -> None:
     at the same moment (the spool: workers and a second desk write to it at once).
 
     POSIX's O_APPEND does that. Windows' C runtime only imitates it (a seek to the end, then
-    the write: two writers meet at the same end and one line overwrites the other); a handle
-    opened with append access alone is what makes Windows itself write at the end."""
+    the write: two writers meet at the same end and one line overwrites the other)."""
     if sys.platform == "win32":
-        fd = _open_append_windows(Path(path))
-    else:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        _append_windows(Path(path), data)
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
     try:
         _restrict(fd)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
     finally:
         os.close(fd)
 
 
-def _open_append_windows(path: Path) -> int:
-    """A C runtime descriptor on a handle with FILE_APPEND_DATA and no FILE_WRITE_DATA."""
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _append_windows(path: Path, data: bytes) -> None:
+    """A handle with append access and no FILE_WRITE_DATA (Windows writes at the end), and
+    writers taking turns on an exclusive lock of one byte far past any data (so even where
+    appends are emulated, as under Wine, none meets another; readers are never refused, as
+    Windows' locks bar only the range locked)."""
     import ctypes
     import msvcrt
     from ctypes import wintypes
+
+    class Overlapped(ctypes.Structure):
+        _fields_ = [("internal", ctypes.c_size_t), ("internal_high", ctypes.c_size_t),
+                    ("offset", wintypes.DWORD), ("offset_high", wintypes.DWORD),
+                    ("event", wintypes.HANDLE)]
 
     kernel = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel.CreateFileW.restype = wintypes.HANDLE
     kernel.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD,
                                    ctypes.c_void_p, wintypes.DWORD, wintypes.DWORD,
                                    wintypes.HANDLE]
-    append_data, synchronize = 0x0004, 0x00100000
-    share_all, open_always, normal = 0x1 | 0x2 | 0x4, 4, 0x80
-    handle = kernel.CreateFileW(str(path), append_data | synchronize, share_all, None,
-                                open_always, normal, None)
+    dword, overlapped = wintypes.DWORD, ctypes.POINTER(Overlapped)
+    kernel.LockFileEx.argtypes = [wintypes.HANDLE, dword, dword, dword, dword, overlapped]
+    kernel.UnlockFileEx.argtypes = [wintypes.HANDLE, dword, dword, dword, overlapped]
+    # Read access only so that the handle may be locked: writes stay appends.
+    read_data, append_data, synchronize = 0x0001, 0x0004, 0x00100000
+    share_all, open_always, normal, exclusive = 0x1 | 0x2 | 0x4, 4, 0x80, 0x2
+    handle = kernel.CreateFileW(str(path), read_data | append_data | synchronize, share_all,
+                                None, open_always, normal, None)
     if handle is None or handle == wintypes.HANDLE(-1).value:
         error = ctypes.get_last_error()
         raise OSError(None, ctypes.FormatError(error), str(path), error)
     try:
-        return msvcrt.open_osfhandle(handle, os.O_WRONLY)
+        fd = msvcrt.open_osfhandle(handle, os.O_WRONLY)
     except OSError:
         kernel.CloseHandle(handle)
         raise
+    try:
+        turn = Overlapped(offset=0, offset_high=0x7FFFFFFF)
+        if not kernel.LockFileEx(handle, exclusive, 0, 1, 0, ctypes.byref(turn)):
+            error = ctypes.get_last_error()
+            raise OSError(None, ctypes.FormatError(error), str(path), error)
+        try:
+            _write_all(fd, data)
+        finally:
+            kernel.UnlockFileEx(handle, 0, 1, 0, ctypes.byref(turn))
+    finally:
+        os.close(fd)  # closes the handle too
 
 
 def _restrict(fd: int) -> None:
