@@ -44,12 +44,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.recording import should_record
+from livedetect_gui.core.checks.planning import source_digest
+from livedetect_gui.core.checks.recording import removal_recorded, should_record
 from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
+from livedetect_gui.core.trail.cases import case_reference
 from livedetect_gui.core.trail.chain import ChainState
+from livedetect_gui.core.trail.events import record_removed
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
@@ -322,7 +325,7 @@ class Desk(QObject):
 
     def set_case(self, reference: str) -> None:
         """Photos added from now on come in under this case/applicant reference ("" none)."""
-        self.intake.reference = " ".join(reference.split())
+        self.intake.reference = case_reference(reference)
 
     def _trail_changed(self) -> None:
         """Written behind the desk (another desk, the CLI): queue rows and views read again."""
@@ -365,6 +368,11 @@ class Desk(QObject):
         if held:
             self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
                                      "then Send anyway or remove them.", "", len(held)))
+            # Recorded as the CLI records a hold (by the core's batch), once connected.
+            if self.ready:
+                self.runs.record_holds(held)
+            else:
+                self._run_when_ready |= {i.id for i in held}
         wanted = [i for i in items if not i.refused and i.status is not Status.HELD]
         if not self.ready:
             self._run_when_ready |= {i.id for i in wanted}
@@ -514,10 +522,32 @@ class Desk(QObject):
         return had
 
     def remove(self, ids: set[int]) -> None:
-        ids = {i for i in ids if (item := self.model.item(i)) is not None
-               and item.status is not Status.SENDING}
+        """These rows leave the queue (never one being sent). A check waiting its turn is
+        taken back, never sent; a photo leaving without a result is recorded as removed (who,
+        when), by the core's rule."""
+        items = [item for i in ids if (item := self.model.item(i)) is not None
+                 and item.status is not Status.SENDING]
+        ids = {i.id for i in items}
+        under_way = self.runs.withdraw(ids)  # their checks end and are recorded as usual
         self._run_when_ready -= ids
+        self._record_removals([i for i in items if i.id not in under_way
+                               and removal_recorded(i.result)])
         self.model.remove(ids)
+
+    def _record_removals(self, items: list[QueueItem]) -> None:
+        if not items:
+            return
+        current = self.connection
+        simulated = current is not None and current.simulated
+        history = self.history
+        removed = [(i.source, i.held_id, i.reference) for i in items]
+
+        def record() -> None:  # the io pool: before a retake deletes the capture's file
+            for source, held_id, reference in removed:
+                record_removed(history, source.label, source_digest(source), held_id,
+                               simulated, reference)
+
+        self.tasks.run(self.pools.io, record, lambda f: (f.result(), self.trailChanged.emit()))
 
     def clear_finished(self) -> None:
         self.remove({i.id for i in self.model.items() if i.judged})

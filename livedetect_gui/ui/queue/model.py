@@ -84,6 +84,9 @@ class QueueItem:
     reference: str = ""
     # A copy cropped to the face: not offered for cropping again.
     cropped: bool = False
+    # Its hold in the audit trail (recorded once, when the operator runs it): what a removal
+    # names. Never a decision's check.
+    held_id: str | None = None
 
     @property
     def undecided(self) -> bool:
@@ -399,9 +402,16 @@ class QueueModel(RecordTableModel):
             item.status = Status.HELD if item.held else Status.QUEUED
         self._changed(item)
 
-    def mark_held(self, item: QueueItem, precheck: Precheck) -> None:
+    def mark_held(self, item: QueueItem, precheck: Precheck, record_id: str | None = None
+                  ) -> None:
         """The pre-checks hold it at sending (by the rule of the service it was going to)."""
         item.precheck, item.status = precheck, Status.HELD
+        self.mark_held_record(item, record_id)
+
+    def mark_held_record(self, item: QueueItem, record_id: str | None) -> None:
+        """Its hold is in the trail (``record_id``)."""
+        if record_id is not None:
+            item.held_id = record_id
         self._changed(item)
 
     def mark_preparing(self, item: QueueItem) -> None:

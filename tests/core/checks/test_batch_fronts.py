@@ -219,8 +219,6 @@ def test_a_held_photo_is_not_sent(qtbot, tmp_path, folder, start_sandbox) -> Non
     assert cli_sandbox.stats["requests"] == desk_sandbox.stats["requests"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the desk holds a photo at intake and records the hold "
-                   "only once it is sent anyway; the CLI records the hold as it decides it")
 def test_a_held_photo_is_recorded_alike(qtbot, tmp_path, folder, start_sandbox) -> None:
     held = photo(folder, "held.jpg", 5)
     cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
