@@ -111,15 +111,16 @@ def sent_anyway_records(check: Record, holds: Sequence[str], reason: str | None 
 def judged_check_of(history: History, digests: Sequence[str | None],
                     simulated: bool) -> str | None:
     """The newest judged (pass/fail) check of this content, by the original's or the sent
-    bytes' digest, of the same kind (simulated or live): what a re-check repeats."""
+    bytes' digest, of the same kind (simulated or live) when there is one: what a re-check
+    repeats. (A sandbox behind a plain endpoint answers simulated to a run not declared so.)"""
     wanted = [d for d in dict.fromkeys(digests) if d]
     if not wanted:
         return None
     marks = ", ".join("?" * len(wanted))
     rows = history.store.select_rows(
         f"SELECT id FROM records WHERE kind = ? AND verdict IN ('pass', 'fail') "
-        f"AND (source_sha256 IN ({marks}) OR sha256 IN ({marks})) AND simulated = ? "
-        f"ORDER BY seq DESC LIMIT 1",
+        f"AND (source_sha256 IN ({marks}) OR sha256 IN ({marks})) "
+        f"ORDER BY CASE WHEN simulated = ? THEN 0 ELSE 1 END, seq DESC LIMIT 1",
         [Kind.CHECK.value, *wanted, *wanted, int(simulated)])
     return str(rows[0]["id"]) if rows else None
 
