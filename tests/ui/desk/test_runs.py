@@ -169,7 +169,10 @@ def test_photos_taken_in_before_the_connection_are_held_by_its_rules(
     qtbot.waitUntil(lambda: item.status is Status.HELD, timeout=WAIT_MS)
     assert item.precheck.holds == ("held_small_face",)
     window.run_all()
-    assert not window.desk.runs.running and sandbox.stats["requests"] == 0
+    # Run, it is held and its hold recorded (by the core's batch), never sent.
+    qtbot.waitUntil(lambda: item.held_id is not None and not window.desk.runs.running,
+                    timeout=WAIT_MS)
+    assert item.status is Status.HELD and sandbox.stats["requests"] == 0
 
 
 def test_the_runs_hold_a_photo_by_the_rule_of_the_service_it_goes_to(
