@@ -172,14 +172,15 @@ class Batch:
 
     def check(self, item: Source | Planned, *, recheck: bool = False, force: bool = False,
               on_sending: Callable[[PreparedImage | None], None] | None = None,
-              reference: str = "", repeats: str | None = None) -> Checked:
+              reference: str = "", repeats: str | None = None,
+              reason: str | None = None, note: str = "") -> Checked:
         """Check one item (a source, or a plan from ``plan_batch``) on this worker, and record
         it (under a case/applicant ``reference``). ``recheck``: the operator asked for a new
         call, so neither an earlier judgement nor a copy already settled in this run stands in
         for it; the judgement it repeats (``repeats``, else the newest of the same content) gets
         a ``recheck`` event just before the call. ``force``: the operator sends this photo
-        though the pre-checks hold it. ``on_sending`` hears when the photo is about to go out
-        (None for a URL)."""
+        though the pre-checks hold it (``reason``/``note`` why, else the run's). ``on_sending``
+        hears when the photo is about to go out (None for a URL)."""
         planned = item if isinstance(item, Planned) else None
         source = planned.source if planned is not None else item
         threshold = self.threshold
@@ -203,7 +204,8 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result, mine.holds, force or self.options.force, reference)
+        record_id = self._record(result, mine.holds, force or self.options.force, reference,
+                                 reason or self.options.reason, note or self.options.note)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
@@ -345,15 +347,14 @@ class Batch:
                        simulated=result.simulated or self.options.simulated), prepared
 
     def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool,
-                reference: str = "") -> str | None:
+                reference: str = "", reason: str | None = None, note: str = "") -> str | None:
         """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
         holds simulated, a refusal once, a forced send with the holds it overrode."""
         if self.trail is None:
             return None
         return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
                              forced=bool(holds) and force and result.attempts > 0,
-                             reference=reference, reason=self.options.reason,
-                             note=self.options.note)
+                             reference=reference, reason=reason, note=note)
 
     def _record_recheck(self, planned: Planned, repeats: str | None, reference: str) -> None:
         """Before a re-check's call: who asked to pay again, naming the judgement repeated

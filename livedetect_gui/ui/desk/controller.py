@@ -51,7 +51,8 @@ from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
 from livedetect_gui.core.trail.cases import case_reference
-from livedetect_gui.core.trail.chain import ChainState
+from livedetect_gui.core.trail.chain import ChainState, DecisionError
+from livedetect_gui.core.trail.decision_rules import checked_reason
 from livedetect_gui.core.trail.events import record_removed
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
@@ -426,11 +427,20 @@ class Desk(QObject):
 
     # -- holds, check again, cost, pause -------------------------------------------------
 
-    def send_anyway(self, items: list[QueueItem]) -> None:
-        """The operator overrides the pre-checks for these photos and sends them."""
+    def send_anyway(self, items: list[QueueItem], reason: str | None = None,
+                    note: str = "") -> bool:
+        """The operator overrides the pre-checks for these photos and sends them; an optional
+        ``reason`` (a configured key, the core's rule for a decision's reason) and ``note``
+        go on the override record. False, and nothing sent, for a reason not configured."""
+        try:
+            reason = checked_reason(reason or None, self.reasons)
+        except DecisionError as exc:
+            self.notice.emit(exc.message(self.lang))
+            return False
         for item in items:
-            self.model.mark_forced(item)
+            self.model.mark_forced(item, (reason, note.strip()))
         self.run(items, confirmed=True)
+        return True
 
     def check_again(self, items: list[QueueItem]) -> None:
         """A new billed call for each, even for a photo judged before (the window asked)."""

@@ -104,7 +104,7 @@ class CheckRuns(QObject):
             task_id = self.tasks.run(
                 self.pool,
                 lambda report, s=item.source, r=recheck, f=item.forced, c=item.reference,
-                rp=repeats: _check(batch, s, r, f, report, c, rp),
+                rp=repeats, why=item.why: _check(batch, s, r, f, report, c, rp, why),
                 on_done=lambda future, item_id=item.id: self._done(item_id, batch, future),
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
@@ -135,8 +135,9 @@ class CheckRuns(QObject):
         finally:
             if not self.running:
                 self.finished.emit()
-        if item is not None and checked is not None:
-            self.model.mark_held_record(item, checked.record_id)
+        # Sent anyway meanwhile: its forced check names the holds instead.
+        if item is not None and checked is not None and item.status is Status.HELD:
+            self.model.mark_held(item, checked.precheck, checked.record_id)
 
     def withdraw(self, item_ids: set[int]) -> set[int]:
         """These items leave the queue: checks not yet started are taken back (never sent).
@@ -230,10 +231,11 @@ class CheckRuns(QObject):
 
 def _check(batch: Batch, source: Source, recheck: bool, force: bool,
            report: Callable[[PreparedImage | None], None], reference: str = "",
-           repeats: str | None = None) -> Checked:
-    """Recorded under the case/applicant reference the photo came in with."""
+           repeats: str | None = None, why: tuple[str | None, str] = (None, "")) -> Checked:
+    """Recorded under the case/applicant reference the photo came in with; ``why`` the
+    operator sent it anyway (reason key, note)."""
     return batch.check(source, recheck=recheck, force=force, on_sending=report,
-                       reference=reference, repeats=repeats)
+                       reference=reference, repeats=repeats, reason=why[0], note=why[1])
 
 
 class _JudgedOnUse:

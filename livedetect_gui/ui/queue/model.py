@@ -1,5 +1,7 @@
 """The queue of photos: a Qt table model over small QueueItem records.
 
+(Over 500 lines: the item and the one model allowed to change it are kept side by side.)
+
 The model owns the data; views only show it. Every status change is a method here (nobody
 else assigns ``item.status``); each marks its rows changed, and the views hear of all changes
 made in one burst at once, a short moment later (coalesced: hundreds of results must not
@@ -66,9 +68,11 @@ class QueueItem:
     # A URL item's image as the desk downloaded it for the thumbnail, kept for the preview
     # (downloaded once). Never sent: the service fetches the URL itself.
     fetched: bytes | None = field(default=None, repr=False)
-    # What the pre-checks found; ``forced`` once the operator chose "Send anyway".
+    # What the pre-checks found; ``forced`` once the operator chose "Send anyway" (``why``:
+    # an optional reason key and note, on the override record).
     precheck: Precheck | None = None
     forced: bool = False
+    why: tuple[str | None, str] = (None, "")
     # The operator asked for a new billed call ("Check again"): no earlier judgement reused.
     recheck: bool = False
     # The queue on disk knows the item by this (ids are per run of the desk).
@@ -84,8 +88,7 @@ class QueueItem:
     reference: str = ""
     # A copy cropped to the face: not offered for cropping again.
     cropped: bool = False
-    # Its hold in the audit trail (recorded once, when the operator runs it): what a removal
-    # names. Never a decision's check.
+    # Its hold's record (written when the operator runs it): what a removal names.
     held_id: str | None = None
 
     @property
@@ -402,16 +405,9 @@ class QueueModel(RecordTableModel):
             item.status = Status.HELD if item.held else Status.QUEUED
         self._changed(item)
 
-    def mark_held(self, item: QueueItem, precheck: Precheck, record_id: str | None = None
-                  ) -> None:
-        """The pre-checks hold it at sending (by the rule of the service it was going to)."""
-        item.precheck, item.status = precheck, Status.HELD
-        self.mark_held_record(item, record_id)
-
-    def mark_held_record(self, item: QueueItem, record_id: str | None) -> None:
-        """Its hold is in the trail (``record_id``)."""
-        if record_id is not None:
-            item.held_id = record_id
+    def mark_held(self, item: QueueItem, precheck: Precheck, record_id: str | None) -> None:
+        """Held by the pre-checks when run (by the rule of the service it was going to)."""
+        item.precheck, item.status, item.held_id = precheck, Status.HELD, record_id
         self._changed(item)
 
     def mark_preparing(self, item: QueueItem) -> None:
@@ -419,9 +415,9 @@ class QueueModel(RecordTableModel):
         item.status = Status.PREPARING
         self._changed(item)
 
-    def mark_forced(self, item: QueueItem) -> None:
-        """The operator sends a held photo anyway."""
-        item.forced = True
+    def mark_forced(self, item: QueueItem, why: tuple[str | None, str] = (None, "")) -> None:
+        """The operator sends a held photo anyway (``why``: reason key and note, optional)."""
+        item.forced, item.why = True, why
         if item.status is Status.HELD:
             item.status = Status.QUEUED
         self._changed(item)

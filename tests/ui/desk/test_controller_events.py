@@ -1,6 +1,7 @@
 """The trail events the desk writes (offscreen Qt, its own sandbox on loopback, a real history
 file): a hold when the operator runs a held photo (once, across restarts), the override when it
-is sent anyway, a removal without a result (a retake too) and a re-check before its call."""
+is sent anyway (with an optional reason), a removal without a result (a retake too) and a
+re-check before its call."""
 
 from __future__ import annotations
 
@@ -91,12 +92,16 @@ def test_a_hold_is_recorded_once_across_restarts_then_sent_anyway(
     qtbot.waitUntil(lambda: item.held_id is not None and not again.running, timeout=WAIT_MS)
     assert item.held_id == record.id and len(trail(history)) == 1  # not recorded again
 
-    again.send_anyway([item])
+    # Sent anyway with a reason, by the rule of a decision's reason: a configured key.
+    assert not again.send_anyway([item], reason="because")
+    assert item.status is Status.HELD and not again.running
+    assert again.send_anyway([item], reason="in_person", note=" lamp broken ")
     qtbot.waitUntil(lambda: item.status in FINAL and not again.running, timeout=WAIT_MS)
     _held, forced, event = trail(history)
     assert forced.override and forced.attempts > 0 and forced.id == item.record_id
     assert event.kind == Kind.SENT_ANYWAY and event.check_id == forced.id
     assert holds_of(event) == ("held_no_face",) and event.operator == "ann" and event.simulated
+    assert event.reason == "in_person" and event.note == "lamp broken"
 
 
 def test_removing_a_row_without_a_result_is_recorded(qtbot, make_desk, tmp_path) -> None:
