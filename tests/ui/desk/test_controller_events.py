@@ -69,6 +69,15 @@ def photo(tmp_path: Path, name: str, seed: int) -> Path:
     return path
 
 
+def judged(qtbot, desk: Desk, path: Path) -> QueueItem:
+    """Checked and recorded (the pre-checks off: the sandbox judges it)."""
+    (item,) = add(qtbot, desk, [path])
+    desk.run_all()
+    qtbot.waitUntil(lambda: item.status in FINAL and item.record_id is not None,
+                    timeout=WAIT_MS)
+    return item
+
+
 def test_a_hold_is_recorded_once_across_restarts_then_sent_anyway(
         qtbot, make_desk, tmp_path) -> None:
     history = tmp_path / "h.sqlite3"
@@ -125,10 +134,7 @@ def test_removing_a_row_without_a_result_is_recorded(qtbot, make_desk, tmp_path)
 def test_removing_a_judged_row_adds_nothing(qtbot, make_desk, tmp_path) -> None:
     history = tmp_path / "h.sqlite3"
     desk = make_desk(prechecks=False)
-    (item,) = add(qtbot, desk, [photo(tmp_path, "judged.jpg", 7)])
-    desk.run_all()
-    qtbot.waitUntil(lambda: item.status in FINAL and item.record_id is not None,
-                    timeout=WAIT_MS)
+    judged(qtbot, desk, photo(tmp_path, "judged.jpg", 7))
     before = trail(history)
     desk.clear_finished()
     assert not desk.model.items()
@@ -151,10 +157,7 @@ def test_a_retaken_capture_is_removed(qtbot, make_desk, tmp_path) -> None:
 def test_check_again_records_who_asked_before_the_call(qtbot, make_desk, tmp_path) -> None:
     history = tmp_path / "h.sqlite3"
     desk = make_desk(prechecks=False)
-    (item,) = add(qtbot, desk, [photo(tmp_path, "judged.jpg", 9)])
-    desk.run_all()
-    qtbot.waitUntil(lambda: item.status in FINAL and item.record_id is not None,
-                    timeout=WAIT_MS)
+    item = judged(qtbot, desk, photo(tmp_path, "judged.jpg", 9))
     first = item.record_id
     desk.set_operator("bob")
     desk.check_again([item])
