@@ -45,7 +45,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from livedetect_gui.core.checks.planning import source_digest
-from livedetect_gui.core.checks.recording import removal_recorded, should_record
+from livedetect_gui.core.checks.recording import record_result, removal_recorded
 from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
@@ -387,10 +387,16 @@ class Desk(QObject):
         todo = [i for i in items if not i.recorded and i.result is not None]
         if not todo:
             return
-        results, history = [i.result for i in todo], self.history
+        history, simulated = self.history, self._simulated()
+        refusals = [(i.result, i.source, i.reference) for i in todo]
 
         def record() -> list[str | None]:
-            return [history.record_safely(r) if should_record(r) else None for r in results]
+            # By the core's rules, as the CLI records them: once per content and reason,
+            # simulated on the sandbox, named by content (read here, on the io pool).
+            return [record_result(history, replace(
+                result, source_sha256=result.source_sha256 or source_digest(source)),
+                simulated=simulated, reference=reference)
+                for result, source, reference in refusals]
 
         def recorded(future: Future) -> None:
             for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
@@ -544,12 +550,15 @@ class Desk(QObject):
                                and removal_recorded(i.result)])
         self.model.remove(ids)
 
+    def _simulated(self) -> bool:
+        """The desk is on a sandbox: what it records now is simulated, even unsent."""
+        current = self.connection
+        return current is not None and current.simulated
+
     def _record_removals(self, items: list[QueueItem]) -> None:
         if not items:
             return
-        current = self.connection
-        simulated = current is not None and current.simulated
-        history = self.history
+        history, simulated = self.history, self._simulated()
         removed = [(i.source, i.held_id, i.reference) for i in items]
 
         def record() -> None:  # the io pool: before a retake deletes the capture's file

@@ -227,6 +227,23 @@ def test_a_held_photo_is_recorded_alike(qtbot, tmp_path, folder, start_sandbox) 
     assert trail(tmp_path / "cli.sqlite3") == trail(tmp_path / "desk.sqlite3")
 
 
+def test_a_refused_photo_is_recorded_alike_and_once(qtbot, tmp_path, folder,
+                                                    start_sandbox) -> None:
+    broken = folder / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 broken")
+    cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
+    for _start in range(2):  # run again (the CLI), restarted with it queued (the desk)
+        cli_check(cli_sandbox, tmp_path, tmp_path / "cli.sqlite3", [broken])
+        desk = desk_check(qtbot, desk_sandbox, tmp_path / "desk.sqlite3", [broken])
+        qtbot.waitUntil(lambda desk=desk: desk.model.items()[0].record_id is not None,
+                        timeout=WAIT_MS)
+        desk.shutdown()
+    rows = trail(tmp_path / "cli.sqlite3")
+    assert rows == trail(tmp_path / "desk.sqlite3")
+    assert [(r.content, r.problem, r.sent) for r in rows] == [("broken", "truncated", False)]
+    assert cli_sandbox.stats["requests"] == desk_sandbox.stats["requests"] == 0
+
+
 @pytest.mark.skipif(WINDOWS, reason="POSIX signal (Windows: Ctrl+Break)")
 def test_an_interrupted_batch_sends_nothing_new_and_a_rerun_only_the_rest(
         qtbot, tmp_path, folder, start_sandbox) -> None:

@@ -167,3 +167,19 @@ def test_check_again_records_who_asked_before_the_call(qtbot, make_desk, tmp_pat
     assert event.check_id == first and event.operator == "bob" and event.simulated
     new = next(r for r in trail(history) if r.id == item.record_id)
     assert event.seq < new.seq and new.attempts > 0  # written before the (billed) call
+
+
+def test_a_refusal_is_recorded_once_across_restarts(qtbot, make_desk, tmp_path) -> None:
+    history = tmp_path / "h.sqlite3"
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 broken")
+    for _start in range(2):  # the desk restarted with the photo queued again
+        desk = make_desk(prechecks=False)
+        (item,) = add(qtbot, desk, [broken])
+        assert item.refused
+        desk.run_all()
+        qtbot.waitUntil(lambda item=item: item.record_id is not None, timeout=WAIT_MS)
+        desk.shutdown()
+    refusal, = trail(history)
+    assert refusal.kind == Kind.CHECK and refusal.problem_key and refusal.attempts == 0
+    assert refusal.operator == "ann" and refusal.simulated
