@@ -33,13 +33,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
 
 from livedetect_gui.core.result import CheckResult
-
-if TYPE_CHECKING:
-    from livedetect_gui.core.trail.chain import Record
-    from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail import events
+from livedetect_gui.core.trail.events import Trail
 
 # A photo a stopped batch never sent (interrupted, credentials rejected) is no more a check
 # than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
@@ -71,20 +68,6 @@ def removal_recorded(result: CheckResult | None) -> bool:
     return result is None or result.held or not should_record(result)
 
 
-class Trail(Protocol):
-    """Where checks are recorded as they end (a History, the CLI's ``Recorder``, the desk's
-    ``LazyHistory``): ids, or None when records could be neither written nor spooled."""
-
-    def trail(self) -> History | None: ...
-
-    def check_record(self, result: CheckResult, record_id: str | None = None,
-                     reference: str = "") -> Record: ...
-
-    def append_safely(self, records: Sequence[Record]) -> str | None: ...
-
-    def record_safely(self, result: CheckResult) -> str | None: ...
-
-
 def record_result(target: Trail, result: CheckResult, *, simulated: bool = False,
                   reference: str = "", holds: Sequence[str] = (), forced: bool = False,
                   reason: str | None = None, note: str = "") -> str | None:
@@ -92,8 +75,6 @@ def record_result(target: Trail, result: CheckResult, *, simulated: bool = False
     record's id), or None when nothing was recorded (not a check, or neither stored nor
     spooled). ``holds``: the
     pre-checks that held it; ``forced``: it was sent anyway (``reason``/``note`` say why)."""
-    from livedetect_gui.core.trail import events
-
     if not should_record(result):
         return None
     result = as_recorded(result, simulated)

@@ -34,16 +34,31 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from livedetect_gui.core.trail.chain import FIELDS, Kind, Record, from_row, new_id
 
 if TYPE_CHECKING:
-    from livedetect_gui.core.checks.recording import Trail
     from livedetect_gui.core.result import CheckResult
     from livedetect_gui.core.trail.history import History
 
 _SELECT = f"SELECT {', '.join(FIELDS)} FROM records"
+
+
+class Trail(Protocol):
+    """Where checks and their events are recorded as they end (a History, the CLI's
+    ``Recorder``, the desk's ``LazyHistory``): ids, or None when records could be neither
+    written nor spooled. (Here, not beside ``record_result``: events are written through it
+    too, and the recording rules import this module.)"""
+
+    def trail(self) -> History | None: ...
+
+    def check_record(self, result: CheckResult, record_id: str | None = None,
+                     reference: str = "") -> Record: ...
+
+    def append_safely(self, records: Sequence[Record]) -> str | None: ...
+
+    def record_safely(self, result: CheckResult) -> str | None: ...
 
 
 def _same_content(result: CheckResult) -> tuple[str, list[object]]:
