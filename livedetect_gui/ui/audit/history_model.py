@@ -161,6 +161,14 @@ class HistoryModel(RecordTableModel):
         self.set_query(replace(self.query, sort=key,
                                descending=order == Qt.SortOrder.DescendingOrder))
 
+    def sorted_by(self) -> tuple[int, Qt.SortOrder]:
+        """The column and order the rows are in (the trail's order is the time column's)."""
+        key = "at" if self.query.sort == "seq" else self.query.sort
+        names = [name for name, sort_key in self.SORT_KEYS.items() if sort_key == key]
+        order = (Qt.SortOrder.DescendingOrder if self.query.descending
+                 else Qt.SortOrder.AscendingOrder)
+        return self.COLUMNS.index(names[0]) if names else 0, order
+
     # -- display -----------------------------------------------------------------------------
 
     def set_broken(self, seq: int | None) -> None:
