@@ -447,7 +447,7 @@ class HistoryPanel(QWidget):
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
-            self.place.folder = Path(path).parent
+            self.place.chosen(path)
         query, history, lang = self.query(), self.history, self.model.lang
         cancel = self._export_cancel = threading.Event()
         expected = max(1, self.model.total)

@@ -270,7 +270,7 @@ class ReportsPanel(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
                                                   str(self.place.folder / name), kinds)
             if path:
-                self.place.folder = Path(path).parent
+                self.place.chosen(path)
         return path or None
 
     def export_pdf(self, path: str | None = None) -> None:
@@ -284,7 +284,7 @@ class ReportsPanel(QWidget):
         pdf = render_pdf(self.report, self.lang)
 
         self.tasks.run(self.pool, lambda: write_private(path, pdf),
-                       lambda f: self._exported(path, f))
+                       lambda f: self._exported(path, f, pdf=True))
 
     def export_csv(self, path: str | None = None) -> None:
         path = self._ask(path, dated("livedetect-report", ".csv"), self.tr("CSV files (*.csv)"))
@@ -294,12 +294,14 @@ class ReportsPanel(QWidget):
         self.tasks.run(self.pool, lambda: write_csv(report, path, lang),
                        lambda f: self._exported(path, f))
 
-    def _exported(self, path: str, future: Future) -> None:
+    def _exported(self, path: str, future: Future, pdf: bool = False) -> None:
         try:
-            future.result()
+            rows = future.result()
         except OSError as exc:
             self.status.setText(self.tr("Export failed: %1").replace(
                 "%1", f"{path}: {exc.strerror or exc}"))
             return
-        self.status.setText(self.tr("Report written to %1").replace("%1", path))
+        self.status.setText(self.tr("Report written to %1").replace("%1", path) if pdf else
+                            self.tr("Report written to %1: %2 rows").replace("%1", path)
+                            .replace("%2", f"{rows:,}"))
         self.exported.emit(path)
