@@ -106,13 +106,21 @@ class ReportsPanel(QWidget):
         self.chain_label.setObjectName("reportChain")
         self.chain_label.setWordWrap(True)
 
-        controls = QHBoxLayout()
+        # Two rows: the audit area shares the History tab, which sits beside the decision
+        # panel at 1366 px; one row of every control would push the records off the screen.
+        controls = QVBoxLayout()
+        what, actions = QHBoxLayout(), QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.by,
-                       self.operator, self.simulated, self.threshold_label, self.threshold):
-            controls.addWidget(widget)
-        controls.addStretch(1)
+                       self.operator):
+            what.addWidget(widget)
+        what.addStretch(1)
+        for widget in (self.simulated, self.threshold_label, self.threshold):
+            actions.addWidget(widget)
+        actions.addStretch(1)
         for widget in (self.build_button, self.pdf_button, self.csv_button):
-            controls.addWidget(widget)
+            actions.addWidget(widget)
+        controls.addLayout(what)
+        controls.addLayout(actions)
 
         self.charts = {name: ChartWidget(name) for name in CHARTS}
         grid = QGridLayout()
