@@ -11,7 +11,7 @@ from livedetect_gui.core.names import visible
 from livedetect_gui.core.verdict import Verdict, judge
 
 if TYPE_CHECKING:
-    from livedetect_gui.core.errors import Problem
+    from livedetect_gui.core.errors import Audience, Problem
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,18 @@ class CheckResult:
             return f"{text} ({detail_text(rest, lang)})" if rest else text
         return f"{text}: {detail_text(self.detail, lang)}" if self.detail else text
 
-    def hint(self, lang: str = "en") -> str:
+    def hint(self, lang: str = "en", audience: Audience | None = None) -> str:
+        """What to do about the problem, for the operator unless ``audience`` says the CLI."""
+        from livedetect_gui.core.errors import Audience
+
         problem = self.problem
-        return problem.hint(lang) if problem else ""
+        return problem.hint(lang, audience or Audience.OPERATOR) if problem else ""
+
+    def _cli_hint(self) -> str:
+        # JSON lines are the command line's output: its own wording of the hint.
+        from livedetect_gui.core.errors import Audience
+
+        return self.hint("en", Audience.CLI)
 
     def with_threshold(self, threshold: float) -> CheckResult:
         """The same check judged against another threshold: no new call to the service."""
@@ -139,7 +148,7 @@ class CheckResult:
             "threshold": self.threshold,
             "code": self.code,
             "message": visible(self.message("en")),
-            "hint": self.hint("en"),
+            "hint": self._cli_hint(),
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,
             "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,
