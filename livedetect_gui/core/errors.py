@@ -466,6 +466,22 @@ def local_problem(key: str) -> Problem:
     return LOCAL_PROBLEMS[key]
 
 
+# The photo could not be made into anything the service accepts: refused before any call
+# (never sent, never judged, nothing billed). Sending it again would be refused again.
+REFUSALS = frozenset({"file_missing", "file_unreadable", "file_empty", "not_image", "truncated",
+                      "animated", "too_many_pixels", "too_large"})
+
+
+def is_refusal(problem_key: str | None) -> bool:
+    return problem_key in REFUSALS
+
+
+def to_decide(problem_key: str | None) -> bool:
+    """A recorded check the operator decides on: not one held by a pre-check (sent anyway or
+    removed) nor one refused before sending (removed): neither was judged."""
+    return not (problem_key or "").startswith("held") and not is_refusal(problem_key)
+
+
 def hold_summary(holds: list[str] | tuple[str, ...], lang: str = "en") -> str:
     """Why a photo is held, every pre-check that held it, in one line (the CLI, the desk and
     the trail say it alike)."""

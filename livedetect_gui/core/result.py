@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from livedetect_gui.core.names import visible
-from livedetect_gui.core.verdict import Verdict, judge
+from livedetect_gui.core.verdict import Outcome, Verdict, judge, outcome
 
 if TYPE_CHECKING:
     from livedetect_gui.core.errors import Audience, Problem
@@ -93,6 +93,18 @@ class CheckResult:
         problem = self.problem
         return (self.verdict is Verdict.ERROR and problem is not None
                 and problem.retry_may_help and not self.credentials_rejected)
+
+    @property
+    def refused(self) -> bool:
+        """Refused before any call (unreadable, not an image...): never sent, never judged."""
+        from livedetect_gui.core.errors import is_refusal
+
+        return is_refusal(self.problem_key)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict as shown: a refusal has its own look, apart from a service error."""
+        return outcome(self.verdict, self.refused)
 
     @property
     def held(self) -> bool:

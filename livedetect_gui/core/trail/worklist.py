@@ -19,7 +19,8 @@ SQLite and PostgreSQL), so it holds across restarts and, on a shared store, acro
   naming it is *awaiting_approval*; an escalation otherwise is *escalated* (it waits for a
   supervisor's decision); any other decision is *decided*.
 
-Held photos (``held_*``) are not results to decide (the operator sends or removes them), and
+Held photos (``held_*``) are not results to decide (the operator sends or removes them), nor
+are photos refused before sending (``errors.REFUSALS``: nothing was judged), and
 a check repeated on request (a ``recheck`` record names it) is superseded by the new one.
 Awaiting-approval items are never in their maker's own worklist (``viewer``): four eyes.
 """
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from livedetect_gui.core.errors import REFUSALS
 from livedetect_gui.core.trail.chain import FIELDS, Kind, Record, from_row
 from livedetect_gui.core.trail.decision_rules import PENDING
 from livedetect_gui.core.trail.store import voided
@@ -82,6 +84,10 @@ _APPROVED = (f"SELECT 1 FROM records a WHERE a.check_id = l.check_id AND a.detai
              f"AND a.kind = '{Kind.APPROVAL.value}' AND a.decision = 'approve'")
 
 
+# Refused photos were never sent nor judged: nothing to decide (the catalogue's own keys).
+_REFUSALS = ", ".join(f"'{key}'" for key in sorted(REFUSALS))
+
+
 def state_sql(check_filter: str) -> str:
     """Every check matching ``check_filter`` (SQL on ``c``, the check's row) with its state
     (``work_state``), counting decision (``work_decision``) and its maker (``work_maker``)."""
@@ -100,7 +106,8 @@ def state_sql(check_filter: str) -> str:
         "FROM records c LEFT JOIN newest n ON n.check_id = c.id "
         "LEFT JOIN live l ON l.seq = n.seq "
         f"WHERE c.kind = '{Kind.CHECK.value}' "
-        "AND (c.problem_key IS NULL OR c.problem_key NOT LIKE 'held%') "
+        "AND (c.problem_key IS NULL OR (c.problem_key NOT LIKE 'held%' "
+        f"AND c.problem_key NOT IN ({_REFUSALS}))) "
         f"AND NOT EXISTS (SELECT 1 FROM records r WHERE r.check_id = c.id "
         f"AND r.kind = '{Kind.RECHECK.value}') AND ({check_filter})")
 

@@ -27,7 +27,7 @@ from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record
 from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.trail.worklist import WorkState, state_word
-from livedetect_gui.core.verdict import Verdict, verdict_word
+from livedetect_gui.core.verdict import Outcome, Verdict, outcome, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.tables import RecordTableModel
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
@@ -42,9 +42,10 @@ class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
+    REFUSED = "refused"  # preparation refused the photo: never sent, never judged
 
 
-FINAL = {Status.PASS, Status.FAIL, Status.ERROR}
+FINAL = {Status.PASS, Status.FAIL, Status.ERROR, Status.REFUSED}
 
 
 @dataclass
@@ -87,8 +88,8 @@ class QueueItem:
 
     @property
     def undecided(self) -> bool:
-        """Recorded and waiting for the operator's decision."""
-        if self.record_id is None:
+        """Recorded and waiting for the operator's decision (a refusal was never judged)."""
+        if self.record_id is None or self.status is Status.REFUSED:
             return False
         if self.state is not None:
             return self.state is WorkState.UNDECIDED
@@ -167,7 +168,7 @@ class QueueModel(RecordTableModel):
         self.lang = "en"
         # The generation checks go to now: a row judged by the other one says so.
         self.api = "legacy"
-        self._pixmaps: dict[Verdict, QPixmap] = {}
+        self._pixmaps: dict[Outcome, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
         self._blank_pixmap: QPixmap | None = None
         self._dirty: set[int] = set()
@@ -184,8 +185,7 @@ class QueueModel(RecordTableModel):
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Decision"),
-                self.tr("Details"),
-                self.tr("Original"), self.tr("Prepared"))
+                self.tr("Details"), self.tr("Original"), self.tr("Prepared"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -204,11 +204,11 @@ class QueueModel(RecordTableModel):
                     pixmap = self._thumbs[item.id] = _square(item.thumbnail, ROW_ICON)
                 return pixmap
             if column == "status" and item.status in FINAL:
-                return self._status_pixmap(Verdict(item.status.value))
+                return self._status_pixmap(Outcome(item.status.value))
             return None
         if (role == Qt.ItemDataRole.ForegroundRole and column in ("status", "score")
                 and item.status in FINAL):
-            return QColor(verdict_color(Verdict(item.status.value)))
+            return QColor(verdict_color(Outcome(item.status.value)))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(item)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == "status":
@@ -225,8 +225,8 @@ class QueueModel(RecordTableModel):
                 return "—"
             p = item.prepared
             return _size_text((p.width, p.height, p.bytes))
-        if column == "status":
-            text = self.status_text(item.status)
+        if column == "status":  # "Refused — not sent" on two lines: the column stays narrow
+            text = self.status_text(item.status).replace(" — ", "\n").replace("——", "\n")
             if not item.cancelled:
                 return text
             return text + " (" + self.tr("cancelled") + ")"  # not in an f-string: lupdate
@@ -282,7 +282,7 @@ class QueueModel(RecordTableModel):
             self._blank_pixmap.fill(Qt.GlobalColor.transparent)
         return self._blank_pixmap
 
-    def _status_pixmap(self, verdict: Verdict) -> QPixmap:
+    def _status_pixmap(self, verdict: Outcome) -> QPixmap:
         # A small fixed size: the view's icon size is for thumbnails.
         if verdict not in self._pixmaps:
             self._pixmaps[verdict] = verdict_icon(verdict).pixmap(QSize(20, 20),
@@ -312,7 +312,7 @@ class QueueModel(RecordTableModel):
 
     def status_text(self, status: Status) -> str:
         if status in FINAL:
-            return verdict_word(Verdict(status.value), self.lang)
+            return verdict_word(Outcome(status.value), self.lang)
         return {
             Status.PREPARING: self.tr("preparing"),
             Status.QUEUED: self.tr("queued"),
@@ -458,7 +458,7 @@ class QueueModel(RecordTableModel):
     def mark_result(self, item: QueueItem, result: CheckResult,
                     record_id: str | None = None) -> None:
         item.result = result
-        item.status = Status(result.verdict.value)
+        item.status = Status(outcome(result.verdict, item.refused or result.refused).value)
         if record_id is not None:
             item.record_id = record_id
         self._changed(item)
