@@ -123,7 +123,7 @@ class CredentialsDialog(QDialog):
         self.form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("&Profile"), self.profile)
-        form.addRow(self.tr("Se&rvice"), self.api)
+        form.addRow(self.tr("Ser&vice"), self.api)
         form.addRow(self.tr("&AppID"), self.appid)
         form.addRow(self.tr("Secret &ID"), self.secret_id)
         # A row holding a layout has no buddy: give the label one, or "&" shows literally.
@@ -168,7 +168,7 @@ class CredentialsDialog(QDialog):
         self.save_button = self.buttons.addButton(self.tr("&Save to keyring"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("saveButton")
-        self.session_button = self.buttons.addButton(self.tr("Use for this &session only"),
+        self.session_button = self.buttons.addButton(self.tr("Use for this session &only"),
                                                      QDialogButtonBox.ButtonRole.ApplyRole)
         self.session_button.setObjectName("sessionButton")
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
