@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
+from livedetect_gui.core.messages import detail_text
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record
 from livedetect_gui.core.trail.reasons import decision_summary
@@ -97,9 +98,7 @@ class QueueItem:
 
     @property
     def name(self) -> str:
-        if self.source.path is not None:
-            return self.source.path.name
-        return self.source.label
+        return self.source.path.name if self.source.path is not None else self.source.label
 
     @property
     def finished(self) -> bool:
@@ -263,8 +262,7 @@ class QueueModel(RecordTableModel):
         return parts
 
     def reused_text(self, moment: float, simulated: bool = False) -> str:
-        """A reused judgement: no call was made, nothing paid; where it came from (a simulated
-        one says so)."""
+        """A reused judgement (no call, nothing paid): where it came from, simulated or not."""
         when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
         if simulated:
             return self.tr("reused from %1, simulated (not billed)").replace("%1", when)
@@ -307,7 +305,8 @@ class QueueModel(RecordTableModel):
         if result is not None and result.verdict is Verdict.ERROR:
             lines.append(result.hint(self.lang))
             if result.detail:
-                lines.append(self.tr("Technical details: %1").replace("%1", result.detail))
+                lines.append(self.tr("Technical details: %1").replace("%1", detail_text(
+                    result.detail, self.lang)))
         return plain_tooltip(lines)  # a file name or a note is shown, never rendered
 
     def status_text(self, status: Status) -> str:

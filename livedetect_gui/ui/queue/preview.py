@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.errors import local_problem
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.imaging.prepare import ACTION_TEXT
+from livedetect_gui.core.messages import detail_text
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.verdict import (
@@ -361,8 +362,8 @@ class PreviewPanel(QWidget):
                                      "(Delete)."))
             if result.code not in (None, 0):  # an int (legacy) or a string (API 3.0)
                 details.append(self.tr("Service code %1").replace("%1", str(result.code)))
-            if result.detail:
-                details.append(result.detail)
+            if result.detail:  # the core's known details in the desk's language
+                details.append(detail_text(result.detail, self.lang))
         if result is not None and not item.refused:  # a refused photo reached no backend
             # Which backend judged it, and the provider's id of the request (support asks).
             lines.append(self.tr("Checked with %1").replace("%1", backend_name(result.api)))
