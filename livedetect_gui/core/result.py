@@ -142,17 +142,13 @@ class CheckResult:
         problem = self.problem
         return problem.hint(lang, audience or Audience.OPERATOR) if problem else ""
 
-    def _cli_hint(self) -> str:
-        # JSON lines are the command line's output: its own wording of the hint.
-        from livedetect_gui.core.errors import Audience
-
-        return self.hint("en", Audience.CLI)
-
     def with_threshold(self, threshold: float) -> CheckResult:
         """The same check judged against another threshold: no new call to the service."""
         return dataclasses.replace(self, threshold=threshold)
 
     def to_json(self) -> dict[str, Any]:
+        from livedetect_gui.core.errors import Audience  # JSON lines are the CLI's output
+
         return {
             "source": visible(self.source),
             "verdict": self.verdict.value,
@@ -160,7 +156,7 @@ class CheckResult:
             "threshold": self.threshold,
             "code": self.code,
             "message": visible(self.message("en")),
-            "hint": self._cli_hint(),
+            "hint": self.hint("en", Audience.CLI),
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,
             "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,

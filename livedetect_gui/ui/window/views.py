@@ -28,8 +28,8 @@ def queue_subject(items: list[QueueItem]) -> Subject | None:
     sending are left out of a selection with others; alone, they stand as refused (nothing to
     decide: the panel says so)."""
     items = [i for i in items if i.record_id is not None and i.result is not None]
-    judged = [i for i in items if i.status is not Status.REFUSED]
-    items = judged or items[:1]
+    sent = [i for i in items if i.status is not Status.REFUSED]
+    items = sent or items[:1]
     if not items:
         return None
     first = items[0]
@@ -53,9 +53,8 @@ def work_subject(items: list[WorkItem]) -> Subject | None:
 
 
 def record_subject(record: Record | None) -> Subject | None:
-    """A history record: a check (not a held or refused photo, sent anyway or removed, never
-    decided),
-    or a decision, which stands for its check (deciding again adds a record)."""
+    """A history record: a check (not a held or refused photo: sent anyway or removed, never
+    decided), or a decision, which stands for its check (deciding again adds a record)."""
     if record is None:
         return None
     if record.kind == Kind.CHECK and to_decide(record.problem_key):
