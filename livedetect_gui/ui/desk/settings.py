@@ -63,6 +63,8 @@ class DeskSettings:
     max_short_side: int = defaults.MAX_SHORT_SIDE
     # Where "Open photos" starts: the folder last opened from (the home folder at first).
     last_folder: str = ""
+    # Where the next export (history CSV, report PDF or CSV) starts: the last one's folder.
+    export_folder: str = ""
     # Who works at this desk (name/ID given at the start of a shift), kept per machine.
     operator: str = ""
     # The reasons a decision can give, one a line; empty: the core's default list.

@@ -6,6 +6,9 @@ to the next item to decide, and reading the trail's views again when the trail c
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
@@ -89,6 +92,7 @@ class DeskViews(QObject):
         self.worklist.model.viewer = desk.operator
         self.history = HistoryPanel(trail.history, work.tasks, work.pool, photos=trail.photos)
         self.history.verify_request = desk.watch.verify  # one watch over the chain
+        self._remember_exports()
         self.case = CasePanel(trail.history, work.tasks, work.pool)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
@@ -168,6 +172,22 @@ class DeskViews(QObject):
         connection = self.desk.connection
         if connection is not None and connection.simulated:
             self.history.reports.simulated.setChecked(True)
+
+    def _remember_exports(self) -> None:
+        """Exports start where the last one went, across restarts: the remembered folder once
+        the io pool found it still there (never looked at on the GUI thread)."""
+        desk, place = self.desk, self.history.place
+        place.remember = lambda folder: desk.save_settings(
+            replace(desk.settings, export_folder=str(folder)))
+        folder = desk.settings.export_folder
+        if folder:
+            work = desk.io_work
+
+            def found(exists: bool) -> None:
+                if exists and place.folder == Path.home():  # none chosen since
+                    place.folder = Path(folder)
+
+            work.tasks.run(work.pool, lambda: Path(folder).is_dir(), lambda f: found(f.result()))
 
     def _operator_changed(self, name: str) -> None:
         self.worklist.model.viewer = name  # four eyes: one's own pending ones are not shown
