@@ -88,6 +88,7 @@ class Progress:
     total: int
     eta_seconds: float | None
     held: int = 0  # held by the pre-checks: waiting for Send anyway or removal
+    refused: int = 0  # refused before sending (unreadable, not an image): never sent
 
 
 class Desk(QObject):
@@ -578,7 +579,8 @@ class Desk(QObject):
         counts = self.model.counts()
         return Progress(len(self.model.items()), counts[Status.PASS], counts[Status.FAIL],
                         counts[Status.ERROR], self.runs.running, self.runs.done,
-                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD])
+                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD],
+                        counts[Status.REFUSED])
 
     def _runs_finished(self) -> None:
         self.service.checks_ended()

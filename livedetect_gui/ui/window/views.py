@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
+from livedetect_gui.core.errors import to_decide
 from livedetect_gui.core.trail.chain import Kind, Record
 from livedetect_gui.core.trail.worklist import PENDING, WorkItem, WorkState
 from livedetect_gui.ui.audit.case_view import CasePanel
@@ -19,15 +20,19 @@ from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.audit.worklist_view import WorklistPanel
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.queue.decisions import Subject
-from livedetect_gui.ui.queue.model import QueueItem
+from livedetect_gui.ui.queue.model import QueueItem, Status
 from livedetect_gui.ui.queue.view import QueueView
 
 QUEUE, WORKLIST, HISTORY, CASE = range(4)
 
 
 def queue_subject(items: list[QueueItem]) -> Subject | None:
-    """The queue's selection with a recorded check (the current row first)."""
+    """The queue's selection with a recorded check (the current row first). Photos refused before
+    sending are left out of a selection with others; alone, they stand as refused (nothing to
+    decide: the panel says so)."""
     items = [i for i in items if i.record_id is not None and i.result is not None]
+    sent = [i for i in items if i.status is not Status.REFUSED]
+    items = sent or items[:1]
     if not items:
         return None
     first = items[0]
@@ -51,11 +56,11 @@ def work_subject(items: list[WorkItem]) -> Subject | None:
 
 
 def record_subject(record: Record | None) -> Subject | None:
-    """A history record: a check (not a held photo, which is sent or removed, not decided),
-    or a decision, which stands for its check (deciding again adds a record)."""
+    """A history record: a check (not a held or refused photo: sent anyway or removed, never
+    decided), or a decision, which stands for its check (deciding again adds a record)."""
     if record is None:
         return None
-    if record.kind == Kind.CHECK and not (record.problem_key or "").startswith("held"):
+    if record.kind == Kind.CHECK and to_decide(record.problem_key):
         return Subject((record.id,), (record.verdict,), _name(record.source),
                        reference=record.reference)
     if record.kind == Kind.DECISION and record.check_id:

@@ -219,6 +219,20 @@ def test_a_held_photo_is_not_sent(qtbot, tmp_path, folder, start_sandbox) -> Non
     assert cli_sandbox.stats["requests"] == desk_sandbox.stats["requests"] == 0
 
 
+def test_a_dark_photo_is_held_for_the_same_reasons(qtbot, tmp_path, folder,
+                                                   start_sandbox) -> None:
+    dark = folder / "too_dark.jpg"
+    Image.new("RGB", (800, 600), (3, 3, 3)).save(dark, quality=90)
+    cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
+    (result,) = cli_check(cli_sandbox, tmp_path, tmp_path / "cli.sqlite3", [dark], force=False)
+    desk = desk_check(qtbot, desk_sandbox, tmp_path / "desk.sqlite3", [dark], prechecks=True)
+    (item,) = desk.model.items()
+    said = desk.model.hold_text(item.precheck)
+    desk.shutdown()
+    assert "very dark" in said
+    assert result["held"] is True and result["message"].split(" (")[0] == said
+
+
 def test_a_held_photo_is_recorded_alike(qtbot, tmp_path, folder, start_sandbox) -> None:
     held = photo(folder, "held.jpg", 5)
     cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()

@@ -13,6 +13,7 @@ def test_oldest_first_paged_and_counted(tmp_path) -> None:
     history = History(tmp_path / "h.sqlite3", operator="ann")
     ids = [add_check(history, f"p{i}.jpg", at=100 - i) for i in range(5)]  # newest first
     add_check(history, "held.jpg", problem_key="held_dark")  # not a result to decide
+    add_check(history, "notes.jpg", problem_key="not_image")  # refused: never sent nor judged
     Review(history).decide(ids[0], "accept")
     Review(history).decide(ids[1], "escalate")
     worklist = Worklist(history)

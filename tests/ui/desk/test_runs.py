@@ -225,7 +225,7 @@ def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, windo
     (tmp_path / "empty.jpg").write_bytes(b"")
     window.add_paths([str(tmp_path / "empty.jpg")])
     wait_prepared(qtbot, window, 1)
-    qtbot.waitUntil(lambda: "1 error" in window.status.progress_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "1 refused" in window.status.progress_label.text(), timeout=WAIT_MS)
     assert not window.actions["retry"].isEnabled()  # a refusal is refused again
     history = History(window.desk.history.path)
     assert history.entries() == []
