@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 
 from livedetect_gui.core import defaults
 from livedetect_gui.core.imaging.prepare import Limits
-from livedetect_gui.core.paths import make_private, open_private, private_dir
+from livedetect_gui.core.paths import open_private, private_dir
 from livedetect_gui.core.service.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import split_proxy
@@ -163,10 +163,10 @@ def write_privately(settings: DeskSettings) -> str:
     when it rewrites it). Never on the GUI thread: a QSettings writes when it is destroyed."""
     path = Path(settings_store().fileName())  # reads nothing, writes nothing
     private_dir(path.parent)
-    if not path.exists():
-        open_private(path, "ab").close()
+    # Private before Qt rewrites it (Qt keeps a file's mode), even when the window's layout
+    # created it first with the umask's mode.
+    open_private(path, "ab").close()
     store = settings_store()
     save(settings, store)
     store.sync()
-    make_private(path)
     return str(path)
