@@ -8,10 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from livedetect_gui.core.checks.session import open_session
 from livedetect_gui.core.service import connection as policy
@@ -137,8 +134,17 @@ def test_held_photos_are_not_sent_until_sent_anyway(qtbot, make_window, sandbox,
     assert sandbox.stats["requests"] == 1  # the face photo only
     assert held.status is Status.HELD
     preview.send_anyway_button.click()
+    # Asked once, with what was found and an optional reason and note for the override.
+    dialog = window.billing.send_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT_MS)
+    assert "face" in dialog.findChild(QLabel, "sendAnywayHolds").text()
+    assert sandbox.stats["requests"] == 1  # nothing sent while asking
+    dialog.reason.setCurrentIndex(dialog.reason.findData("in_person"))
+    dialog.note.setText(" lamp broken ")
+    dialog.send_button.click()
     qtbot.waitUntil(lambda: held.status in FINAL, timeout=WAIT_MS)
     assert sandbox.stats["requests"] == 2
+    assert held.why == ("in_person", "lamp broken")
 
 
 def small_face_photo(folder: Path) -> str:
@@ -169,7 +175,10 @@ def test_photos_taken_in_before_the_connection_are_held_by_its_rules(
     qtbot.waitUntil(lambda: item.status is Status.HELD, timeout=WAIT_MS)
     assert item.precheck.holds == ("held_small_face",)
     window.run_all()
-    assert not window.desk.runs.running and sandbox.stats["requests"] == 0
+    # Run, it is held and its hold recorded (by the core's batch), never sent.
+    qtbot.waitUntil(lambda: item.held_id is not None and not window.desk.runs.running,
+                    timeout=WAIT_MS)
+    assert item.status is Status.HELD and sandbox.stats["requests"] == 0
 
 
 def test_the_runs_hold_a_photo_by_the_rule_of_the_service_it_goes_to(
@@ -222,7 +231,7 @@ def test_refusals_count_at_once_are_recorded_once_and_never_retried(qtbot, windo
     (tmp_path / "empty.jpg").write_bytes(b"")
     window.add_paths([str(tmp_path / "empty.jpg")])
     wait_prepared(qtbot, window, 1)
-    qtbot.waitUntil(lambda: "1 error" in window.status.progress_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "1 refused" in window.status.progress_label.text(), timeout=WAIT_MS)
     assert not window.actions["retry"].isEnabled()  # a refusal is refused again
     history = History(window.desk.history.path)
     assert history.entries() == []
