@@ -84,6 +84,14 @@ def add_parser(sub: SubParsers) -> None:
     check.add_argument("--force", action="store_true",
                        help="send photos the pre-checks hold (too small, dark, blurred, no face, "
                        "several faces)")
+    check.add_argument("--reason", metavar="KEY",
+                       help="with --force: why the held photos are sent anyway, a reason key "
+                       "as for `livedetect decide` (document_verified, in_person, poor_photo, "
+                       "suspected_spoof, service_error, other)")
+    check.add_argument("--note", default="", metavar="TEXT",
+                       help="with --force: a free note on why the held photos are sent anyway")
+    check.add_argument("--case", default="", metavar="REF",
+                       help="case/applicant reference the checks are recorded under")
     check.add_argument("--yes", action="store_true",
                        help="do not ask before a large batch (the cost line is still printed)")
     check.add_argument("--confirm-over", type=int, default=defaults.CONFIRM_OVER, metavar="N",
@@ -106,6 +114,9 @@ def _validate(args: argparse.Namespace) -> None:
         raise UsageError("--reuse-days and --confirm-over must be 0 or more, --rate above 0")
     if not args.paths and not args.url:
         raise UsageError("nothing to check: give image files, folders or --url")
+    if (args.reason or args.note.strip()) and not args.force:
+        raise UsageError("--reason and --note say why held photos are sent anyway: use them "
+                         "with --force")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     _validate(args)
     import json
     from collections import Counter
+    from dataclasses import replace
 
     from livedetect_gui.core.checks.batch import Batch, BatchStop, StopReason
     from livedetect_gui.core.checks.planning import Source, collect, estimate, plan_batch
@@ -122,10 +134,12 @@ def run(args: argparse.Namespace) -> int:
     from livedetect_gui.core.messages import text as message
     from livedetect_gui.core.service import connection
     from livedetect_gui.core.service.client import precheck_policy
+    from livedetect_gui.core.trail.cases import case_reference
     from livedetect_gui.core.verdict import Verdict
     from livedetect_gui.sandbox.server import Sandbox
 
     lang = language(args.lang)
+    reason = _override_reason(args.reason, lang)
     sources, skipped = collect(args.paths)
     sources += [Source.remote(u) for u in args.url]
     for note in skipped:
@@ -159,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
     judged = history.history if history is not None else None  # None: the history is broken
     options = session.options(None if args.recheck else judged, args.reuse_days,
                               prechecks=precheck_policy(client.api), force=args.force)
+    options = replace(options, recheck=args.recheck, reason=reason, note=args.note.strip())
     stop = BatchStop()
     restore = _interrupt_handlers(stop)
     try:
@@ -199,7 +214,8 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             batch = Batch(client, limits, threshold, options, stop=stop, trail=history)
-            results = batch.run(items, concurrency=args.concurrency, on_result=report)
+            results = batch.run(items, concurrency=args.concurrency, on_result=report,
+                                reference=case_reference(args.case))
             in_order.finish(results)
         finally:
             if progress:
@@ -235,6 +251,18 @@ def run(args: argparse.Namespace) -> int:
     if counts[Verdict.ERROR] or (history is not None and history.lost):
         return EXIT_ERROR
     return EXIT_FAIL if counts[Verdict.FAIL] else EXIT_OK
+
+
+def _override_reason(reason: str | None, lang: str) -> str | None:
+    """--reason by the rule of a decision's reason (a configured key), checked before anything
+    is sent."""
+    from livedetect_gui.core.trail.chain import DecisionError
+    from livedetect_gui.core.trail.decision_rules import checked_reason
+
+    try:
+        return checked_reason(reason or None)
+    except DecisionError as exc:
+        raise UsageError(exc.message(lang)) from None
 
 
 def _connect(args: argparse.Namespace, lang: str) -> connection.Connection:

@@ -30,7 +30,9 @@ def human_line(result: CheckResult, lang: str) -> str:
     source = for_terminal(result.source)  # a file name never drives the terminal
     if verdict is Verdict.ERROR:
         line = f"{word}  {source}: {for_terminal(result.message(lang))}{extra}"
-        hint = result.hint(lang)
+        from livedetect_gui.core.errors import Audience
+
+        hint = result.hint(lang, Audience.CLI)
         return f"{line}\n       -> {hint}" if hint else line
     score = result.score
     shown = f"{score:>3}" if isinstance(score, int) else f"{score:>6.2f}"

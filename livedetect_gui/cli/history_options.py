@@ -28,6 +28,9 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operator", action="append", metavar="NAME")
     parser.add_argument("--kind", action="append",
                         choices=("check", "decision", "cut", "reanchor"))
+    parser.add_argument("--state", choices=("undecided", "held"),
+                        help="undecided: judged checks with no decision yet (the worklist's "
+                        "rule); held: photos held by the pre-checks and not sent")
     live = parser.add_mutually_exclusive_group()
     live.add_argument("--simulated", dest="simulated", action="store_const", const=True,
                       help="only simulated (sandbox) records")
@@ -55,7 +58,7 @@ def history_query(args: argparse.Namespace) -> Query:
 
     return Query(since=day(args.since), until=day(args.until, end=True), verdicts=args.verdict,
                  operators=operators(args.operator), kinds=args.kind,
-                 simulated=args.simulated)
+                 simulated=args.simulated, state=args.state)
 
 
 def operators(given: list[str] | None) -> list[str] | None:

@@ -21,6 +21,7 @@ def add_parser(sub: SubParsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from livedetect_gui.core.errors import Audience
     from livedetect_gui.core.imaging.prepare import (
         ImageRefused,
         Limits,
@@ -36,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
         prepared = prepare_file(args.path, limits)
     except ImageRefused as exc:
         result = CheckResult(source=args.path, threshold=0, problem_key=exc.key, detail=exc.detail)
-        print(f"livedetect: {args.path}: {result.message()}\n  -> {result.hint()}",
-              file=sys.stderr)
+        hint = result.hint("en", Audience.CLI)
+        print(f"livedetect: {args.path}: {result.message()}\n  -> {hint}", file=sys.stderr)
         return EXIT_ERROR
     try:
         write_private(args.output, prepared.data)  # a face photo: 0600 whatever the umask

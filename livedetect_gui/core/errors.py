@@ -7,6 +7,15 @@ response, a refused image) get string keys. Each entry says what happened and wh
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    """Who reads a hint: the operator at the desk (what they can do there or in the provider's
+    console) or someone at the command line (who may be told a command to run)."""
+
+    OPERATOR = "operator"
+    CLI = "cli"
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,10 @@ class Problem:
     # stops sending rather than pay for refusals. Marked below for the legacy codes; the API 3.0 catalogue marks
     # its own entries with ``tc3_rejects_credentials``.
     rejects_credentials: bool = False
+    # The command line's own wording of the hint, when it names a command or an option the
+    # desk has no use for; "" means the operator's hint serves both.
+    cli_hint_en: str = ""
+    cli_hint_zh: str = ""
 
     @property
     def retry_may_help(self) -> bool:
@@ -32,11 +45,20 @@ class Problem:
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang.startswith("zh") else self.message_en
 
-    def hint(self, lang: str = "en") -> str:
-        return self.hint_zh if lang.startswith("zh") else self.hint_en
+    def hint(self, lang: str = "en", audience: Audience = Audience.OPERATOR) -> str:
+        zh = lang.startswith("zh")
+        if audience is Audience.CLI and self.cli_hint_en:
+            return self.cli_hint_zh if zh else self.cli_hint_en
+        return self.hint_zh if zh else self.hint_en
 
 
+# Hints are (operator en, operator zh) or, with the command line's own wording, four strings
+# (operator en, operator zh, cli en, cli zh).
 _SIG_HINT = (
+    "Compare the appid, secret id and secret key in the profile with the API keys in the "
+    "provider's console, and check that this computer's clock is right.",
+    "请将配置中的 appid、secret id 和 secret key 与服务商控制台中的 API 密钥逐一核对，"
+    "并确认本机时间准确。",
     "Check the appid, secret id and secret key in the profile; run `livedetect sign` to compare.",
     "请核对配置中的 appid、secret id 和 secret key；可用 `livedetect sign` 对照签名。",
 )
@@ -53,8 +75,9 @@ _VIDEO_HINT = (
 _TRANSIENT_GROUPS = frozenset({"network", "service", "throttle", "not_sent"})
 
 
-def _p(en: str, zh: str, hint: tuple[str, str], group: str) -> Problem:
-    return Problem(en, zh, hint[0], hint[1], group)
+def _p(en: str, zh: str, hint: tuple[str, ...], group: str) -> Problem:
+    cli = hint[2:4] if len(hint) == 4 else ("", "")
+    return Problem(en, zh, hint[0], hint[1], group, cli_hint_en=cli[0], cli_hint_zh=cli[1])
 
 
 SERVICE_CODES: dict[int, Problem] = {
@@ -142,6 +165,10 @@ SERVICE_CODES: dict[int, Problem] = {
 }
 
 _TC3_SIG_HINT = (
+    "Compare the secret id and secret key in the profile with the API keys in the provider's "
+    "console (no spaces around them), and check that this computer's clock is right.",
+    "请将配置中的 secret id 和 secret key 与服务商控制台中的 API 密钥核对（前后不要有空格），"
+    "并确认本机时间准确。",
     "Check the secret id and secret key in the profile (no spaces around them); run "
     "`livedetect sign --api tc3` to compare.",
     "请核对配置中的 secret id 和 secret key（前后不要有空格）；可用 `livedetect sign --api tc3` 对照签名。",
@@ -337,7 +364,9 @@ LOCAL_PROBLEMS: dict[str, Problem] = {
     "cancelled": _p("Cancelled before it was sent", "发送前已取消",
                     ("Run it again when ready.", "需要时可重新运行。"), "cancelled"),
     "no_credentials": _p("No credentials are configured", "未配置凭据",
-                         ("Add a profile (`livedetect credentials set`) or use the sandbox.",
+                         ("Add a profile under Credentials, or use the sandbox.",
+                          "请在“凭据”中添加配置，或使用沙箱。",
+                          "Add a profile (`livedetect credentials set`) or use the sandbox.",
                           "请添加凭据（`livedetect credentials set`）或使用沙箱。"), "request"),
     "internal": _p("An unexpected error stopped this check", "意外错误中止了本次检测",
                    ("Try again; report it with the log if it persists.",
@@ -390,7 +419,9 @@ for _name in TC3_CODES:
         TC3_CODES[_name] = replace(TC3_CODES[_name], rejects_credentials=True)
 
 
-_HOLD_HINT = ("Not sent, nothing billed. Retake or choose another photo, or send it anyway "
+_HOLD_HINT = ("Not sent, nothing billed. Retake or choose another photo, or choose Send anyway.",
+              "未发送、未计费。请重拍或换一张照片，或选择“仍然发送”。",
+              "Not sent, nothing billed. Retake or choose another photo, or send it anyway "
               "(`--force`).", "未发送、未计费。请重拍或换一张照片，或强制发送（`--force`）。")
 # Results of photos that were never sent (a batch stopped) or held back by the pre-checks.
 LOCAL_PROBLEMS.update({
@@ -433,6 +464,22 @@ def service_problem(code: int | str) -> Problem:
 
 def local_problem(key: str) -> Problem:
     return LOCAL_PROBLEMS[key]
+
+
+# The photo could not be made into anything the service accepts: refused before any call
+# (never sent, never judged, nothing billed). Sending it again would be refused again.
+REFUSALS = frozenset({"file_missing", "file_unreadable", "file_empty", "not_image", "truncated",
+                      "animated", "too_many_pixels", "too_large"})
+
+
+def is_refusal(problem_key: str | None) -> bool:
+    return problem_key in REFUSALS
+
+
+def to_decide(problem_key: str | None) -> bool:
+    """A recorded check the operator decides on: not one held by a pre-check (sent anyway or
+    removed) nor one refused before sending (removed): neither was judged."""
+    return not (problem_key or "").startswith("held") and not is_refusal(problem_key)
 
 
 def hold_summary(holds: list[str] | tuple[str, ...], lang: str = "en") -> str:

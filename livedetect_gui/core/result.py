@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from livedetect_gui.core.names import visible
-from livedetect_gui.core.verdict import Verdict, judge
+from livedetect_gui.core.verdict import Outcome, Verdict, judge, outcome
 
 if TYPE_CHECKING:
-    from livedetect_gui.core.errors import Problem
+    from livedetect_gui.core.errors import Audience, Problem
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,18 @@ class CheckResult:
                 and problem.retry_may_help and not self.credentials_rejected)
 
     @property
+    def refused(self) -> bool:
+        """Refused before any call (unreadable, not an image...): never sent, never judged."""
+        from livedetect_gui.core.errors import is_refusal
+
+        return is_refusal(self.problem_key)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The verdict as shown: a refusal has its own look, apart from a service error."""
+        return outcome(self.verdict, self.refused)
+
+    @property
     def held(self) -> bool:
         """Held back by a pre-check: never sent, the operator may send it anyway."""
         problem = self.problem
@@ -123,15 +135,20 @@ class CheckResult:
             return f"{text} ({detail_text(rest, lang)})" if rest else text
         return f"{text}: {detail_text(self.detail, lang)}" if self.detail else text
 
-    def hint(self, lang: str = "en") -> str:
+    def hint(self, lang: str = "en", audience: Audience | None = None) -> str:
+        """What to do about the problem, for the operator unless ``audience`` says the CLI."""
+        from livedetect_gui.core.errors import Audience
+
         problem = self.problem
-        return problem.hint(lang) if problem else ""
+        return problem.hint(lang, audience or Audience.OPERATOR) if problem else ""
 
     def with_threshold(self, threshold: float) -> CheckResult:
         """The same check judged against another threshold: no new call to the service."""
         return dataclasses.replace(self, threshold=threshold)
 
     def to_json(self) -> dict[str, Any]:
+        from livedetect_gui.core.errors import Audience  # JSON lines are the CLI's output
+
         return {
             "source": visible(self.source),
             "verdict": self.verdict.value,
@@ -139,7 +156,7 @@ class CheckResult:
             "threshold": self.threshold,
             "code": self.code,
             "message": visible(self.message("en")),
-            "hint": self.hint("en"),
+            "hint": self.hint("en", Audience.CLI),
             "attempts": self.attempts,
             "elapsed_ms": self.elapsed_ms,
             "prepared": dataclasses.asdict(self.prepared) if self.prepared else None,

@@ -30,16 +30,39 @@ class Verdict(StrEnum):
     ERROR = "error"
 
 
+class Outcome(StrEnum):
+    """How a check ended, as the front ends show it: the verdict, or a photo refused before any
+    call (unreadable, not an image...). A refusal is no service error: nothing was sent, nothing
+    judged, so there is nothing to accept or reject (the operator removes it)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    REFUSED = "refused"
+
+    @property
+    def decidable(self) -> bool:
+        """The operator's decision applies: something was sent (a verdict or a service error)."""
+        return self is not Outcome.REFUSED
+
+
+def outcome(verdict: Verdict, refused: bool = False) -> Outcome:
+    return Outcome.REFUSED if refused else Outcome(verdict.value)
+
+
 # English and Simplified Chinese: every front end shows these, none spells them itself.
-VERDICT_WORDS: dict[Verdict, tuple[str, str]] = {
-    Verdict.PASS: ("PASS", "通过"),
-    Verdict.FAIL: ("FAIL", "未通过"),
-    Verdict.ERROR: ("ERROR", "错误"),
+OUTCOME_WORDS: dict[Outcome, tuple[str, str]] = {
+    Outcome.PASS: ("PASS", "通过"),
+    Outcome.FAIL: ("FAIL", "未通过"),
+    Outcome.ERROR: ("ERROR", "错误"),
+    Outcome.REFUSED: ("Refused — not sent", "已拒收——未发送"),
 }
+VERDICT_WORDS: dict[Verdict, tuple[str, str]] = {v: OUTCOME_WORDS[Outcome(v.value)]
+                                                  for v in Verdict}
 
 
-def verdict_word(verdict: Verdict, lang: str = "en") -> str:
-    en, zh = VERDICT_WORDS[verdict]
+def verdict_word(verdict: Verdict | Outcome, lang: str = "en") -> str:
+    en, zh = OUTCOME_WORDS[Outcome(verdict.value)]
     return zh if lang.lower().startswith("zh") else en
 
 

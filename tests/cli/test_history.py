@@ -57,3 +57,22 @@ def test_a_negative_limit_is_a_usage_error(tmp_path, capsys) -> None:
     path, _ids = trail(tmp_path)
     assert main(["history", "--history", str(path), "--limit", "-3"]) == 64
     assert "--limit" in capsys.readouterr().err
+
+
+def test_state_filters_list_undecided_and_held_checks(tmp_path, capsys) -> None:
+    path = tmp_path / "h.sqlite3"
+    history = History(path, operator="ann")
+    decided = add_check(history, "decided.jpg", at=1)
+    add_check(history, "waiting.jpg", at=2)
+    add_check(history, "held.jpg", problem_key="held_dark", score=None, at=3)
+    add_check(history, "refused.jpg", problem_key="not_image", score=None, at=4)
+    history.decide(decided, "accept")
+    history.close()
+    capsys.readouterr()
+    assert main(["history", "--history", str(path), "--state", "undecided"]) == 0
+    listed = capsys.readouterr().out
+    assert "waiting.jpg" in listed and "decided.jpg" not in listed
+    assert "held.jpg" not in listed and "refused.jpg" not in listed
+    assert main(["history", "--history", str(path), "--state", "held"]) == 0
+    listed = capsys.readouterr().out
+    assert "held.jpg" in listed and "waiting.jpg" not in listed

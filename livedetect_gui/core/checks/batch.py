@@ -88,6 +88,8 @@ class StopReason(StrEnum):
     CREDENTIALS = "credentials"  # the service rejected the credentials or the account
 
 
+_JUDGED = ("pass", "fail")  # the verdicts of a judgement (what a re-check repeats)
+
 _NOT_SENT_KEY = {StopReason.INTERRUPTED: "not_sent_interrupted",
                  StopReason.CREDENTIALS: "not_sent_credentials"}
 
@@ -170,12 +172,15 @@ class Batch:
 
     def check(self, item: Source | Planned, *, recheck: bool = False, force: bool = False,
               on_sending: Callable[[PreparedImage | None], None] | None = None,
-              reference: str = "") -> Checked:
+              reference: str = "", repeats: str | None = None,
+              reason: str | None = None, note: str = "") -> Checked:
         """Check one item (a source, or a plan from ``plan_batch``) on this worker, and record
         it (under a case/applicant ``reference``). ``recheck``: the operator asked for a new
         call, so neither an earlier judgement nor a copy already settled in this run stands in
-        for it. ``force``: the operator sends this photo though the pre-checks hold it.
-        ``on_sending`` hears when the photo is about to go out (None for a URL)."""
+        for it; the judgement it repeats (``repeats``, else the newest of the same content) gets
+        a ``recheck`` event just before the call. ``force``: the operator sends this photo
+        though the pre-checks hold it (``reason``/``note`` why, else the run's). ``on_sending``
+        hears when the photo is about to go out (None for a URL)."""
         planned = item if isinstance(item, Planned) else None
         source = planned.source if planned is not None else item
         threshold = self.threshold
@@ -183,9 +188,13 @@ class Batch:
         sent: PreparedImage | None = None
         result: CheckResult | None = None
         found: Precheck | None = None
+        before_call = None
+        if recheck or self.options.recheck:
+            def before_call(sending: Planned) -> None:
+                self._record_recheck(sending, repeats, reference)
         try:
             result, sent, found = self._check(source, planned, threshold, recheck, force, mine,
-                                              on_sending)
+                                              on_sending, before_call)
         except Exception as exc:  # a bug must cost one item, never the batch
             log.exception("unexpected error checking %s", source.label)
             result = internal_error(source.label, threshold, exc, self.client.url)
@@ -195,20 +204,24 @@ class Batch:
                                                  self.client.url))
         if result.attempts == 0 and result.reused_from is None:  # decided here, not sent
             result = replace(result, api=self.client.api.value)
-        record_id = self._record(result, mine.holds, force or self.options.force, reference)
+        record_id = self._record(result, mine.holds, force or self.options.force, reference,
+                                 reason or self.options.reason, note or self.options.note)
         if record_id is not None and self.photos is not None and sent is not None and (
                 result.attempts > 0):
             self.photos.keep(record_id, sent.data)
         return Checked(result, record_id, found if result.held else None)
 
     def run(self, items: Sequence[Source | Planned], *, concurrency: int = 4,
-            on_result: Callable[[int, CheckResult], None] | None = None) -> list[CheckResult]:
-        """Every item on a pool of ``concurrency`` threads; results in item order.
-        ``on_result`` hears each (index, result) on the calling thread as it ends."""
+            on_result: Callable[[int, CheckResult], None] | None = None,
+            reference: str = "") -> list[CheckResult]:
+        """Every item on a pool of ``concurrency`` threads, recorded under the case/applicant
+        ``reference``; results in item order. ``on_result`` hears each (index, result) on the
+        calling thread as it ends."""
         results: list[CheckResult | None] = [None] * len(items)
         with ThreadPoolExecutor(max_workers=max(1, concurrency),
                                 thread_name_prefix="check") as pool:
-            futures = {pool.submit(self.check, item): index for index, item in enumerate(items)}
+            futures = {pool.submit(self.check, item, reference=reference): index
+                       for index, item in enumerate(items)}
             for future in as_completed(futures):
                 index = futures[future]
                 result = future.result().result  # check never raises
@@ -217,11 +230,29 @@ class Batch:
                     on_result(index, result)
         return [r for r in results if r is not None]
 
+    def hold(self, source: Source, *, reference: str = "") -> Checked | None:
+        """A photo the pre-checks held before it was run (the desk's intake), recorded as a
+        batch records a hold (once per content and holds), with no call; None when this
+        batch's rules do not hold it (the caller runs it like any other)."""
+        threshold = self.threshold
+        try:
+            planned = plan_one(source, self.limits, threshold, self.client.url,
+                               replace(self.options, reuse=None, force=False))
+        except Exception:  # a bug must cost one item, never the batch
+            log.exception("unexpected error pre-checking %s", source.label)
+            return None
+        if planned.outcome is None or not planned.outcome.held or planned.precheck is None:
+            return None
+        result = replace(planned.outcome, api=self.client.api.value)
+        record_id = self._record(result, planned.precheck.holds, False, reference)
+        return Checked(result, record_id, planned.precheck)
+
     # -- the steps --------------------------------------------------------------------------
 
     def _check(self, source: Source, planned: Planned | None, threshold: float, recheck: bool,
                force: bool, mine: _First,
-               on_sending: Callable[[PreparedImage | None], None] | None
+               on_sending: Callable[[PreparedImage | None], None] | None,
+               before_call: Callable[[Planned], None] | None = None
                ) -> tuple[CheckResult, PreparedImage | None, Precheck | None]:
         endpoint = self.client.url
         if self.stop.reason is not None:
@@ -243,7 +274,7 @@ class Batch:
         shared = self._copy_of(planned.sent_sha256, mine, recheck, source, threshold)
         if shared is not None:
             return shared, None, None
-        return (*self._send(planned, threshold, on_sending), None)
+        return (*self._send(planned, threshold, on_sending, before_call), None)
 
     def _copy_of(self, digest: str | None, mine: _First, recheck: bool, source: Source,
                  threshold: float) -> CheckResult | None:
@@ -280,7 +311,8 @@ class Batch:
                        elapsed_ms=0, maybe_billed_twice=False, checked_at=time.time())
 
     def _send(self, planned: Planned, threshold: float,
-              on_sending: Callable[[PreparedImage | None], None] | None
+              on_sending: Callable[[PreparedImage | None], None] | None,
+              before_call: Callable[[Planned], None] | None = None
               ) -> tuple[CheckResult, PreparedImage | None]:
         """The paid call. Nothing is sent once the batch is stopped; a result that rejects
         the credentials stops every other item of the batch."""
@@ -299,6 +331,8 @@ class Batch:
                                    source_sha256=planned.source_sha256), None
         if stop.reason is not None:
             return not_sent(source, stop.reason, threshold, endpoint), None
+        if before_call is not None:
+            before_call(planned)
         if on_sending is not None:
             on_sending(prepared)
         if prepared is None:
@@ -313,12 +347,35 @@ class Batch:
                        simulated=result.simulated or self.options.simulated), prepared
 
     def _record(self, result: CheckResult, holds: tuple[str, ...], force: bool,
-                reference: str = "") -> str | None:
+                reference: str = "", reason: str | None = None, note: str = "") -> str | None:
         """By the recording rules (core/checks/recording.py): a sandbox run's refusals and
         holds simulated, a refusal once, a forced send with the holds it overrode."""
         if self.trail is None:
             return None
         return record_result(self.trail, result, simulated=self.options.simulated, holds=holds,
                              forced=bool(holds) and force and result.attempts > 0,
-                             reference=reference)
+                             reference=reference, reason=reason, note=note)
+
+    def _record_recheck(self, planned: Planned, repeats: str | None, reference: str) -> None:
+        """Before a re-check's call: who asked to pay again, naming the judgement repeated
+        (the one the caller knows, else the newest of this content). Nothing when the photo
+        was never judged; a trail that cannot be read costs the event, never the check."""
+        from livedetect_gui.core.trail import events
+        from livedetect_gui.core.trail.chain import DecisionError, Kind
+        from livedetect_gui.core.trail.store import HistoryError
+
+        trail = self.trail
+        history = trail.trail() if trail is not None else None
+        if trail is None or history is None:
+            return
+        try:
+            known = history.get(repeats) if repeats else None
+            check_id = known.id if known is not None and known.kind == Kind.CHECK and (
+                known.verdict in _JUDGED) else (
+                events.judged_check_of(history, [planned.source_sha256, planned.sent_sha256],
+                                       self.options.simulated))
+            if check_id is not None:
+                events.record_recheck(trail, check_id, reference)
+        except (HistoryError, DecisionError):
+            log.warning("the re-check of %s could not be recorded", planned.source.label)
 

@@ -100,6 +100,13 @@ class CheckOptions:
     prechecks: PrecheckPolicy | None = None  # None: no pre-checks
     force: bool = False  # send photos the pre-checks hold
     simulated: bool = False  # the endpoint is the sandbox: results are marked simulated
+    # Every photo is a re-check (the CLI's --recheck): one judged before gets a ``recheck``
+    # event naming that judgement before it is sent again.
+    recheck: bool = False
+    # Why the operator forced the photos the pre-checks hold (a configured reason key; the
+    # core's rule: decision_rules.checked_reason) and a free note, on the override record.
+    reason: str | None = None
+    note: str = ""
 
 
 class Plan(StrEnum):

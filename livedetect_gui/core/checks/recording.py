@@ -5,8 +5,12 @@
 - Everything else that ends is recorded once, as it ends: a judgement, a service error, a
   network failure, and a photo refused at preparation (refused when the operator ran it: the
   audit shows every photo the operator asked to check, billed or not).
-- A refusal (or a hold) is recorded once per content and reason: the same photo refused again
-  (the desk restarted with it queued, the file dropped twice) adds nothing.
+- A refusal is recorded once per content and reason, a hold once per content and holds: the
+  same photo refused or held again (the desk restarted with it queued, the file dropped
+  twice, the CLI run again) adds nothing. The desk and the CLI record a hold alike, when the
+  operator runs the photo; sent anyway later, the forced check and its event follow.
+- A photo taken off the desk without a result (never checked, held, waiting, not sent) is a
+  ``removed`` event; one with a result (a judgement, an error, a refusal) adds nothing.
 - Everything from a sandbox run is simulated, refusals and holds included.
 - A held photo is recorded with every hold; sent anyway, its check carries the override and
   the holds, with a ``sent_anyway`` event (who, when, why) written with it.
@@ -17,6 +21,7 @@ API::
     should_record(result) -> bool
     as_recorded(result, simulated) -> CheckResult
     is_refusal(result) -> bool
+    removal_recorded(result) -> bool       taking this photo off the desk is an event
     record_result(target, result, *, simulated=False, reference="", holds=(),
                   forced=False, reason=None, note="") -> str | None   (the record id)
 
@@ -28,13 +33,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
 
 from livedetect_gui.core.result import CheckResult
-
-if TYPE_CHECKING:
-    from livedetect_gui.core.trail.chain import Record
-    from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail import events
+from livedetect_gui.core.trail.events import Trail
 
 # A photo a stopped batch never sent (interrupted, credentials rejected) is no more a check
 # than a cancelled one. A photo held by the pre-checks is recorded, like a refusal.
@@ -60,18 +62,10 @@ def is_refusal(result: CheckResult) -> bool:
             and (problem.group == "image" or result.problem_key == "bad_url"))
 
 
-class Trail(Protocol):
-    """Where checks are recorded as they end (a History, the CLI's ``Recorder``, the desk's
-    ``LazyHistory``): ids, or None when records could be neither written nor spooled."""
-
-    def trail(self) -> History | None: ...
-
-    def check_record(self, result: CheckResult, record_id: str | None = None,
-                     reference: str = "") -> Record: ...
-
-    def append_safely(self, records: Sequence[Record]) -> str | None: ...
-
-    def record_safely(self, result: CheckResult) -> str | None: ...
+def removal_recorded(result: CheckResult | None) -> bool:
+    """Taking a photo off the desk is recorded when it leaves without a result: never checked
+    (None), held, or stopped before it was sent."""
+    return result is None or result.held or not should_record(result)
 
 
 def record_result(target: Trail, result: CheckResult, *, simulated: bool = False,
@@ -81,8 +75,6 @@ def record_result(target: Trail, result: CheckResult, *, simulated: bool = False
     record's id), or None when nothing was recorded (not a check, or neither stored nor
     spooled). ``holds``: the
     pre-checks that held it; ``forced``: it was sent anyway (``reason``/``note`` say why)."""
-    from livedetect_gui.core.trail import events
-
     if not should_record(result):
         return None
     result = as_recorded(result, simulated)
@@ -91,7 +83,7 @@ def record_result(target: Trail, result: CheckResult, *, simulated: bool = False
         from livedetect_gui.core.trail.store import HistoryError
 
         try:
-            earlier = events.earlier_refusal(history, result)
+            earlier = events.earlier_refusal(history, result, holds)
             if earlier is not None:
                 return earlier  # the desk links the photo to the record already there
         except HistoryError:

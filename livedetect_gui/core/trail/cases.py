@@ -5,6 +5,7 @@ API::
 
     Case(reference, items, records)      .complete, .photos, .open_items
     case(history, reference) -> Case
+    case_reference(text) -> str          a reference as records carry it (desk and CLI alike)
 
 A check belongs to a case when its ``reference`` is the case's, or when a decision on it was
 taken under that reference (``livedetect decide ... --case REF``). A case is complete when it
@@ -46,6 +47,11 @@ class Case:
     def photos(self) -> tuple[str, ...]:
         """The photos checked, by name, once each, in the order first checked."""
         return tuple(dict.fromkeys(i.check.source for i in self.items))
+
+
+def case_reference(text: str) -> str:
+    """A typed reference as records carry it: runs of spaces as one, none around."""
+    return " ".join(text.split())
 
 
 def case(history: History, reference: str) -> Case:

@@ -62,14 +62,22 @@ def needs_approval(policy: ReviewPolicy, decision: Decision, override: bool) -> 
     return policy.four_eyes and (override or decision is Decision.ESCALATE)
 
 
+def checked_reason(reason: str | None, reasons: Sequence[Reason] = DEFAULT_REASONS
+                   ) -> str | None:
+    """A reason as recorded (a decision's, or why photos were sent though held): one of the
+    configured keys, or none; else DecisionError ``unknown_reason``."""
+    if reason is not None and reason not in {r.key for r in reasons}:
+        raise DecisionError("unknown_reason", reason)
+    return reason
+
+
 def decision_record(history: Actor, check: Record, decision: Decision,
                     reason: str | None, note: str, reference: str,
                     reasons: Sequence[Reason], four_eyes: bool = False) -> Record:
     """A decision on ``check`` as a record (not yet stored), or DecisionError."""
     if check.kind != Kind.CHECK:
         raise DecisionError("unknown_check", check.id)
-    if reason is not None and reason not in {r.key for r in reasons}:
-        raise DecisionError("unknown_reason", reason)
+    checked_reason(reason, reasons)
     override = is_override(decision, check.verdict)
     if override and not reason:
         raise DecisionError("reason_required", check.verdict)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from livedetect_gui.core.names import for_terminal, operator_name
 from livedetect_gui.core.paths import atomic_private
 from livedetect_gui.core.trail.chain import ChainState, Kind, Record
 from livedetect_gui.core.trail.csv_cells import safe_cell
-from livedetect_gui.core.trail.history import History
+from livedetect_gui.core.trail.history import History, altered_marker
 from livedetect_gui.core.trail.store import Query
 from livedetect_gui.core.verdict import DEFAULT_THRESHOLD
 
@@ -133,6 +133,22 @@ class Report:
     chain: ChainState
     simulated_left_out: int
     threshold: float
+    simulated_included: int = 0  # simulated checks among the figures: every page says so
+
+    def row_label(self, tally: Tally, lang: str = "en") -> str:
+        """A table row's label in words: the whole range's row is "Total", never a key."""
+        return chart_text("total", lang) if tally is self.total else tally.label
+
+    def simulated_marker(self, lang: str = "en") -> str:
+        """What every page (and a CSV's first line) says when simulated records are in the
+        figures; empty when none are."""
+        if not self.simulated_included:
+            return ""
+        return chart_text("simulated_mark", lang).format(count=self.simulated_included)
+
+    def errors_empty(self, lang: str = "en") -> str:
+        """The errors chart with nothing to draw: no records at all, or none an error."""
+        return chart_text("no_errors" if self.total.checks else "no_data", lang)
 
     def title(self, lang: str = "en") -> str:
         since = datetime.fromtimestamp(self.options.since).date().isoformat()
@@ -146,13 +162,15 @@ class Report:
     def as_text(self, lang: str = "en") -> str:
         zh = lang.startswith("zh")
         lines = [self.title(lang), self.chain.message(lang)]
+        if self.simulated_included:
+            lines.insert(0, self.simulated_marker(lang))
         if self.simulated_left_out:
             lines.append(f"（未计入 {self.simulated_left_out} 条模拟记录）" if zh else
                          f"({self.simulated_left_out} simulated records left out)")
         for heading, rows in (("按时段" if zh else "By period", self.periods),
                               ("按操作员" if zh else "By operator", self.operators),
                               ("合计" if zh else "Total", [self.total])):
-            lines += ["", heading, _text_table(rows, lang)]
+            lines += ["", heading, _text_table(rows, lang, self.row_label)]
         if self.errors_by_kind:
             lines += ["", "错误类型" if zh else "Errors by kind"]
             lines += [f"  {error_kind_label(k, lang)}: {n}"
@@ -160,9 +178,10 @@ class Report:
         return "\n".join(lines)
 
 
-def _text_table(rows: list[Tally], lang: str) -> str:
+def _text_table(rows: list[Tally], lang: str, label: Callable[[Tally, str], str]) -> str:
     titles = [column_title(c, lang) for c in TABLE_COLUMNS]
     body = [[for_terminal(cell(t, c)) for c in TABLE_COLUMNS] for t in rows]
+    body = [[for_terminal(label(rows[i], lang)), *row[1:]] for i, row in enumerate(body)]
     widths = [max(len(r[i]) for r in [titles, *body]) for i in range(len(titles))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
                      for r in [titles, *body])
@@ -181,6 +200,11 @@ CHART_TEXTS: dict[str, tuple[str, str]] = {
     "spent": ("spent", "花费"), "reused": ("reused", "复用"), "refused": ("refused", "发送前拒绝"),
     "errors": ("Errors by kind", "错误类型"),
     "no_data": ("No records in this range", "此范围内没有记录"),
+    "no_errors": ("No errors in this range", "此范围内没有错误"),
+    "simulated_mark": ("SIMULATED — {count} sandbox records included: simulated scores, not "
+                       "liveness judgements",
+                       "模拟数据 — 含 {count} 条沙箱记录：分数为模拟值，不是活体判断"),
+    "simulated_watermark": ("SIMULATED", "模拟数据"),
     "by_period": ("By period", "按时段"), "by_operator": ("By operator", "按操作员"),
     "total": ("Total", "合计"), "operators": ("Operators", "操作员"),
     "range": ("Date range", "日期范围"), "trail": ("Audit trail", "审计记录"),
@@ -196,15 +220,16 @@ def chart_text(key: str, lang: str = "en") -> str:
 
 ERROR_KINDS: dict[str, tuple[str, str]] = {
     "network": ("Network", "网络"), "service": ("Service", "服务"),
-    "signature": ("Credentials/signature", "凭据/签名"), "request": ("Request", "请求"),
+    "signature": ("Credentials / signature", "凭据 / 签名"), "request": ("Request", "请求"),
     "image": ("Photo refused", "照片被拒"), "throttle": ("Throttled", "限流"),
     "protocol": ("Bad answer", "应答异常"), "internal": ("Internal", "内部错误"),
-    "other": ("Other", "其他"),
+    "held": ("Held by pre-checks", "被预检暂缓"), "not_sent": ("Not sent", "未发送"),
+    "cancelled": ("Cancelled", "已取消"), "other": ("Other", "其他"),
 }
 
 
 def error_kind_label(kind: str, lang: str = "en") -> str:
-    texts = ERROR_KINDS.get(kind, (kind, kind))
+    texts = ERROR_KINDS.get(kind, ERROR_KINDS["other"])  # never a raw key on screen
     return texts[1 if lang.startswith("zh") else 0]
 
 
@@ -238,7 +263,7 @@ def build_report(history: History, options: ReportOptions) -> Report:
     errors: Counter[str] = Counter()
     thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
-    altered = 0
+    altered = simulated = 0
     for record in history.stream(query):
         label = period_label(record.at, options.by)
         # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
@@ -249,6 +274,7 @@ def build_report(history: History, options: ReportOptions) -> Report:
             tally.add(record)
         if record.kind != Kind.CHECK:
             continue
+        simulated += int(record.simulated)
         if _finite(record.threshold):
             thresholds[record.threshold] += 1  # type: ignore[index]
         if record.verdict == "error":
@@ -268,7 +294,8 @@ def build_report(history: History, options: ReportOptions) -> Report:
                   operators=[operators[k] for k in sorted(operators)], errors_by_kind=errors,
                   histogram=histogram, chain=_chain(history, altered), simulated_left_out=left_out,
                   threshold=options.threshold if options.threshold is not None else
-                  (thresholds.most_common(1)[0][0] if thresholds else DEFAULT_THRESHOLD))
+                  (thresholds.most_common(1)[0][0] if thresholds else DEFAULT_THRESHOLD),
+                  simulated_included=simulated)
 
 
 def _finite(value: object) -> bool:
@@ -284,21 +311,30 @@ def _chain(history: History, impossible_scores: int) -> ChainState:
     return state
 
 
-def write_csv(report: Report, path: str | Path, lang: str = "en") -> None:
-    """The report's tables as one CSV: a section column says which table a row belongs to."""
+def write_csv(report: Report, path: str | Path, lang: str = "en") -> int:
+    """The report's tables as one CSV: a section column says which table a row belongs to.
+    What a reader must know first (simulated figures, an altered trail) is on the first
+    lines, before the header. Returns how many rows follow the header."""
     zh = lang.startswith("zh")
+    rows: list[list[object]] = []
+    for section, tallies in (("period", report.periods), ("operator", report.operators),
+                             ("total", [report.total])):
+        rows += [[section, safe_cell(report.row_label(tally, lang)),
+                  *(_raw(tally, c) for c in TABLE_COLUMNS[1:])] for tally in tallies]
+    rows += [["error_kind", error_kind_label(kind, lang), count]
+             for kind, count in report.errors_by_kind.most_common()]
+    rows += [["score_histogram", f"{index * 5}-{index * 5 + 5}", count]
+             for index, count in enumerate(report.histogram)]
+    rows.append(["chain", report.chain.message("zh" if zh else "en")])
     with atomic_private(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
+        if report.simulated_included:  # like an altered trail's marker in an export
+            writer.writerow([f"# {report.simulated_marker(lang)}"])
+        if not report.chain.intact:
+            writer.writerow([altered_marker(report.chain, lang)])
         writer.writerow(["section", *TABLE_COLUMNS])
-        for section, rows in (("period", report.periods), ("operator", report.operators),
-                              ("total", [report.total])):
-            for tally in rows:
-                writer.writerow([section, *(_raw(tally, c) for c in TABLE_COLUMNS)])
-        for kind, count in report.errors_by_kind.most_common():
-            writer.writerow(["error_kind", error_kind_label(kind, lang), count])
-        for index, count in enumerate(report.histogram):
-            writer.writerow(["score_histogram", f"{index * 5}-{index * 5 + 5}", count])
-        writer.writerow(["chain", report.chain.message("zh" if zh else "en")])
+        writer.writerows(rows)
+    return len(rows)
 
 
 def _raw(tally: Tally, column: str) -> object:

@@ -33,7 +33,11 @@ from livedetect_gui.core.trail.chain import (
     Record,
     new_id,
 )
-from livedetect_gui.core.trail.decision_rules import ReviewPolicy, decision_record
+from livedetect_gui.core.trail.decision_rules import (
+    ReviewPolicy,
+    checked_reason,
+    decision_record,
+)
 from livedetect_gui.core.trail.worklist import PENDING, WorkItem, Worklist, WorkState
 
 if TYPE_CHECKING:
@@ -76,8 +80,7 @@ class Review:
 
     def _review(self, decision_id: str, verb: str, note: str, reason: str | None) -> Record:
         """The checker's step on a pending decision: never the maker's own."""
-        if reason is not None and reason not in {r.key for r in self.policy.reasons}:
-            raise DecisionError("unknown_reason", reason)
+        checked_reason(reason, self.policy.reasons)
         pending = self._pending(decision_id)
         if not self.history.operator:
             raise DecisionError("operator_required")

@@ -18,10 +18,13 @@ from livedetect_gui.core.trail.chain import (
     FIELDS,
     Anchor,
     ChainState,
-    Kind,
     Record,
     verify_chain,
 )
+from livedetect_gui.core.trail.decidable import held, undecided, voided
+
+# What ``Query.state`` may ask for: the worklist's own rule (core/trail/decidable.py).
+STATES = {"undecided": undecided, "held": held}
 
 # Schema of the records table: types both SQLite and PostgreSQL accept (DOUBLE PRECISION, not
 # REAL, which is 4 bytes in PostgreSQL; booleans as 0/1 integers). ``code`` is TEXT: the
@@ -142,6 +145,7 @@ class Query:
     simulated: bool | None = None  # None: both
     operators: Sequence[str] | None = None
     kinds: Sequence[str] | None = None
+    state: str | None = None  # "undecided" or "held" (STATES)
     sort: str = "seq"
     descending: bool = True
 
@@ -164,6 +168,10 @@ class Query:
         if self.simulated is not None:
             clauses.append("simulated = ?")
             params.append(int(self.simulated))
+        if self.state is not None:
+            if self.state not in STATES:
+                raise ValueError(f"no such state {self.state!r}")
+            clauses.append(STATES[self.state]("records"))
         if self.text:
             escaped = self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             clauses.append("(source LIKE ? ESCAPE '\\' OR reference LIKE ? ESCAPE '\\')")
@@ -270,14 +278,6 @@ def judged_sql(count: int, api: str | None = None, simulated: bool | None = None
             f"AND reused_from IS NULL AND at >= ? {extra}"
             f"AND (sha256 IN ({marks}) OR source_sha256 IN ({marks})) "
             f"ORDER BY at DESC, seq DESC LIMIT 1"), params
-
-
-def voided(decision: str) -> str:
-    """SQL: a record voids the decision row ``decision`` (a table name or alias): it was
-    withdrawn, or its approval refused. Such a decision no longer counts anywhere."""
-    return (f"SELECT 1 FROM records v WHERE v.check_id = {decision}.check_id "
-            f"AND v.detail = {decision}.id AND (v.kind = '{Kind.WITHDRAWAL.value}' OR "
-            f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
 
 
 def decisions_sql(count: int) -> str:

@@ -19,8 +19,9 @@ SQLite and PostgreSQL), so it holds across restarts and, on a shared store, acro
   naming it is *awaiting_approval*; an escalation otherwise is *escalated* (it waits for a
   supervisor's decision); any other decision is *decided*.
 
-Held photos (``held_*``) are not results to decide (the operator sends or removes them), and
-a check repeated on request (a ``recheck`` record names it) is superseded by the new one.
+Only judgements are results to decide (core/trail/decidable.py, the rule the history's
+"undecided" filter shares): a refusal, a hold or another error nobody decided is not; a check
+repeated on request (``recheck``) or taken off the desk (``removed``) no longer stands.
 Awaiting-approval items are never in their maker's own worklist (``viewer``): four eyes.
 """
 
@@ -32,8 +33,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from livedetect_gui.core.trail.chain import FIELDS, Kind, Record, from_row
+from livedetect_gui.core.trail.decidable import JUDGED, superseded, voided
 from livedetect_gui.core.trail.decision_rules import PENDING
-from livedetect_gui.core.trail.store import voided
 
 if TYPE_CHECKING:
     from livedetect_gui.core.trail.history import History
@@ -99,10 +100,9 @@ def state_sql(check_filter: str) -> str:
         "l.id AS work_decision, l.operator AS work_maker "
         "FROM records c LEFT JOIN newest n ON n.check_id = c.id "
         "LEFT JOIN live l ON l.seq = n.seq "
-        f"WHERE c.kind = '{Kind.CHECK.value}' "
-        "AND (c.problem_key IS NULL OR c.problem_key NOT LIKE 'held%') "
-        f"AND NOT EXISTS (SELECT 1 FROM records r WHERE r.check_id = c.id "
-        f"AND r.kind = '{Kind.RECHECK.value}') AND ({check_filter})")
+        f"WHERE c.kind = '{Kind.CHECK.value}' AND NOT {superseded('c')} "
+        # A judgement to decide, or a check someone decided anyway (an escalated error).
+        f"AND (c.verdict IN {JUDGED} OR l.seq IS NOT NULL) AND ({check_filter})")
 
 
 def item_from_row(row: dict[str, Any]) -> WorkItem:

@@ -129,7 +129,7 @@ class CasePanel(QWidget):
 
     def retranslate(self) -> None:
         self.model.lang = current_lang()
-        self.reference_label.setText(self.tr("Ca&se / applicant:"))
+        self.reference_label.setText(self.tr("Case / app&licant:"))
         self.reference.setPlaceholderText(self.tr("Type or scan a reference, then Enter"))
         self.view.setAccessibleName(self.tr("The case's checks"))
         self.model.retranslate()

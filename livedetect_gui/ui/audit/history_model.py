@@ -3,6 +3,7 @@ small readings of the trail the history and reports views share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -161,6 +162,14 @@ class HistoryModel(RecordTableModel):
         self.set_query(replace(self.query, sort=key,
                                descending=order == Qt.SortOrder.DescendingOrder))
 
+    def sorted_by(self) -> tuple[int, Qt.SortOrder]:
+        """The column and order the rows are in (the trail's order is the time column's)."""
+        key = "at" if self.query.sort == "seq" else self.query.sort
+        names = [name for name, sort_key in self.SORT_KEYS.items() if sort_key == key]
+        order = (Qt.SortOrder.DescendingOrder if self.query.descending
+                 else Qt.SortOrder.AscendingOrder)
+        return self.COLUMNS.index(names[0]) if names else 0, order
+
     # -- display -----------------------------------------------------------------------------
 
     def set_broken(self, seq: int | None) -> None:
@@ -250,9 +259,17 @@ class HistoryModel(RecordTableModel):
 @dataclass
 class ExportPlace:
     """Where the next export of any kind starts (history CSV, report PDF or CSV): the folder
-    of the last one, shared by the history and reports views."""
+    of the last one, shared by the history and reports views; ``remember`` keeps it for the
+    next start (the desk's settings)."""
 
     folder: Path
+    remember: Callable[[Path], None] | None = None
+
+    def chosen(self, path: str) -> None:
+        """An export was saved at ``path``: the next one starts in its folder."""
+        self.folder = Path(path).parent
+        if self.remember is not None:
+            self.remember(self.folder)
 
 
 def dated(name: str, suffix: str) -> str:

@@ -94,6 +94,9 @@ class HistoryPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        # Connected after the view's own sorting: a click on a column the database cannot
+        # sort by leaves the arrow where the rows' order really is.
+        self.view.horizontalHeader().sortIndicatorChanged.connect(self._show_sort)
         self.view.verticalHeader().hide()
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a long path keeps its name
         self.view.verticalHeader().setDefaultSectionSize(22)
@@ -125,7 +128,9 @@ class HistoryPanel(QWidget):
         self.mode.setObjectName("modeFilter")
         self.kind = QComboBox()
         self.kind.setObjectName("kindFilter")
-        for combo in (self.verdict, self.mode, self.kind):
+        self.state = QComboBox()
+        self.state.setObjectName("stateFilter")
+        for combo in (self.verdict, self.mode, self.kind, self.state):
             combo.currentIndexChanged.connect(self.refresh)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -160,6 +165,7 @@ class HistoryPanel(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         actions = QHBoxLayout()
+        actions.addWidget(self.state)
         actions.addWidget(self.search, 1)
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.export_button)
@@ -211,6 +217,12 @@ class HistoryPanel(QWidget):
                                (self.tr("Simulated"), True)))
         self._fill(self.kind, ((self.tr("Checks and decisions"), None),
                                (self.tr("Checks"), "check"), (self.tr("Decisions"), "decision")))
+        self._fill(self.state, ((self.tr("Any state"), None), (self.tr("Undecided"), "undecided"),
+                                (self.tr("Held, not sent"), "held")))
+        self.state.setToolTip(self.tr("Undecided: judged checks with no decision yet (as in the "
+                                      "worklist). Held: photos the pre-checks held that were "
+                                      "never sent."))
+        self.state.setAccessibleName(self.tr("Decision state filter"))
         self.verdict.setAccessibleName(self.tr("Verdict filter"))
         self.mode.setAccessibleName(self.tr("Live or simulated filter"))
         self.kind.setAccessibleName(self.tr("Record kind filter"))
@@ -244,8 +256,20 @@ class HistoryPanel(QWidget):
         verdict, kind = self.verdict.currentData(), self.kind.currentData()
         return Query(since=since, until=until, verdicts=[verdict] if verdict else None,
                      simulated=self.mode.currentData(), kinds=[kind] if kind else None,
-                     text=self.search.text().strip() or None, sort=self.model.query.sort,
+                     text=self.search.text().strip() or None, state=self.state.currentData(),
+                     sort=self.model.query.sort,
                      descending=self.model.query.descending)
+
+    def _show_sort(self, *_args: object) -> None:
+        """The header's arrow says the order the rows are in (Qt's ascending indicator for
+        ascending data), whichever column was clicked."""
+        column, order = self.model.sorted_by()
+        header = self.view.horizontalHeader()
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (column, order):
+            header.blockSignals(True)
+            header.setSortIndicator(column, order)
+            header.blockSignals(False)
+            header.viewport().update()
 
     def refresh(self, *_args: object, verify: bool = False) -> None:
         self.model.set_query(self.query())
@@ -423,7 +447,7 @@ class HistoryPanel(QWidget):
                 self.tr("CSV files (*.csv)"))
             if not path:
                 return
-            self.place.folder = Path(path).parent
+            self.place.chosen(path)
         query, history, lang = self.query(), self.history, self.model.lang
         cancel = self._export_cancel = threading.Event()
         expected = max(1, self.model.total)

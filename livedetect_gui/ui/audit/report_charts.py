@@ -25,19 +25,28 @@ MIXED = QColor("#b0a040")
 CALLS, REUSED, REFUSED = QColor("#3d6fb4"), QColor("#7cb342"), QColor("#9e9e9e")
 
 
-def _frame(painter: QPainter, rect: QRectF, title: str, ink: QColor) -> QRectF:
-    """Title on top, room for axis labels; returns the plotting area."""
+def _frame(painter: QPainter, rect: QRectF, title: str, ink: QColor,
+           legend: list[tuple[str, QColor]] | None = None) -> QRectF:
+    """Title on top, the legend beside it (or on a line of its own when the chart is too
+    narrow for both), room for axis labels; returns the plotting area, below both."""
     painter.setPen(ink)
     font = QFont(painter.font())
     font.setBold(True)
     painter.save()
     painter.setFont(font)
     line = painter.fontMetrics().height()
+    title_width = painter.fontMetrics().horizontalAdvance(title)
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), line * 1.4),
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
     painter.restore()
-    return QRectF(rect.left() + line * 3, rect.top() + line * 1.8,
-                  rect.width() - line * 3.6, rect.height() - line * 3.6)
+    top = rect.top() + line * 1.8
+    if legend:
+        below = title_width + line + _legend_width(painter, legend) > rect.width()
+        _legend(painter, QRectF(rect.left(), rect.top() + (line * 1.4 if below else 0),
+                                rect.width(), rect.height()), legend, ink)
+        top += line * 1.4 if below else 0
+    return QRectF(rect.left() + line * 3, top, rect.width() - line * 3.6,
+                  rect.bottom() - line * 1.8 - top)
 
 
 def _axes(painter: QPainter, plot: QRectF, top_label: str, ink: QColor) -> None:
@@ -64,14 +73,22 @@ def _empty(painter: QPainter, plot: QRectF, lang: str, ink: QColor) -> None:
 
 def draw_histogram(painter: QPainter, rect: QRectF, report: Report, lang: str,
                    ink: QColor) -> None:
-    plot = _frame(painter, rect, chart_text("histogram", lang), ink)
+    threshold = report.threshold
+    pen = QPen(QColor("#202020") if ink.lightness() < 128 else QColor("#f0f0f0"), 2,
+               Qt.PenStyle.DashLine)
+    # What each colour means, and the dashed line's threshold, beside the title.
+    plot = _frame(painter, rect, chart_text("histogram", lang), ink,
+                  [(verdict_word(Verdict.PASS, lang), PASS),
+                   (verdict_word(Verdict.FAIL, lang), FAIL),
+                   (chart_text("mixed", lang), MIXED),
+                   (chart_text("threshold", lang).format(threshold=f"{threshold:g}"),
+                    pen.color())])
     peak = max(report.histogram) if any(report.histogram) else 0
     _axes(painter, plot, str(peak), ink)
     if not peak:
         _empty(painter, plot, lang, ink)
         return
     width = plot.width() / HISTOGRAM_BINS
-    threshold = report.threshold
     for index, count in enumerate(report.histogram):
         height = plot.height() * count / peak
         # A bin the threshold cuts through holds both verdicts: neither green nor red.
@@ -85,17 +102,8 @@ def draw_histogram(painter: QPainter, rect: QRectF, report: Report, lang: str,
         painter.drawText(QRectF(x - line * 1.5, plot.bottom() + 2, line * 3, line),
                          Qt.AlignmentFlag.AlignHCenter, str(score))
     x = plot.left() + plot.width() * threshold / 100
-    pen = QPen(QColor("#202020") if ink.lightness() < 128 else QColor("#f0f0f0"), 2,
-               Qt.PenStyle.DashLine)
     painter.setPen(pen)
     painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-    # What each colour means, and the dashed line's threshold, on the title's line: never
-    # written over the bars.
-    _legend(painter, rect, [(verdict_word(Verdict.PASS, lang), PASS),
-                            (verdict_word(Verdict.FAIL, lang), FAIL),
-                            (chart_text("mixed", lang), MIXED),
-                            (chart_text("threshold", lang).format(
-                                threshold=f"{threshold:g}"), pen.color())], ink)
 
 
 def draw_pass_rate(painter: QPainter, rect: QRectF, report: Report, lang: str,
@@ -145,7 +153,9 @@ def _period_labels(painter: QPainter, plot: QRectF, labels: list[str], ink: QCol
 
 def draw_calls(painter: QPainter, rect: QRectF, report: Report, lang: str, ink: QColor) -> None:
     """Calls spent (blue) and saved: reused (green) and refused before sending (grey)."""
-    plot = _frame(painter, rect, chart_text("calls", lang), ink)
+    plot = _frame(painter, rect, chart_text("calls", lang), ink,
+                  [(chart_text("spent", lang), CALLS), (chart_text("reused", lang), REUSED),
+                   (chart_text("refused", lang), REFUSED)])
     stacks = [(t.calls, t.reused, t.refused) for t in report.periods]
     peak = max((sum(s) for s in stacks), default=0)
     _axes(painter, plot, str(peak), ink)
@@ -161,37 +171,63 @@ def draw_calls(painter: QPainter, rect: QRectF, report: Report, lang: str, ink: 
                                     step * 0.7, height), color)
             bottom -= height
     _period_labels(painter, plot, [t.label for t in report.periods], ink)
-    _legend(painter, rect, [(chart_text("spent", lang), CALLS),
-                            (chart_text("reused", lang), REUSED),
-                            (chart_text("refused", lang), REFUSED)], ink)
 
 
 def draw_errors(painter: QPainter, rect: QRectF, report: Report, lang: str, ink: QColor) -> None:
     plot = _frame(painter, rect, chart_text("errors", lang), ink)
     kinds = report.errors_by_kind.most_common(6)
     if not kinds:
-        _empty(painter, plot, lang, ink)
+        painter.setPen(ink)
+        painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, report.errors_empty(lang))
         return
     peak = kinds[0][1]
-    line = painter.fontMetrics().height()
-    label_width = line * 7
+    metrics = painter.fontMetrics()
+    line = metrics.height()
+    labels = [error_kind_label(kind, lang) for kind, _ in kinds]
+    left_edge = plot.left() - line * 2.4
+    # As wide as the longest label needs, at most 40 % of the chart: a longer one wraps at its
+    # spaces, and only a word longer than that is elided (the tooltip has it whole).
+    label_width = min(max(metrics.horizontalAdvance(text) for text in labels) + line,
+                      (plot.right() - left_edge) * 0.4)
     row = plot.height() / len(kinds)
-    for index, (kind, count) in enumerate(kinds):
+    for index, ((_, count), text) in enumerate(zip(kinds, labels, strict=True)):
         top = plot.top() + row * index
+        box = QRectF(left_edge, top, label_width - line * 0.5, row)
+        flags = (Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+                 | Qt.TextFlag.TextWordWrap)
+        fits = painter.boundingRect(box, int(flags), text)
+        if fits.height() > row or fits.width() > box.width():
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(box.width()))
         painter.setPen(ink)
-        painter.drawText(QRectF(plot.left() - line * 2.4, top, label_width, row),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         error_kind_label(kind, lang))
-        left = plot.left() - line * 2.4 + label_width
+        painter.drawText(box, int(flags), text)
+        left = left_edge + label_width
         width = (plot.right() - left - line * 3) * count / peak
         painter.fillRect(QRectF(left, top + row * 0.2, width, row * 0.6), ERROR)
         painter.drawText(QRectF(left + width + 4, top, line * 3, row),
                          Qt.AlignmentFlag.AlignVCenter, str(count))
 
 
+def chart_summary(chart: str, report: Report, lang: str) -> str:
+    """A chart in words (its tooltip and accessible description): every label whole."""
+    lines = [chart_text(chart, lang)]
+    if chart == "errors":
+        lines += [f"{error_kind_label(kind, lang)}: {count}"
+                  for kind, count in report.errors_by_kind.most_common()] or [
+            report.errors_empty(lang)]
+    elif chart == "histogram":
+        lines.append(chart_text("threshold", lang).format(threshold=f"{report.threshold:g}"))
+    return "\n".join(lines)
+
+
+def _legend_width(painter: QPainter, items: list[tuple[str, QColor]]) -> float:
+    metrics = painter.fontMetrics()
+    return sum(metrics.horizontalAdvance(text) + metrics.height() + 10 for text, _ in items)
+
+
 def _legend(painter: QPainter, rect: QRectF, items: list[tuple[str, QColor]],
             ink: QColor) -> None:
-    """On the title's line, right-aligned: never over the bars."""
+    """What each colour means, right-aligned on the line at ``rect``'s top: never over the
+    bars (the plot starts below it)."""
     metrics = painter.fontMetrics()
     x = rect.right()
     top = rect.top() + metrics.height() * 0.2
@@ -224,6 +260,9 @@ class ChartWidget(QWidget):
     def show_report(self, report: Report | None, lang: str) -> None:
         self.report, self.lang = report, lang
         self.setAccessibleName(chart_text(self.chart, lang))
+        summary = chart_summary(self.chart, report, lang) if report is not None else ""
+        self.setToolTip(summary)
+        self.setAccessibleDescription(summary)
         self.update()
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802

@@ -104,12 +104,39 @@ class _Page:
 
     def room(self, height: float) -> None:
         if self.y + height > self.page.bottom():
-            self.writer.newPage()
-            self.y = self.page.top()
+            self.new_page()
+
+    def new_page(self) -> None:
+        self.writer.newPage()
+        self.y = self.page.top()
+        self.simulated_mark()
+
+    def simulated_mark(self) -> None:
+        """Simulated records in the figures: every page says so, across it (under the
+        content, pale, so the figures stay legible) and in a banner at its top."""
+        marker = self.report.simulated_marker(self.lang)
+        if not marker:
+            return
+        painter, page = self.painter, self.page
+        painter.save()
+        font = QFont(painter.font())
+        font.setPointSizeF(64)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(227, 116, 0, 60))
+        painter.translate(page.center())
+        painter.rotate(-45)
+        span = (page.width() ** 2 + page.height() ** 2) ** 0.5
+        painter.drawText(QRectF(-span / 2, -page.height() / 4, span, page.height() / 2),
+                         Qt.AlignmentFlag.AlignCenter, chart_text("simulated_watermark",
+                                                                  self.lang))
+        painter.restore()
+        self.text(marker, 10, bold=True, color=QColor("#a04f00"))
 
     def draw(self) -> None:
         report, lang = self.report, self.lang
         options = report.options
+        self.simulated_mark()
         self.text(report.title(lang), 16, bold=True)
         since = datetime.fromtimestamp(options.since).date().isoformat()
         last = datetime.fromtimestamp(options.until - 1).date().isoformat()
@@ -156,7 +183,8 @@ class _Page:
         # Each column as wide as its longest header word or value needs, the spare width shared.
         metrics = painter.fontMetrics()
         titles = [column_title(c, self.lang) for c in TABLE_COLUMNS]
-        bodies = [[cell(tally, c) for c in TABLE_COLUMNS] for tally in rows]
+        bodies = [[self.report.row_label(tally, self.lang),
+                   *(cell(tally, c) for c in TABLE_COLUMNS[1:])] for tally in rows]
         needed = [8 + max(metrics.horizontalAdvance(word)
                           for word in [*title.split(), *(body[i] for body in bodies)])
                   for i, title in enumerate(titles)]
@@ -171,8 +199,7 @@ class _Page:
                      lines: int = 1) -> None:
             height = line * lines
             if self.y + height > self.page.bottom():
-                self.writer.newPage()
-                self.y = self.page.top()
+                self.new_page()
             if shade:
                 painter.fillRect(QRectF(self.page.left(), self.y, self.page.width(), height),
                                  QColor("#f0f0f0"))

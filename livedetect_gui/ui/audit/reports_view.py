@@ -106,13 +106,21 @@ class ReportsPanel(QWidget):
         self.chain_label.setObjectName("reportChain")
         self.chain_label.setWordWrap(True)
 
-        controls = QHBoxLayout()
+        # Two rows: the audit area shares the History tab, which sits beside the decision
+        # panel at 1366 px; one row of every control would push the records off the screen.
+        controls = QVBoxLayout()
+        what, actions = QHBoxLayout(), QHBoxLayout()
         for widget in (self.since_label, self.since, self.until_label, self.until, self.by,
-                       self.operator, self.simulated, self.threshold_label, self.threshold):
-            controls.addWidget(widget)
-        controls.addStretch(1)
+                       self.operator):
+            what.addWidget(widget)
+        what.addStretch(1)
+        for widget in (self.simulated, self.threshold_label, self.threshold):
+            actions.addWidget(widget)
+        actions.addStretch(1)
         for widget in (self.build_button, self.pdf_button, self.csv_button):
-            controls.addWidget(widget)
+            actions.addWidget(widget)
+        controls.addLayout(what)
+        controls.addLayout(actions)
 
         self.charts = {name: ChartWidget(name) for name in CHARTS}
         grid = QGridLayout()
@@ -270,7 +278,7 @@ class ReportsPanel(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"),
                                                   str(self.place.folder / name), kinds)
             if path:
-                self.place.folder = Path(path).parent
+                self.place.chosen(path)
         return path or None
 
     def export_pdf(self, path: str | None = None) -> None:
@@ -284,7 +292,7 @@ class ReportsPanel(QWidget):
         pdf = render_pdf(self.report, self.lang)
 
         self.tasks.run(self.pool, lambda: write_private(path, pdf),
-                       lambda f: self._exported(path, f))
+                       lambda f: self._exported(path, f, pdf=True))
 
     def export_csv(self, path: str | None = None) -> None:
         path = self._ask(path, dated("livedetect-report", ".csv"), self.tr("CSV files (*.csv)"))
@@ -294,12 +302,14 @@ class ReportsPanel(QWidget):
         self.tasks.run(self.pool, lambda: write_csv(report, path, lang),
                        lambda f: self._exported(path, f))
 
-    def _exported(self, path: str, future: Future) -> None:
+    def _exported(self, path: str, future: Future, pdf: bool = False) -> None:
         try:
-            future.result()
+            rows = future.result()
         except OSError as exc:
             self.status.setText(self.tr("Export failed: %1").replace(
                 "%1", f"{path}: {exc.strerror or exc}"))
             return
-        self.status.setText(self.tr("Report written to %1").replace("%1", path))
+        self.status.setText(self.tr("Report written to %1").replace("%1", path) if pdf else
+                            self.tr("Report written to %1: %2 rows").replace("%1", path)
+                            .replace("%2", f"{rows:,}"))
         self.exported.emit(path)

@@ -8,18 +8,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 
 from livedetect_gui import resource
-from livedetect_gui.core.verdict import Verdict
+from livedetect_gui.core.verdict import Outcome, Verdict
 
-# Picked to read on both light and dark backgrounds; never the only cue (icon + text too).
-_COLORS = {Verdict.PASS: "#1e8e3e", Verdict.FAIL: "#d93025", Verdict.ERROR: "#e37400"}
+# Picked to read on both light and dark backgrounds; never the only cue (icon + text too). A
+# refusal is neutral grey: never sent, it is neither the service's error nor a verdict.
+_COLORS = {Outcome.PASS: "#1e8e3e", Outcome.FAIL: "#d93025", Outcome.ERROR: "#e37400",
+           Outcome.REFUSED: "#5f6368"}
 
 
-def verdict_color(verdict: Verdict) -> str:
-    return _COLORS[verdict]
+def verdict_color(verdict: Verdict | Outcome) -> str:
+    return _COLORS[Outcome(verdict.value)]
 
 
 @cache
-def verdict_icon(verdict: Verdict) -> QIcon:
+def verdict_icon(verdict: Verdict | Outcome) -> QIcon:
     # SVG: crisp at any device pixel ratio.
     return QIcon(str(resource(f"icons/{verdict.value}.svg")))
 

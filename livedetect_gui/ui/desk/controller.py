@@ -44,12 +44,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.recording import should_record
+from livedetect_gui.core.checks.planning import source_digest
+from livedetect_gui.core.checks.recording import record_result, removal_recorded
 from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import Credentials, CredentialStore
-from livedetect_gui.core.trail.chain import ChainState
+from livedetect_gui.core.trail.cases import case_reference
+from livedetect_gui.core.trail.chain import ChainState, DecisionError
+from livedetect_gui.core.trail.decision_rules import checked_reason
+from livedetect_gui.core.trail.events import record_removed
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
@@ -84,6 +88,7 @@ class Progress:
     total: int
     eta_seconds: float | None
     held: int = 0  # held by the pre-checks: waiting for Send anyway or removal
+    refused: int = 0  # refused before sending (unreadable, not an image): never sent
 
 
 class Desk(QObject):
@@ -322,7 +327,7 @@ class Desk(QObject):
 
     def set_case(self, reference: str) -> None:
         """Photos added from now on come in under this case/applicant reference ("" none)."""
-        self.intake.reference = " ".join(reference.split())
+        self.intake.reference = case_reference(reference)
 
     def _trail_changed(self) -> None:
         """Written behind the desk (another desk, the CLI): queue rows and views read again."""
@@ -365,6 +370,11 @@ class Desk(QObject):
         if held:
             self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
                                      "then Send anyway or remove them.", "", len(held)))
+            # Recorded as the CLI records a hold (by the core's batch), once connected.
+            if self.ready:
+                self.runs.record_holds(held)
+            else:
+                self._run_when_ready |= {i.id for i in held}
         wanted = [i for i in items if not i.refused and i.status is not Status.HELD]
         if not self.ready:
             self._run_when_ready |= {i.id for i in wanted}
@@ -378,10 +388,16 @@ class Desk(QObject):
         todo = [i for i in items if not i.recorded and i.result is not None]
         if not todo:
             return
-        results, history = [i.result for i in todo], self.history
+        history, simulated = self.history, self._simulated()
+        refusals = [(i.result, i.source, i.reference) for i in todo]
 
         def record() -> list[str | None]:
-            return [history.record_safely(r) if should_record(r) else None for r in results]
+            # By the core's rules, as the CLI records them: once per content and reason,
+            # simulated on the sandbox, named by content (read here, on the io pool).
+            return [record_result(history, replace(
+                result, source_sha256=result.source_sha256 or source_digest(source)),
+                simulated=simulated, reference=reference)
+                for result, source, reference in refusals]
 
         def recorded(future: Future) -> None:
             for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
@@ -418,11 +434,20 @@ class Desk(QObject):
 
     # -- holds, check again, cost, pause -------------------------------------------------
 
-    def send_anyway(self, items: list[QueueItem]) -> None:
-        """The operator overrides the pre-checks for these photos and sends them."""
+    def send_anyway(self, items: list[QueueItem], reason: str | None = None,
+                    note: str = "") -> bool:
+        """The operator overrides the pre-checks for these photos and sends them; an optional
+        ``reason`` (a configured key, the core's rule for a decision's reason) and ``note``
+        go on the override record. False, and nothing sent, for a reason not configured."""
+        try:
+            reason = checked_reason(reason or None, self.reasons)
+        except DecisionError as exc:
+            self.notice.emit(exc.message(self.lang))
+            return False
         for item in items:
-            self.model.mark_forced(item)
+            self.model.mark_forced(item, (reason, note.strip()))
         self.run(items, confirmed=True)
+        return True
 
     def check_again(self, items: list[QueueItem]) -> None:
         """A new billed call for each, even for a photo judged before (the window asked)."""
@@ -514,10 +539,35 @@ class Desk(QObject):
         return had
 
     def remove(self, ids: set[int]) -> None:
-        ids = {i for i in ids if (item := self.model.item(i)) is not None
-               and item.status is not Status.SENDING}
+        """These rows leave the queue (never one being sent). A check waiting its turn is
+        taken back, never sent; a photo leaving without a result is recorded as removed (who,
+        when), by the core's rule."""
+        items = [item for i in ids if (item := self.model.item(i)) is not None
+                 and item.status is not Status.SENDING]
+        ids = {i.id for i in items}
+        under_way = self.runs.withdraw(ids)  # their checks end and are recorded as usual
         self._run_when_ready -= ids
+        self._record_removals([i for i in items if i.id not in under_way
+                               and removal_recorded(i.result)])
         self.model.remove(ids)
+
+    def _simulated(self) -> bool:
+        """The desk is on a sandbox: what it records now is simulated, even unsent."""
+        current = self.connection
+        return current is not None and current.simulated
+
+    def _record_removals(self, items: list[QueueItem]) -> None:
+        if not items:
+            return
+        history, simulated = self.history, self._simulated()
+        removed = [(i.source, i.held_id, i.reference) for i in items]
+
+        def record() -> None:  # the io pool: before a retake deletes the capture's file
+            for source, held_id, reference in removed:
+                record_removed(history, source.label, source_digest(source), held_id,
+                               simulated, reference)
+
+        self.tasks.run(self.pools.io, record, lambda f: (f.result(), self.trailChanged.emit()))
 
     def clear_finished(self) -> None:
         self.remove({i.id for i in self.model.items() if i.judged})
@@ -529,7 +579,8 @@ class Desk(QObject):
         counts = self.model.counts()
         return Progress(len(self.model.items()), counts[Status.PASS], counts[Status.FAIL],
                         counts[Status.ERROR], self.runs.running, self.runs.done,
-                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD])
+                        self.runs.total, self.runs.eta_seconds(), counts[Status.HELD],
+                        counts[Status.REFUSED])
 
     def _runs_finished(self) -> None:
         self.service.checks_ended()

@@ -61,6 +61,7 @@ class CheckRuns(QObject):
         self.prechecks = False
         self._batch: Batch | None = None
         self._active: dict[int, int] = {}  # task id -> item id
+        self._holding: set[int] = set()  # items whose hold is being recorded (no call)
         self.total = 0
         self.done = 0
         self._started = 0.0
@@ -76,7 +77,7 @@ class CheckRuns(QObject):
 
     @property
     def running(self) -> bool:
-        return bool(self._active)
+        return bool(self._active) or bool(self._holding)
 
     def set_concurrency(self, count: int) -> None:
         self.pool.setMaxThreadCount(max(1, count))
@@ -96,18 +97,59 @@ class CheckRuns(QObject):
         batch = self._batch_for_now()
         for item in todo:
             recheck = item.recheck
+            # The judgement a re-check repeats: named by the recheck event before the call.
+            repeats = item.record_id if recheck else None
             self.model.mark_queued(item)
             self.model.mark_recheck(item, False)
             task_id = self.tasks.run(
                 self.pool,
-                lambda report, s=item.source, r=recheck, f=item.forced, c=item.reference: _check(
-                    batch, s, r, f, report, c),
+                lambda report, s=item.source, r=recheck, f=item.forced, c=item.reference,
+                rp=repeats, why=item.why: _check(batch, s, r, f, report, c, rp, why),
                 on_done=lambda future, item_id=item.id: self._done(item_id, batch, future),
                 on_progress=lambda prepared, item_id=item.id: self._sending(item_id, prepared),
             )
             self._active[task_id] = item.id
         self.total += len(todo)
         return len(todo)
+
+    def record_holds(self, items: list[QueueItem]) -> None:
+        """The operator ran these photos the pre-checks held at intake: each hold is recorded
+        as the core's batch records one (once per content and holds, as the CLI does), with
+        no call. Sent anyway later, the override follows it."""
+        todo = [i for i in items if i.held_id is None and i.id not in self._holding]
+        if self.session is None or not todo:
+            return
+        batch = self._batch_for_now()
+        for item in todo:
+            self._holding.add(item.id)
+            self.tasks.run(self.pool,
+                           lambda s=item.source, c=item.reference: batch.hold(s, reference=c),
+                           on_done=lambda future, item_id=item.id: self._hold_recorded(
+                               item_id, future))
+
+    def _hold_recorded(self, item_id: int, future: Future) -> None:
+        self._holding.discard(item_id)
+        item = self.model.item(item_id)
+        try:
+            checked: Checked | None = future.result()
+        finally:
+            if not self.running:
+                self.finished.emit()
+        # Sent anyway meanwhile: its forced check names the holds instead.
+        if item is not None and checked is not None and item.status is Status.HELD:
+            self.model.mark_held(item, checked.precheck, checked.record_id)
+
+    def withdraw(self, item_ids: set[int]) -> set[int]:
+        """These items leave the queue: checks not yet started are taken back (never sent).
+        Returns the items whose check is under way (it ends and is recorded as usual)."""
+        mine = {t for t, i in self._active.items() if i in item_ids}
+        taken = self.tasks.withdraw(self.pool, mine)
+        for task_id in taken:
+            self._active.pop(task_id)
+        self.total -= len(taken)
+        if taken and not self.running:
+            self.finished.emit()
+        return {self._active[t] for t in mine - taken}
 
     def _batch_for_now(self) -> Batch:
         """The running batch, joined; else a new one. After a Cancel, a new one too (its stop
@@ -144,7 +186,7 @@ class CheckRuns(QObject):
             if item is not None:
                 self.model.mark_cancelled(item)
         self.total -= len(taken)
-        if not self._active:
+        if not self.running:
             self.finished.emit()
 
     def _sending(self, item_id: int, prepared: PreparedImage | None) -> None:
@@ -168,7 +210,7 @@ class CheckRuns(QObject):
         elif checked.precheck is not None:  # held, not sent: waits for "Send anyway"
             self.total -= 1
             if item is not None:
-                self.model.mark_held(item, checked.precheck)
+                self.model.mark_held(item, checked.precheck, checked.record_id)
                 self.held.emit(item_id)
         else:
             if result.credentials_rejected and batch.stop.reason is StopReason.CREDENTIALS:
@@ -177,7 +219,7 @@ class CheckRuns(QObject):
             if item is not None:
                 self.model.mark_result(
                     item, result.with_threshold(self.thresholds(result.api)), checked.record_id)
-        if not self._active:
+        if not self.running:
             self.finished.emit()
 
     def eta_seconds(self) -> float | None:
@@ -188,10 +230,12 @@ class CheckRuns(QObject):
 
 
 def _check(batch: Batch, source: Source, recheck: bool, force: bool,
-           report: Callable[[PreparedImage | None], None], reference: str = "") -> Checked:
-    """Recorded under the case/applicant reference the photo came in with."""
+           report: Callable[[PreparedImage | None], None], reference: str = "",
+           repeats: str | None = None, why: tuple[str | None, str] = (None, "")) -> Checked:
+    """Recorded under the case/applicant reference the photo came in with; ``why`` the
+    operator sent it anyway (reason key, note)."""
     return batch.check(source, recheck=recheck, force=force, on_sending=report,
-                       reference=reference)
+                       reference=reference, repeats=repeats, reason=why[0], note=why[1])
 
 
 class _JudgedOnUse:

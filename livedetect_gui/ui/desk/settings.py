@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 
 from livedetect_gui.core import defaults
 from livedetect_gui.core.imaging.prepare import Limits
-from livedetect_gui.core.paths import make_private, open_private, private_dir
+from livedetect_gui.core.paths import open_private, private_dir
 from livedetect_gui.core.service.client import CURRENT_HOST, OLD_HOST, ClientConfig
 from livedetect_gui.core.service.connection import Connection
 from livedetect_gui.core.service.credentials import split_proxy
@@ -63,6 +63,8 @@ class DeskSettings:
     max_short_side: int = defaults.MAX_SHORT_SIDE
     # Where "Open photos" starts: the folder last opened from (the home folder at first).
     last_folder: str = ""
+    # Where the next export (history CSV, report PDF or CSV) starts: the last one's folder.
+    export_folder: str = ""
     # Who works at this desk (name/ID given at the start of a shift), kept per machine.
     operator: str = ""
     # The reasons a decision can give, one a line; empty: the core's default list.
@@ -161,10 +163,10 @@ def write_privately(settings: DeskSettings) -> str:
     when it rewrites it). Never on the GUI thread: a QSettings writes when it is destroyed."""
     path = Path(settings_store().fileName())  # reads nothing, writes nothing
     private_dir(path.parent)
-    if not path.exists():
-        open_private(path, "ab").close()
+    # Private before Qt rewrites it (Qt keeps a file's mode), even when the window's layout
+    # created it first with the umask's mode.
+    open_private(path, "ab").close()
     store = settings_store()
     save(settings, store)
     store.sync()
-    make_private(path)
     return str(path)

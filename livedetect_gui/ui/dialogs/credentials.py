@@ -66,6 +66,10 @@ class CredentialsDialog(QDialog):
         self.env = os.environ if env is None else env  # the desk's: the connection policy's
         self.pool = pool  # the desk's io pool: keyring calls in order, off the GUI thread
         self.keyring_ok = False
+        # What the shown test answer was for (service, region, address): an answer about
+        # another address is stale the moment the address changes, and is taken down.
+        self._tested_target: tuple[str, str, str] | None = None
+        self._testing_target: tuple[str, str, str] | None = None
 
         self.profile = QComboBox()
         self.profile.setObjectName("profileCombo")
@@ -119,7 +123,7 @@ class CredentialsDialog(QDialog):
         self.form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("&Profile"), self.profile)
-        form.addRow(self.tr("Se&rvice"), self.api)
+        form.addRow(self.tr("Ser&vice"), self.api)
         form.addRow(self.tr("&AppID"), self.appid)
         form.addRow(self.tr("Secret &ID"), self.secret_id)
         # A row holding a layout has no buddy: give the label one, or "&" shows literally.
@@ -132,6 +136,7 @@ class CredentialsDialog(QDialog):
         form.addRow(self.tr("Custom &address"), self.custom)
         form.addRow("", self.custom_problem)
         self.api.currentIndexChanged.connect(lambda _i: self._show_kind())
+        self.region.currentIndexChanged.connect(lambda _i: self._check_address())
         self.endpoint.currentIndexChanged.connect(lambda _i: self._check_address())
         self.custom.textChanged.connect(lambda _t: self._check_address())
 
@@ -163,7 +168,7 @@ class CredentialsDialog(QDialog):
         self.save_button = self.buttons.addButton(self.tr("&Save to keyring"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("saveButton")
-        self.session_button = self.buttons.addButton(self.tr("Use for this &session only"),
+        self.session_button = self.buttons.addButton(self.tr("Use for this session &only"),
                                                      QDialogButtonBox.ButtonRole.ApplyRole)
         self.session_button.setObjectName("sessionButton")
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -236,12 +241,23 @@ class CredentialsDialog(QDialog):
             return ""
         return address_problem(self.custom.text())
 
+    def _target(self) -> tuple[str, str, str]:
+        """Where a test goes: the service, its region and the address chosen."""
+        choice = self.endpoint.currentData() or ""
+        address = self.custom.text().strip() if choice == "custom" else choice
+        return (str(self.api.currentData()), str(self.region.currentData()), address)
+
     def _check_address(self) -> None:
         custom = self.endpoint.currentData() == "custom"
         self.form.setRowVisible(self.custom, custom)
         problem = self.address_problem()
         self.custom_problem.setText(problem)
         self.form.setRowVisible(self.custom_problem, bool(problem))
+        if self._tested_target is not None and self._tested_target != self._target():
+            # "Could not be resolved" was about the old address: never left beside a new one.
+            self._tested_target = None
+            self._show_status(self.tr("The address changed: test the connection again."))
+        self._fit()  # the hint wraps: the dialog grows to show it whole
 
     def _show_status(self, text: str, detail: str = "") -> None:
         self.status.setText(text)
@@ -407,6 +423,7 @@ class CredentialsDialog(QDialog):
             self._show_status(message_text("bad_settings", self.lang), str(exc))
             return
         self.test_button.setEnabled(False)
+        self._tested_target, self._testing_target = None, self._target()
         self._show_status(self.tr("Sending the sample photo once to %1…").replace(
             "%1", backend_name(credentials.api)))
         limits = self.settings.limits()
@@ -422,6 +439,10 @@ class CredentialsDialog(QDialog):
     def _tested(self, future: Future) -> None:
         self.test_button.setEnabled(True)
         result: CheckResult = future.result()
+        if self._testing_target != self._target():  # the address changed meanwhile
+            self._show_status(self.tr("The address changed: test the connection again."))
+            return
+        self._tested_target = self._testing_target
         request = (self.tr("Request ID: %1").replace("%1", result.request_id)
                    if result.request_id else "")
         if result.score is not None:

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from livedetect_gui.core.trail.chain import Decision, is_override
 from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
-from livedetect_gui.core.verdict import Verdict, verdict_word
+from livedetect_gui.core.verdict import Outcome, Verdict, verdict_word
 from livedetect_gui.ui.audit.history_view import current_lang
 from livedetect_gui.ui.common.theme import verdict_color
 
-VERDICTS = frozenset(v.value for v in Verdict)
+VERDICTS = frozenset(v.value for v in Outcome)  # a verdict, or a refusal (never judged)
 SHORTCUTS = {Decision.ACCEPT: "Alt+A", Decision.REJECT: "Alt+R", Decision.ESCALATE: "Alt+E"}
 
 
@@ -121,7 +121,7 @@ class DecisionPanel(QWidget):
         self.note.clear()
         self.reference.clear()
         self.problem.clear()
-        word = verdict_word(Verdict(verdict), current_lang()) if verdict in VERDICTS else verdict
+        word = verdict_word(Outcome(verdict), current_lang()) if verdict in VERDICTS else verdict
         self.summary.setText(f"{source} — {word}" if check_id else "")
 
     def _reference_done(self) -> None:

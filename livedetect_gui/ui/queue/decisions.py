@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.trail.chain import Decision, is_override
 from livedetect_gui.core.trail.reasons import DEFAULT_REASONS, Reason
 from livedetect_gui.core.trail.worklist import WorkState, state_word
+from livedetect_gui.core.verdict import Outcome
 from livedetect_gui.ui.audit.history_model import current_lang
-from livedetect_gui.ui.queue.decision_panel import DecisionPanel
+from livedetect_gui.ui.queue.decision_panel import VERDICTS, DecisionPanel
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ class Subject:
         return any(v in ("pass", "fail") for v in self.verdicts)
 
     @property
+    def decidable(self) -> bool:
+        """Something was sent: a photo refused before sending has nothing to decide."""
+        return any(Outcome(v).decidable for v in self.verdicts if v in VERDICTS)
+
+    @property
     def pending(self) -> bool:
         return self.count == 1 and self.state is WorkState.AWAITING_APPROVAL
 
@@ -70,6 +76,8 @@ class Subject:
         A check with no agreeing decision (an error) is left out."""
         found: dict[str, list[str]] = {}
         for check_id, verdict in zip(self.check_ids, self.verdicts, strict=True):
+            if verdict == Outcome.REFUSED.value:
+                continue  # never judged: removed, not decided
             for decision in (Decision.ACCEPT, Decision.REJECT):
                 if not is_override(decision, verdict):
                     found.setdefault(decision.value, []).append(check_id)
@@ -97,6 +105,7 @@ class DecisionArea(QFrame):
         self.title.setWordWrap(True)
         self.panel = DecisionPanel(reasons)
         self.panel.layout().setContentsMargins(0, 0, 0, 0)
+        self.panel.summary.setWordWrap(True)
         # Keyboard-first: Alt+A/R/E decide wherever the focus is in the window (the queue,
         # the worklist, the history), not only inside the panel.
         for shortcut in self.panel.shortcuts.values():
@@ -165,10 +174,20 @@ class DecisionArea(QFrame):
         subject = self.subject
         pending = subject is not None and subject.pending
         self.review_row.setVisible(pending)
-        # A photo never judged (refused, an error) has nothing to accept: Reject or Escalate.
-        self.panel.buttons[Decision.ACCEPT].setEnabled(
-            subject is None or subject.judged)
+        # A photo never judged (an error) has nothing to accept: Reject or Escalate. One refused
+        # before sending was not even sent: nothing to decide at all; it is removed.
+        decidable = subject is None or subject.decidable
+        self.panel.buttons[Decision.ACCEPT].setEnabled(decidable and (
+            subject is None or subject.judged))
+        for widget in (self.panel.buttons[Decision.REJECT], self.panel.buttons[Decision.ESCALATE],
+                       self.panel.reason, self.panel.note, self.panel.reference):
+            widget.setEnabled(decidable)
         if subject is None:
+            return
+        if not decidable:  # said plainly, not in the colour of a refused decision
+            self.panel.summary.setText(self.panel.summary.text().split("\n")[0] + "\n" + self.tr(
+                "Nothing was judged, so there is nothing to decide: remove it from the queue "
+                "(Delete)."))
             return
         if subject.count > 1:
             self.panel.summary.setText(self.tr("%n photo(s) selected: one record each", "",

@@ -1,5 +1,7 @@
 """The queue of photos: a Qt table model over small QueueItem records.
 
+(Over 500 lines: the item and the one model allowed to change it are kept side by side.)
+
 The model owns the data; views only show it. Every status change is a method here (nobody
 else assigns ``item.status``); each marks its rows changed, and the views hear of all changes
 made in one burst at once, a short moment later (coalesced: hundreds of results must not
@@ -23,11 +25,12 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
 from livedetect_gui.core.checks.planning import Source
 from livedetect_gui.core.imaging.prechecks import Precheck
+from livedetect_gui.core.messages import detail_text
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.chain import Record
 from livedetect_gui.core.trail.reasons import decision_summary
 from livedetect_gui.core.trail.worklist import WorkState, state_word
-from livedetect_gui.core.verdict import Verdict, verdict_word
+from livedetect_gui.core.verdict import Outcome, Verdict, outcome, verdict_word
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.tables import RecordTableModel
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
@@ -42,9 +45,10 @@ class Status(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     ERROR = "error"
+    REFUSED = "refused"  # preparation refused the photo: never sent, never judged
 
 
-FINAL = {Status.PASS, Status.FAIL, Status.ERROR}
+FINAL = {Status.PASS, Status.FAIL, Status.ERROR, Status.REFUSED}
 
 
 @dataclass
@@ -66,9 +70,11 @@ class QueueItem:
     # A URL item's image as the desk downloaded it for the thumbnail, kept for the preview
     # (downloaded once). Never sent: the service fetches the URL itself.
     fetched: bytes | None = field(default=None, repr=False)
-    # What the pre-checks found; ``forced`` once the operator chose "Send anyway".
+    # What the pre-checks found; ``forced`` once the operator chose "Send anyway" (``why``:
+    # an optional reason key and note, on the override record).
     precheck: Precheck | None = None
     forced: bool = False
+    why: tuple[str | None, str] = (None, "")
     # The operator asked for a new billed call ("Check again"): no earlier judgement reused.
     recheck: bool = False
     # The queue on disk knows the item by this (ids are per run of the desk).
@@ -84,11 +90,13 @@ class QueueItem:
     reference: str = ""
     # A copy cropped to the face: not offered for cropping again.
     cropped: bool = False
+    # Its hold's record (written when the operator runs it): what a removal names.
+    held_id: str | None = None
 
     @property
     def undecided(self) -> bool:
-        """Recorded and waiting for the operator's decision."""
-        if self.record_id is None:
+        """Recorded and waiting for the operator's decision (a refusal was never judged)."""
+        if self.record_id is None or self.status is Status.REFUSED:
             return False
         if self.state is not None:
             return self.state is WorkState.UNDECIDED
@@ -96,9 +104,7 @@ class QueueItem:
 
     @property
     def name(self) -> str:
-        if self.source.path is not None:
-            return self.source.path.name
-        return self.source.label
+        return self.source.path.name if self.source.path is not None else self.source.label
 
     @property
     def finished(self) -> bool:
@@ -167,7 +173,7 @@ class QueueModel(RecordTableModel):
         self.lang = "en"
         # The generation checks go to now: a row judged by the other one says so.
         self.api = "legacy"
-        self._pixmaps: dict[Verdict, QPixmap] = {}
+        self._pixmaps: dict[Outcome, QPixmap] = {}
         self._thumbs: dict[int, QPixmap] = {}
         self._blank_pixmap: QPixmap | None = None
         self._dirty: set[int] = set()
@@ -184,8 +190,7 @@ class QueueModel(RecordTableModel):
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Photo"), self.tr("Status"), self.tr("Score"), self.tr("Decision"),
-                self.tr("Details"),
-                self.tr("Original"), self.tr("Prepared"))
+                self.tr("Details"), self.tr("Original"), self.tr("Prepared"))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -204,11 +209,11 @@ class QueueModel(RecordTableModel):
                     pixmap = self._thumbs[item.id] = _square(item.thumbnail, ROW_ICON)
                 return pixmap
             if column == "status" and item.status in FINAL:
-                return self._status_pixmap(Verdict(item.status.value))
+                return self._status_pixmap(Outcome(item.status.value))
             return None
         if (role == Qt.ItemDataRole.ForegroundRole and column in ("status", "score")
                 and item.status in FINAL):
-            return QColor(verdict_color(Verdict(item.status.value)))
+            return QColor(verdict_color(Outcome(item.status.value)))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(item)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == "status":
@@ -225,8 +230,8 @@ class QueueModel(RecordTableModel):
                 return "—"
             p = item.prepared
             return _size_text((p.width, p.height, p.bytes))
-        if column == "status":
-            text = self.status_text(item.status)
+        if column == "status":  # "Refused — not sent" on two lines: the column stays narrow
+            text = self.status_text(item.status).replace(" — ", "\n").replace("——", "\n")
             if not item.cancelled:
                 return text
             return text + " (" + self.tr("cancelled") + ")"  # not in an f-string: lupdate
@@ -263,8 +268,7 @@ class QueueModel(RecordTableModel):
         return parts
 
     def reused_text(self, moment: float, simulated: bool = False) -> str:
-        """A reused judgement: no call was made, nothing paid; where it came from (a simulated
-        one says so)."""
+        """A reused judgement (no call, nothing paid): where it came from, simulated or not."""
         when = datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M")
         if simulated:
             return self.tr("reused from %1, simulated (not billed)").replace("%1", when)
@@ -282,7 +286,7 @@ class QueueModel(RecordTableModel):
             self._blank_pixmap.fill(Qt.GlobalColor.transparent)
         return self._blank_pixmap
 
-    def _status_pixmap(self, verdict: Verdict) -> QPixmap:
+    def _status_pixmap(self, verdict: Outcome) -> QPixmap:
         # A small fixed size: the view's icon size is for thumbnails.
         if verdict not in self._pixmaps:
             self._pixmaps[verdict] = verdict_icon(verdict).pixmap(QSize(20, 20),
@@ -307,12 +311,13 @@ class QueueModel(RecordTableModel):
         if result is not None and result.verdict is Verdict.ERROR:
             lines.append(result.hint(self.lang))
             if result.detail:
-                lines.append(self.tr("Technical details: %1").replace("%1", result.detail))
+                lines.append(self.tr("Technical details: %1").replace("%1", detail_text(
+                    result.detail, self.lang)))
         return plain_tooltip(lines)  # a file name or a note is shown, never rendered
 
     def status_text(self, status: Status) -> str:
         if status in FINAL:
-            return verdict_word(Verdict(status.value), self.lang)
+            return verdict_word(Outcome(status.value), self.lang)
         return {
             Status.PREPARING: self.tr("preparing"),
             Status.QUEUED: self.tr("queued"),
@@ -399,9 +404,9 @@ class QueueModel(RecordTableModel):
             item.status = Status.HELD if item.held else Status.QUEUED
         self._changed(item)
 
-    def mark_held(self, item: QueueItem, precheck: Precheck) -> None:
-        """The pre-checks hold it at sending (by the rule of the service it was going to)."""
-        item.precheck, item.status = precheck, Status.HELD
+    def mark_held(self, item: QueueItem, precheck: Precheck, record_id: str | None) -> None:
+        """Held by the pre-checks when run (by the rule of the service it was going to)."""
+        item.precheck, item.status, item.held_id = precheck, Status.HELD, record_id
         self._changed(item)
 
     def mark_preparing(self, item: QueueItem) -> None:
@@ -409,9 +414,9 @@ class QueueModel(RecordTableModel):
         item.status = Status.PREPARING
         self._changed(item)
 
-    def mark_forced(self, item: QueueItem) -> None:
-        """The operator sends a held photo anyway."""
-        item.forced = True
+    def mark_forced(self, item: QueueItem, why: tuple[str | None, str] = (None, "")) -> None:
+        """The operator sends a held photo anyway (``why``: reason key and note, optional)."""
+        item.forced, item.why = True, why
         if item.status is Status.HELD:
             item.status = Status.QUEUED
         self._changed(item)
@@ -458,7 +463,7 @@ class QueueModel(RecordTableModel):
     def mark_result(self, item: QueueItem, result: CheckResult,
                     record_id: str | None = None) -> None:
         item.result = result
-        item.status = Status(result.verdict.value)
+        item.status = Status(outcome(result.verdict, item.refused or result.refused).value)
         if record_id is not None:
             item.record_id = record_id
         self._changed(item)

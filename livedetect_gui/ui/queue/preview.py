@@ -22,12 +22,20 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.errors import local_problem
 from livedetect_gui.core.imaging.prechecks import Precheck
 from livedetect_gui.core.imaging.prepare import ACTION_TEXT
+from livedetect_gui.core.messages import detail_text
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.reasons import decision_summary
-from livedetect_gui.core.verdict import Verdict, default_threshold, judge, relation, verdict_word
+from livedetect_gui.core.verdict import (
+    Outcome,
+    Verdict,
+    default_threshold,
+    judge,
+    relation,
+    verdict_word,
+)
 from livedetect_gui.ui.common.backends import backend_name
 from livedetect_gui.ui.common.theme import verdict_color, verdict_icon
-from livedetect_gui.ui.queue.model import QueueItem, Status, bytes_text
+from livedetect_gui.ui.queue.model import FINAL, QueueItem, Status, bytes_text
 
 
 def fit(label: QLabel, pixmap: QPixmap | None, precheck: Precheck | None = None) -> None:
@@ -96,7 +104,7 @@ class ScoreBar(QWidget):
 
 
 class VerdictBadge(QFrame):
-    """PASS / FAIL / ERROR: colour, icon and text together, for colour-blind operators too."""
+    """PASS / FAIL / ERROR / Refused: colour, icon and text together (colour-blind operators)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,10 +120,10 @@ class VerdictBadge(QFrame):
         layout = QHBoxLayout(self)
         layout.addWidget(self.icon)
         layout.addWidget(self.text, 1)
-        self.verdict: Verdict | None = None
+        self.verdict: Verdict | Outcome | None = None
         self.show_verdict(None, "")
 
-    def show_verdict(self, verdict: Verdict | None, text: str) -> None:
+    def show_verdict(self, verdict: Verdict | Outcome | None, text: str) -> None:
         self.verdict = verdict
         self.text.setText(text)
         self.setAccessibleName(text)
@@ -290,8 +298,8 @@ class PreviewPanel(QWidget):
 
     def _show_verdict(self, item: QueueItem, threshold: float) -> None:
         result: CheckResult | None = item.result
-        if item.status in (Status.PASS, Status.FAIL, Status.ERROR):
-            verdict = Verdict(item.status.value)
+        if item.status in FINAL:
+            verdict = Outcome(item.status.value)
             self.badge.show_verdict(verdict, verdict_word(verdict, self.lang))
         else:
             texts = {Status.PREPARING: self.tr("Preparing…"), Status.QUEUED: self.tr("Ready"),
@@ -307,6 +315,9 @@ class PreviewPanel(QWidget):
                 self.tr("Score %1 %2 threshold %3").replace("%1", f"{score:g}")
                 .replace("%2", relation(score, threshold)).replace("%3", f"{threshold:g}"))
         self.score_bar.set_values(score, threshold)
+        # A refused photo was never judged: no threshold to measure it against.
+        for widget in (self.score_label, self.score_bar):
+            widget.setVisible(item.status is not Status.REFUSED)
 
     def _show_decision(self, item: QueueItem) -> None:
         record = item.decision
@@ -318,7 +329,8 @@ class PreviewPanel(QWidget):
             self.decision.setText("\n".join(lines))
         else:
             self.decision.setText(self.tr("Awaiting the operator's decision"))
-        self.decision.setVisible(item.record_id is not None)
+        # A refused photo is recorded too, but was never judged: no decision awaits it.
+        self.decision.setVisible(item.record_id is not None and item.status is not Status.REFUSED)
 
     def _show_sizes(self, item: QueueItem) -> None:
         parts = []
@@ -344,10 +356,14 @@ class PreviewPanel(QWidget):
         if result is not None and result.verdict is Verdict.ERROR and result.problem:
             # The catalogue's sentence and hint in the desk's language; the raw detail apart.
             lines = [result.problem.message(self.lang), "→ " + result.hint(self.lang)]
+            if item.status is Status.REFUSED:
+                lines.append(self.tr("Nothing was sent or billed, and nothing was judged, so "
+                                     "there is nothing to decide: remove it from the queue "
+                                     "(Delete)."))
             if result.code not in (None, 0):  # an int (legacy) or a string (API 3.0)
                 details.append(self.tr("Service code %1").replace("%1", str(result.code)))
-            if result.detail:
-                details.append(result.detail)
+            if result.detail:  # the core's known details in the desk's language
+                details.append(detail_text(result.detail, self.lang))
         if result is not None and not item.refused:  # a refused photo reached no backend
             # Which backend judged it, and the provider's id of the request (support asks).
             lines.append(self.tr("Checked with %1").replace("%1", backend_name(result.api)))

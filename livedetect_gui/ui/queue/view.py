@@ -13,7 +13,7 @@ from livedetect_gui.ui.queue.model import ROW_ICON, QueueItem, QueueModel
 _NAVIGATION = {Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up, Qt.Key.Key_Down,
                Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 # Starting widths in COLUMNS order; ResizeToContents would measure every row on every change.
-_WIDTHS = (180, 80, 50, 90, 240, 120, 120)
+_WIDTHS = (180, 100, 50, 90, 240, 120, 120)
 
 
 class QueueView(QTableView):

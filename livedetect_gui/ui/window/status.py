@@ -104,6 +104,8 @@ class DeskStatusBar(QStatusBar):
             "%3", str(p.failed)).replace("%4", str(p.errors))
         if p.held:
             summary += " · " + self.tr("%1 held").replace("%1", str(p.held))
+        if p.refused:
+            summary += " · " + self.tr("%1 refused").replace("%1", str(p.refused))
         if p.running:
             summary = self.tr("Checking %1 of %2").replace("%1", str(p.done)).replace(
                 "%2", str(p.total)) + " · " + summary

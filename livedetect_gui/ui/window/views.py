@@ -6,9 +6,13 @@ to the next item to decide, and reading the trail's views again when the trail c
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
+from livedetect_gui.core.errors import to_decide
 from livedetect_gui.core.trail.chain import Kind, Record
 from livedetect_gui.core.trail.worklist import PENDING, WorkItem, WorkState
 from livedetect_gui.ui.audit.case_view import CasePanel
@@ -16,15 +20,19 @@ from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.audit.worklist_view import WorklistPanel
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.queue.decisions import Subject
-from livedetect_gui.ui.queue.model import QueueItem
+from livedetect_gui.ui.queue.model import QueueItem, Status
 from livedetect_gui.ui.queue.view import QueueView
 
 QUEUE, WORKLIST, HISTORY, CASE = range(4)
 
 
 def queue_subject(items: list[QueueItem]) -> Subject | None:
-    """The queue's selection with a recorded check (the current row first)."""
+    """The queue's selection with a recorded check (the current row first). Photos refused before
+    sending are left out of a selection with others; alone, they stand as refused (nothing to
+    decide: the panel says so)."""
     items = [i for i in items if i.record_id is not None and i.result is not None]
+    sent = [i for i in items if i.status is not Status.REFUSED]
+    items = sent or items[:1]
     if not items:
         return None
     first = items[0]
@@ -48,11 +56,11 @@ def work_subject(items: list[WorkItem]) -> Subject | None:
 
 
 def record_subject(record: Record | None) -> Subject | None:
-    """A history record: a check (not a held photo, which is sent or removed, not decided),
-    or a decision, which stands for its check (deciding again adds a record)."""
+    """A history record: a check (not a held or refused photo: sent anyway or removed, never
+    decided), or a decision, which stands for its check (deciding again adds a record)."""
     if record is None:
         return None
-    if record.kind == Kind.CHECK and not (record.problem_key or "").startswith("held"):
+    if record.kind == Kind.CHECK and to_decide(record.problem_key):
         return Subject((record.id,), (record.verdict,), _name(record.source),
                        reference=record.reference)
     if record.kind == Kind.DECISION and record.check_id:
@@ -84,6 +92,7 @@ class DeskViews(QObject):
         self.worklist.model.viewer = desk.operator
         self.history = HistoryPanel(trail.history, work.tasks, work.pool, photos=trail.photos)
         self.history.verify_request = desk.watch.verify  # one watch over the chain
+        self._remember_exports()
         self.case = CasePanel(trail.history, work.tasks, work.pool)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
@@ -163,6 +172,22 @@ class DeskViews(QObject):
         connection = self.desk.connection
         if connection is not None and connection.simulated:
             self.history.reports.simulated.setChecked(True)
+
+    def _remember_exports(self) -> None:
+        """Exports start where the last one went, across restarts: the remembered folder once
+        the io pool found it still there (never looked at on the GUI thread)."""
+        desk, place = self.desk, self.history.place
+        place.remember = lambda folder: desk.save_settings(
+            replace(desk.settings, export_folder=str(folder)))
+        folder = desk.settings.export_folder
+        if folder:
+            work = desk.io_work
+
+            def found(exists: bool) -> None:
+                if exists and place.folder == Path.home():  # none chosen since
+                    place.folder = Path(folder)
+
+            work.tasks.run(work.pool, lambda: Path(folder).is_dir(), lambda f: found(f.result()))
 
     def _operator_changed(self, name: str) -> None:
         self.worklist.model.viewer = name  # four eyes: one's own pending ones are not shown

@@ -219,14 +219,43 @@ def test_a_held_photo_is_not_sent(qtbot, tmp_path, folder, start_sandbox) -> Non
     assert cli_sandbox.stats["requests"] == desk_sandbox.stats["requests"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the desk holds a photo at intake and records the hold "
-                   "only once it is sent anyway; the CLI records the hold as it decides it")
+def test_a_dark_photo_is_held_for_the_same_reasons(qtbot, tmp_path, folder,
+                                                   start_sandbox) -> None:
+    dark = folder / "too_dark.jpg"
+    Image.new("RGB", (800, 600), (3, 3, 3)).save(dark, quality=90)
+    cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
+    (result,) = cli_check(cli_sandbox, tmp_path, tmp_path / "cli.sqlite3", [dark], force=False)
+    desk = desk_check(qtbot, desk_sandbox, tmp_path / "desk.sqlite3", [dark], prechecks=True)
+    (item,) = desk.model.items()
+    said = desk.model.hold_text(item.precheck)
+    desk.shutdown()
+    assert "very dark" in said
+    assert result["held"] is True and result["message"].split(" (")[0] == said
+
+
 def test_a_held_photo_is_recorded_alike(qtbot, tmp_path, folder, start_sandbox) -> None:
     held = photo(folder, "held.jpg", 5)
     cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
     cli_check(cli_sandbox, tmp_path, tmp_path / "cli.sqlite3", [held], force=False)
     desk_check(qtbot, desk_sandbox, tmp_path / "desk.sqlite3", [held], prechecks=True).shutdown()
     assert trail(tmp_path / "cli.sqlite3") == trail(tmp_path / "desk.sqlite3")
+
+
+def test_a_refused_photo_is_recorded_alike_and_once(qtbot, tmp_path, folder,
+                                                    start_sandbox) -> None:
+    broken = folder / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 broken")
+    cli_sandbox, desk_sandbox = start_sandbox(), start_sandbox()
+    for _start in range(2):  # run again (the CLI), restarted with it queued (the desk)
+        cli_check(cli_sandbox, tmp_path, tmp_path / "cli.sqlite3", [broken])
+        desk = desk_check(qtbot, desk_sandbox, tmp_path / "desk.sqlite3", [broken])
+        qtbot.waitUntil(lambda desk=desk: desk.model.items()[0].record_id is not None,
+                        timeout=WAIT_MS)
+        desk.shutdown()
+    rows = trail(tmp_path / "cli.sqlite3")
+    assert rows == trail(tmp_path / "desk.sqlite3")
+    assert [(r.content, r.problem, r.sent) for r in rows] == [("broken", "truncated", False)]
+    assert cli_sandbox.stats["requests"] == desk_sandbox.stats["requests"] == 0
 
 
 @pytest.mark.skipif(WINDOWS, reason="POSIX signal (Windows: Ctrl+Break)")

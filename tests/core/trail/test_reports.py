@@ -83,7 +83,7 @@ def test_cli_report_text_csv_and_pdf(trail, tmp_path, capsys) -> None:
     assert code == 0 and "chain intact" in text and "ann" in text and "66.7%" in text
     rows = list(csv.reader(out_csv.open(encoding="utf-8")))
     assert rows[0][:3] == ["section", "label", "checks"]
-    assert rows[[r[0] for r in rows].index("total")][:3] == ["total", "total", "5"]
+    assert rows[[r[0] for r in rows].index("total")][:3] == ["total", "Total", "5"]
     assert out_pdf.read_bytes().startswith(b"%PDF")
     if not WINDOWS:  # Windows: the folder's ACL (tests/core/test_paths.py)
         assert (out_pdf.stat().st_mode & 0o077) == 0
@@ -93,3 +93,48 @@ def test_cli_report_text_csv_and_pdf(trail, tmp_path, capsys) -> None:
         assert (tmp_path / "page-1.png").stat().st_size > 1000
     assert cli_main(["report", "--history", str(trail.path), "--from", "2026-11-05", "--to",
                      "2026-11-01"]) == 64
+
+
+def test_labels_are_words_in_both_languages(trail, tmp_path) -> None:
+    from livedetect_gui.core.trail.reports import ERROR_KINDS, error_kind_label, write_csv
+
+    trail.record(check(DAY2 + 120, None, code=None, problem_key="held_dark", attempts=0))
+    report = build_report(trail, ReportOptions(since=DAY1 - 36000, until=time.time() + 3600))
+    assert report.errors_by_kind["held"] == 1
+    for kind in (*ERROR_KINDS, "some_future_group"):
+        for lang in ("en", "zh"):
+            assert error_kind_label(kind, lang) not in ("held", "some_future_group")
+    assert error_kind_label("held", "zh") == "被预检暂缓"
+    assert report.row_label(report.total, "zh") == "合计"
+    assert "\n合计 " in report.as_text("zh") and "\ntotal " not in report.as_text("en")
+    out = tmp_path / "r.csv"
+    # 3 days, 2 operators, the total, 3 kinds of error, 20 histogram bins, the chain
+    assert write_csv(report, out, "zh") == 3 + 2 + 1 + 3 + 20 + 1
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0][0] == "section"  # nothing simulated in the figures: no marker
+    assert ["error_kind", "被预检暂缓", "1"] in rows
+
+
+def test_no_errors_is_not_no_records(trail) -> None:
+    empty = build_report(trail, ReportOptions(since=DAY1 - 86400 * 30, until=DAY1 - 86400 * 20))
+    assert empty.errors_empty("en") == "No records in this range"
+    quiet = build_report(trail, ReportOptions(since=DAY2 - 60, until=DAY2 + 30,
+                                              include_simulated=True))
+    assert quiet.total.checks == 1 and not quiet.errors_by_kind
+    assert quiet.errors_empty("en") == "No errors in this range"
+    assert quiet.errors_empty("zh") == "此范围内没有错误"
+
+
+def test_simulated_figures_say_so_first(trail, tmp_path) -> None:
+    from livedetect_gui.core.trail.reports import write_csv
+
+    options = ReportOptions(since=DAY1 - 36000, until=time.time() + 3600)
+    assert build_report(trail, options).simulated_marker() == ""
+    report = build_report(trail, ReportOptions(since=options.since, until=options.until,
+                                               include_simulated=True))
+    assert report.simulated_included == 1
+    assert report.as_text("en").startswith("SIMULATED — 1 sandbox records included")
+    out = tmp_path / "r.csv"
+    write_csv(report, out, "zh")
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0][0].startswith("# 模拟数据") and rows[1][0] == "section"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livedetect_gui.core.trail.events import record_recheck
+from livedetect_gui.core.trail.events import record_recheck, record_removed
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.trail.review import Review, ReviewPolicy
 from livedetect_gui.core.trail.worklist import Worklist, WorkState
@@ -13,6 +13,7 @@ def test_oldest_first_paged_and_counted(tmp_path) -> None:
     history = History(tmp_path / "h.sqlite3", operator="ann")
     ids = [add_check(history, f"p{i}.jpg", at=100 - i) for i in range(5)]  # newest first
     add_check(history, "held.jpg", problem_key="held_dark")  # not a result to decide
+    add_check(history, "notes.jpg", problem_key="not_image")  # refused: never sent nor judged
     Review(history).decide(ids[0], "accept")
     Review(history).decide(ids[1], "escalate")
     worklist = Worklist(history)
@@ -48,6 +49,29 @@ def test_a_rechecked_check_leaves_the_worklist(tmp_path) -> None:
     record_recheck(history, old)
     new = add_check(history, "a.jpg")
     assert [i.check.id for i in Worklist(history).page()] == [new]
+    history.close()
+
+
+def test_only_judgements_are_counted_as_undecided(tmp_path) -> None:
+    """Refused, held, removed and re-checked photos are nothing to decide; an error someone
+    decided anyway (escalated) stays, with its decision."""
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    judged = add_check(history, "judged.jpg", at=1)
+    add_check(history, "refused.jpg", problem_key="not_image", score=None, at=2)
+    add_check(history, "missing.jpg", problem_key="file_missing", score=None, at=3)
+    held = add_check(history, "held.jpg", problem_key="held_dark", score=None, at=4)
+    record_removed(history, "held.jpg", "sha-held.jpg", held)
+    removed = add_check(history, "removed.jpg", score=20, at=5)
+    record_removed(history, "removed.jpg", "sha-removed.jpg", removed)
+    rechecked = add_check(history, "again.jpg", at=6)
+    record_recheck(history, rechecked)
+    error = add_check(history, "error.jpg", problem_key="timeout", score=None, at=7)
+    Review(history).decide(error, "escalate")
+    worklist = Worklist(history)
+    assert worklist.counts() == {WorkState.UNDECIDED: 1, WorkState.AWAITING_APPROVAL: 0,
+                                 WorkState.ESCALATED: 1, WorkState.DECIDED: 0}
+    assert [i.check.id for i in worklist.page()] == [judged, error]
+    assert set(worklist.states([judged, held, removed, rechecked, error])) == {judged, error}
     history.close()
 
 

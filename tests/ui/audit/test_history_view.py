@@ -238,3 +238,86 @@ def test_the_chain_line_names_the_newest_signed_checkpoint(qtbot, tmp_path) -> N
         panel.pool.waitForDone(30_000)
         shared.close()
         history.close()
+
+
+def small_panel(qtbot, path: Path):
+    from livedetect_gui.ui.common.tasks import Pools
+
+    shared, pools = LazyHistory(path), Pools()
+    panel = HistoryPanel(shared, TaskRunner(), pools.trail)
+    panel._keep = (shared, pools)  # the pools live as long as the panel
+    qtbot.addWidget(panel)
+    panel.since.setDate(QDate.currentDate().addDays(-1))
+    panel.resize(1366, 600)
+    panel.show()
+    return panel
+
+
+def click_header(qtbot, panel, column: str) -> None:
+    from PySide6.QtCore import QPoint
+
+    header = panel.view.horizontalHeader()
+    x = header.sectionViewportPosition(panel.model.COLUMNS.index(column)) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def test_the_sort_arrow_says_the_order_of_the_rows(qtbot, tmp_path) -> None:
+    from tests.core.trail.trail_data import add_check
+
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    now = time.time()
+    for i, score in enumerate((50, 90, 10, 70)):
+        add_check(history, f"p{i}.jpg", score=score, at=now - 100 + i)
+    history.close()
+    panel = small_panel(qtbot, tmp_path / "h.sqlite3")
+    header = panel.view.horizontalHeader()
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total == 4, timeout=WAIT_MS)
+    times = [r.at for r in panel.model.rows]
+    assert times == sorted(times, reverse=True)  # newest first, as the arrow says
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    def scores() -> list[float]:
+        return [r.score for r in panel.model.rows]
+
+    click_header(qtbot, panel, "score")
+    qtbot.waitUntil(lambda: scores() == [10, 50, 70, 90], timeout=WAIT_MS)
+    assert header.sortIndicatorSection() == panel.model.COLUMNS.index("score")
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    click_header(qtbot, panel, "score")
+    qtbot.waitUntil(lambda: scores() == [90, 70, 50, 10], timeout=WAIT_MS)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    # The database cannot sort by the decision: the arrow stays on what the rows are in.
+    click_header(qtbot, panel, "decision")
+    assert header.sortIndicatorSection() == panel.model.COLUMNS.index("score")
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert scores() == [90, 70, 50, 10]
+    # A new filter keeps the order and its arrow.
+    panel.verdict.setCurrentIndex(panel.verdict.findData("pass"))
+    qtbot.waitUntil(lambda: scores() == [90], timeout=WAIT_MS)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    panel.pool.waitForDone(10_000)
+
+
+def test_undecided_and_held_filters_ask_the_trail(qtbot, tmp_path) -> None:
+    from tests.core.trail.trail_data import add_check
+
+    history = History(tmp_path / "h.sqlite3", operator="ann")
+    now = time.time()
+    decided = add_check(history, "decided.jpg", at=now - 5)
+    add_check(history, "waiting.jpg", score=20, at=now - 4)
+    add_check(history, "held.jpg", problem_key="held_dark", score=None, at=now - 3)
+    add_check(history, "refused.jpg", problem_key="not_image", score=None, at=now - 2)
+    history.decide(decided, "accept")
+    history.close()
+    panel = small_panel(qtbot, tmp_path / "h.sqlite3")
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.model.total == 5, timeout=WAIT_MS)
+    panel.state.setCurrentIndex(panel.state.findData("undecided"))
+    qtbot.waitUntil(lambda: panel.model.total == 1, timeout=WAIT_MS)
+    assert [r.source for r in panel.model.rows] == ["waiting.jpg"]
+    assert panel.status.text() == "1 of 5 records shown"
+    panel.state.setCurrentIndex(panel.state.findData("held"))
+    qtbot.waitUntil(lambda: [r.source for r in panel.model.rows] == ["held.jpg"],
+                    timeout=WAIT_MS)
+    panel.pool.waitForDone(10_000)

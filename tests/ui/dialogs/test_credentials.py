@@ -138,3 +138,47 @@ def test_no_keyring_is_worded_without_library_text(qtbot, window) -> None:
         dialog.reject()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_custom_address_hint_is_shown_whole(qtbot, window) -> None:
+    dialog = window.setup.edit_credentials()
+    qtbot.waitUntil(lambda: "Looking for the OS keyring" not in dialog.status.text(),
+                    timeout=WAIT_MS)
+    dialog._show_status("")  # the shortest dialog: nothing else below has made it taller
+    use_address(dialog, "sandbox.example.com")
+    hint = dialog.custom_problem
+    assert hint.isVisible() and "http://" in hint.text()
+    qtbot.waitUntil(lambda: hint.height() >= hint.heightForWidth(hint.width()),
+                    timeout=WAIT_MS)
+    # Every line of it inside the dialog, above the test button.
+    assert hint.geometry().bottom() < dialog.test_button.geometry().top()
+    use_address(dialog, "https://sandbox.example.com:8765")
+    assert not hint.isVisible()
+    dialog.reject()
+
+
+def test_a_test_answer_goes_when_the_address_changes(qtbot, window) -> None:
+    dialog = window.setup.edit_credentials()
+    fill(dialog, "1", "AKIDx", "key")
+    use_address(dialog, "http://127.0.0.1:9/never")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    assert "Could not connect" in dialog.status.text()
+    dialog.custom.setText("http://127.0.0.1:10/other")
+    assert "Could not connect" not in dialog.status.text()
+    assert "test the connection again" in dialog.status.text()
+    assert not dialog.details_button.isVisible()
+    # Another endpoint choice is another address too.
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    assert "Could not connect" in dialog.status.text()
+    dialog.endpoint.setCurrentIndex(0)
+    assert "Could not connect" not in dialog.status.text()
+    # An answer that arrives after the address changed is about the old one: not shown.
+    use_address(dialog, "http://127.0.0.1:9/never")
+    dialog.test_connection()
+    dialog.custom.setText("http://127.0.0.1:10/other")
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    assert "Could not connect" not in dialog.status.text()
+    assert "test the connection again" in dialog.status.text()
+    dialog.reject()

@@ -132,6 +132,9 @@ def test_test_connection_on_api3_reports_code_and_request_id(qtbot, window, sand
     assert sandbox.stats["tc3:AuthFailure.SignatureFailure"] == 1
     assert "AuthFailure.SignatureFailure" in dialog.details.text()
     assert "Request ID: " in dialog.details.text() and "wrong-key" not in dialog.status.text()
+    # The operator is told what they can do, not a developer's command.
+    assert "provider's console" in dialog.status.text() and "clock" in dialog.status.text()
+    assert "livedetect sign" not in dialog.status.text()
     fill(dialog, "", sandbox.account.secret_id, sandbox.account.secret_key)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Connection works: API 3.0" in dialog.status.text(),

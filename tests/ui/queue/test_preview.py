@@ -148,3 +148,21 @@ def test_face_box_is_drawn_and_crop_to_the_face_is_a_choice(qtbot, make_window, 
     assert not window.preview.crop_button.isVisible()
     assert not window.desk.intake.crop_to_face(cropped)
     assert sandbox.stats["requests"] == 0
+
+
+def test_a_held_photo_in_the_sandbox_is_worded_as_never_sent(qtbot, make_window,
+                                                            tmp_path) -> None:
+    window = make_window(prechecks=True)  # the desk's own sandbox: nothing is billed
+    # The keyboard starts in the queue, not in the URL field (typing goes nowhere unseen).
+    assert window.focusWidget() is window.queue_view
+    make_photo(3, (640, 480)).save(tmp_path / "noface.jpg")  # no face: held
+    window.add_paths([str(tmp_path / "noface.jpg")])
+    wait_prepared(qtbot, window, 1)
+    item = window.model.items()[0]
+    assert item.status.value == "held"
+    window.queue_view.select_only(0)
+    preview = window.preview
+    qtbot.waitUntil(lambda: preview.send_anyway_button.isVisible(), timeout=WAIT_MS)
+    assert "To send:" in preview.sizes.text() and "Sent:" not in preview.sizes.text()
+    assert preview.send_anyway_button.text() == "Send anyway (simulated, not billed)"
+    assert "Not sent, nothing billed" in preview.hold_label.text()

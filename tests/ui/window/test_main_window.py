@@ -101,7 +101,7 @@ def test_whole_flow_to_verdicts_and_history(qtbot, window, tmp_path) -> None:
     view = window.findChild(QTableView, "queueView")
     view.selectRow(window.model.row_of(by_name["good.jpg"].id))
     badge = window.findChild(object, "verdictBadge")
-    qtbot.waitUntil(lambda: badge.verdict is Verdict.PASS)
+    qtbot.waitUntil(lambda: badge.verdict == Verdict.PASS)
     assert "PASS" in badge.text.text() and badge.icon.pixmap() is not None
     assert str(good_score) in window.findChild(QLabel, "scoreLabel").text()
     qtbot.waitUntil(lambda: window.preview._pixmap is not None
@@ -196,7 +196,7 @@ def test_every_refusal_class_is_shown(qtbot, make_window, start_sandbox, tmp_pat
     expected = {"anim.gif": "animated", "corrupt.jpg": "truncated", "huge.png": "too_many_pixels",
                 "empty.jpg": "file_empty"}
     for item in window.model.items():
-        assert item.status is Status.ERROR and item.refused
+        assert item.status is Status.REFUSED and item.refused
         assert item.result.problem_key == expected[item.name]
     window.run_all()  # refused photos are never sent: recorded as refused
     qtbot.waitUntil(lambda: all(i.record_id is not None for i in window.model.items()),
