@@ -1,6 +1,7 @@
-"""Screenshots of the desk's issue-12 views for review, English and Chinese, 1024x640: the
+"""Screenshots of the desk's billing views for review, English and Chinese, 1024x640: the
 pause banner after the service rejected the credentials, a photo held by the pre-checks with
-its face boxes, and the cost dialog of a large batch (drawn over the window).
+its face boxes, the Send anyway dialog, and the cost dialog of a large batch (the dialogs
+drawn over the window).
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/billing_screenshots.py OUT
 
@@ -22,6 +23,19 @@ from devsupport.photos import make_photo  # noqa: E402
 from scripts.screenshots import scratch_folder, wait, wait_until  # noqa: E402
 
 SIZE = (1024, 640)
+
+
+def with_dialog(window, dialog):  # noqa: ANN001, ANN201
+    """The window's picture with ``dialog`` drawn over its middle, framed."""
+    picture = window.grab()
+    shown = dialog.grab()
+    painter = QPainter(picture)
+    left = (picture.width() - shown.width()) // 2
+    top = (picture.height() - shown.height()) // 2
+    painter.drawPixmap(left, top, shown)
+    painter.drawRect(left - 1, top - 1, shown.width() + 1, shown.height() + 1)
+    painter.end()
+    return picture
 
 
 def main() -> None:
@@ -101,6 +115,13 @@ def main() -> None:
                    and w.preview.pixmap() is not None)
         wait(600)
         window.grab().save(str(out / f"held-face-box-{lang}.png"))
+        window.preview.send_anyway_button.click()
+        wait_until(lambda w=window: w.billing.send_dialog is not None
+                   and w.billing.send_dialog.isVisible())
+        wait(400)
+        with_dialog(window, window.billing.send_dialog).save(
+            str(out / f"send-anyway-{lang}.png"))
+        window.billing.send_dialog.reject()
 
         # 3. The cost dialog of a batch over the configured size (20), over the window.
         window.add_paths([str(p) for p in sorted(photos.glob("scan-*.jpg"))]
@@ -117,14 +138,7 @@ def main() -> None:
         wait_until(lambda w=window: w.billing.cost_dialog is not None
                    and w.billing.cost_dialog.isVisible())
         wait(400)
-        picture = window.grab()
-        dialog = window.billing.cost_dialog.grab()
-        painter = QPainter(picture)
-        left = (picture.width() - dialog.width()) // 2
-        top = (picture.height() - dialog.height()) // 2
-        painter.drawPixmap(left, top, dialog)
-        painter.drawRect(left - 1, top - 1, dialog.width() + 1, dialog.height() + 1)
-        painter.end()
+        picture = with_dialog(window, window.billing.cost_dialog)
         picture.save(str(out / f"cost-dialog-{lang}.png"))
         window.billing.cost_dialog.reject()
         window.shutdown()

@@ -228,15 +228,16 @@ def run(args: argparse.Namespace) -> int:
         if sandbox:
             sandbox.stop()
     counts = Counter(r.verdict for r in results)
-    held = sum(r.held for r in results)  # not checked: counted apart, never as errors
+    # Held and refused photos were never sent: counted apart, never as checked or as errors.
+    held, refused = sum(r.held for r in results), sum(r.refused for r in results)
     lines = []
     if not args.json or stop.reason is not None:
-        lines.append(message("summary", lang, total=len(results) - held,
+        lines.append(message("summary", lang, total=len(results) - held - refused,
                              passed=counts[Verdict.PASS], failed=counts[Verdict.FAIL],
-                             errors=counts[Verdict.ERROR] - held)
+                             errors=counts[Verdict.ERROR] - held - refused)
                      + " " + message("summary_saved", lang,
                                      reused=sum(r.reused_from is not None for r in results),
-                                     held=held))
+                                     held=held, refused=refused))
     if stop.reason is StopReason.CREDENTIALS:
         lines.append(message("stopped_credentials", lang))
     elif stop.reason is StopReason.INTERRUPTED:

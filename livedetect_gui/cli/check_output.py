@@ -20,7 +20,9 @@ def human_line(result: CheckResult, lang: str) -> str:
     from livedetect_gui.core.verdict import Verdict, verdict_word
 
     verdict = result.verdict
-    word = message("held_word", lang) if result.held else verdict_word(verdict, lang)
+    # One short capital word per line, as PASS/FAIL/ERROR: held and refused photos were not sent.
+    word = (message("held_word", lang) if result.held
+            else message("refused_word", lang) if result.refused else verdict_word(verdict, lang))
     extra = f"  ({message('maybe_billed_twice', lang)})" if result.maybe_billed_twice else ""
     if result.reused_from is not None:
         # Where the reused judgement came from: its time, and whether it was simulated.

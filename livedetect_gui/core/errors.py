@@ -468,8 +468,10 @@ def local_problem(key: str) -> Problem:
 
 # The photo could not be made into anything the service accepts: refused before any call
 # (never sent, never judged, nothing billed). Sending it again would be refused again.
-REFUSALS = frozenset({"file_missing", "file_unreadable", "file_empty", "not_image", "truncated",
-                      "animated", "too_many_pixels", "too_large"})
+# Refused before sending: the photo itself (its file, its format, its size) or a URL that is
+# no http(s) address. Never sent, never judged.
+REFUSALS = frozenset({key for key, problem in LOCAL_PROBLEMS.items() if problem.group == "image"}
+                     | {"bad_url"})
 
 
 def is_refusal(problem_key: str | None) -> bool:

@@ -63,12 +63,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "自检通过：样张判定为 {verdict}（模拟，分数 {score}，阈值 {threshold}）"),
     "self_test_failed": ("self-test FAILED: {reason}", "自检失败：{reason}"),
     # What was not paid for, and why a batch stopped.
-    "summary_saved": ("({reused} reused, {held} held)", "（复用 {reused}，暂缓 {held}）"),
+    "summary_saved": ("({reused} reused, {held} held, {refused} refused)",
+                      "（复用 {reused}，暂缓 {held}，拒收 {refused}）"),
     "checked_before": ("reused from {when}, {kind}: not sent again",
                        "复用 {when} 的检测结果（{kind}），未重复发送"),
     "kind_simulated": ("simulated", "模拟"),
     "kind_live": ("live", "真实服务"),
     "held_word": ("HELD", "暂缓"),
+    "refused_word": ("REFUSED", "拒收"),
     "stopped_credentials": ("stopped: the service rejected the credentials — fix them and run "
                             "again", "已停止：服务拒绝了凭据——请修正后重新运行"),
     "stopped_interrupted": ("interrupted: run the same command again to send what has no "

@@ -265,56 +265,56 @@
 <context>
     <name>BillingControls</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="83"/>
         <source>Check again?</source>
         <translation>重新检测？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="82"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="84"/>
         <source>Checking again sends %n photo(s) to the service once more, even those judged before, and every check is billed.</source>
         <translation>
             <numerusform>重新检测会把 %n 张照片再次发送给服务（包括已判定过的），每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="84"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="86"/>
         <source>Check again (billed)</source>
         <translation>重新检测（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="94"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="96"/>
         <source>Retry?</source>
         <translation>重试？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="95"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="97"/>
         <source>%n photo(s) may already have been billed (the service may have processed a request whose answer was lost). Retrying sends them again, and every check is billed.</source>
         <translation>
             <numerusform>%n 张照片可能已被计费（服务可能已处理了应答丢失的请求）。重试会再次发送，每次检测都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="98"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="100"/>
         <source>Retry (billed)</source>
         <translation>重试（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="139"/>
         <source>Crop to the face needs a photo with exactly one face found.</source>
         <translation>只有检测到恰好一张人脸的照片才能裁剪到人脸。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="157"/>
         <source>Close while checking?</source>
         <translation>检测进行中，确定关闭？</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="145"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="158"/>
         <source>Checks are in flight. Closing waits for the photos already sent (they are billed and recorded); the photos not yet sent stay in the queue for next time.</source>
         <translation>有检测正在进行。关闭时会等待已发送的照片完成（它们已计费并会被记录）；尚未发送的照片保留在队列中，下次继续。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/window/billing_controls.py" line="162"/>
         <source>Close anyway</source>
         <translation>仍然关闭</translation>
     </message>
@@ -335,129 +335,129 @@
 <context>
     <name>CapturePanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="192"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="193"/>
         <source>Ca&amp;mera</source>
         <translation>摄像头(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="194"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="195"/>
         <source>Co&amp;untdown</source>
         <translation>倒计时(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="198"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="198"/>
         <source>3 s</source>
         <translation>3 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="197"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="198"/>
         <source>5 s</source>
         <translation>5 秒</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="200"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="201"/>
         <source>Mirror preview</source>
         <translation>镜像预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="201"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="202"/>
         <source>Mirror saved photo</source>
         <translation>镜像保存的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="203"/>
         <source>Capture and check</source>
         <translation>拍摄并检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="204"/>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="207"/>
         <source>Capture a photo</source>
         <translation>拍摄照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="207"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="208"/>
         <source>Retake</source>
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="209"/>
         <source>Check anyway</source>
         <translation>仍然检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="209"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="210"/>
         <source>Live camera preview</source>
         <translation>摄像头实时预览</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="472"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="473"/>
         <source>No camera found. Plug one in: the list updates by itself.</source>
         <translation>未找到摄像头。请接入摄像头：列表会自动更新。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="473"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="474"/>
         <source>Camera access was denied. Allow it for LiveDetect Desk in the system&apos;s privacy settings.</source>
         <translation>摄像头访问被拒绝。请在系统隐私设置中允许 LiveDetect 活体检测台使用摄像头。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="475"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="476"/>
         <source>The camera reported a problem: %1. If another program uses it, close that program and try again.</source>
         <translation>摄像头报告了问题：%1。如有其他程序正在使用摄像头，请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="477"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="478"/>
         <source>unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="478"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="479"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开连接。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="479"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="480"/>
         <source>No picture from the camera yet.</source>
         <translation>尚未收到摄像头画面。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="480"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="481"/>
         <source>The camera frame could not be read; try again.</source>
         <translation>无法读取摄像头画面，请重试。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="481"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="482"/>
         <source>The photo could not be saved: %1</source>
         <translation>无法保存照片：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="482"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="483"/>
         <source>Captured %1</source>
         <translation>已拍摄 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="404"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="405"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="193"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="194"/>
         <source>Resolut&amp;ion</source>
         <translation>分辨率(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="204"/>
         <source>Capture</source>
         <translation>拍摄</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="411"/>
-        <location filename="../../livedetect_gui/ui/capture/panel.py" line="431"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="412"/>
+        <location filename="../../livedetect_gui/ui/capture/panel.py" line="432"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
@@ -527,8 +527,8 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/audit/case_view.py" line="132"/>
-        <source>Ca&amp;se / applicant:</source>
-        <translation>案件/申请人(&amp;S)：</translation>
+        <source>Case / app&amp;licant:</source>
+        <translation>案件/申请人(&amp;L)：</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/audit/case_view.py" line="133"/>
@@ -597,173 +597,179 @@
         <translation>凭据</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="73"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="77"/>
         <source>Profile name</source>
         <translation>配置名称</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="86"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="90"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="92"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="96"/>
         <source>optional; this API needs none</source>
         <translation>可选；此接口不需要</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="112"/>
         <source>AppID</source>
         <translation>AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="108"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="112"/>
         <source>Secret ID</source>
         <translation>Secret ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="109"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="113"/>
         <source>Secret key</source>
         <translation>Secret Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="114"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="110"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="114"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="115"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="116"/>
         <source>Endpoint</source>
         <translation>接入地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="113"/>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="117"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="213"/>
         <source>Custom address</source>
         <translation>自定义地址</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="121"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="125"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="122"/>
-        <source>Se&amp;rvice</source>
-        <translation>服务(&amp;R)</translation>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="126"/>
+        <source>Ser&amp;vice</source>
+        <translation>服务(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="123"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="171"/>
+        <source>Use for this session &amp;only</source>
+        <translation>仅本次会话使用(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="127"/>
         <source>&amp;AppID</source>
         <translation>&amp;AppID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="128"/>
         <source>Secret &amp;ID</source>
         <translation>Secret &amp;ID</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
         <source>Secret &amp;key</source>
         <translation>Secret &amp;Key</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="129"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="133"/>
         <source>&amp;Bucket</source>
         <translation>&amp;Bucket</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="130"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="134"/>
         <source>&amp;Region</source>
         <translation>地域(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="135"/>
         <source>&amp;Endpoint</source>
         <translation>接入地址(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="132"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="136"/>
         <source>Custom &amp;address</source>
         <translation>自定义地址(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="149"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="154"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="164"/>
         <source>&amp;Test connection (spends one billed call)</source>
         <translation>测试连接（消耗一次计费调用）(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="168"/>
         <source>&amp;Save to keyring</source>
         <translation>保存到系统钥匙串(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="166"/>
-        <source>Use for this &amp;session only</source>
-        <translation>仅本次会话使用(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="185"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="190"/>
         <source>Looking for the OS keyring…</source>
         <translation>正在查找系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="202"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="207"/>
         <source>Current host (recognition.image.myqcloud.com)</source>
         <translation>当前域名（recognition.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="203"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="208"/>
         <source>Old host (service.image.myqcloud.com)</source>
         <translation>原域名（service.image.myqcloud.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="209"/>
         <source>Default host (iai.tencentcloudapi.com)</source>
         <translation>默认域名（iai.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="210"/>
         <source>International host (iai.intl.tencentcloudapi.com)</source>
         <translation>国际站域名（iai.intl.tencentcloudapi.com）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="290"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="443"/>
+        <source>The address changed: test the connection again.</source>
+        <translation>地址已更改：请重新测试连接。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="306"/>
         <source>Credentials are kept in the OS keyring (%1).</source>
         <translation>凭据保存在系统钥匙串中（%1）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="340"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="356"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="410"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="427"/>
         <source>Sending the sample photo once to %1…</source>
         <translation>正在向%1发送一次样张…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="425"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="446"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="428"/>
+        <location filename="../../livedetect_gui/ui/dialogs/credentials.py" line="449"/>
         <source>Connection works: %1 answered (score %2).</source>
         <translation>连接正常：%1已应答（分数 %2）。</translation>
     </message>
@@ -771,22 +777,27 @@
 <context>
     <name>DecisionArea</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="136"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="145"/>
         <source>Operator&apos;s decision</source>
         <translation>操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="138"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="147"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="139"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="148"/>
         <source>Refuse</source>
         <translation>驳回</translation>
     </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="189"/>
+        <source>Nothing was judged, so there is nothing to decide: remove it from the queue (Delete).</source>
+        <translation>未经判定，因此无需决定：请将其从队列中移除（Delete）。</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="174"/>
+        <location filename="../../livedetect_gui/ui/queue/decisions.py" line="193"/>
         <source>%n photo(s) selected: one record each</source>
         <translation>
             <numerusform>已选 %n 张照片：每张各写入一条记录</numerusform>
@@ -917,57 +928,57 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="295"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="300"/>
         <source>Operator: %1</source>
         <translation>操作员：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="357"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="362"/>
         <source>Paused: the service rejected the credentials. Fix them, then resume.</source>
         <translation>已暂停：服务拒绝了凭据。请修正后继续。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="366"/>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="436"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="461"/>
         <source>%n photo(s) held by the pre-checks: see the preview, then Send anyway or remove them.</source>
         <translation>
             <numerusform>%n 张照片被预检暂缓：请查看预览，然后选择“仍然发送”或将其移除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="371"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="381"/>
         <source>Starting… the checks begin in a moment.</source>
         <translation>正在启动……检测即将开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="441"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="466"/>
         <source>Working out what %n photo(s) will cost…</source>
         <translation>
             <numerusform>正在计算 %n 张照片的费用…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="462"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="487"/>
         <source>Nothing sent.</source>
         <translation>未发送任何照片。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="482"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="507"/>
         <source>Still paused: the service rejected these credentials. Enter the right ones (Settings, Credentials) or choose another connection, then resume.</source>
         <translation>仍处于暂停状态：服务拒绝了这些凭据。请输入正确的凭据（设置 › 凭据）或选择其他连接，然后继续。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="511"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="536"/>
         <source>Cancelled: photos not yet sent stay in the queue; those already sent finish.</source>
         <translation>已取消：尚未发送的照片留在队列中；已发送的照片会完成检测。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="551"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="602"/>
         <source>A file or folder could not be read or written.</source>
         <translation>无法读取或写入某个文件或文件夹。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/desk/controller.py" line="553"/>
+        <location filename="../../livedetect_gui/ui/desk/controller.py" line="604"/>
         <source>Something went wrong in the background; the desk carries on.</source>
         <translation>后台任务出错；检测台继续运行。</translation>
     </message>
@@ -986,76 +997,81 @@
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/window/status.py" line="108"/>
+        <source>%1 refused</source>
+        <translation>%1 张已拒收</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="110"/>
         <source>Checking %1 of %2</source>
         <translation>正在检测 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="114"/>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="124"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="126"/>
         <source>To decide: %1</source>
         <translation>待决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="126"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="128"/>
         <source>escalated %1</source>
         <translation>已上报 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="128"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="130"/>
         <source>awaiting approval %1</source>
         <translation>待复核 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="131"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="133"/>
         <source>To decide: %1 · escalated %2 · awaiting approval %3</source>
         <translation>待决定：%1 · 已上报 %2 · 待复核 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="137"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="139"/>
         <source>Audit trail: checking…</source>
         <translation>审计记录：正在校验…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="140"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="142"/>
         <source>✔ Audit trail intact</source>
         <translation>✔ 审计记录完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="143"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="145"/>
         <source>✖ AUDIT TRAIL ALTERED</source>
         <translation>✖ 审计记录已被篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="144"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="146"/>
         <source>✖ Audit trail cannot be verified</source>
         <translation>✖ 无法校验审计记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="159"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="161"/>
         <source>Sandbox (simulated scores)</source>
         <translation>沙箱（模拟分数）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="160"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="162"/>
         <source>Profile: %1</source>
         <translation>配置：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="161"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="163"/>
         <source>Credentials from LIVEDETECT_* variables</source>
         <translation>凭据来自 LIVEDETECT_* 环境变量</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/status.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/window/status.py" line="164"/>
         <source>Session credentials (not saved)</source>
         <translation>会话凭据（未保存）</translation>
     </message>
@@ -1063,22 +1079,22 @@
 <context>
     <name>DeskViews</name>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="111"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="120"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="112"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="121"/>
         <source>Worklist</source>
         <translation>待办清单</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="113"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="122"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/window/views.py" line="114"/>
+        <location filename="../../livedetect_gui/ui/window/views.py" line="123"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
@@ -1109,77 +1125,77 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="79"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Code / message</source>
         <translation>错误码 / 信息</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="80"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="81"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="82"/>
         <source>Backend</source>
         <translation>后端</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="183"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="192"/>
         <source>Retention cut</source>
         <translation>保留期截断</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="198"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="207"/>
         <source>⚠ ALTERED</source>
         <translation>⚠ 已篡改</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="214"/>
         <source>This record was altered after it was written: do not rely on it.</source>
         <translation>此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="246"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="237"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="246"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
@@ -1187,244 +1203,269 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="205"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="206"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="208"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Live and simulated</source>
         <translation>真实与模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
         <source>Live</source>
         <translation>真实</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
         <source>Simulated</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
         <source>Checks and decisions</source>
         <translation>检测与决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Checks</source>
         <translation>检测</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="213"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <source>Any state</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <source>Undecided</source>
+        <translation>待决定</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
+        <source>Held, not sent</source>
+        <translation>已暂缓、未发送</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
+        <source>Undecided: judged checks with no decision yet (as in the worklist). Held: photos the pre-checks held that were never sent.</source>
+        <translation>待决定：已判定但尚未决定的检测（与工作清单相同）。已暂缓：被预检暂缓且从未发送的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="225"/>
+        <source>Decision state filter</source>
+        <translation>决定状态筛选</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="226"/>
         <source>Verdict filter</source>
         <translation>结论筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="215"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="227"/>
         <source>Live or simulated filter</source>
         <translation>真实/模拟筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="216"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="228"/>
         <source>Record kind filter</source>
         <translation>记录类型筛选</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="217"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="218"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="229"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="230"/>
         <source>Search sources and references</source>
         <translation>搜索来源和案件编号</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="303"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
         <source>newest signed checkpoint: %1</source>
         <translation>最新签署的检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="324"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="348"/>
         <source>%1 of %2 records shown</source>
         <translation>显示 %1 条（共 %2 条记录）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="351"/>
         <source>%1 loaded</source>
         <translation>已加载 %1 条</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="366"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="390"/>
         <source>The photo as sent</source>
         <translation>发送时的照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="367"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="391"/>
         <source>NOT the photo as sent: this kept file was replaced or edited after the check (it does not match the record)</source>
         <translation>不是发送时的照片：此留存文件在检测后被替换或修改（与记录不符）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="378"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="402"/>
         <source>⚠ This record was altered after it was written: do not rely on it.</source>
         <translation>⚠ 此记录在写入后被修改：请勿依赖。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="380"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="404"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="381"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="405"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="383"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="407"/>
         <source>Verdict: %1</source>
         <translation>判定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="384"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="408"/>
         <source>Score %1, threshold %2</source>
         <translation>分数 %1，阈值 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="387"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="411"/>
         <source>Message: %1</source>
         <translation>消息：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="389"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="413"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="395"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="419"/>
         <source>Latest decision: %1</source>
         <translation>最新决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="397"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
         <source>Mode: %1</source>
         <translation>模式：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="398"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="422"/>
         <source>Backend: %1 (%2)</source>
         <translation>后端：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="400"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="424"/>
         <source>Request id: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="401"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="425"/>
         <source>Operator: %1 (login %2, desk %3)</source>
         <translation>操作员：%1（登录用户 %2，工作台 %3）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="495"/>
         <source>Exported %1 records to %2</source>
         <translation>已将 %1 条记录导出到 %2</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="219"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="231"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="220"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="232"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="221"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="233"/>
         <source>Cancel export</source>
         <translation>取消导出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="222"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="234"/>
         <source>Record details</source>
         <translation>记录详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="223"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="235"/>
         <source>Records</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="224"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="236"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="291"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="315"/>
         <source>Audit trail: checking the chain…</source>
         <translation>审计记录：正在校验哈希链…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="294"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="318"/>
         <source>✖ The audit trail cannot be verified: %1</source>
         <translation>✖ 无法校验审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="322"/>
         <source>✔ Audit trail verified: %1 records, chain intact</source>
         <translation>✔ 审计记录已校验：%1 条记录，哈希链完好</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="309"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="333"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="331"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="355"/>
         <source>History could not be read: %1</source>
         <translation>无法读取历史记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="319"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="343"/>
         <source>History is off: %1</source>
         <translation>历史记录不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="421"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="445"/>
         <source>Export history</source>
         <translation>导出历史记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="423"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="447"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="447"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="471"/>
         <source>Exporting… %1 records written</source>
         <translation>正在导出… 已写入 %1 条记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="461"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="485"/>
         <source>Export cancelled; %1 was not changed</source>
         <translation>已取消导出；%1 未被改动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="464"/>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="468"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="488"/>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="492"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
@@ -1432,7 +1473,7 @@
 <context>
     <name>Language</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="39"/>
+        <location filename="../../livedetect_gui/ui/audit/history_model.py" line="40"/>
         <source>en</source>
         <translation>zh</translation>
     </message>
@@ -1580,127 +1621,132 @@
 <context>
     <name>PreviewPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="238"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="246"/>
         <source>No photo selected</source>
         <translation>未选择照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="249"/>
         <source>Drop photos or folders here, open them, or paste an image (the shortcuts are in Help).</source>
         <translation>将照片或文件夹拖到这里、打开文件，或粘贴图片（快捷键见“帮助”菜单）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="267"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="275"/>
         <source>Not sent, nothing billed. Send it anyway, retake it, or remove it.</source>
         <translation>未发送，未计费。可以仍然发送、重拍或移除。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="278"/>
         <source>The provider advises a 3:4 portrait with the face in the middle: Crop to the face adds such a copy to the queue (the original stays).</source>
         <translation>服务商建议使用人脸居中的 3:4 竖幅照片：“裁剪到人脸”会把这样的副本加入队列（原图保留）。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="278"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="286"/>
         <source>Send anyway (simulated, not billed)</source>
         <translation>仍然发送（模拟，不计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="279"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="287"/>
         <source>Send anyway (billed)</source>
         <translation>仍然发送（计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="281"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="289"/>
         <source>Crop to the face</source>
         <translation>裁剪到人脸</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="305"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="297"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="305"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="306"/>
         <source>Checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="298"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="306"/>
         <source>Held</source>
         <translation>已暂缓</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="312"/>
         <source>Threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="307"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="315"/>
         <source>Score %1 %2 threshold %3</source>
         <translation>分数 %1 %2 阈值 %3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="314"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="325"/>
         <source>Decision: %1</source>
         <translation>决定：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="316"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
         <source>by %1 at %2</source>
         <translation>由 %1 于 %2 作出</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="320"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="331"/>
         <source>Awaiting the operator&apos;s decision</source>
         <translation>等待操作员决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="327"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="339"/>
         <source>Original: %1×%2, %3</source>
         <translation>原图：%1×%2，%3</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="333"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="345"/>
         <source>Sent: %1×%2, %3 JPEG</source>
         <translation>发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="334"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="346"/>
         <source>To send: %1×%2, %3 JPEG</source>
         <translation>待发送：%1×%2，%3 JPEG</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="348"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="360"/>
+        <source>Nothing was sent or billed, and nothing was judged, so there is nothing to decide: remove it from the queue (Delete).</source>
+        <translation>未发送、未计费，也未经判定，因此无需决定：请将其从队列中移除（Delete）。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="364"/>
         <source>Service code %1</source>
         <translation>服务错误码 %1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="353"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="369"/>
         <source>Checked with %1</source>
         <translation>检测服务：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="355"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="371"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="359"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="375"/>
         <source>Checked before on %1: that judgement is reused, nothing was sent or billed. Check again makes a new, billed call.</source>
         <translation>已于 %1 检测过：复用该判定结果，未发送也未计费。“重新检测”会发起一次新的计费调用。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="363"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="379"/>
         <source>A retry followed a failure the service may have processed: this photo may have been billed twice.</source>
         <translation>在服务可能已处理的失败之后进行了重试：此照片可能被计费两次。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/preview.py" line="370"/>
+        <location filename="../../livedetect_gui/ui/queue/preview.py" line="386"/>
         <source>Technical details</source>
         <translation>技术细节</translation>
     </message>
@@ -1708,87 +1754,87 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="192"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="193"/>
         <source>Original</source>
         <translation>原图</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="188"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="193"/>
         <source>Prepared</source>
         <translation>处理后</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="192"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="192"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="186"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="192"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="187"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="193"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="232"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="237"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="264"/>
         <source>may have been billed twice</source>
         <translation>可能被计费两次</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="274"/>
         <source>reused from %1, simulated (not billed)</source>
         <translation>复用 %1 的检测结果，模拟（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="271"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="275"/>
         <source>reused from %1, live service (not billed)</source>
         <translation>复用 %1 的检测结果，真实服务（未计费）</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="305"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="309"/>
         <source>Request ID: %1</source>
         <translation>请求 ID：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="310"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="314"/>
         <source>Technical details: %1</source>
         <translation>技术细节：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="317"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="322"/>
         <source>preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="318"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="323"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="319"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="324"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/queue/model.py" line="320"/>
+        <location filename="../../livedetect_gui/ui/queue/model.py" line="325"/>
         <source>held</source>
         <translation>已暂缓</translation>
     </message>
@@ -1796,139 +1842,144 @@
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="152"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
         <source>&amp;From</source>
         <translation>从(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="153"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
         <source>&amp;To</source>
         <translation>至(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="156"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="157"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
         <source>Per week</source>
         <translation>按周</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="159"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="167"/>
         <source>Report period</source>
         <translation>报告时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="162"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="170"/>
         <source>All operators</source>
         <translation>全部操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="163"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="171"/>
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="172"/>
         <source>Include simulated</source>
         <translation>包含模拟记录</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="165"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="173"/>
         <source>T&amp;hreshold line</source>
         <translation>阈值线(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="166"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="174"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="167"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="175"/>
         <source>Build report</source>
         <translation>生成报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="168"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="176"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="169"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="177"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="170"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="178"/>
         <source>By period</source>
         <translation>按时段</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="171"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="179"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="189"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="197"/>
         <source>Building the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="204"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="212"/>
         <source>The report could not be built: %1</source>
         <translation>无法生成报告：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="210"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="218"/>
         <source>%1 checks, %2 decisions</source>
         <translation>%1 次检测，%2 个决定</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="241"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="249"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="249"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="257"/>
         <source>Choose a date range and build the report.</source>
         <translation>请选择日期范围并生成报告。</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="254"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="262"/>
         <source>Audit trail: %1</source>
         <translation>审计记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="259"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="267"/>
         <source>✖ AUDIT TRAIL ALTERED — do not rely on these records: %1</source>
         <translation>✖ 审计记录已被篡改——请勿依赖这些记录：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="270"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="278"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="277"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="285"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="290"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="298"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="301"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="309"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="304"/>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="312"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="313"/>
+        <source>Report written to %1: %2 rows</source>
+        <translation>报告已写入 %1：%2 行</translation>
     </message>
 </context>
 <context>
@@ -1985,6 +2036,49 @@
         <location filename="../../livedetect_gui/ui/desk/queue_saver.py" line="166"/>
         <source>Queue restored: %1 photos, %2 not yet checked (Run all checks them; photos already judged are not sent again).</source>
         <translation>队列已恢复：%1 张照片，%2 张尚未检测（“全部运行”会检测它们；已判定的照片不会重复发送）。</translation>
+    </message>
+</context>
+<context>
+    <name>SendAnywayDialog</name>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="27"/>
+        <source>Send anyway?</source>
+        <translation>仍要发送？</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="28"/>
+        <source>Held photos to send: %1. The pre-checks found:</source>
+        <translation>将发送的暂缓照片：%1 张。预检发现：</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="39"/>
+        <source>(no reason)</source>
+        <translation>（无理由）</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="45"/>
+        <source>Reas&amp;on</source>
+        <translation>理由(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="46"/>
+        <source>&amp;Note</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="47"/>
+        <source>The override is recorded in the audit trail with your name.</source>
+        <translation>此次越过预检将以您的名字记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="51"/>
+        <source>&amp;Send (simulated, not billed)</source>
+        <translation>发送（模拟，不计费）(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/dialogs/send_anyway.py" line="51"/>
+        <source>&amp;Send (billed)</source>
+        <translation>发送（计费）(&amp;S)</translation>
     </message>
 </context>
 <context>

@@ -335,7 +335,11 @@ def test_sandbox_run_in_order_held_apart_recorded_once(tmp_path, capsys) -> None
     assert shown == [*names, "ftp://example.invalid/p.jpg"]  # the order given
     assert "small.jpg: Held: the photo is too small" in out
     held = sum(line.startswith("HELD") for line in lines[:5])
-    assert f"{5 - held} checked" in err and f"{held} held" in err
+    refused = sum(line.startswith("REFUSED") for line in lines[:5])
+    assert (held, refused) == (2, 3)  # too small, no face; empty, animated, not http(s)
+    # Neither held nor refused photos were checked, nor are they errors.
+    assert "0 checked: " in err and "0 error" in err
+    assert "2 held" in err and "3 refused" in err
     history = History(db)
     checks = history.entries(kinds=["check"])
     # Two runs, each refusal and hold once; everything of a sandbox run is simulated.

@@ -56,10 +56,7 @@ def as_recorded(result: CheckResult, simulated: bool) -> CheckResult:
 
 def is_refusal(result: CheckResult) -> bool:
     """Refused before sending: a local image problem, never sent, not a hold."""
-    problem = result.problem
-    return (result.problem_key is not None and result.attempts == 0
-            and result.reused_from is None and problem is not None
-            and (problem.group == "image" or result.problem_key == "bad_url"))
+    return result.refused and result.attempts == 0 and result.reused_from is None
 
 
 def removal_recorded(result: CheckResult | None) -> bool:

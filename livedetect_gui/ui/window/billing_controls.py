@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from livedetect_gui.ui.desk.controller import Desk
 from livedetect_gui.ui.dialogs.cost import CostDialog
+from livedetect_gui.ui.dialogs.send_anyway import SendAnywayDialog
 from livedetect_gui.ui.queue.model import QueueItem, Status
 from livedetect_gui.ui.queue.preview import PreviewPanel
 from livedetect_gui.ui.window.pause_banner import PauseBanner
@@ -50,6 +51,7 @@ class BillingControls(QObject):
         window.preview.sendAnyway.connect(self.send_anyway)
         window.preview.cropFace.connect(self.crop_to_face)
         self.cost_dialog: CostDialog | None = None
+        self.send_dialog: SendAnywayDialog | None = None
         self.recheck_box: QMessageBox | None = None
         self.retry_box: QMessageBox | None = None
         self.close_box: QMessageBox | None = None
@@ -116,8 +118,19 @@ class BillingControls(QObject):
         current = self.window.current_item()
         if not items and current is not None and current.status is Status.HELD:
             items = [current]
-        if items:
-            self.desk.send_anyway(items)
+        if not items:
+            return
+        found: list[str] = []
+        for item in items:  # each distinct finding once, in the order met
+            text = self.desk.model.hold_text(item.precheck) if item.precheck else ""
+            if text and text not in found:
+                found.append(text)
+        dialog = SendAnywayDialog(len(items), "\n".join(found), self.desk.reasons,
+                                  self.window.lang, self.window.preview.simulated, self.widget)
+        dialog.accepted.connect(lambda: self.desk.send_anyway(items, *dialog.answer()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.send_dialog = dialog
 
     def crop_to_face(self) -> None:
         item = self.window.current_item()

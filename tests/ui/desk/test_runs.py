@@ -8,10 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QApplication,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from livedetect_gui.core.checks.session import open_session
 from livedetect_gui.core.service import connection as policy
@@ -137,8 +134,17 @@ def test_held_photos_are_not_sent_until_sent_anyway(qtbot, make_window, sandbox,
     assert sandbox.stats["requests"] == 1  # the face photo only
     assert held.status is Status.HELD
     preview.send_anyway_button.click()
+    # Asked once, with what was found and an optional reason and note for the override.
+    dialog = window.billing.send_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT_MS)
+    assert "face" in dialog.findChild(QLabel, "sendAnywayHolds").text()
+    assert sandbox.stats["requests"] == 1  # nothing sent while asking
+    dialog.reason.setCurrentIndex(dialog.reason.findData("in_person"))
+    dialog.note.setText(" lamp broken ")
+    dialog.send_button.click()
     qtbot.waitUntil(lambda: held.status in FINAL, timeout=WAIT_MS)
     assert sandbox.stats["requests"] == 2
+    assert held.why == ("in_person", "lamp broken")
 
 
 def small_face_photo(folder: Path) -> str:
