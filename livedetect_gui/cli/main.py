@@ -76,14 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
-        import contextlib
-
         # The reader went away (`livedetect history | head`): not an error worth a traceback.
         # stdout is pointed at /dev/null so the interpreter's last flush stays quiet too.
         with contextlib.suppress(OSError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PIPE
+    except KeyboardInterrupt:  # Ctrl+C before a command's own handler is in place
+        print("livedetect: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -120,9 +121,6 @@ def _main(argv: Sequence[str] | None) -> int:
                   file=sys.stderr)
             return EXIT_ERROR
         raise
-    except KeyboardInterrupt:
-        print("livedetect: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -58,7 +58,13 @@ class DetectorUnavailable(RuntimeError):
     """OpenCV or the model file is missing from this installation."""
 
 
-_import_lock = threading.Lock()
+# One thread at a time imports cv2 and loads a net: cv2's loader swaps itself in sys.modules
+# while it imports (a second importer can see a half-made module), and OpenCV's TFLite importer
+# fills a process-wide table of operator parsers on its first use without a lock, so two
+# threads loading their first nets at once can corrupt it and crash the process (SIGSEGV in
+# ``readNetFromTFLite``, seen when a batch's workers start together). A load takes a few
+# milliseconds, once per thread; inference runs in parallel, each thread on its own net.
+_load_lock = threading.Lock()
 _local = threading.local()  # a cv2.dnn.Net is not safe to share between threads: one each
 _anchors: Any = None
 
@@ -66,9 +72,7 @@ _anchors: Any = None
 def _net() -> tuple[Any, Any]:
     found = getattr(_local, "net", None)
     if found is None:
-        # cv2's loader swaps itself in sys.modules while it imports: two threads importing it
-        # at once can see a half-made module. One at a time.
-        with _import_lock:
+        with _load_lock:
             try:
                 import cv2
             except ImportError as exc:
@@ -76,13 +80,13 @@ def _net() -> tuple[Any, Any]:
             # The desk's workers are the parallelism: OpenCV's own threads would only fight
             # them (and the GUI thread) for the same cores.
             cv2.setNumThreads(1)
-        path = resource(MODEL)
-        if not path.is_file():
-            raise DetectorUnavailable(f"face model missing: {path}")
-        try:
-            net = cv2.dnn.readNetFromTFLite(str(path))
-        except cv2.error as exc:
-            raise DetectorUnavailable(f"face model unreadable: {exc}") from None
+            path = resource(MODEL)
+            if not path.is_file():
+                raise DetectorUnavailable(f"face model missing: {path}")
+            try:
+                net = cv2.dnn.readNetFromTFLite(str(path))
+            except cv2.error as exc:
+                raise DetectorUnavailable(f"face model unreadable: {exc}") from None
         found = (cv2, net)
         _local.net = found
     return found

@@ -88,6 +88,53 @@ def test_first_detection_from_several_threads_at_once() -> None:
         assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
+def test_threads_load_their_nets_one_at_a_time(monkeypatch) -> None:
+    """OpenCV's TFLite importer fills a shared table on first use without a lock: two threads
+    loading at once crashed a batch whose workers started together. Loads never overlap (each
+    is held open here long enough for an overlap to show), and every thread gets a working net
+    of its own."""
+    import threading
+    import time
+
+    cv2 = pytest.importorskip("cv2")
+    from livedetect_gui.core.imaging import faces
+
+    real_load = cv2.dnn.readNetFromTFLite
+    inside = 0
+    most = 0
+    count_lock = threading.Lock()
+
+    def load(path: str):
+        nonlocal inside, most
+        with count_lock:
+            inside += 1
+            most = max(most, inside)
+        try:
+            time.sleep(0.05)
+            return real_load(path)
+        finally:
+            with count_lock:
+                inside -= 1
+
+    monkeypatch.setattr(cv2.dnn, "readNetFromTFLite", load)
+    start = threading.Barrier(4)
+    nets: list[object] = []
+    found: list[int] = []
+
+    def work() -> None:  # a new thread: no net of its own yet
+        start.wait()
+        nets.append(faces._net()[1])
+        found.append(len(detect_faces(real("astronaut.png"))))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert most == 1
+    assert len({id(net) for net in nets}) == 4 and found == [1, 1, 1, 1]
+
+
 def test_a_model_opencv_cannot_run_is_an_unavailable_detector(monkeypatch) -> None:
     """OpenCV's own failure at inference (a real, empty network here) is reported as the
     detector missing, which the pre-checks skip, never as an unexpected exception."""
