@@ -1203,16 +1203,6 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
-        <source>&amp;From</source>
-        <translation>从(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
-        <source>&amp;To</source>
-        <translation>至(&amp;T)</translation>
-    </message>
-    <message>
         <location filename="../../livedetect_gui/ui/audit/history_view.py" line="214"/>
         <source>All verdicts</source>
         <translation>全部结论</translation>
@@ -1387,6 +1377,16 @@
         <location filename="../../livedetect_gui/ui/audit/history_view.py" line="231"/>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="211"/>
+        <source>S&amp;ince</source>
+        <translation>从(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/history_view.py" line="212"/>
+        <source>&amp;Until</source>
+        <translation>至(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/audit/history_view.py" line="232"/>
@@ -1842,16 +1842,6 @@
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
-        <source>&amp;From</source>
-        <translation>从(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
-        <source>&amp;To</source>
-        <translation>至(&amp;T)</translation>
-    </message>
-    <message>
         <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="164"/>
         <source>Per day</source>
         <translation>按天</translation>
@@ -1882,9 +1872,19 @@
         <translation>包含模拟记录</translation>
     </message>
     <message>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="160"/>
+        <source>S&amp;ince</source>
+        <translation>从(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="161"/>
+        <source>&amp;Until</source>
+        <translation>至(&amp;U)</translation>
+    </message>
+    <message>
         <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="173"/>
-        <source>T&amp;hreshold line</source>
-        <translation>阈值线(&amp;H)</translation>
+        <source>Threshold line</source>
+        <translation>阈值线</translation>
     </message>
     <message>
         <location filename="../../livedetect_gui/ui/audit/reports_view.py" line="174"/>

@@ -208,8 +208,8 @@ class HistoryPanel(QWidget):
 
     def retranslate(self) -> None:
         self.model.lang = current_lang()
-        self.since_label.setText(self.tr("&From"))
-        self.until_label.setText(self.tr("&To"))
+        self.since_label.setText(self.tr("S&ince"))
+        self.until_label.setText(self.tr("&Until"))
         lang = self.model.lang
         self._fill(self.verdict, ((self.tr("All verdicts"), None),
                                   *((verdict_word(v, lang), v.value) for v in Verdict)))

@@ -157,8 +157,8 @@ class ReportsPanel(QWidget):
 
     def retranslate(self) -> None:
         self.lang = current_lang()
-        self.since_label.setText(self.tr("&From"))
-        self.until_label.setText(self.tr("&To"))
+        self.since_label.setText(self.tr("S&ince"))
+        self.until_label.setText(self.tr("&Until"))
         current = self.by.currentIndex()
         self.by.clear()
         self.by.addItem(self.tr("Per day"), "day")
@@ -170,7 +170,7 @@ class ReportsPanel(QWidget):
         self.operator.setItemText(0, self.tr("All operators"))
         self.operator.setAccessibleName(self.tr("Operator"))
         self.simulated.setText(self.tr("Include simulated"))
-        self.threshold_label.setText(self.tr("T&hreshold line"))
+        self.threshold_label.setText(self.tr("Threshold line"))
         self.threshold.setSpecialValueText(self.tr("auto"))
         self.build_button.setText(self.tr("Build report"))
         self.pdf_button.setText(self.tr("Export PDF…"))

@@ -1,5 +1,6 @@
 """Help and the keyboard: every shortcut listed (deciding too), the quick guide's decide step,
-deciding in a menu, no Alt+letter used twice in the window or the credentials dialog, the
+deciding in a menu, no Alt+letter used twice in any view of the window (nor one of Alt+A/R/E) or the credentials
+dialog, the
 keyboard back from the decision panel, and window sizes that fit the screen."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenuBar, Q
 from livedetect_gui.core.service.credentials import Api
 from livedetect_gui.ui.desk import settings as desk_settings
 from livedetect_gui.ui.window.layout_memory import DEFAULT_SIZE, fitted
-from livedetect_gui.ui.window.views import CASE, QUEUE, WORKLIST
+from livedetect_gui.ui.window.views import CASE, HISTORY, QUEUE, WORKLIST
 from tests.conftest import make_photo
 from tests.ui.conftest import WAIT_MS, wait_final, wait_prepared
 
@@ -52,10 +53,13 @@ def test_help_lists_every_shortcut_and_the_decide_step(qtbot, window) -> None:
 
 
 def test_no_alt_letter_is_used_twice(qtbot, window) -> None:
-    # History's own fields are checked with History (its date range).
-    for tab in (QUEUE, WORKLIST, CASE):
+    deciding = {"a", "r", "e"}  # Alt+A/R/E decide wherever the focus is
+    for tab, audit_tab in ((QUEUE, 0), (WORKLIST, 0), (CASE, 0), (HISTORY, 0), (HISTORY, 1)):
         window.views.show(tab)
-        assert twice(mnemonics(window)) == {}, tab
+        window.views.history.tabs.setCurrentIndex(audit_tab)  # Records, then Reports
+        found = mnemonics(window)
+        assert twice(found) == {}, (tab, audit_tab)
+        assert [text for letter, text in found if letter in deciding] == [], (tab, audit_tab)
     dialog = window.setup.edit_credentials()
     for api in Api:
         dialog.api.setCurrentIndex(dialog.api.findData(api.value))
