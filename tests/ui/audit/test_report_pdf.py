@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 
+from devsupport.windows import under_wine
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.trail.history import History
 from livedetect_gui.core.trail.reports import ReportOptions, build_report
 from livedetect_gui.ui.audit.report_pdf import render_pdf
+
+# The PDF is written by QPdfWriter (which works under Wine); only reading it back for the test
+# needs QtPdf, whose PDFium traps (int 3) on load under Wine 8.
+pytestmark = pytest.mark.skipif(under_wine(), reason="QtPdf's PDFium crashes under Wine 8 "
+                                "(reading the PDF back; writing it is tested elsewhere)")
 
 
 def pages_text(data: bytes) -> list[str]:

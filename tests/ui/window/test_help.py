@@ -1,7 +1,7 @@
 """Help and the keyboard: every shortcut listed (deciding too), the quick guide's decide step,
-deciding in a menu, no Alt+letter used twice in any view of the window (nor one of Alt+A/R/E) or the credentials
-dialog, the
-keyboard back from the decision panel, and window sizes that fit the screen."""
+deciding in a menu, no Alt+letter used twice in any view of the window (nor one of Alt+A/R/E)
+or in the credentials dialog, the keyboard back from the decision panel, and window sizes that
+fit the screen."""
 
 from __future__ import annotations
 
