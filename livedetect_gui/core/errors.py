@@ -478,9 +478,11 @@ def is_refusal(problem_key: str | None) -> bool:
     return problem_key in REFUSALS
 
 
-def to_decide(problem_key: str | None) -> bool:
-    """A recorded check the operator decides on: not one held by a pre-check (sent anyway or
-    removed) nor one refused before sending (removed): neither was judged."""
+def may_be_decided(problem_key: str | None) -> bool:
+    """A recorded check the operator may decide on (a judgement, or a service error to
+    escalate): not one held by a pre-check (sent anyway or removed) nor one refused before
+    sending (removed): neither was sent. Which checks *wait* for a decision (judgements
+    only) is ``trail.decidable``'s rule."""
     return not (problem_key or "").startswith("held") and not is_refusal(problem_key)
 
 

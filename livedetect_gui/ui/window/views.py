@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
-from livedetect_gui.core.errors import to_decide
+from livedetect_gui.core.errors import may_be_decided
 from livedetect_gui.core.trail.chain import Kind, Record
 from livedetect_gui.core.trail.worklist import PENDING, WorkItem, WorkState
 from livedetect_gui.ui.audit.case_view import CasePanel
@@ -60,7 +60,7 @@ def record_subject(record: Record | None) -> Subject | None:
     decided), or a decision, which stands for its check (deciding again adds a record)."""
     if record is None:
         return None
-    if record.kind == Kind.CHECK and to_decide(record.problem_key):
+    if record.kind == Kind.CHECK and may_be_decided(record.problem_key):
         return Subject((record.id,), (record.verdict,), _name(record.source),
                        reference=record.reference)
     if record.kind == Kind.DECISION and record.check_id:
