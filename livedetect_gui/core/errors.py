@@ -466,10 +466,9 @@ def local_problem(key: str) -> Problem:
     return LOCAL_PROBLEMS[key]
 
 
-# The photo could not be made into anything the service accepts: refused before any call
-# (never sent, never judged, nothing billed). Sending it again would be refused again.
-# Refused before sending: the photo itself (its file, its format, its size) or a URL that is
-# no http(s) address. Never sent, never judged.
+# Refused before any call: the photo itself (its file, its format, its size) or a URL that is
+# no http(s) address. Never sent, never judged, nothing billed; sending it again would be
+# refused again.
 REFUSALS = frozenset({key for key, problem in LOCAL_PROBLEMS.items() if problem.group == "image"}
                      | {"bad_url"})
 

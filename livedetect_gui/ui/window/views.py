@@ -6,6 +6,7 @@ to the next item to decide, and reading the trail's views again when the trail c
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -187,7 +188,7 @@ class DeskViews(QObject):
                 if exists and place.folder == Path.home():  # none chosen since
                     place.folder = Path(folder)
 
-            work.tasks.run(work.pool, lambda: Path(folder).is_dir(), lambda f: found(f.result()))
+            work.tasks.run(work.pool, lambda: os.path.isdir(folder), lambda f: found(f.result()))
 
     def _operator_changed(self, name: str) -> None:
         self.worklist.model.viewer = name  # four eyes: one's own pending ones are not shown
