@@ -62,6 +62,9 @@ class CheckRuns(QObject):
         self._batch: Batch | None = None
         self._active: dict[int, int] = {}  # task id -> item id
         self._holding: set[int] = set()  # items whose hold is being recorded (no call)
+        # Sent anyway while their hold was still being recorded: started once it is, so the
+        # trail has the hold before the forced check that overrides it.
+        self._after_hold: dict[int, QueueItem] = {}
         self.total = 0
         self.done = 0
         self._started = 0.0
@@ -89,6 +92,8 @@ class CheckRuns(QObject):
         busy = set(self._active.values())
         todo = [i for i in items if i.status not in (Status.SENDING, Status.PREPARING)
                 and not i.refused and i.id not in busy]
+        self._after_hold.update((i.id, i) for i in todo if i.id in self._holding)
+        todo = [i for i in todo if i.id not in self._holding]
         if not todo:
             return 0
         if not self._active:
@@ -130,9 +135,15 @@ class CheckRuns(QObject):
     def _hold_recorded(self, item_id: int, future: Future) -> None:
         self._holding.discard(item_id)
         item = self.model.item(item_id)
+        waiting = self._after_hold.pop(item_id, None)
+        checked: Checked | None = None
         try:
-            checked: Checked | None = future.result()
+            checked = future.result()
         finally:
+            if waiting is not None and item is not None:  # sent anyway meanwhile: now
+                if checked is not None:
+                    item.held_id = checked.record_id  # a later removal names it
+                self.run([waiting])
             if not self.running:
                 self.finished.emit()
         # Sent anyway meanwhile: its forced check names the holds instead.
@@ -142,6 +153,8 @@ class CheckRuns(QObject):
     def withdraw(self, item_ids: set[int]) -> set[int]:
         """These items leave the queue: checks not yet started are taken back (never sent).
         Returns the items whose check is under way (it ends and is recorded as usual)."""
+        for item_id in item_ids:
+            self._after_hold.pop(item_id, None)  # waiting for its hold: never sent
         mine = {t for t, i in self._active.items() if i in item_ids}
         taken = self.tasks.withdraw(self.pool, mine)
         for task_id in taken:

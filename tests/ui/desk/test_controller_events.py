@@ -183,3 +183,25 @@ def test_a_refusal_is_recorded_once_across_restarts(qtbot, make_desk, tmp_path) 
     refusal, = trail(history)
     assert refusal.kind == Kind.CHECK and refusal.problem_key and refusal.attempts == 0
     assert refusal.operator == "ann" and refusal.simulated
+
+
+def test_sent_anyway_while_its_hold_is_being_recorded_waits_for_the_hold(
+        qtbot, make_desk, tmp_path) -> None:
+    from livedetect_gui.core.trail.history import Query
+
+    history = tmp_path / "h.sqlite3"
+    desk = make_desk(prechecks=True)
+    (item,) = add(qtbot, desk, [photo(tmp_path, "held.jpg", 5)])
+    desk.run_all()  # the hold is written on a worker...
+    assert desk.runs.running and item.held_id is None
+    assert desk.send_anyway([item])  # ...and the operator sends it anyway at once
+    qtbot.waitUntil(lambda: item.status in FINAL and not desk.running, timeout=WAIT_MS)
+    hold, forced, event = trail(history)  # in this order: the hold before its override
+    assert hold.problem_key == "held_no_face" and forced.attempts > 0
+    assert event.kind == Kind.SENT_ANYWAY and event.check_id == forced.id
+    assert item.held_id == hold.id
+    reader = History(history)
+    try:
+        assert reader.count(Query(state="held")) == 0  # sent: not "held, not sent"
+    finally:
+        reader.close()
