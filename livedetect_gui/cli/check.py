@@ -23,6 +23,7 @@ from livedetect_gui.cli.status import (
 )
 from livedetect_gui.core import defaults
 from livedetect_gui.core.names import for_terminal
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS
 from livedetect_gui.core.verdict import default_threshold
 
 TYPE_CHECKING = False  # not typing's: importing typing costs every start a few milliseconds
@@ -86,8 +87,7 @@ def add_parser(sub: SubParsers) -> None:
                        "several faces)")
     check.add_argument("--reason", metavar="KEY",
                        help="with --force: why the held photos are sent anyway, a reason key "
-                       "as for `livedetect decide` (document_verified, in_person, poor_photo, "
-                       "suspected_spoof, service_error, other)")
+                       f"as for `livedetect decide` ({', '.join(r.key for r in DEFAULT_REASONS)})")
     check.add_argument("--note", default="", metavar="TEXT",
                        help="with --force: a free note on why the held photos are sent anyway")
     check.add_argument("--case", default="", metavar="REF",

@@ -19,6 +19,7 @@ import sys
 from livedetect_gui.cli.history_options import add_history_argument, history_location
 from livedetect_gui.cli.output import language
 from livedetect_gui.cli.status import EXIT_FAIL, EXIT_OK, SubParsers, UsageError
+from livedetect_gui.core.trail.reasons import DEFAULT_REASONS
 
 ENV_FOUR_EYES = "LIVEDETECT_FOUR_EYES"
 
@@ -41,8 +42,8 @@ def add_parser(sub: SubParsers) -> None:
         action.add_argument(f"--{name}", dest="action", action="store_const", const=name,
                             help=help_text)
     parser.add_argument("--reason", metavar="KEY", help="reason key (needed against the "
-                        "machine's verdict): document_verified, in_person, poor_photo, "
-                        "suspected_spoof, service_error, other")
+                        "machine's verdict): "
+                        f"{', '.join(reason.key for reason in DEFAULT_REASONS)}")
     parser.add_argument("--note", default="", metavar="TEXT", help="a free note")
     parser.add_argument("--case", default="", metavar="REF", help="case/applicant reference")
     parser.add_argument("--four-eyes", action="store_true", default=None,

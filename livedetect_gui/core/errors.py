@@ -466,10 +466,9 @@ def local_problem(key: str) -> Problem:
     return LOCAL_PROBLEMS[key]
 
 
-# The photo could not be made into anything the service accepts: refused before any call
-# (never sent, never judged, nothing billed). Sending it again would be refused again.
-# Refused before sending: the photo itself (its file, its format, its size) or a URL that is
-# no http(s) address. Never sent, never judged.
+# Refused before any call: the photo itself (its file, its format, its size) or a URL that is
+# no http(s) address. Never sent, never judged, nothing billed; sending it again would be
+# refused again.
 REFUSALS = frozenset({key for key, problem in LOCAL_PROBLEMS.items() if problem.group == "image"}
                      | {"bad_url"})
 
@@ -483,9 +482,11 @@ def is_hold(problem_key: str | None) -> bool:
     return (problem_key or "").startswith("held")
 
 
-def to_decide(problem_key: str | None) -> bool:
-    """A recorded check the operator decides on: not one held by a pre-check (sent anyway or
-    removed) nor one refused before sending (removed): neither was judged."""
+def may_be_decided(problem_key: str | None) -> bool:
+    """A recorded check the operator may decide on (a judgement, or a service error to
+    escalate): not one held by a pre-check (sent anyway or removed) nor one refused before
+    sending (removed): neither was sent. Which checks *wait* for a decision (judgements
+    only) is ``trail.decidable``'s rule."""
     return not is_hold(problem_key) and not is_refusal(problem_key)
 
 

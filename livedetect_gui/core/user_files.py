@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 import time
 from typing import BinaryIO
 
@@ -75,6 +74,9 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     return data
 
 
+_SHARING_VIOLATION = 32  # ERROR_SHARING_VIOLATION: another handle has the file open
+
+
 def remove_file(path: str | os.PathLike[str], patience: float = 5.0) -> None:
     """Delete ``path`` (gone already is fine). On Windows a file another thread, the indexer
     or a virus scanner has open cannot be deleted for a moment ("sharing violation"): a
@@ -86,8 +88,10 @@ def remove_file(path: str | os.PathLike[str], patience: float = 5.0) -> None:
             return
         except FileNotFoundError:
             return
-        except PermissionError:
-            if sys.platform != "win32" or time.monotonic() >= deadline:
+        except PermissionError as exc:
+            # Only a sharing violation passes; a read-only file or a denied folder does not.
+            if getattr(exc, "winerror", None) != _SHARING_VIOLATION or (
+                    time.monotonic() >= deadline):
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.25)

@@ -361,8 +361,7 @@ class Batch:
         (the one the caller knows, else the newest of this content). Nothing when the photo
         was never judged; a trail that cannot be read costs the event, never the check."""
         from livedetect_gui.core.trail import events
-        from livedetect_gui.core.trail.chain import DecisionError, Kind
-        from livedetect_gui.core.trail.store import HistoryError
+        from livedetect_gui.core.trail.chain import Kind
 
         trail = self.trail
         history = trail.trail() if trail is not None else None
@@ -376,6 +375,7 @@ class Batch:
                                        self.options.simulated))
             if check_id is not None:
                 events.record_recheck(trail, check_id, reference)
-        except (HistoryError, DecisionError):
-            log.warning("the re-check of %s could not be recorded", planned.source.label)
+        except Exception:  # noqa: BLE001 - the event may be lost, never the paid check
+            log.warning("the re-check of %s could not be recorded", planned.source.label,
+                        exc_info=True)
 

@@ -6,6 +6,7 @@ API::
 
     voided(decision) -> str      a record voids this decision (withdrawn, approval refused)
     decidable(check) -> str      a result to decide: judged (PASS/FAIL), not superseded
+    superseded(check) -> str     taken off the desk, or judged again after a re-check
     undecided(check) -> str      decidable, and no decision that counts
     held(check) -> str           held by the pre-checks and never sent since
 
@@ -29,10 +30,21 @@ def voided(decision: str) -> str:
             f"(v.kind = '{Kind.APPROVAL.value}' AND v.decision = 'refuse'))")
 
 
+def same_photo(other: str, check: str) -> str:
+    """SQL: record ``other`` is of the same photo as ``check`` (its content, else its name)."""
+    return (f"({other}.source_sha256 = {check}.source_sha256 OR ({check}.source_sha256 IS NULL "
+            f"AND {other}.source_sha256 IS NULL AND {other}.source = {check}.source))")
+
+
 def superseded(check: str) -> str:
-    """SQL: the check was repeated on request or its photo taken off the desk."""
-    return (f"EXISTS (SELECT 1 FROM records e WHERE e.check_id = {check}.id AND e.kind IN "
-            f"('{Kind.RECHECK.value}', '{Kind.REMOVED.value}'))")
+    """SQL: the check's photo was taken off the desk, or checked again on request and judged
+    again since (a re-check that failed or was stopped leaves the first judgement standing)."""
+    judged_again = (f"EXISTS (SELECT 1 FROM records s WHERE s.seq > e.seq "
+                    f"AND s.kind = '{Kind.CHECK.value}' AND s.verdict IN {JUDGED} "
+                    f"AND {same_photo('s', check)})")
+    return (f"EXISTS (SELECT 1 FROM records e WHERE e.check_id = {check}.id AND "
+            f"(e.kind = '{Kind.REMOVED.value}' OR (e.kind = '{Kind.RECHECK.value}' "
+            f"AND {judged_again})))")
 
 
 def counting_decision(check: str) -> str:
@@ -53,9 +65,8 @@ def undecided(check: str) -> str:
 def held(check: str) -> str:
     """SQL: a check record of a photo the pre-checks held, with no later send of the same
     content (sent anyway, or judged since)."""
-    same = (f"(s.source_sha256 = {check}.source_sha256 OR ({check}.source_sha256 IS NULL "
-            f"AND s.source_sha256 IS NULL AND s.source = {check}.source))")
     return (f"({check}.kind = '{Kind.CHECK.value}' AND {check}.problem_key LIKE 'held%' "
-            f"AND NOT EXISTS (SELECT 1 FROM records s WHERE s.seq > {check}.seq AND {same} "
+            f"AND NOT EXISTS (SELECT 1 FROM records s WHERE s.seq > {check}.seq "
+            f"AND {same_photo('s', check)} "
             f"AND (s.kind = '{Kind.SENT_ANYWAY.value}' OR (s.kind = '{Kind.CHECK.value}' "
             f"AND s.verdict IN {JUDGED}))))")

@@ -36,6 +36,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from livedetect_gui.core.trail.cases import case_reference
 from livedetect_gui.core.trail.chain import FIELDS, Kind, Record, from_row, new_id
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def _event(basis: Record, kind: Kind, check_id: str | None, reference: str) -> R
         id=new_id(), kind=kind.value, at=time.time(), operator=basis.operator,
         os_user=basis.os_user, desk=basis.desk, source=basis.source, sha256=basis.sha256,
         source_sha256=basis.source_sha256, simulated=basis.simulated, check_id=check_id,
-        reference=" ".join(reference.split()))
+        reference=case_reference(reference))
 
 
 def record_removed(target: Trail, source: str, source_sha256: str | None,

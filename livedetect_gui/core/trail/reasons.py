@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+# Not typing's: the command line builds its --help from this list and never imports typing
+# (every start would pay for it).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from livedetect_gui.core.trail.chain import Record

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from livedetect_gui.core.checks.intake import Captured, save_capture
 from livedetect_gui.core.paths import captures_dir
 from livedetect_gui.core.user_files import remove_file
-from livedetect_gui.core.verdict import Verdict, verdict_word
+from livedetect_gui.core.verdict import Outcome, verdict_word
 from livedetect_gui.ui.capture.camera import FormatInfo, FrameSource
 from livedetect_gui.ui.common.qimages import to_pil
 from livedetect_gui.ui.common.tasks import TaskRunner
@@ -416,13 +416,13 @@ class CapturePanel(QWidget):
         if item is None or item.id != self.tracked or item.status not in FINAL:
             return
         if self.badge.isVisible() and item.result is not None:
-            verdict = item.result.verdict
+            verdict = item.result.outcome  # a refused capture is no service error
             text = verdict_word(verdict, self.lang)
             if item.result.score is not None:
                 text += f"  {item.result.score:g}"
             if self.badge.verdict is not verdict or self.badge.text.text() != text:
                 self.badge.show_verdict(verdict, text)
-            if verdict is Verdict.ERROR and item.result.problem is not None:
+            if verdict in (Outcome.ERROR, Outcome.REFUSED) and item.result.problem is not None:
                 self.say("result_problem", item.result.problem_key or "",
                          str(item.result.code or ""))
 

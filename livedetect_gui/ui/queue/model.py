@@ -95,12 +95,13 @@ class QueueItem:
 
     @property
     def undecided(self) -> bool:
-        """Recorded and waiting for the operator's decision (a refusal was never judged)."""
+        """Recorded and waiting for the operator's decision: the worklist's standing when it
+        has been read, else the core's rule (only a judgement waits for a decision)."""
         if self.record_id is None or self.status is Status.REFUSED:
             return False
         if self.state is not None:
             return self.state is WorkState.UNDECIDED
-        return self.decision is None
+        return self.judged and self.decision is None
 
     @property
     def name(self) -> str:

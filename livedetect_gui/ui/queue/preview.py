@@ -329,8 +329,9 @@ class PreviewPanel(QWidget):
             self.decision.setText("\n".join(lines))
         else:
             self.decision.setText(self.tr("Awaiting the operator's decision"))
-        # A refused photo is recorded too, but was never judged: no decision awaits it.
-        self.decision.setVisible(item.record_id is not None and item.status is not Status.REFUSED)
+        # Only a judgement awaits a decision (a refusal or a service error was never judged);
+        # a decision made is shown whatever it was on.
+        self.decision.setVisible(record is not None or item.undecided)
 
     def _show_sizes(self, item: QueueItem) -> None:
         parts = []

@@ -6,13 +6,14 @@ to the next item to decide, and reading the trail's views again when the trail c
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
-from livedetect_gui.core.errors import to_decide
+from livedetect_gui.core.errors import may_be_decided
 from livedetect_gui.core.trail.chain import Kind, Record
 from livedetect_gui.core.trail.worklist import PENDING, WorkItem, WorkState
 from livedetect_gui.ui.audit.case_view import CasePanel
@@ -60,7 +61,7 @@ def record_subject(record: Record | None) -> Subject | None:
     decided), or a decision, which stands for its check (deciding again adds a record)."""
     if record is None:
         return None
-    if record.kind == Kind.CHECK and to_decide(record.problem_key):
+    if record.kind == Kind.CHECK and may_be_decided(record.problem_key):
         return Subject((record.id,), (record.verdict,), _name(record.source),
                        reference=record.reference)
     if record.kind == Kind.DECISION and record.check_id:
@@ -187,7 +188,7 @@ class DeskViews(QObject):
                 if exists and place.folder == Path.home():  # none chosen since
                     place.folder = Path(folder)
 
-            work.tasks.run(work.pool, lambda: Path(folder).is_dir(), lambda f: found(f.result()))
+            work.tasks.run(work.pool, lambda: os.path.isdir(folder), lambda f: found(f.result()))
 
     def _operator_changed(self, name: str) -> None:
         self.worklist.model.viewer = name  # four eyes: one's own pending ones are not shown

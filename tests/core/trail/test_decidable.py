@@ -28,10 +28,19 @@ def test_undecided_is_the_worklists_undecided(tmp_path) -> None:
     review.decide(decided, "accept")
     review.decide(withdrawn, "accept")
     review.withdraw(withdrawn)
+    stopped = add_check(history, "stopped.jpg", at=9)
+    # Checked again on request and judged again: the new judgement is the one to decide.
     record_recheck(history, again)
+    add_check(history, "again.jpg", score=30, at=10)
+    # Checked again, but the call timed out: the first judgement still stands.
+    record_recheck(history, stopped)
+    add_check(history, "stopped.jpg", problem_key="timeout", score=None, at=11)
     undecided = Query(state="undecided")
-    assert sources(history, undecided) == ["fail.jpg", "waiting.jpg", "withdrawn.jpg"]
-    assert history.count(undecided) == Worklist(history).counts()[WorkState.UNDECIDED] == 3
+    assert sources(history, undecided) == ["again.jpg", "fail.jpg", "stopped.jpg",
+                                           "waiting.jpg", "withdrawn.jpg"]
+    assert history.count(undecided) == Worklist(history).counts()[WorkState.UNDECIDED] == 5
+    assert again not in {r.id for r in history.page(undecided)}
+    assert stopped in {r.id for r in history.page(undecided)}
     assert {i.check.id for i in Worklist(history).page(states=[WorkState.UNDECIDED])} == {
         r.id for r in history.page(undecided)}
     assert waiting in {r.id for r in history.page(Query(state="undecided", verdicts=["pass"]))}

@@ -185,11 +185,11 @@ def test_events_are_never_checks_to_decide(tmp_path) -> None:
                          source_sha256="dd")
     forced_id = record_result(history, forced, holds=("held_dark",), forced=True)
     judged = history.record(CheckResult(source="a.jpg", threshold=87, score=95))
-    record_recheck(history, judged)
+    record_recheck(history, judged)  # not judged again (yet): the judgement still stands
     waiting = [i.check for i in Worklist(history).page()]
-    assert [r.id for r in waiting] == [forced_id]
+    assert {r.id for r in waiting} == {forced_id, judged}
     assert all(r.kind == Kind.CHECK for r in waiting)
-    assert Worklist(history).counts()[WorkState.UNDECIDED] == 1
+    assert Worklist(history).counts()[WorkState.UNDECIDED] == 2
     history.close()
 
 

@@ -53,8 +53,9 @@ def test_a_rechecked_check_leaves_the_worklist(tmp_path) -> None:
 
 
 def test_only_judgements_are_counted_as_undecided(tmp_path) -> None:
-    """Refused, held, removed and re-checked photos are nothing to decide; an error someone
-    decided anyway (escalated) stays, with its decision."""
+    """Refused, held and removed photos are nothing to decide, nor a judgement checked again
+    and judged again since; an error someone decided anyway (escalated) stays, with its
+    decision."""
     history = History(tmp_path / "h.sqlite3", operator="ann")
     judged = add_check(history, "judged.jpg", at=1)
     add_check(history, "refused.jpg", problem_key="not_image", score=None, at=2)
@@ -65,12 +66,13 @@ def test_only_judgements_are_counted_as_undecided(tmp_path) -> None:
     record_removed(history, "removed.jpg", "sha-removed.jpg", removed)
     rechecked = add_check(history, "again.jpg", at=6)
     record_recheck(history, rechecked)
+    judged_again = add_check(history, "again.jpg", score=30, at=6.5)  # the one to decide now
     error = add_check(history, "error.jpg", problem_key="timeout", score=None, at=7)
     Review(history).decide(error, "escalate")
     worklist = Worklist(history)
-    assert worklist.counts() == {WorkState.UNDECIDED: 1, WorkState.AWAITING_APPROVAL: 0,
+    assert worklist.counts() == {WorkState.UNDECIDED: 2, WorkState.AWAITING_APPROVAL: 0,
                                  WorkState.ESCALATED: 1, WorkState.DECIDED: 0}
-    assert [i.check.id for i in worklist.page()] == [judged, error]
+    assert [i.check.id for i in worklist.page()] == [judged, judged_again, error]
     assert set(worklist.states([judged, held, removed, rechecked, error])) == {judged, error}
     history.close()
 

@@ -36,3 +36,20 @@ def test_string_codes_show_in_every_view(qtbot, window, tmp_path) -> None:
         panel.say("result_problem", "", code)
         wanted = service_problem(code if expected is None else expected).message("en")
         assert panel._wording(*panel._message) == wanted and wanted
+
+
+def test_only_a_judgement_waits_for_a_decision(qtbot, window, tmp_path) -> None:
+    """A service error may be decided (escalated) but does not wait for it: the worklist's
+    rule, also before the worklist has been read."""
+    for index in range(2):
+        make_photo(index).save(tmp_path / f"{index}.jpg")
+    window.add_paths([str(tmp_path / f"{index}.jpg") for index in range(2)])
+    wait_prepared(qtbot, window, 2)
+    judged, failed = window.model.items()
+    window.model.mark_result(judged, CheckResult(source="0.jpg", threshold=87, score=95,
+                                                 code=0, attempts=1))
+    window.model.mark_result(failed, CheckResult(source="1.jpg", threshold=87, code=-1,
+                                                 problem_key="timeout", attempts=1))
+    judged.record_id, failed.record_id = "r-judged", "r-failed"
+    assert judged.state is None and failed.state is None  # the worklist not read for them
+    assert judged.undecided and not failed.undecided
