@@ -18,7 +18,8 @@ from livedetect_gui.cli.status import EXIT_ERROR, EXIT_OK, SubParsers, UsageErro
 
 def add_parser(sub: SubParsers) -> None:
     rep = sub.add_parser("report", help="supervisor report for a date range",
-                         description="Checks, verdicts, decisions, overrides, errors, latency, "
+                         description="Checks, verdicts, decisions, overrides, errors, photos held "
+                         "or refused (never sent: neither checks nor errors), latency, "
                          "calls spent and saved, per day/week and operator; as text, PDF or CSV. "
                          "Simulated (sandbox) records are left out unless --simulated is given.")
     rep.add_argument("--from", dest="since", metavar="DATE",

@@ -477,12 +477,17 @@ def is_refusal(problem_key: str | None) -> bool:
     return problem_key in REFUSALS
 
 
+def is_hold(problem_key: str | None) -> bool:
+    """Held back by a pre-check: never sent, never judged, nothing billed (until sent anyway)."""
+    return (problem_key or "").startswith("held")
+
+
 def may_be_decided(problem_key: str | None) -> bool:
     """A recorded check the operator may decide on (a judgement, or a service error to
     escalate): not one held by a pre-check (sent anyway or removed) nor one refused before
     sending (removed): neither was sent. Which checks *wait* for a decision (judgements
     only) is ``trail.decidable``'s rule."""
-    return not (problem_key or "").startswith("held") and not is_refusal(problem_key)
+    return not is_hold(problem_key) and not is_refusal(problem_key)
 
 
 def hold_summary(holds: list[str] | tuple[str, ...], lang: str = "en") -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from livedetect_gui.core.errors import local_problem, service_problem
+from livedetect_gui.core.errors import is_hold, is_refusal, local_problem, service_problem
 from livedetect_gui.core.names import for_terminal, operator_name
 from livedetect_gui.core.paths import atomic_private
 from livedetect_gui.core.trail.chain import ChainState, Kind, Record
@@ -53,13 +53,26 @@ class Tally:
     overrides: int = 0
     calls: int = 0  # requests sent (attempts, retries included)
     reused: int = 0  # answered from an earlier judgement: a call saved
-    refused: int = 0  # refused before sending: a call saved
+    # Never sent, so never a check nor an error: held by the pre-checks, refused before sending.
+    held: int = 0
+    refused: int = 0  # a call saved
+    held_unsent: int = 0  # holds never sent anyway (nor judged since): a call saved
     latencies: list[int] = field(default_factory=list)
 
     def add(self, record: Record) -> None:
         if record.kind == Kind.DECISION:
             self.decisions += 1
             self.overrides += int(record.override)
+            return
+        if record.kind != Kind.CHECK:
+            return  # an event around a check (sent anyway, removed, re-checked...): no check
+        unsent = never_sent(record)
+        if unsent == "held":
+            self.held += 1
+            self.held_unsent += 1
+            return
+        if unsent == "refused":
+            self.refused += 1
             return
         self.checks += 1
         if record.verdict == "pass":
@@ -71,15 +84,19 @@ class Tally:
         if record.reused_from is not None:
             self.reused += 1
             return
-        if record.attempts == 0 and record.verdict == "error":
-            self.refused += 1
-            return
+        if record.attempts == 0:
+            return  # an error before any request: no call spent, no latency
         self.calls += record.attempts
         self.latencies.append(record.elapsed_ms)
 
     @property
+    def not_sent(self) -> int:
+        """Calls saved by not sending: refusals and holds never sent anyway."""
+        return self.refused + self.held_unsent
+
+    @property
     def saved(self) -> int:
-        return self.reused + self.refused
+        return self.reused + self.not_sent
 
     @property
     def pass_rate(self) -> float | None:
@@ -98,8 +115,25 @@ class Tally:
         return float(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)])  # nearest rank
 
 
+def never_sent(record: Record) -> str | None:
+    """A check record of a photo never sent (never checked, never an error): "held" by the
+    pre-checks or "refused" before sending; None for a check that was sent or answered."""
+    if record.kind != Kind.CHECK or record.verdict != "error" or record.attempts != 0:
+        return None
+    if is_hold(record.problem_key):
+        return "held"
+    return "refused" if is_refusal(record.problem_key) else None
+
+
+def _content(record: Record) -> tuple[str, str]:
+    """The photo a record is about, as the trail's rules match it (decidable.held)."""
+    if record.source_sha256 is not None:
+        return ("sha256", record.source_sha256)
+    return ("source", record.source)
+
+
 TABLE_COLUMNS = ("label", "checks", "passed", "failed", "errors", "pass_rate", "decisions",
-                 "overrides", "mean_ms", "p95_ms", "calls", "reused", "refused")
+                 "overrides", "mean_ms", "p95_ms", "calls", "reused", "held", "refused")
 
 COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "label": ("Period / operator", "时段 / 操作员"), "checks": ("Checks", "检测"),
@@ -107,7 +141,8 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "pass_rate": ("Pass rate", "通过率"), "decisions": ("Decisions", "决定"),
     "overrides": ("Overrides", "推翻机器判断"), "mean_ms": ("Mean ms", "平均毫秒"),
     "p95_ms": ("p95 ms", "p95 毫秒"), "calls": ("Calls", "调用"),
-    "reused": ("Reused", "复用"), "refused": ("Refused", "发送前拒绝"),
+    "reused": ("Reused", "复用"), "held": ("Held (not sent)", "暂缓（未发送）"),
+    "refused": ("Refused (not sent)", "拒收（未发送）"),
 }
 
 
@@ -148,7 +183,8 @@ class Report:
 
     def errors_empty(self, lang: str = "en") -> str:
         """The errors chart with nothing to draw: no records at all, or none an error."""
-        return chart_text("no_errors" if self.total.checks else "no_data", lang)
+        any_record = self.total.checks or self.total.held or self.total.refused
+        return chart_text("no_errors" if any_record else "no_data", lang)
 
     def title(self, lang: str = "en") -> str:
         since = datetime.fromtimestamp(self.options.since).date().isoformat()
@@ -197,7 +233,8 @@ CHART_TEXTS: dict[str, tuple[str, str]] = {
     "mixed": ("mixed", "混合"),  # a bar the threshold cuts through
     "pass_rate": ("Pass rate over time", "通过率变化"),
     "calls": ("Calls spent and saved", "调用次数：花费与节省"),
-    "spent": ("spent", "花费"), "reused": ("reused", "复用"), "refused": ("refused", "发送前拒绝"),
+    "spent": ("spent", "花费"), "reused": ("reused", "复用"),
+    "not_sent": ("held or refused", "暂缓或拒收"),  # never sent: a call saved
     "errors": ("Errors by kind", "错误类型"),
     "no_data": ("No records in this range", "此范围内没有记录"),
     "no_errors": ("No errors in this range", "此范围内没有错误"),
@@ -221,10 +258,10 @@ def chart_text(key: str, lang: str = "en") -> str:
 ERROR_KINDS: dict[str, tuple[str, str]] = {
     "network": ("Network", "网络"), "service": ("Service", "服务"),
     "signature": ("Credentials / signature", "凭据 / 签名"), "request": ("Request", "请求"),
-    "image": ("Photo refused", "照片被拒"), "throttle": ("Throttled", "限流"),
+    # A photo the service refused once sent; one refused before sending is no error.
+    "image": ("Photo refused by the service", "服务拒收照片"), "throttle": ("Throttled", "限流"),
     "protocol": ("Bad answer", "应答异常"), "internal": ("Internal", "内部错误"),
-    "held": ("Held by pre-checks", "被预检暂缓"), "not_sent": ("Not sent", "未发送"),
-    "cancelled": ("Cancelled", "已取消"), "other": ("Other", "其他"),
+    "other": ("Other", "其他"),
 }
 
 
@@ -254,7 +291,7 @@ def period_label(moment: float, by: str) -> str:
 
 def build_report(history: History, options: ReportOptions) -> Report:
     query = Query(since=options.since, until=options.until, operators=options.operators,
-                  kinds=[Kind.CHECK.value, Kind.DECISION.value],
+                  kinds=[Kind.CHECK.value, Kind.DECISION.value, Kind.SENT_ANYWAY.value],
                   simulated=None if options.include_simulated else False,
                   sort="at", descending=False)
     total = Tally("total")
@@ -264,7 +301,16 @@ def build_report(history: History, options: ReportOptions) -> Report:
     thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
     altered = simulated = 0
+    # Holds not yet sent, by photo: the tallies that count each as a call saved, until a
+    # sent_anyway event or a judged check of the same photo says it was sent after all.
+    holds: dict[tuple[str, str], list[Tally]] = {}
     for record in history.stream(query):
+        if record.kind == Kind.SENT_ANYWAY or (record.kind == Kind.CHECK
+                                                and record.verdict in ("pass", "fail")):
+            for tally in holds.pop(_content(record), []):
+                tally.held_unsent -= 1
+        if record.kind == Kind.SENT_ANYWAY:
+            continue
         label = period_label(record.at, options.by)
         # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
         # in two forms is one operator, and "\u202enimda" cannot pose as "admin".
@@ -272,9 +318,13 @@ def build_report(history: History, options: ReportOptions) -> Report:
         for tally in (total, periods.setdefault(label, Tally(label)),
                       operators.setdefault(who, Tally(who))):
             tally.add(record)
+            if never_sent(record) == "held":
+                holds.setdefault(_content(record), []).append(tally)
         if record.kind != Kind.CHECK:
             continue
         simulated += int(record.simulated)
+        if never_sent(record):
+            continue  # neither a judgement nor an error: no threshold, no error kind
         if _finite(record.threshold):
             thresholds[record.threshold] += 1  # type: ignore[index]
         if record.verdict == "error":

@@ -152,11 +152,11 @@ def _period_labels(painter: QPainter, plot: QRectF, labels: list[str], ink: QCol
 
 
 def draw_calls(painter: QPainter, rect: QRectF, report: Report, lang: str, ink: QColor) -> None:
-    """Calls spent (blue) and saved: reused (green) and refused before sending (grey)."""
+    """Calls spent (blue) and saved: reused (green) and not sent, held or refused (grey)."""
     plot = _frame(painter, rect, chart_text("calls", lang), ink,
                   [(chart_text("spent", lang), CALLS), (chart_text("reused", lang), REUSED),
-                   (chart_text("refused", lang), REFUSED)])
-    stacks = [(t.calls, t.reused, t.refused) for t in report.periods]
+                   (chart_text("not_sent", lang), REFUSED)])
+    stacks = [(t.calls, t.reused, t.not_sent) for t in report.periods]
     peak = max((sum(s) for s in stacks), default=0)
     _axes(painter, plot, str(peak), ink)
     if not peak:
