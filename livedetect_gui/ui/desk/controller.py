@@ -7,8 +7,9 @@ It wires its collaborators, each a QObject that speaks through signals: ``Servic
 (connection.py: which connection, its client, the sandbox), ``PhotoIntake`` (intake.py: photos
 into the queue, prepared and pre-checked), ``Decisions`` (decisions.py: the operator's
 decisions into the trail), ``SettingsSaver`` (settings_saver.py), ``BatchCost``, ``Previews``,
-``SavedQueue``, ``CheckRuns`` and ``TrailWatch`` (trail_watch.py: the chain verified at start and
-whenever the store changes). It owns what lies between them: running what was asked for as
+``SavedQueue``, ``CheckRuns``, ``UnsentRecords`` (unsent_records.py: refusals and removals into
+the trail) and ``TrailWatch`` (trail_watch.py: the chain verified at start and whenever the
+store changes). It owns what lies between them: running what was asked for as
 soon as it is ready (never paying for a call that cannot help, by the core's rules), the pause
 on rejected credentials, cancel, remove, progress, threshold, operator, language, shutdown.
 
@@ -37,15 +38,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from livedetect_gui.core.checks.planning import source_digest
-from livedetect_gui.core.checks.recording import record_result, removal_recorded
+from livedetect_gui.core.checks.recording import removal_recorded
 from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
 from livedetect_gui.core.service.connection import Connection
@@ -53,7 +52,6 @@ from livedetect_gui.core.service.credentials import Credentials, CredentialStore
 from livedetect_gui.core.trail.cases import case_reference
 from livedetect_gui.core.trail.chain import ChainState, DecisionError
 from livedetect_gui.core.trail.decision_rules import checked_reason
-from livedetect_gui.core.trail.events import record_removed
 from livedetect_gui.core.trail.history import default_path as default_history_path
 from livedetect_gui.core.trail.kept_photos import KeptPhotos, photo_days
 from livedetect_gui.core.trail.lazy_history import LazyHistory
@@ -70,6 +68,7 @@ from livedetect_gui.ui.desk.runs import CheckRuns
 from livedetect_gui.ui.desk.settings import DeskSettings
 from livedetect_gui.ui.desk.settings_saver import SettingsSaver
 from livedetect_gui.ui.desk.trail_watch import TrailWatch
+from livedetect_gui.ui.desk.unsent_records import UnsentRecords
 from livedetect_gui.ui.queue.model import QueueItem, QueueModel, Status
 
 # How long closing the desk waits for the history to close (a shared one flushes to its
@@ -160,6 +159,9 @@ class Desk(QObject):
         self.previews = Previews(self.tasks, self.pools, lambda: self.intake.basis()[0], self)
         self.previews.ready.connect(self.previewReady)
         self.cost = BatchCost(self.history, self.tasks, self.pools.prepare, self)
+        self.unsent = UnsentRecords(self.model, self.history, self.tasks, self.pools.io,
+                                    self._simulated, self)
+        self.unsent.recorded.connect(self.trailChanged)
         self.cost.ready.connect(self._cost_ready)
         self.saved = (SavedQueue(self.model, self.tasks, self.pools.io, queue_path, self)
                       if queue_path is not None else None)  # None: not kept (tests, self-test)
@@ -365,7 +367,7 @@ class Desk(QObject):
         if not confirmed and 0 < self.settings.confirm_over < len(items):
             self._plan_cost(items)
             return
-        self._record_refusals([i for i in items if i.refused])
+        self.unsent.refusals([i for i in items if i.refused])
         held = [i for i in items if i.status is Status.HELD]
         if held:
             self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
@@ -383,31 +385,6 @@ class Desk(QObject):
             self._run_when_ready |= {i.id for i in wanted if i.status is Status.PREPARING}
             self.runs.run([i for i in wanted if i.status is not Status.PREPARING])
         self.stateChanged.emit()
-
-    def _record_refusals(self, items: list[QueueItem]) -> None:
-        todo = [i for i in items if not i.recorded and i.result is not None]
-        if not todo:
-            return
-        history, simulated = self.history, self._simulated()
-        refusals = [(i.result, i.source, i.reference) for i in todo]
-
-        def record() -> list[str | None]:
-            # By the core's rules, as the CLI records them: once per content and reason,
-            # simulated on the sandbox, named by content (read here, on the io pool).
-            return [record_result(history, replace(
-                result, source_sha256=result.source_sha256 or source_digest(source)),
-                simulated=simulated, reference=reference)
-                for result, source, reference in refusals]
-
-        def recorded(future: Future) -> None:
-            for item_id, record_id in zip([i.id for i in todo], future.result(), strict=True):
-                item = self.model.item(item_id)
-                if item is not None and record_id is not None and item.result is not None:
-                    self.model.mark_result(item, item.result, record_id)
-
-        for item in todo:
-            self.model.mark_recorded(item)
-        self.tasks.run(self.pools.io, record, recorded)
 
     def _flush_run_when_ready(self) -> None:
         if not self.ready:
@@ -547,27 +524,14 @@ class Desk(QObject):
         ids = {i.id for i in items}
         under_way = self.runs.withdraw(ids)  # their checks end and are recorded as usual
         self._run_when_ready -= ids
-        self._record_removals([i for i in items if i.id not in under_way
-                               and removal_recorded(i.result)])
+        self.unsent.removals([i for i in items if i.id not in under_way
+                              and removal_recorded(i.result)])
         self.model.remove(ids)
 
     def _simulated(self) -> bool:
         """The desk is on a sandbox: what it records now is simulated, even unsent."""
         current = self.connection
         return current is not None and current.simulated
-
-    def _record_removals(self, items: list[QueueItem]) -> None:
-        if not items:
-            return
-        history, simulated = self.history, self._simulated()
-        removed = [(i.source, i.held_id, i.reference) for i in items]
-
-        def record() -> None:  # the io pool: before a retake deletes the capture's file
-            for source, held_id, reference in removed:
-                record_removed(history, source.label, source_digest(source), held_id,
-                               simulated, reference)
-
-        self.tasks.run(self.pools.io, record, lambda f: (f.result(), self.trailChanged.emit()))
 
     def clear_finished(self) -> None:
         self.remove({i.id for i in self.model.items() if i.judged})
