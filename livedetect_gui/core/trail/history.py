@@ -220,10 +220,12 @@ class History:
         if self.store.shared:
             return 0  # a centre's trail: retention is set on the server, not by one desk
         cutoff = time.time() - days * 86400
-        first = self.store.page(Query(since=cutoff, sort="seq", descending=False), 0, 1)
+        # The newest record first: one appended meanwhile (the desk records while this runs
+        # on a worker) is then either the first kept or above keep_from, never deleted.
         newest = self.store.page(Query(sort="seq"), 0, 1)
         if not newest:
             return 0
+        first = self.store.page(Query(since=cutoff, sort="seq", descending=False), 0, 1)
         keep_from = first[0].seq if first else newest[0].seq + 1
         if keep_from <= self.store.chain_start():
             return 0

@@ -382,6 +382,28 @@ def test_retention_cut_keeps_the_chain_verifiable(tmp_path) -> None:
     assert not history.verify().intact
 
 
+def test_retention_keeps_a_record_written_while_it_reads_the_trail(tmp_path) -> None:
+    """The desk purges on a worker at start while the operator's checks are recorded: a
+    record another writer appends between retention's reads of the trail is not deleted."""
+    history = History(tmp_path / "h.sqlite3")
+    for i in range(3):
+        history.record(result(f"old{i}.jpg", 90, checked_at=time.time() - 40 * 86400))
+    other = History(tmp_path / "h.sqlite3")  # a second connection, as another thread's
+    read = history.store.page
+    written: list[str] = []
+
+    def page_then_a_write(*args, **kwargs):
+        rows = read(*args, **kwargs)
+        if not written:
+            written.append(other.record(result("new.jpg", 90)))
+        return rows
+
+    history.store.page = page_then_a_write  # type: ignore[method-assign]
+    assert history.purge_older_than(30) == 3
+    assert [r.id for r in other.entries(kinds=["check"])] == written
+    assert history.verify().intact
+
+
 def test_api3_string_codes_round_trip_and_hash(tmp_path) -> None:
     history = History(tmp_path / "h.sqlite3")
     history.record(result("tc3.jpg", None, code="AuthFailure.SignatureFailure", api="tc3",
