@@ -182,6 +182,7 @@ def create(parent: str | Path | None = None) -> Cluster:
 # dropping request files into FOLDER.
 SERVED = "DESK_TESTS_PG"
 _REQUESTS = ("stop", "start")
+_STOP_MODES = ("smart", "fast", "immediate")
 
 
 @dataclass
@@ -195,10 +196,12 @@ class ServedCluster:
     def url(self, dbname: str = "postgres", user: str | None = None) -> str:
         return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{dbname}"
 
-    def _ask(self, request: str, timeout: float = 90) -> None:
+    def _ask(self, request: str, detail: str = "", timeout: float = 90) -> None:
         done = self.folder / f"{request}.done"
         done.unlink(missing_ok=True)
-        (self.folder / f"{request}.request").write_text(request)
+        part = self.folder / f"{request}.request.part"  # whole or not at all, as answers are
+        part.write_text(detail)
+        os.replace(part, self.folder / f"{request}.request")
         deadline = time.monotonic() + timeout
         while not done.exists():
             if time.monotonic() > deadline:
@@ -209,7 +212,7 @@ class ServedCluster:
             raise RuntimeError(f"the served PostgreSQL server could not {request}: {answer}")
 
     def stop(self, mode: str = "fast") -> None:
-        self._ask("stop")
+        self._ask("stop", mode)
 
     def start(self) -> None:
         self._ask("start")
@@ -243,10 +246,12 @@ def serve(folder: Path, owner: int) -> None:
             for request in _REQUESTS:
                 asked = folder / f"{request}.request"
                 if asked.exists():
+                    mode = asked.read_text().strip()
                     asked.unlink()
                     try:
                         if request == "stop":
-                            cluster.stop()
+                            # pg_ctl's shutdown modes only: the file comes from the test side.
+                            cluster.stop(mode if mode in _STOP_MODES else "fast")
                         else:
                             cluster.start()
                         answer = "ok"

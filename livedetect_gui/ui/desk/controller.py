@@ -369,14 +369,12 @@ class Desk(QObject):
             return
         self.unsent.refusals([i for i in items if i.refused])
         held = [i for i in items if i.status is Status.HELD]
-        if held:
+        if held and self.ready:
             self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "
                                      "then Send anyway or remove them.", "", len(held)))
-            # Recorded as the CLI records a hold (by the core's batch), once connected.
-            if self.ready:
-                self.runs.record_holds(held)
-            else:
-                self._run_when_ready |= {i.id for i in held}
+            self.runs.record_holds(held)  # as the CLI records a hold (by the core's batch)
+        elif held:  # told and recorded once connected, when this runs again
+            self._run_when_ready |= {i.id for i in held}
         wanted = [i for i in items if not i.refused and i.status is not Status.HELD]
         if not self.ready:
             self._run_when_ready |= {i.id for i in wanted}

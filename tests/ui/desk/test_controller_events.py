@@ -113,6 +113,27 @@ def test_a_hold_is_recorded_once_across_restarts_then_sent_anyway(
     assert event.reason == "in_person" and event.note == "lamp broken"
 
 
+def test_held_photos_run_before_the_connection_are_told_and_recorded_once(
+        qtbot, tmp_path) -> None:
+    desk = Desk(DeskSettings(prechecks=True, operator="ann", confirm_over=0),
+                history_path=tmp_path / "h.sqlite3",
+                store=CredentialStore(f"livedetect-gui-tests-{uuid.uuid4().hex[:8]}"),
+                env={}, persist=False)
+    notices: list[str] = []
+    desk.notice.connect(notices.append)
+    try:
+        (item,) = add(qtbot, desk, [photo(tmp_path, "held.jpg", 5)])
+        assert item.status is Status.HELD and not desk.ready
+        desk.run_all()  # before the desk has connected: run once it has
+        desk.start(force_sandbox=True)
+        qtbot.waitUntil(lambda: item.held_id is not None and not desk.running,
+                        timeout=WAIT_MS)
+        assert len(of_kind(tmp_path / "h.sqlite3", Kind.CHECK)) == 1
+        assert sum("held by the pre-checks" in n for n in notices) == 1, notices
+    finally:
+        desk.shutdown()
+
+
 def test_removing_a_row_without_a_result_is_recorded(qtbot, make_desk, tmp_path) -> None:
     history = tmp_path / "h.sqlite3"
     desk = make_desk(prechecks=True)
