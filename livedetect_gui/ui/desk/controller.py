@@ -357,9 +357,9 @@ class Desk(QObject):
 
     def run(self, items: list[QueueItem], *, confirmed: bool = False) -> None:
         """Check these items: those still preparing (or before the connection is ready) as
-        soon as they can be. A refused photo is never sent; it is recorded once, now. A photo
-        the pre-checks hold waits for "Send anyway". While the queue is paused nothing new is
-        sent. A batch over the configured size shows its cost first (``costReady``)."""
+        soon as they can be. A refused photo is never sent; it is recorded once, connected. A
+        photo the pre-checks hold waits for "Send anyway". While the queue is paused nothing
+        new is sent. A batch over the configured size shows its cost first (``costReady``)."""
         if self.paused is not None:
             self.notice.emit(self.tr("Paused: the service rejected the credentials. Fix them, "
                                      "then resume."))
@@ -367,7 +367,11 @@ class Desk(QObject):
         if not confirmed and 0 < self.settings.confirm_over < len(items):
             self._plan_cost(items)
             return
-        self.unsent.refusals([i for i in items if i.refused])
+        refused = [i for i in items if i.refused]
+        if self.ready:
+            self.unsent.refusals(refused)
+        else:  # recorded once connected: only then is it known whether this is the sandbox
+            self._run_when_ready |= {i.id for i in refused}
         held = [i for i in items if i.status is Status.HELD]
         if held and self.ready:
             self.notice.emit(self.tr("%n photo(s) held by the pre-checks: see the preview, "

@@ -113,7 +113,7 @@ def test_a_hold_is_recorded_once_across_restarts_then_sent_anyway(
     assert event.reason == "in_person" and event.note == "lamp broken"
 
 
-def test_held_photos_run_before_the_connection_are_told_and_recorded_once(
+def test_held_and_refused_photos_run_before_the_connection_are_recorded_once_connected(
         qtbot, tmp_path) -> None:
     desk = Desk(DeskSettings(prechecks=True, operator="ann", confirm_over=0),
                 history_path=tmp_path / "h.sqlite3",
@@ -122,13 +122,16 @@ def test_held_photos_run_before_the_connection_are_told_and_recorded_once(
     notices: list[str] = []
     desk.notice.connect(notices.append)
     try:
-        (item,) = add(qtbot, desk, [photo(tmp_path, "held.jpg", 5)])
-        assert item.status is Status.HELD and not desk.ready
+        broken = tmp_path / "broken.jpg"
+        broken.write_bytes(b"\xff\xd8\xff\xe0 broken")
+        item, refused = add(qtbot, desk, [photo(tmp_path, "held.jpg", 5), broken])
+        assert item.status is Status.HELD and refused.refused and not desk.ready
         desk.run_all()  # before the desk has connected: run once it has
         desk.start(force_sandbox=True)
-        qtbot.waitUntil(lambda: item.held_id is not None and not desk.running,
-                        timeout=WAIT_MS)
-        assert len(of_kind(tmp_path / "h.sqlite3", Kind.CHECK)) == 1
+        qtbot.waitUntil(lambda: item.held_id is not None and refused.record_id is not None
+                        and not desk.running, timeout=WAIT_MS)
+        records = of_kind(tmp_path / "h.sqlite3", Kind.CHECK)
+        assert len(records) == 2 and all(r.simulated for r in records)  # on the sandbox
         assert sum("held by the pre-checks" in n for n in notices) == 1, notices
     finally:
         desk.shutdown()
