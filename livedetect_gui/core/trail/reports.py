@@ -12,7 +12,7 @@ import csv
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -123,13 +123,6 @@ def never_sent(record: Record) -> str | None:
     if is_hold(record.problem_key):
         return "held"
     return "refused" if is_refusal(record.problem_key) else None
-
-
-def _content(record: Record) -> tuple[str, str]:
-    """The photo a record is about, as the trail's rules match it (decidable.held)."""
-    if record.source_sha256 is not None:
-        return ("sha256", record.source_sha256)
-    return ("source", record.source)
 
 
 TABLE_COLUMNS = ("label", "checks", "passed", "failed", "errors", "pass_rate", "decisions",
@@ -291,7 +284,7 @@ def period_label(moment: float, by: str) -> str:
 
 def build_report(history: History, options: ReportOptions) -> Report:
     query = Query(since=options.since, until=options.until, operators=options.operators,
-                  kinds=[Kind.CHECK.value, Kind.DECISION.value, Kind.SENT_ANYWAY.value],
+                  kinds=[Kind.CHECK.value, Kind.DECISION.value],
                   simulated=None if options.include_simulated else False,
                   sort="at", descending=False)
     total = Tally("total")
@@ -301,16 +294,10 @@ def build_report(history: History, options: ReportOptions) -> Report:
     thresholds: Counter[float] = Counter()
     histogram = [0] * HISTOGRAM_BINS
     altered = simulated = 0
-    # Holds not yet sent, by photo: the tallies that count each as a call saved, until a
-    # sent_anyway event or a judged check of the same photo says it was sent after all.
-    holds: dict[tuple[str, str], list[Tally]] = {}
+    # Each hold's tallies count it as a call saved, until the trail's own rule (the History's
+    # "held, not sent" filter) says the photo was sent after all: by anyone, at any time.
+    holds: dict[str, list[Tally]] = {}
     for record in history.stream(query):
-        if record.kind == Kind.SENT_ANYWAY or (record.kind == Kind.CHECK
-                                                and record.verdict in ("pass", "fail")):
-            for tally in holds.pop(_content(record), []):
-                tally.held_unsent -= 1
-        if record.kind == Kind.SENT_ANYWAY:
-            continue
         label = period_label(record.at, options.by)
         # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
         # in two forms is one operator, and "\u202enimda" cannot pose as "admin".
@@ -319,7 +306,7 @@ def build_report(history: History, options: ReportOptions) -> Report:
                       operators.setdefault(who, Tally(who))):
             tally.add(record)
             if never_sent(record) == "held":
-                holds.setdefault(_content(record), []).append(tally)
+                holds.setdefault(record.id, []).append(tally)
         if record.kind != Kind.CHECK:
             continue
         simulated += int(record.simulated)
@@ -335,6 +322,13 @@ def build_report(history: History, options: ReportOptions) -> Report:
             # NaN, infinity or text cannot be written by the desk: the trail was altered, and
             # the chain (verified below) says so; the figures leave the value out.
             altered += 1
+    if holds:
+        unsent = {r.id for r in history.stream(replace(query, kinds=[Kind.CHECK.value],
+                                                       state="held"))}
+        for record_id, tallies in holds.items():
+            if record_id not in unsent:
+                for tally in tallies:
+                    tally.held_unsent -= 1
     left_out = 0
     if not options.include_simulated:
         left_out = history.count(Query(since=options.since, until=options.until,

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from devsupport.windows import WINDOWS
+from livedetect_gui.core.checks.recording import record_result
 from livedetect_gui.core.result import CheckResult, PreparedInfo
 from livedetect_gui.core.trail.history import History, HistoryError, Query, open_history
 from livedetect_gui.core.trail.location import parse
@@ -90,6 +92,20 @@ def test_everything_that_reads_history_works_on_postgres(pg_url: str, tmp_path: 
     assert report.total.overrides == 1 and report.simulated_left_out == 1
     assert report.chain.intact
     assert history.purge_older_than(0) == 0 and history.count() == 7  # the centre's, not ours
+    history.close()
+
+
+def test_a_report_counts_a_hold_as_a_call_saved_until_it_is_sent_on_postgres(
+        pg_url: str, tmp_path: Path) -> None:
+    history = shared(pg_url, tmp_path, forward=False)
+    for n in (1, 2):
+        held = replace(result(n, score=None, code=None, problem_key="held_small"), attempts=0)
+        record_result(history, held, holds=["held_small"])
+    record_result(history, result(1, score=93), holds=["held_small"], forced=True)
+    history.store.flush()
+    report = build_report(history, ReportOptions(since=time.time() - 3600,
+                                                 until=time.time() + 3600))
+    assert (report.total.held, report.total.held_unsent, report.total.checks) == (2, 1, 1)
     history.close()
 
 

@@ -191,6 +191,23 @@ def test_a_hold_sent_anyway_saved_no_call(tmp_path) -> None:
     assert report.periods[0].not_sent == 1 and report.operators[0].not_sent == 1
 
 
+def test_a_hold_sent_anyway_after_the_range_or_by_another_operator_saved_no_call(
+        tmp_path) -> None:
+    ann = History(tmp_path / "h.sqlite3", operator="ann")
+    for at, name in ((DAY1, "a.jpg"), (DAY1 + 60, "b.jpg"), (DAY1 + 120, "c.jpg")):
+        record_result(ann, check(at, None, code=None, problem_key="held_small", attempts=0,
+                                 source=name), holds=["held_small"])
+    bob = History(tmp_path / "h.sqlite3", operator="bob")
+    # a.jpg sent anyway by bob the next day, outside the range; c.jpg never sent.
+    record_result(bob, check(DAY1 + 86400, 93, source="a.jpg"), holds=["held_small"],
+                  forced=True)
+    ann.record(check(DAY1 + 180, 91, source="b.jpg"))  # judged later in the range
+    report = build_report(ann, ReportOptions(since=DAY1 - 60, until=DAY1 + 3600,
+                                             operators=["ann"]))
+    assert (report.total.held, report.total.held_unsent) == (3, 1)  # only c.jpg saved one
+    assert report.operators[0].not_sent == 1 and report.periods[0].not_sent == 1
+
+
 def test_an_event_is_not_a_check(tmp_path) -> None:
     history = History(tmp_path / "h.sqlite3", operator="ann")
     held_id = record_result(history, check(DAY1, None, code=None, problem_key="held_dark",
