@@ -526,8 +526,10 @@ class Desk(QObject):
         ids = {i.id for i in items}
         under_way = self.runs.withdraw(ids)  # their checks end and are recorded as usual
         self._run_when_ready -= ids
-        self.unsent.removals([i for i in items if i.id not in under_way
-                              and removal_recorded(i.result)])
+        gone = [i for i in items if i.id not in under_way and removal_recorded(i.result)]
+        for item in [i for i in gone if self.runs.holding(i.id)]:
+            self.runs.when_held(item, lambda i: self.unsent.removals([i]))  # naming it
+        self.unsent.removals([i for i in gone if not self.runs.holding(i.id)])
         self.model.remove(ids)
 
     def _simulated(self) -> bool:

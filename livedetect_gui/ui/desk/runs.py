@@ -65,6 +65,8 @@ class CheckRuns(QObject):
         # Sent anyway while their hold was still being recorded: started once it is, so the
         # trail has the hold before the forced check that overrides it.
         self._after_hold: dict[int, QueueItem] = {}
+        # Removed while their hold was being recorded: told once it is (the removal names it).
+        self._removed_holding: dict[int, tuple[QueueItem, Callable[[QueueItem], None]]] = {}
         self.total = 0
         self.done = 0
         self._started = 0.0
@@ -132,14 +134,28 @@ class CheckRuns(QObject):
                            on_done=lambda future, item_id=item.id: self._hold_recorded(
                                item_id, future))
 
+    def holding(self, item_id: int) -> bool:
+        """This item's hold is being recorded now."""
+        return item_id in self._holding
+
+    def when_held(self, item: QueueItem, then: Callable[[QueueItem], None]) -> None:
+        """``then(item)`` once the hold being recorded for this removed item is (``held_id``
+        set when it was), so the record of its removal can name it."""
+        self._removed_holding[item.id] = (item, then)
+
     def _hold_recorded(self, item_id: int, future: Future) -> None:
         self._holding.discard(item_id)
         item = self.model.item(item_id)
         waiting = self._after_hold.pop(item_id, None)
+        removed = self._removed_holding.pop(item_id, None)
         checked: Checked | None = None
         try:
             checked = future.result()
         finally:
+            if removed is not None:
+                if checked is not None:
+                    removed[0].held_id = checked.record_id
+                removed[1](removed[0])
             if waiting is not None and item is not None:  # sent anyway meanwhile: now
                 if checked is not None:
                     item.held_id = checked.record_id  # a later removal names it

@@ -155,6 +155,19 @@ def test_removing_a_row_without_a_result_is_recorded(qtbot, make_desk, tmp_path)
         assert record.reference == ""
 
 
+def test_a_row_removed_while_its_hold_is_being_recorded_names_the_hold(
+        qtbot, make_desk, tmp_path) -> None:
+    desk = make_desk(prechecks=True)
+    (item,) = add(qtbot, desk, [photo(tmp_path, "held.jpg", 5)])
+    desk.run_all()  # the hold is written on a worker...
+    assert desk.runs.running and item.held_id is None
+    desk.remove({item.id})  # ...and the operator removes the row at once
+    qtbot.waitUntil(lambda: len(trail(tmp_path / "h.sqlite3")) == 2, timeout=WAIT_MS)
+    hold, removed = trail(tmp_path / "h.sqlite3")
+    assert hold.problem_key == "held_no_face"
+    assert removed.kind == Kind.REMOVED and removed.check_id == hold.id
+
+
 def test_removing_a_judged_row_adds_nothing(qtbot, make_desk, tmp_path) -> None:
     history = tmp_path / "h.sqlite3"
     desk = make_desk(prechecks=False)
