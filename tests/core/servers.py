@@ -99,8 +99,10 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
 def image_server(body: bytes, drip_seconds: float = 0.0) -> Iterator[tuple[str, list[str]]]:
     """Serves ``body`` to every GET; with ``drip_seconds``, one byte at a time with that pause
     between bytes (a server whose every silence is short, but whose answer never ends in
-    time). Yields (base url, the paths asked for)."""
+    time). Yields (base url, the paths asked for). Leaving the block cuts a drip short, as a
+    server going away does: the client sees a short answer at once."""
     hits: list[str] = []
+    leaving = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -119,6 +121,9 @@ def image_server(body: bytes, drip_seconds: float = 0.0) -> Iterator[tuple[str, 
                     self.wfile.write(body)
                     return
                 for i in range(len(body)):
+                    if leaving.is_set():
+                        self.close_connection = True
+                        return
                     self.wfile.write(body[i:i + 1])
                     self.wfile.flush()
                     time.sleep(drip_seconds)
@@ -132,5 +137,6 @@ def image_server(body: bytes, drip_seconds: float = 0.0) -> Iterator[tuple[str, 
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", hits
     finally:
+        leaving.set()
         server.shutdown()
         server.server_close()

@@ -1,5 +1,5 @@
-"""The history view over 100,000 generated records: lazy paging, SQL filters, the chain state,
-details, and a complete export with progress and cancel."""
+"""The history view over 20,000 generated records (40 pages): lazy paging, SQL filters, the
+chain state, details, and a complete export with progress and cancel."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from livedetect_gui.ui.audit.history_view import HistoryPanel
 from livedetect_gui.ui.common.tasks import Pools, TaskRunner
 from tests.ui.conftest import WAIT_MS
 
-COUNT = 100_000
+COUNT = 20_000  # 40 pages; the view at 100,000 records is timed in bench/history.py
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) 
     print(f"first page of {COUNT} records in {opened:.3f} s")
     panel.view.scrollToBottom()
     qtbot.waitUntil(lambda: len(panel.model.rows) >= 2 * PAGE, timeout=10_000)
-    assert "of 100,000 records shown" in panel.status.text()
+    assert f"of {COUNT:,} records shown" in panel.status.text()
 
     panel.mode.setCurrentIndex(panel.mode.findData(True))  # simulated only
     history = History(big_trail)
@@ -66,9 +66,6 @@ def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) 
                                    simulated=True))
     qtbot.waitUntil(lambda: panel.model.total == expected, timeout=10_000)
     assert 0 < expected < COUNT // 4
-    # A filter says how many match of all the records ("7 of 18"), not "7 of 7".
-    qtbot.waitUntil(lambda: panel.status.text().startswith(f"{expected:,} of {COUNT:,} "),
-                    timeout=10_000)
     # A filter says how many match of all the records ("7 of 18"), not "7 of 7".
     qtbot.waitUntil(lambda: panel.status.text().startswith(f"{expected:,} of {COUNT:,} "),
                     timeout=10_000)
@@ -87,7 +84,7 @@ def test_opens_lazily_filters_in_sql_and_shows_details(qtbot, panel, big_trail) 
     record = panel.model.record(3)
     assert record.id in panel.details.toPlainText() and record.hash in panel.details.toPlainText()
     qtbot.waitUntil(lambda: panel.chain is not None, timeout=60_000)
-    assert panel.chain.intact and "100,000 records, chain intact" in panel.chain_label.text()
+    assert panel.chain.intact and f"{COUNT:,} records, chain intact" in panel.chain_label.text()
 
 
 def test_export_writes_every_matching_record_like_the_cli(qtbot, panel, big_trail,
@@ -104,7 +101,7 @@ def test_export_writes_every_matching_record_like_the_cli(qtbot, panel, big_trai
         pass
     with open(out, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == total > 50_000 and {r["kind"] for r in rows} == {"check"}
+    assert len(rows) == total > COUNT // 2 and {r["kind"] for r in rows} == {"check"}
     assert f"Exported {total:,} records" in panel.status.text()
 
     from livedetect_gui.cli.main import main
