@@ -122,6 +122,13 @@ def fetch_url_image(url: str, max_bytes: int = URL_PREVIEW_MAX_BYTES,
     return b"".join(chunks)
 
 
+def stop_downloads() -> None:
+    """A closing desk ends the URL downloads under way now, not at their deadline."""
+    from livedetect_gui.core.service.transport import cut_downloads
+
+    cut_downloads()
+
+
 def url_thumbnail(url: str, box: int = THUMB_SIZE) -> tuple[Image.Image, bytes]:
     """A thumbnail of a URL image and the bytes it came from (the preview decodes those)."""
     data = fetch_url_image(url)

@@ -59,6 +59,10 @@ class AttemptDeadline:
             if self._conn is not None:
                 _cut(self._conn)
 
+    def fire_now(self) -> None:
+        self._timer.cancel()
+        self._fire()
+
     def cancel(self) -> None:
         self._timer.cancel()
 
@@ -95,13 +99,32 @@ class DownloadDeadline:
     def __enter__(self) -> DownloadDeadline:
         self._deadline = AttemptDeadline(self.seconds)
         watch.deadline = self._deadline
+        with _downloads_lock:
+            _downloads.add(self._deadline)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
+            with _downloads_lock:
+                _downloads.discard(self._deadline)
         watch.deadline = None
         self.session.close()
+
+
+# The downloads under way, so a closing desk can end them now rather than wait out their
+# deadlines (a stalled server would hold the window's close for that long).
+_downloads: set[AttemptDeadline] = set()
+_downloads_lock = threading.Lock()
+
+
+def cut_downloads() -> int:
+    """Ends every download under way (each raises as if its deadline had passed); how many."""
+    with _downloads_lock:
+        running = list(_downloads)
+    for deadline in running:
+        deadline.fire_now()
+    return len(running)
 
 
 class _WatchedMixin:

@@ -44,6 +44,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from livedetect_gui.core.checks.intake import stop_downloads
 from livedetect_gui.core.checks.recording import removal_recorded
 from livedetect_gui.core.names import operator_name
 from livedetect_gui.core.result import CheckResult
@@ -579,6 +580,7 @@ class Desk(QObject):
         self.settings_saver.flush()  # a change made just before closing is kept
         if self.runs.running:
             self.runs.cancel()
+        stop_downloads()  # a stalled URL preview must not hold the close for its deadline
         self.pools.shutdown()
         if self.saved is not None:
             self.saved.save_last()

@@ -281,6 +281,15 @@ def test_a_slow_url_thumbnail_leaves_the_io_pool_free(qtbot, make_desk) -> None:
         qtbot.waitUntil(lambda: done == [True], timeout=3_000)  # not after the download
 
 
+def test_closing_the_desk_ends_a_stalled_url_download(qtbot, make_desk) -> None:
+    desk = make_desk()
+    with image_server(_jpeg_bytes(), drip_seconds=0.5) as (url, hits):
+        desk.intake.add_sources([Source.remote(f"{url}/slow.jpg")])
+        qtbot.waitUntil(lambda: hits == ["/slow.jpg"], timeout=WAIT_MS)
+        desk.shutdown()  # while the server still drips (its download would take minutes)
+        assert desk.pools.network.activeThreadCount() == 0  # ended, not left running
+
+
 def test_a_url_is_downloaded_once_for_thumbnail_and_preview(qtbot, make_desk) -> None:
     desk = make_desk()
     with image_server(_jpeg_bytes()) as (url, hits):
