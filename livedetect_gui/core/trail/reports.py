@@ -302,15 +302,17 @@ def build_report(history: History, options: ReportOptions) -> Report:
         # Grouped by the name as the core records it now (NFC, no bidi controls): "José"
         # in two forms is one operator, and "\u202enimda" cannot pose as "admin".
         who = operator_name(record.operator) or f"({for_terminal(record.os_user)})"
-        for tally in (total, periods.setdefault(label, Tally(label)),
-                      operators.setdefault(who, Tally(who))):
+        tallies = (total, periods.setdefault(label, Tally(label)),
+                   operators.setdefault(who, Tally(who)))
+        for tally in tallies:
             tally.add(record)
-            if never_sent(record) == "held":
-                holds.setdefault(record.id, []).append(tally)
+        unsent = never_sent(record)
+        if unsent == "held":
+            holds[record.id] = list(tallies)
         if record.kind != Kind.CHECK:
             continue
         simulated += int(record.simulated)
-        if never_sent(record):
+        if unsent:
             continue  # neither a judgement nor an error: no threshold, no error kind
         if _finite(record.threshold):
             thresholds[record.threshold] += 1  # type: ignore[index]
@@ -323,11 +325,11 @@ def build_report(history: History, options: ReportOptions) -> Report:
             # the chain (verified below) says so; the figures leave the value out.
             altered += 1
     if holds:
-        unsent = {r.id for r in history.stream(replace(query, kinds=[Kind.CHECK.value],
-                                                       state="held"))}
-        for record_id, tallies in holds.items():
-            if record_id not in unsent:
-                for tally in tallies:
+        still_held = {r.id for r in history.stream(replace(query, kinds=[Kind.CHECK.value],
+                                                           state="held"))}
+        for record_id, held_tallies in holds.items():
+            if record_id not in still_held:
+                for tally in held_tallies:
                     tally.held_unsent -= 1
     left_out = 0
     if not options.include_simulated:
